@@ -1,0 +1,362 @@
+//! The application: one turn of conversation for any channel. Channels hand in an
+//! `Incoming`, get back the `Outgoing` messages, and only translate both.
+
+mod command;
+mod join;
+mod registering;
+mod works;
+
+pub use command::{parse_text, Msg, MENU};
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use sqlx::{Any, Transaction};
+
+use crate::conversation::{render, Action, Choice, Dialogue, Reply};
+use crate::domain::member::{Address, Channel, Member, Role};
+use crate::i18n::{tr, trf, Lang};
+use crate::store::{self, chats, members, Db};
+
+#[derive(Debug, Clone)]
+pub enum RawInput {
+    Text(String),
+    /// A pressed button's data.
+    Button(String),
+    /// A photo, sticker, file, voice... anything that is not text.
+    Unsupported,
+}
+
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub channel: Channel,
+    pub user_id: String,
+    pub chat_id: String,
+    pub display_name: String,
+    pub language_code: Option<String>,
+    /// The channel's update id where it has one: a redelivered update is ignored.
+    pub update_id: Option<i64>,
+    pub input: RawInput,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Reply(Reply),
+    Document {
+        file_name: String,
+        bytes: Vec<u8>,
+        caption: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub to: Address,
+    pub lang: Lang,
+    pub body: Body,
+}
+
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+}
+
+/// What one turn has decided so far.
+struct Turn<'t> {
+    here: Address,
+    lang: Lang,
+    chat: chats::Chat,
+    tx: Transaction<'t, Any>,
+    now: DateTime<Utc>,
+    out: Vec<Outgoing>,
+}
+
+impl Turn<'_> {
+    fn say(&mut self, reply: Reply) {
+        self.out.push(Outgoing {
+            to: self.here.clone(),
+            lang: self.lang,
+            body: Body::Reply(reply),
+        });
+    }
+
+    fn say_text(&mut self, key: &str) {
+        let text = tr(self.lang, key);
+        self.say(Reply::text(text));
+    }
+
+    fn send(&mut self, to: &Member, lang: Lang, body: Body) {
+        self.out.push(Outgoing {
+            to: to.address(),
+            lang,
+            body,
+        });
+    }
+}
+
+impl App {
+    pub fn new(db: Db) -> Self {
+        App { db }
+    }
+
+    /// One message in, its answers out. State and effects are committed together
+    /// before anything is sent, so a crash never half-applies a turn.
+    pub async fn handle(&self, inc: Incoming) -> Result<Vec<Outgoing>> {
+        let here = Address {
+            channel: inc.channel,
+            chat_id: inc.chat_id.clone(),
+        };
+        let mut chat = chats::load(&self.db, &here).await?;
+        if let (Some(id), Some(last)) = (inc.update_id, chat.last_update_id) {
+            if id <= last {
+                tracing::debug!(update_id = id, "ignoring a redelivered update");
+                return Ok(vec![]);
+            }
+        }
+        chat.last_update_id = inc.update_id.or(chat.last_update_id);
+        let lang = chat
+            .locale
+            .unwrap_or_else(|| Lang::from_client(inc.language_code.as_deref()));
+        let msg = self.classify(&inc, &chat);
+        let member = members::find(&self.db, inc.channel, &inc.user_id).await?;
+        let mut turn = Turn {
+            here,
+            lang,
+            chat,
+            tx: self.db.pool.begin().await?,
+            now: Utc::now(),
+            out: Vec::new(),
+        };
+        match member {
+            Some(m) if m.active => self.member_turn(&mut turn, &inc, m, msg).await?,
+            Some(m) => {
+                // A member who had blocked the bot and writes again is back.
+                let id = m.id;
+                self.member_turn(&mut turn, &inc, m, msg).await?;
+                members::set_active(&mut turn.tx, id, true).await?;
+            }
+            None => self.stranger_turn(&mut turn, &inc, msg).await?,
+        }
+        if !inc.channel.has_buttons() {
+            turn.chat.menu = turn
+                .out
+                .iter()
+                .rev()
+                .find(|o| o.to == turn.here)
+                .and_then(|o| match &o.body {
+                    Body::Reply(r) => Some(render::numbering(r)),
+                    Body::Document { .. } => None,
+                })
+                .unwrap_or_default();
+        }
+        chats::save(&mut turn.tx, &turn.here, &turn.chat).await?;
+        turn.tx.commit().await?;
+        Ok(turn.out)
+    }
+
+    fn classify(&self, inc: &Incoming, chat: &chats::Chat) -> Msg {
+        match &inc.input {
+            RawInput::Button(data) => Action::decode(data).map_or(Msg::UnknownButton, Msg::Action),
+            RawInput::Unsupported => Msg::Unsupported,
+            RawInput::Text(t) => {
+                if !inc.channel.has_buttons() {
+                    if let Some(a) = render::pick(&chat.menu, t) {
+                        return Msg::Action(a);
+                    }
+                }
+                parse_text(t)
+            }
+        }
+    }
+
+    async fn stranger_turn(&self, turn: &mut Turn<'_>, inc: &Incoming, msg: Msg) -> Result<()> {
+        match msg {
+            Msg::Command {
+                name,
+                arg: Some(code),
+            } if name == "start" => self.join(turn, inc, &code).await,
+            Msg::Text(t) if crate::domain::invite::normalize(&t).is_some() => {
+                self.join(turn, inc, &t).await
+            }
+            Msg::Action(Action::StartDemo) if inc.channel == Channel::Console => {
+                self.start_demo(turn, inc).await
+            }
+            _ => {
+                if inc.channel == Channel::Console && store::units::list(&self.db).await?.is_empty()
+                {
+                    let text = tr(turn.lang, "demo.offer");
+                    let label = tr(turn.lang, "button.demo");
+                    turn.say(Reply::with_choices(
+                        text,
+                        vec![Choice::new(label, Action::StartDemo)],
+                    ));
+                } else {
+                    turn.say_text("stranger.explain");
+                }
+                Ok(())
+            }
+        }
+    }
+
+    async fn member_turn(
+        &self,
+        turn: &mut Turn<'_>,
+        inc: &Incoming,
+        me: Member,
+        msg: Msg,
+    ) -> Result<()> {
+        use crate::conversation::{FormCommand, Input};
+        let in_form = matches!(turn.chat.dialogue, Dialogue::Form { .. });
+        match msg {
+            Msg::Command { name, arg } => match name.as_str() {
+                "start" if arg.is_some() => {
+                    self.join(turn, inc, arg.as_deref().unwrap_or_default())
+                        .await?
+                }
+                "start" | "help" | "trogiup" | "huongdan" => {
+                    turn.say(help(&me, turn.lang));
+                    self.remind_form(turn).await?;
+                }
+                "dangky" | "register" => self.start_registration(turn, &me).await?,
+                "cuatoi" | "my" => self.list_works(turn, &me).await?,
+                "ngonngu" | "language" | "lang" => turn.say(language_menu(turn.lang)),
+                "xuat" | "export" => self.export_to_chat(turn, &me).await?,
+                "huy" | "cancel" if in_form => {
+                    self.form_input(turn, &me, Input::Command(FormCommand::Cancel))
+                        .await?
+                }
+                "quaylai" | "back" if in_form => {
+                    self.form_input(turn, &me, Input::Command(FormCommand::Back))
+                        .await?
+                }
+                "boqua" | "skip" if in_form => {
+                    self.form_input(turn, &me, Input::Command(FormCommand::Skip))
+                        .await?
+                }
+                "huy" | "cancel" | "quaylai" | "back" | "boqua" | "skip" => {
+                    turn.say_text("idle.nothing_in_progress")
+                }
+                _ if in_form => self.form_input(turn, &me, Input::UnknownCommand).await?,
+                _ => {
+                    let text = tr(turn.lang, "idle.unknown_command");
+                    turn.say(Reply::text(text));
+                }
+            },
+            Msg::Action(action) => self.on_action(turn, &me, action).await?,
+            Msg::UnknownButton if in_form => self.form_input(turn, &me, Input::StaleButton).await?,
+            Msg::Text(t) if in_form => self.form_input(turn, &me, Input::Text(t)).await?,
+            Msg::Unsupported if in_form => self.form_input(turn, &me, Input::Unsupported).await?,
+            Msg::UnknownButton | Msg::Text(_) | Msg::Unsupported => turn.say(idle_hint(turn.lang)),
+        }
+        Ok(())
+    }
+
+    async fn on_action(&self, turn: &mut Turn<'_>, me: &Member, action: Action) -> Result<()> {
+        use crate::conversation::Input;
+        match action {
+            Action::SetLang(code) => {
+                if let Some(lang) = Lang::from_code(&code) {
+                    turn.chat.locale = Some(lang);
+                    turn.lang = lang;
+                }
+                turn.say_text("lang.changed");
+                self.remind_form(turn).await?;
+            }
+            Action::Register => self.start_registration(turn, me).await?,
+            Action::EditWork(id) => self.edit_work(turn, me, id).await?,
+            Action::Withdraw(id) => self.ask_withdraw(turn, me, id).await?,
+            Action::WithdrawConfirmed(id) => self.withdraw(turn, me, id).await?,
+            Action::WithdrawKept => turn.say_text("works.withdraw_kept"),
+            Action::Confirm(key) => self.confirm(turn, me, key).await?,
+            Action::StartDemo => turn.say(idle_hint(turn.lang)),
+            other => {
+                if matches!(turn.chat.dialogue, Dialogue::Form { .. }) {
+                    self.form_input(turn, me, Input::Action(other)).await?;
+                } else {
+                    turn.say_text("idle.stale_button");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// After a side question (help, language), show the form's current question again.
+    async fn remind_form(&self, turn: &mut Turn<'_>) -> Result<()> {
+        if let Dialogue::Form { session } = &turn.chat.dialogue {
+            let ctx = self.ctx(turn.lang).await?;
+            let reply = crate::conversation::engine::prompt(session, &ctx);
+            turn.say(reply);
+        }
+        Ok(())
+    }
+
+    async fn ctx(&self, lang: Lang) -> Result<crate::conversation::Ctx> {
+        let campaign = store::campaigns::current_or_seed(&self.db).await?;
+        Ok(crate::conversation::Ctx {
+            lang,
+            default_year: campaign.default_year(),
+        })
+    }
+
+    /// Staff hear about every change in the units' registrations.
+    async fn notify_staff(
+        &self,
+        turn: &mut Turn<'_>,
+        me: &Member,
+        key: &str,
+        args: &[(&str, &str)],
+    ) -> Result<()> {
+        for staff in members::active_staff(&self.db).await? {
+            if staff.id == me.id {
+                continue;
+            }
+            let lang = chats::load(&self.db, &staff.address())
+                .await?
+                .locale
+                .unwrap_or_default();
+            let text = trf(lang, key, args);
+            turn.send(&staff, lang, Body::Reply(Reply::text(text)));
+        }
+        Ok(())
+    }
+}
+
+fn help(me: &Member, lang: Lang) -> Reply {
+    let role = match me.role {
+        Role::Chair => tr(lang, "role.chair"),
+        Role::Staff => tr(lang, "role.staff"),
+    };
+    let mut text = trf(
+        lang,
+        "help.text",
+        &[
+            ("name", &me.display_name),
+            ("unit", &me.unit_name),
+            ("role", &role),
+        ],
+    );
+    if me.role == Role::Staff {
+        text.push('\n');
+        text.push_str(&tr(lang, "help.staff"));
+    }
+    Reply::with_choices(
+        text,
+        vec![Choice::new(tr(lang, "button.register"), Action::Register)],
+    )
+}
+
+fn idle_hint(lang: Lang) -> Reply {
+    Reply::with_choices(
+        tr(lang, "idle.hint"),
+        vec![Choice::new(tr(lang, "button.register"), Action::Register)],
+    )
+}
+
+fn language_menu(lang: Lang) -> Reply {
+    Reply::with_choices(
+        tr(lang, "lang.pick"),
+        Lang::ALL
+            .iter()
+            .map(|l| Choice::new(tr(*l, "lang.name"), Action::SetLang(l.code().into())))
+            .collect(),
+    )
+}

@@ -1,0 +1,155 @@
+//! The registration form in a conversation: start, feed the engine, store on confirm.
+
+use anyhow::Result;
+
+use super::{App, Turn};
+use crate::conversation::engine::{self, FormId, FormOutcome, FormSession, Input};
+use crate::conversation::registration_form::draft_from_answers;
+use crate::conversation::{Dialogue, Reply};
+use crate::domain::invite;
+use crate::domain::member::Member;
+use crate::domain::registration::RegistrationNumber;
+use crate::i18n::{tr, trf};
+use crate::store::{campaigns, registrations};
+
+impl App {
+    pub(super) async fn start_registration(&self, turn: &mut Turn<'_>, me: &Member) -> Result<()> {
+        if let Dialogue::Form { .. } = turn.chat.dialogue {
+            turn.say_text("form.in_progress");
+            return self.remind_form(turn).await;
+        }
+        let session = FormSession::new(FormId::Registration, new_key());
+        let ctx = self.ctx(turn.lang).await?;
+        let intro = trf(turn.lang, "form.intro", &[("unit", &me.unit_name)]);
+        let mut reply = engine::prompt(&session, &ctx);
+        reply.text = format!("{intro}\n\n{}", reply.text);
+        turn.say(reply);
+        turn.chat.dialogue = Dialogue::Form { session };
+        Ok(())
+    }
+
+    pub(super) async fn form_input(
+        &self,
+        turn: &mut Turn<'_>,
+        me: &Member,
+        input: Input,
+    ) -> Result<()> {
+        let Dialogue::Form { session } = std::mem::take(&mut turn.chat.dialogue) else {
+            turn.say_text("idle.stale_button");
+            return Ok(());
+        };
+        let ctx = self.ctx(turn.lang).await?;
+        match engine::step(session, input, &ctx) {
+            FormOutcome::Continue(session, replies) => {
+                turn.chat.dialogue = Dialogue::Form { session };
+                replies.into_iter().for_each(|r| turn.say(r));
+            }
+            FormOutcome::Cancelled(replies) => replies.into_iter().for_each(|r| turn.say(r)),
+            FormOutcome::Submit(session) => self.submit(turn, me, session).await?,
+        }
+        Ok(())
+    }
+
+    /// "Xác nhận gửi": a key that was already confirmed says so and creates nothing,
+    /// however often the button is pressed and whichever summary it came from.
+    pub(super) async fn confirm(
+        &self,
+        turn: &mut Turn<'_>,
+        me: &Member,
+        key: String,
+    ) -> Result<()> {
+        if let Some(done) = registrations::confirmed(&self.db, &key).await? {
+            let text = trf(
+                turn.lang,
+                "form.already_sent",
+                &[("number", &done.number.to_string())],
+            );
+            turn.say(Reply::text(text));
+            if matches!(&turn.chat.dialogue, Dialogue::Form { session } if session.key == key) {
+                turn.chat.dialogue = Dialogue::Idle;
+            } else {
+                self.remind_form(turn).await?;
+            }
+            return Ok(());
+        }
+        if matches!(turn.chat.dialogue, Dialogue::Form { .. }) {
+            self.form_input(
+                turn,
+                me,
+                Input::Action(crate::conversation::Action::Confirm(key)),
+            )
+            .await
+        } else {
+            turn.say_text("idle.stale_button");
+            Ok(())
+        }
+    }
+
+    async fn submit(&self, turn: &mut Turn<'_>, me: &Member, session: FormSession) -> Result<()> {
+        let Some(draft) = draft_from_answers(&session.answers) else {
+            // Cannot happen through the engine; keep the answers and show the summary.
+            tracing::error!("confirmed form is incomplete");
+            turn.say_text("error.generic");
+            turn.chat.dialogue = Dialogue::Form { session };
+            return Ok(());
+        };
+        let lang = turn.lang;
+        let kind = tr(lang, draft.kind.label_key());
+        let amount = draft.estimated_value.to_string();
+        if let Some(editing) = &session.editing {
+            match registrations::get_one(&self.db, editing.id).await? {
+                Some(r) if r.unit_id == me.unit_id => {
+                    registrations::update(&mut turn.tx, r.id, &draft, &session.key, turn.now)
+                        .await?;
+                    let number = r.number.to_string();
+                    let text = trf(lang, "form.updated", &[("number", &number)]);
+                    turn.say(Reply::text(text));
+                    let args = [
+                        ("number", number.as_str()),
+                        ("unit", me.unit_name.as_str()),
+                        ("name", draft.name.as_str()),
+                        ("member", me.display_name.as_str()),
+                    ];
+                    self.notify_staff(turn, me, "notify.updated", &args).await?;
+                }
+                _ => turn.say_text("works.not_yours"),
+            }
+            turn.chat.dialogue = Dialogue::Idle;
+            return Ok(());
+        }
+        let campaign = campaigns::current_or_seed(&self.db).await?;
+        let (_, number): (i64, RegistrationNumber) = registrations::insert(
+            &mut turn.tx,
+            campaign.id,
+            me.unit_id,
+            me.id,
+            &draft,
+            &session.key,
+            turn.now,
+        )
+        .await?;
+        let number = number.to_string();
+        let text = trf(
+            lang,
+            "form.thanks",
+            &[("number", &number), ("name", &draft.name)],
+        );
+        turn.say(Reply::text(text));
+        let args = [
+            ("number", number.as_str()),
+            ("unit", me.unit_name.as_str()),
+            ("kind", kind.as_str()),
+            ("name", draft.name.as_str()),
+            ("amount", amount.as_str()),
+            ("member", me.display_name.as_str()),
+        ];
+        self.notify_staff(turn, me, "notify.new", &args).await?;
+        turn.chat.dialogue = Dialogue::Idle;
+        Ok(())
+    }
+}
+
+/// The idempotency key of a new draft; invite codes' alphabet is safe in callback data.
+pub(super) fn new_key() -> String {
+    format!("{}{}", invite::generate(), invite::generate())
+}

@@ -1,0 +1,182 @@
+//! "/cuatoi": the unit's works, each to change or withdraw. A chair reaches only
+//! the works of their own unit, whatever button data arrives.
+
+use anyhow::Result;
+
+use super::registering::new_key;
+use super::{App, Body, Turn};
+use crate::conversation::engine::{Editing, FormId, FormSession};
+use crate::conversation::registration_form::answers_from_draft;
+use crate::conversation::{engine, Action, Choice, Dialogue, Reply};
+use crate::domain::member::{Member, Role};
+use crate::domain::registration::{Registration, RegistrationStatus};
+use crate::export;
+use crate::i18n::{tr, trf};
+use crate::store::{campaigns, registrations};
+
+impl App {
+    pub(super) async fn list_works(&self, turn: &mut Turn<'_>, me: &Member) -> Result<()> {
+        let lang = turn.lang;
+        let campaign = campaigns::current_or_seed(&self.db).await?;
+        let works = registrations::for_unit(&self.db, campaign.id, me.unit_id).await?;
+        let register = Choice::new(tr(lang, "button.register_new"), Action::Register);
+        if works.is_empty() {
+            let text = trf(lang, "works.none", &[("unit", &me.unit_name)]);
+            turn.say(Reply::with_choices(text, vec![register]));
+            return Ok(());
+        }
+        let mut lines = vec![trf(lang, "works.title", &[("unit", &me.unit_name)])];
+        let mut choices = Vec::new();
+        for w in &works {
+            lines.push(trf(
+                lang,
+                "works.line",
+                &[
+                    ("number", &w.number.to_string()),
+                    ("kind", &tr(lang, w.draft.kind.label_key())),
+                    ("name", &w.draft.name),
+                    ("amount", &w.draft.estimated_value.to_string()),
+                    ("status", &tr(lang, w.status.label_key())),
+                ],
+            ));
+            if w.status == RegistrationStatus::Submitted {
+                let n = w.number.to_string();
+                choices.push(Choice::new(
+                    trf(lang, "button.edit_work", &[("number", &n)]),
+                    Action::EditWork(w.id),
+                ));
+                choices.push(Choice::new(
+                    trf(lang, "button.withdraw_work", &[("number", &n)]),
+                    Action::Withdraw(w.id),
+                ));
+            }
+        }
+        choices.push(register);
+        turn.say(Reply::with_choices(lines.join("\n\n"), choices));
+        Ok(())
+    }
+
+    /// The work if this member may change it; otherwise says why and gives `None`.
+    async fn own_work(
+        &self,
+        turn: &mut Turn<'_>,
+        me: &Member,
+        id: i64,
+    ) -> Result<Option<Registration>> {
+        match registrations::get_one(&self.db, id).await? {
+            Some(r) if r.unit_id == me.unit_id => {
+                if r.status == RegistrationStatus::Withdrawn {
+                    let text = trf(
+                        turn.lang,
+                        "works.already_withdrawn",
+                        &[("number", &r.number.to_string())],
+                    );
+                    turn.say(Reply::text(text));
+                    return Ok(None);
+                }
+                Ok(Some(r))
+            }
+            _ => {
+                turn.say_text("works.not_yours");
+                Ok(None)
+            }
+        }
+    }
+
+    pub(super) async fn edit_work(&self, turn: &mut Turn<'_>, me: &Member, id: i64) -> Result<()> {
+        if matches!(turn.chat.dialogue, Dialogue::Form { .. }) {
+            turn.say_text("form.in_progress");
+            return self.remind_form(turn).await;
+        }
+        let Some(work) = self.own_work(turn, me, id).await? else {
+            return Ok(());
+        };
+        let session = FormSession::editing(
+            FormId::Registration,
+            new_key(),
+            Editing {
+                id: work.id,
+                number: work.number.to_string(),
+            },
+            answers_from_draft(&work.draft),
+        );
+        let ctx = self.ctx(turn.lang).await?;
+        turn.say(engine::prompt(&session, &ctx));
+        turn.chat.dialogue = Dialogue::Form { session };
+        Ok(())
+    }
+
+    pub(super) async fn ask_withdraw(
+        &self,
+        turn: &mut Turn<'_>,
+        me: &Member,
+        id: i64,
+    ) -> Result<()> {
+        let Some(work) = self.own_work(turn, me, id).await? else {
+            return Ok(());
+        };
+        let lang = turn.lang;
+        let text = trf(
+            lang,
+            "works.withdraw_ask",
+            &[
+                ("number", &work.number.to_string()),
+                ("name", &work.draft.name),
+            ],
+        );
+        turn.say(Reply::with_choices(
+            text,
+            vec![
+                Choice::new(
+                    tr(lang, "button.withdraw_yes"),
+                    Action::WithdrawConfirmed(id),
+                ),
+                Choice::new(tr(lang, "button.withdraw_no"), Action::WithdrawKept),
+            ],
+        ));
+        Ok(())
+    }
+
+    pub(super) async fn withdraw(&self, turn: &mut Turn<'_>, me: &Member, id: i64) -> Result<()> {
+        let Some(work) = self.own_work(turn, me, id).await? else {
+            return Ok(());
+        };
+        registrations::withdraw(&mut turn.tx, id, turn.now).await?;
+        let number = work.number.to_string();
+        let text = trf(turn.lang, "works.withdrawn", &[("number", &number)]);
+        turn.say(Reply::text(text));
+        let args = [
+            ("number", number.as_str()),
+            ("unit", me.unit_name.as_str()),
+            ("name", work.draft.name.as_str()),
+            ("member", me.display_name.as_str()),
+        ];
+        self.notify_staff(turn, me, "notify.withdrawn", &args).await
+    }
+
+    /// "/xuat": staff get every registration as a spreadsheet in the chat.
+    pub(super) async fn export_to_chat(&self, turn: &mut Turn<'_>, me: &Member) -> Result<()> {
+        if me.role != Role::Staff {
+            turn.say_text("export.staff_only");
+            return Ok(());
+        }
+        let rows = export::rows(&self.db).await?;
+        let bytes = export::xlsx(&rows, turn.lang)?;
+        let caption = trf(
+            turn.lang,
+            "export.caption",
+            &[("count", &rows.len().to_string())],
+        );
+        let file_name = format!("dang-ky-thi-dua-{}.xlsx", turn.now.format("%Y%m%d"));
+        turn.out.push(super::Outgoing {
+            to: turn.here.clone(),
+            lang: turn.lang,
+            body: Body::Document {
+                file_name,
+                bytes,
+                caption,
+            },
+        });
+        Ok(())
+    }
+}

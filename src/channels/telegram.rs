@@ -1,0 +1,233 @@
+//! Telegram by long polling. Translates updates into `Incoming` and renders replies
+//! with inline buttons; everything else is the app's business.
+
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use teloxide::dispatching::{Dispatcher, UpdateFilterExt};
+use teloxide::prelude::*;
+use teloxide::types::{
+    BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message,
+    Update,
+};
+use teloxide::{ApiError, RequestError};
+
+use crate::app::{App, Body, Incoming, Outgoing, RawInput, MENU};
+use crate::conversation::{Action, Reply};
+use crate::domain::member::{Address, Channel};
+use crate::i18n::{tr, Lang};
+use crate::store::{members, settings};
+
+/// Telegram refuses messages over 4096 characters; leave room for safety.
+const MAX_TEXT: usize = 4000;
+
+pub fn bot(token: &str, api_url: Option<&str>) -> Result<Bot> {
+    let bot = Bot::new(token);
+    Ok(match api_url {
+        Some(url) => bot.set_api_url(url.parse().context("TELOXIDE_API_URL is not a URL")?),
+        None => bot,
+    })
+}
+
+pub async fn run(app: App, bot: Bot) -> Result<()> {
+    let me = bot
+        .get_me()
+        .await
+        .context("Telegram refused the bot token (getMe failed)")?;
+    if let Some(username) = &me.user.username {
+        settings::set_value(&app.db, settings::TELEGRAM_USERNAME, username).await?;
+    }
+    tracing::info!(bot = ?me.user.username, "Telegram channel started");
+    for lang in Lang::ALL {
+        let commands: Vec<BotCommand> = MENU
+            .iter()
+            .map(|(cmd, key)| BotCommand::new(*cmd, tr(lang, key)))
+            .collect();
+        let mut req = bot.set_my_commands(commands);
+        if lang != Lang::default() {
+            req = req.language_code(lang.code());
+        }
+        if let Err(e) = req.await {
+            tracing::warn!(error = %e, "setMyCommands failed; the menu may be outdated");
+        }
+    }
+
+    let app = Arc::new(app);
+    let handler = dptree::entry()
+        .branch(Update::filter_message().endpoint(on_message))
+        .branch(Update::filter_callback_query().endpoint(on_callback));
+    let mut dispatcher = Dispatcher::builder(bot, handler)
+        .dependencies(dptree::deps![app])
+        .enable_ctrlc_handler()
+        .build();
+    let token = dispatcher.shutdown_token();
+    tokio::spawn(async move {
+        if let Ok(mut term) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            term.recv().await;
+            tracing::info!("SIGTERM: finishing the updates in hand");
+            if let Ok(done) = token.shutdown() {
+                done.await;
+            }
+        }
+    });
+    dispatcher.dispatch().await;
+    Ok(())
+}
+
+async fn on_message(bot: Bot, update: Update, msg: Message, app: Arc<App>) -> ResponseResult<()> {
+    let Some(user) = msg.from.as_ref() else {
+        return Ok(());
+    };
+    if !msg.chat.is_private() {
+        // Dialogues are per chat: a form in a group would mix everyone's answers.
+        if msg.text().is_some_and(|t| t.starts_with('/')) {
+            let lang = Lang::from_client(user.language_code.as_deref());
+            bot.send_message(msg.chat.id, tr(lang, "telegram.private_only"))
+                .await?;
+        }
+        return Ok(());
+    }
+    let input = match msg.text() {
+        Some(t) => RawInput::Text(t.to_string()),
+        None => RawInput::Unsupported,
+    };
+    let incoming = Incoming {
+        channel: Channel::Telegram,
+        user_id: user.id.0.to_string(),
+        chat_id: msg.chat.id.0.to_string(),
+        display_name: user.full_name(),
+        language_code: user.language_code.clone(),
+        update_id: Some(i64::from(update.id.0)),
+        input,
+    };
+    serve(&bot, &app, incoming).await;
+    Ok(())
+}
+
+async fn on_callback(
+    bot: Bot,
+    update: Update,
+    q: CallbackQuery,
+    app: Arc<App>,
+) -> ResponseResult<()> {
+    // Stop the button's spinner whatever happens next.
+    if let Err(e) = bot.answer_callback_query(q.id.clone()).await {
+        tracing::debug!(error = %e, "answerCallbackQuery failed");
+    }
+    let chat_id = match &q.message {
+        Some(m) if !m.chat().is_private() => return Ok(()),
+        Some(m) => m.chat().id.0,
+        None => q.from.id.0 as i64,
+    };
+    let incoming = Incoming {
+        channel: Channel::Telegram,
+        user_id: q.from.id.0.to_string(),
+        chat_id: chat_id.to_string(),
+        display_name: q.from.full_name(),
+        language_code: q.from.language_code.clone(),
+        update_id: Some(i64::from(update.id.0)),
+        input: RawInput::Button(q.data.clone().unwrap_or_default()),
+    };
+    serve(&bot, &app, incoming).await;
+    Ok(())
+}
+
+/// Runs one turn and delivers what it says. A failure is logged and the user told,
+/// never left without an answer, and never brings the bot down.
+async fn serve(bot: &Bot, app: &App, incoming: Incoming) {
+    let here = Address {
+        channel: Channel::Telegram,
+        chat_id: incoming.chat_id.clone(),
+    };
+    let lang = Lang::from_client(incoming.language_code.as_deref());
+    let outgoing = match app.handle(incoming).await {
+        Ok(out) => out,
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "turn failed");
+            vec![Outgoing {
+                to: here,
+                lang,
+                body: Body::Reply(Reply::text(tr(lang, "error.generic"))),
+            }]
+        }
+    };
+    for out in outgoing {
+        if out.to.channel != Channel::Telegram {
+            continue;
+        }
+        if let Err(e) = deliver(bot, &out).await {
+            tracing::warn!(error = %e, chat = %out.to.chat_id, "delivery failed");
+            if is_gone(&e) {
+                if let Err(e) = members::deactivate_chat(&app.db, &out.to).await {
+                    tracing::error!(error = %e, "could not mark member inactive");
+                }
+            }
+        }
+    }
+}
+
+fn is_gone(e: &RequestError) -> bool {
+    matches!(
+        e,
+        RequestError::Api(
+            ApiError::BotBlocked | ApiError::UserDeactivated | ApiError::ChatNotFound
+        )
+    )
+}
+
+pub async fn deliver(bot: &Bot, out: &Outgoing) -> Result<(), RequestError> {
+    let chat = ChatId(out.to.chat_id.parse().unwrap_or_default());
+    match &out.body {
+        Body::Reply(reply) => {
+            let parts = super::split_text(&reply.text, MAX_TEXT);
+            let last = parts.len().saturating_sub(1);
+            for (i, part) in parts.into_iter().enumerate() {
+                let req = bot.send_message(chat, part);
+                if i == last && !reply.choices.is_empty() {
+                    req.reply_markup(keyboard(reply)).await?;
+                } else {
+                    req.await?;
+                }
+            }
+        }
+        Body::Document {
+            file_name,
+            bytes,
+            caption,
+        } => {
+            bot.send_document(
+                chat,
+                InputFile::memory(bytes.clone()).file_name(file_name.clone()),
+            )
+            .caption(caption.clone())
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Answers one per row (two per row when short), navigation together in the last row.
+fn keyboard(reply: &Reply) -> InlineKeyboardMarkup {
+    let button = |c: &crate::conversation::Choice| {
+        InlineKeyboardButton::callback(c.label.clone(), c.action.encode())
+    };
+    let (nav, answers): (Vec<_>, Vec<_>) = reply
+        .choices
+        .iter()
+        .partition(|c| matches!(c.action, Action::Back | Action::Skip));
+    let per_row = if answers.iter().all(|c| c.label.chars().count() <= 18) {
+        2
+    } else {
+        1
+    };
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = answers
+        .chunks(per_row)
+        .map(|chunk| chunk.iter().map(|c| button(c)).collect())
+        .collect();
+    if !nav.is_empty() {
+        rows.push(nav.iter().map(|c| button(c)).collect());
+    }
+    InlineKeyboardMarkup::new(rows)
+}

@@ -1,0 +1,227 @@
+//! The operator's commands. Output an operator reads is translated (Vietnamese by
+//! default, English when the shell's LANG says so); machine output is plain data.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use chrono::{Duration, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::app::App;
+use crate::channels;
+use crate::config::Config;
+use crate::domain::member::Role;
+use crate::domain::unit::{normalize_unit_name, UnitKind};
+use crate::export;
+use crate::i18n::{tr, trf, Lang};
+use crate::store::{self, invites, members, settings, units};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "thidua",
+    version,
+    about = "Chat bot for trade union emulation campaigns"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start every channel whose credentials are set (Telegram: TELOXIDE_TOKEN).
+    Run,
+    /// Talk to the bot in this terminal (no token needed).
+    Chat,
+    /// Manage grassroots unions (CĐCS).
+    #[command(subcommand)]
+    Unit(UnitCommand),
+    /// Create a one-time invite code for a chair or a staff member.
+    Invite {
+        /// Unit name or id.
+        #[arg(long)]
+        unit: String,
+        #[arg(long, value_parser = ["chair", "staff"])]
+        role: String,
+        /// Days before the code expires.
+        #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(i64).range(1..=365))]
+        days: i64,
+    },
+    /// Export data for district staff.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitCommand {
+    /// Add a unit.
+    Add {
+        name: String,
+        #[arg(long, value_enum, default_value_t = KindArg::Agency)]
+        kind: KindArg,
+    },
+    /// List units.
+    List,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Agency,
+    Enterprise,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Every registration.
+    Registrations {
+        #[arg(long, value_enum)]
+        format: Format,
+        /// File to write; csv and json go to standard output without it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Csv,
+    Json,
+    Xlsx,
+}
+
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// The operator's language, from the shell.
+fn operator_lang() -> Lang {
+    Lang::from_client(std::env::var("LANG").ok().as_deref())
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let config = Config::load()?;
+    let lang = operator_lang();
+    if let Command::Run = cli.command {
+        // Refuse before touching the database: nothing to run is an operator error.
+        if config.telegram_token.is_none() {
+            bail!("{}", tr(lang, "cli.no_channel"));
+        }
+    }
+    let db = store::connect(config.database_url()).await?;
+    store::campaigns::current_or_seed(&db).await?;
+    match cli.command {
+        Command::Run => {
+            let token = config.telegram_token.as_deref().unwrap_or_default();
+            let bot = channels::telegram::bot(token, config.telegram_api_url.as_deref())?;
+            channels::telegram::run(App::new(db), bot).await
+        }
+        Command::Chat => {
+            let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+            channels::console::run(&App::new(db), stdin, std::io::stdout()).await
+        }
+        Command::Unit(UnitCommand::Add { name, kind }) => {
+            let name = normalize_unit_name(&name).map_err(anyhow::Error::msg)?;
+            let kind = match kind {
+                KindArg::Agency => UnitKind::Agency,
+                KindArg::Enterprise => UnitKind::Enterprise,
+            };
+            let unit = units::add(&db, &name, kind).await?;
+            println!(
+                "{}",
+                trf(
+                    lang,
+                    "cli.unit_added",
+                    &[
+                        ("id", &unit.id.to_string()),
+                        ("name", &unit.name),
+                        ("kind", kind.as_str())
+                    ]
+                )
+            );
+            Ok(())
+        }
+        Command::Unit(UnitCommand::List) => {
+            let all = units::list(&db).await?;
+            if all.is_empty() {
+                println!("{}", tr(lang, "cli.no_units"));
+            }
+            for u in all {
+                let n = members::count_for_unit(&db, u.id).await?;
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    u.id,
+                    u.name,
+                    u.kind,
+                    trf(lang, "cli.members", &[("n", &n.to_string())])
+                );
+            }
+            Ok(())
+        }
+        Command::Invite { unit, role, days } => {
+            let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+            let Some(unit) = units::find(&db, &unit).await? else {
+                bail!("{}", trf(lang, "cli.unit_not_found", &[("unit", &unit)]));
+            };
+            let expires = Utc::now() + Duration::days(days);
+            let code = invites::create(&db, unit.id, role, expires).await?;
+            let role_name = tr(lang, &format!("role.{}", role.as_str()));
+            let until = expires
+                .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+                .format("%d/%m/%Y %H:%M")
+                .to_string();
+            println!(
+                "{}",
+                trf(
+                    lang,
+                    "cli.invite_for",
+                    &[
+                        ("unit", &unit.name),
+                        ("role", &role_name),
+                        ("until", &until)
+                    ]
+                )
+            );
+            if let Some(bot) = settings::get_value(&db, settings::TELEGRAM_USERNAME).await? {
+                println!("https://t.me/{bot}?start={code}");
+            }
+            println!("{}: {code}", tr(lang, "cli.code"));
+            Ok(())
+        }
+        Command::Export(ExportCommand::Registrations { format, out }) => {
+            let rows = export::rows(&db).await?;
+            let bytes = match format {
+                Format::Csv => export::csv(&rows)?,
+                Format::Json => export::json(&rows)?,
+                Format::Xlsx => export::xlsx(&rows, lang)?,
+            };
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &bytes)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    eprintln!(
+                        "{}",
+                        trf(
+                            lang,
+                            "cli.exported",
+                            &[
+                                ("count", &rows.len().to_string()),
+                                ("file", &path.display().to_string())
+                            ]
+                        )
+                    );
+                }
+                None if matches!(format, Format::Xlsx) => {
+                    bail!("{}", tr(lang, "cli.xlsx_needs_out"))
+                }
+                None => std::io::stdout().write_all(&bytes)?,
+            }
+            Ok(())
+        }
+    }
+}

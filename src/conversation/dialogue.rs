@@ -1,0 +1,14 @@
+use serde::{Deserialize, Serialize};
+
+use super::engine::FormSession;
+
+/// Where a chat stands between two messages; stored as JSON with the chat.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum Dialogue {
+    #[default]
+    Idle,
+    Form {
+        session: FormSession,
+    },
+}

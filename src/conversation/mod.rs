@@ -1,0 +1,13 @@
+//! The conversation engine: a pure state machine, (state, input) -> (new state, replies).
+//! It knows nothing of channels or storage, so every rule is testable without a bot.
+
+pub mod dialogue;
+pub mod engine;
+pub mod form;
+pub mod registration_form;
+pub mod render;
+pub mod reply;
+
+pub use dialogue::Dialogue;
+pub use engine::{Ctx, FormCommand, FormOutcome, FormSession, Input, Step};
+pub use reply::{Action, Choice, Reply};

@@ -1,0 +1,157 @@
+//! What the bot says, independent of the channel: text plus, where the answer is a
+//! fixed choice, the choices. Telegram shows them as buttons, text channels as numbers.
+
+use serde::{Deserialize, Serialize};
+
+/// What pressing a button (or typing its number) means. Encoded into Telegram's
+/// callback data, which is limited to 64 bytes, so the encoding is terse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    /// An option of a choice field.
+    Pick(String),
+    Back,
+    Skip,
+    /// Submit the summary identified by the form's idempotency key.
+    Confirm(String),
+    Edit,
+    EditField(String),
+    Cancel,
+    /// Start a new registration.
+    Register,
+    /// From the list of one's works: change or withdraw registration `id`.
+    EditWork(i64),
+    Withdraw(i64),
+    WithdrawConfirmed(i64),
+    WithdrawKept,
+    SetLang(String),
+    /// Console only: try thidua on an empty database with a sample unit.
+    StartDemo,
+}
+
+impl Action {
+    pub fn encode(&self) -> String {
+        match self {
+            Action::Pick(v) => format!("p:{v}"),
+            Action::Back => "b".into(),
+            Action::Skip => "s".into(),
+            Action::Confirm(k) => format!("c:{k}"),
+            Action::Edit => "e".into(),
+            Action::EditField(f) => format!("f:{f}"),
+            Action::Cancel => "x".into(),
+            Action::Register => "r".into(),
+            Action::EditWork(id) => format!("we:{id}"),
+            Action::Withdraw(id) => format!("ww:{id}"),
+            Action::WithdrawConfirmed(id) => format!("wy:{id}"),
+            Action::WithdrawKept => "wn".into(),
+            Action::SetLang(l) => format!("l:{l}"),
+            Action::StartDemo => "d".into(),
+        }
+    }
+
+    /// Unknown data (an old bot version's button, a forged callback) is `None`,
+    /// never a panic.
+    pub fn decode(data: &str) -> Option<Action> {
+        let (tag, arg) = match data.split_once(':') {
+            Some((t, a)) => (t, Some(a)),
+            None => (data, None),
+        };
+        let id = || arg.and_then(|a| a.parse::<i64>().ok());
+        let text = || arg.filter(|a| !a.is_empty()).map(str::to_owned);
+        Some(match (tag, arg) {
+            ("p", _) => Action::Pick(text()?),
+            ("b", None) => Action::Back,
+            ("s", None) => Action::Skip,
+            ("c", _) => Action::Confirm(text()?),
+            ("e", None) => Action::Edit,
+            ("f", _) => Action::EditField(text()?),
+            ("x", None) => Action::Cancel,
+            ("r", None) => Action::Register,
+            ("we", _) => Action::EditWork(id()?),
+            ("ww", _) => Action::Withdraw(id()?),
+            ("wy", _) => Action::WithdrawConfirmed(id()?),
+            ("wn", None) => Action::WithdrawKept,
+            ("l", _) => Action::SetLang(text()?),
+            ("d", None) => Action::StartDemo,
+            _ => return None,
+        })
+    }
+
+    /// Navigation sits apart from the answers: on text channels it is always "0".
+    pub fn is_back(&self) -> bool {
+        matches!(self, Action::Back)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub label: String,
+    pub action: Action,
+}
+
+impl Choice {
+    pub fn new(label: impl Into<String>, action: Action) -> Self {
+        Choice {
+            label: label.into(),
+            action,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub text: String,
+    pub choices: Vec<Choice>,
+}
+
+impl Reply {
+    pub fn text(text: impl Into<String>) -> Self {
+        Reply {
+            text: text.into(),
+            choices: Vec::new(),
+        }
+    }
+
+    pub fn with_choices(text: impl Into<String>, choices: Vec<Choice>) -> Self {
+        Reply {
+            text: text.into(),
+            choices,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_round_trips_within_telegram_limit() {
+        let all = [
+            Action::Pick("chuong_trinh".into()),
+            Action::Back,
+            Action::Skip,
+            Action::Confirm("ABCDEFGHJKMN".into()),
+            Action::Edit,
+            Action::EditField("benefit_economic".into()),
+            Action::Cancel,
+            Action::Register,
+            Action::EditWork(i64::MAX),
+            Action::Withdraw(7),
+            Action::WithdrawConfirmed(7),
+            Action::WithdrawKept,
+            Action::SetLang("en".into()),
+            Action::StartDemo,
+        ];
+        for a in all {
+            let data = a.encode();
+            assert!(data.len() <= 64, "{data}");
+            assert_eq!(Action::decode(&data), Some(a));
+        }
+    }
+
+    #[test]
+    fn garbage_callback_data_is_refused() {
+        for bad in ["", "zz", "we:abc", "p:", "c:", "b:1", "ww:"] {
+            assert_eq!(Action::decode(bad), None, "{bad}");
+        }
+    }
+}

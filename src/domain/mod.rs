@@ -1,0 +1,10 @@
+//! Plain types and rules of the campaign world. No I/O lives here.
+
+pub mod campaign;
+pub mod dates;
+pub mod invite;
+pub mod member;
+pub mod money;
+pub mod registration;
+pub mod text;
+pub mod unit;

@@ -1,0 +1,147 @@
+//! A registered emulation work, field for field as on the paper
+//! "Bảng đăng ký công trình (sản phẩm, mô hình, chương trình) thi đua".
+
+use chrono::{DateTime, NaiveDate, Utc};
+use std::fmt;
+use std::str::FromStr;
+
+use super::money::Vnd;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkKind {
+    CongTrinh,
+    SanPham,
+    MoHinh,
+    ChuongTrinh,
+}
+
+impl WorkKind {
+    pub const ALL: [WorkKind; 4] = [
+        WorkKind::CongTrinh,
+        WorkKind::SanPham,
+        WorkKind::MoHinh,
+        WorkKind::ChuongTrinh,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkKind::CongTrinh => "cong_trinh",
+            WorkKind::SanPham => "san_pham",
+            WorkKind::MoHinh => "mo_hinh",
+            WorkKind::ChuongTrinh => "chuong_trinh",
+        }
+    }
+
+    /// Locale key of the kind's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            WorkKind::CongTrinh => "kind.cong_trinh",
+            WorkKind::SanPham => "kind.san_pham",
+            WorkKind::MoHinh => "kind.mo_hinh",
+            WorkKind::ChuongTrinh => "kind.chuong_trinh",
+        }
+    }
+}
+
+impl FromStr for WorkKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        WorkKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("unknown work kind '{s}'"))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrationStatus {
+    Submitted,
+    Withdrawn,
+}
+
+impl RegistrationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationStatus::Submitted => "submitted",
+            RegistrationStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            RegistrationStatus::Submitted => "status.submitted",
+            RegistrationStatus::Withdrawn => "status.withdrawn",
+        }
+    }
+}
+
+impl FromStr for RegistrationStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "submitted" => Ok(RegistrationStatus::Submitted),
+            "withdrawn" => Ok(RegistrationStatus::Withdrawn),
+            other => Err(format!("unknown registration status '{other}'")),
+        }
+    }
+}
+
+/// Sequential per campaign; shown as the district numbers its paperwork: `001/ĐK`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RegistrationNumber(pub i64);
+
+impl fmt::Display for RegistrationNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:03}/ĐK", self.0)
+    }
+}
+
+/// Everything a chair answers; valid by construction of the form engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationDraft {
+    pub kind: WorkKind,
+    pub name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub content: String,
+    pub estimated_value: Vnd,
+    pub benefit_economic: Option<String>,
+    pub benefit_social: Option<String>,
+    pub time_saved: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub number: RegistrationNumber,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub draft: RegistrationDraft,
+    pub status: RegistrationStatus,
+    pub submitted_by: String,
+    pub submitted_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_is_zero_padded() {
+        assert_eq!(RegistrationNumber(1).to_string(), "001/ĐK");
+        assert_eq!(RegistrationNumber(1234).to_string(), "1234/ĐK");
+    }
+
+    #[test]
+    fn kinds_and_statuses_round_trip() {
+        for k in WorkKind::ALL {
+            assert_eq!(k.as_str().parse::<WorkKind>().unwrap(), k);
+        }
+        for s in [RegistrationStatus::Submitted, RegistrationStatus::Withdrawn] {
+            assert_eq!(s.as_str().parse::<RegistrationStatus>().unwrap(), s);
+        }
+        assert!("xyz".parse::<WorkKind>().is_err());
+    }
+}

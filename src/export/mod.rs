@@ -1,0 +1,163 @@
+//! Registrations for district staff: CSV and JSON for machines, XLSX for people.
+
+mod xlsx;
+
+pub use xlsx::xlsx;
+
+use anyhow::Result;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono_tz::Asia::Ho_Chi_Minh;
+use serde::Serialize;
+
+use crate::domain::registration::{RegistrationStatus, WorkKind};
+use crate::store::{registrations, Db};
+
+/// One registration, flat, in the CSV's column order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub number: String,
+    pub unit: String,
+    pub kind: &'static str,
+    pub name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub content: String,
+    pub estimated_value_vnd: u64,
+    pub benefit_economic: Option<String>,
+    pub benefit_social: Option<String>,
+    pub time_saved: Option<String>,
+    pub status: &'static str,
+    pub submitted_by: String,
+    /// ISO 8601 with Vietnam's offset, as the district reads it.
+    pub submitted_at: String,
+    #[serde(skip)]
+    pub work_kind: WorkKind,
+    #[serde(skip)]
+    pub registration_status: RegistrationStatus,
+    #[serde(skip)]
+    pub submitted_at_utc: DateTime<Utc>,
+}
+
+pub async fn rows(db: &Db) -> Result<Vec<Row>> {
+    Ok(registrations::all(db)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let r = l.registration;
+            Row {
+                number: r.number.to_string(),
+                unit: r.unit_name,
+                kind: r.draft.kind.as_str(),
+                name: r.draft.name,
+                start_date: r.draft.start_date,
+                end_date: r.draft.end_date,
+                content: r.draft.content,
+                estimated_value_vnd: r.draft.estimated_value.dong(),
+                benefit_economic: r.draft.benefit_economic,
+                benefit_social: r.draft.benefit_social,
+                time_saved: r.draft.time_saved,
+                status: r.status.as_str(),
+                submitted_by: r.submitted_by,
+                submitted_at: r
+                    .submitted_at
+                    .with_timezone(&Ho_Chi_Minh)
+                    .to_rfc3339_opts(SecondsFormat::Secs, false),
+                work_kind: r.draft.kind,
+                registration_status: r.status,
+                submitted_at_utc: r.submitted_at,
+            }
+        })
+        .collect())
+}
+
+pub fn csv(rows: &[Row]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r)?;
+    }
+    if rows.is_empty() {
+        // The header still tells a reader what the columns would be.
+        w.write_record(HEADER)?;
+    }
+    Ok(w.into_inner()?)
+}
+
+pub const HEADER: [&str; 14] = [
+    "number",
+    "unit",
+    "kind",
+    "name",
+    "start_date",
+    "end_date",
+    "content",
+    "estimated_value_vnd",
+    "benefit_economic",
+    "benefit_social",
+    "time_saved",
+    "status",
+    "submitted_by",
+    "submitted_at",
+];
+
+pub fn json(rows: &[Row]) -> Result<Vec<u8>> {
+    let mut out = serde_json::to_vec_pretty(rows)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn row() -> Row {
+        let at = Utc.with_ymd_and_hms(2025, 3, 1, 2, 30, 0).unwrap();
+        Row {
+            number: "001/ĐK".into(),
+            unit: "CĐCS Trường THCS Vĩnh Thuận".into(),
+            kind: "mo_hinh",
+            name: "Mái ấm, \"công đoàn\"".into(),
+            start_date: NaiveDate::from_ymd_opt(2025, 1, 15).unwrap(),
+            end_date: NaiveDate::from_ymd_opt(2025, 6, 30).unwrap(),
+            content: "Dòng 1\nDòng 2".into(),
+            estimated_value_vnd: 250_000_000,
+            benefit_economic: None,
+            benefit_social: Some("An cư".into()),
+            time_saved: None,
+            status: "submitted",
+            submitted_by: "Nguyễn Văn A".into(),
+            submitted_at: "2025-03-01T09:30:00+07:00".into(),
+            work_kind: WorkKind::MoHinh,
+            registration_status: RegistrationStatus::Submitted,
+            submitted_at_utc: at,
+        }
+    }
+
+    #[test]
+    fn csv_has_the_agreed_header_and_quotes_safely() {
+        let out = String::from_utf8(csv(&[row()]).unwrap()).unwrap();
+        let mut reader = csv::Reader::from_reader(out.as_bytes());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(header, HEADER);
+        let rec = reader.records().next().unwrap().unwrap();
+        assert_eq!(&rec[3], "Mái ấm, \"công đoàn\"");
+        assert_eq!(&rec[4], "2025-01-15");
+        assert_eq!(&rec[6], "Dòng 1\nDòng 2");
+        assert_eq!(&rec[7], "250000000");
+        assert_eq!(&rec[8], "");
+    }
+
+    #[test]
+    fn empty_csv_still_has_a_header() {
+        let out = String::from_utf8(csv(&[]).unwrap()).unwrap();
+        assert_eq!(out.trim_end(), HEADER.join(","));
+    }
+
+    #[test]
+    fn json_uses_the_same_names() {
+        let v: serde_json::Value = serde_json::from_slice(&json(&[row()]).unwrap()).unwrap();
+        assert_eq!(v[0]["estimated_value_vnd"], 250_000_000);
+        assert_eq!(v[0]["end_date"], "2025-06-30");
+        assert!(v[0].get("work_kind").is_none());
+    }
+}

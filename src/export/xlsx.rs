@@ -1,0 +1,98 @@
+use anyhow::Result;
+use chrono::Datelike;
+use chrono_tz::Asia::Ho_Chi_Minh;
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
+
+use super::Row;
+use crate::i18n::{tr, Lang};
+
+/// Locale keys of the spreadsheet's headers, in the paper form's order.
+const HEADERS: [&str; 14] = [
+    "export.col.number",
+    "export.col.unit",
+    "export.col.kind",
+    "export.col.name",
+    "export.col.start_date",
+    "export.col.end_date",
+    "export.col.content",
+    "export.col.estimated_value",
+    "export.col.benefit_economic",
+    "export.col.benefit_social",
+    "export.col.time_saved",
+    "export.col.status",
+    "export.col.submitted_by",
+    "export.col.submitted_at",
+];
+
+/// Widest a column grows; longer text wraps.
+const MAX_WIDTH: usize = 60;
+
+pub fn xlsx(rows: &[Row], lang: Lang) -> Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(tr(lang, "export.sheet"))?;
+
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_border(FormatBorder::Thin)
+        .set_background_color("#DDEBF7");
+    let text = Format::new().set_align(FormatAlign::Top).set_text_wrap();
+    let date = Format::new()
+        .set_align(FormatAlign::Top)
+        .set_num_format("dd/mm/yyyy");
+    let stamp = Format::new()
+        .set_align(FormatAlign::Top)
+        .set_num_format("dd/mm/yyyy hh:mm");
+    let money = Format::new()
+        .set_align(FormatAlign::Top)
+        .set_num_format("#,##0 \"đ\"");
+
+    let mut widths: Vec<usize> = HEADERS
+        .iter()
+        .map(|k| tr(lang, k).chars().count().min(24))
+        .collect();
+    for (col, key) in HEADERS.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, tr(lang, key), &header)?;
+    }
+
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        let texts = [
+            (0, r.number.clone()),
+            (1, r.unit.clone()),
+            (2, tr(lang, r.work_kind.label_key())),
+            (3, r.name.clone()),
+            (6, r.content.clone()),
+            (8, r.benefit_economic.clone().unwrap_or_default()),
+            (9, r.benefit_social.clone().unwrap_or_default()),
+            (10, r.time_saved.clone().unwrap_or_default()),
+            (11, tr(lang, r.registration_status.label_key())),
+            (12, r.submitted_by.clone()),
+        ];
+        for (col, value) in texts {
+            let longest = value.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            widths[col] = widths[col].max(longest);
+            sheet.write_string_with_format(row, col as u16, value, &text)?;
+        }
+        for (col, d) in [(4u16, r.start_date), (5, r.end_date)] {
+            let excel = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+            sheet.write_datetime_with_format(row, col, excel, &date)?;
+            widths[col as usize] = widths[col as usize].max(11);
+        }
+        sheet.write_number_with_format(row, 7, r.estimated_value_vnd as f64, &money)?;
+        widths[7] = widths[7].max(r.estimated_value_vnd.to_string().len() * 4 / 3 + 3);
+        let local = r.submitted_at_utc.with_timezone(&Ho_Chi_Minh).naive_local();
+        sheet.write_datetime_with_format(row, 13, &local, &stamp)?;
+        widths[13] = widths[13].max(17);
+    }
+
+    for (col, w) in widths.iter().enumerate() {
+        sheet.set_column_width(col as u16, (*w).clamp(8, MAX_WIDTH) as f64 + 2.0)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, rows.len() as u32, (HEADERS.len() - 1) as u16)?;
+    Ok(book.save_to_buffer()?)
+}

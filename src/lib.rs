@@ -1,0 +1,14 @@
+//! thidua: a chat bot that runs a trade union emulation campaign — registration of
+//! works by grassroots union chairs, for the district federation.
+
+rust_i18n::i18n!("locales", fallback = "vi");
+
+pub mod app;
+pub mod channels;
+pub mod cli;
+pub mod config;
+pub mod conversation;
+pub mod domain;
+pub mod export;
+pub mod i18n;
+pub mod store;

@@ -1,0 +1,80 @@
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use sqlx::AnyConnection;
+
+use super::{get, parse_ts, ts, Db};
+use crate::domain::invite;
+use crate::domain::member::Role;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedeemError {
+    Unknown,
+    Used,
+    Expired,
+}
+
+pub async fn create(
+    db: &Db,
+    unit_id: i64,
+    role: Role,
+    expires_at: DateTime<Utc>,
+) -> Result<String> {
+    loop {
+        let code = invite::generate();
+        let done = sqlx::query(
+            "INSERT INTO invites (code, unit_id, role, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING",
+        )
+        .bind(&code)
+        .bind(unit_id)
+        .bind(role.as_str())
+        .bind(ts(Utc::now()))
+        .bind(ts(expires_at))
+        .execute(&db.pool)
+        .await?;
+        if done.rows_affected() == 1 {
+            return Ok(code);
+        }
+    }
+}
+
+/// Marks the code used, in the caller's transaction, if it still can be.
+pub async fn redeem(
+    conn: &mut AnyConnection,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<(i64, Role), RedeemError>> {
+    let row = sqlx::query(
+        "UPDATE invites SET used_at = $2 WHERE code = $1 AND used_at IS NULL AND expires_at > $2 \
+         RETURNING unit_id, role",
+    )
+    .bind(code)
+    .bind(ts(now))
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(r) = row {
+        let role: Role = get::<String>(&r, "role")?
+            .parse()
+            .map_err(anyhow::Error::msg)?;
+        return Ok(Ok((get(&r, "unit_id")?, role)));
+    }
+    let row = sqlx::query("SELECT used_at, expires_at FROM invites WHERE code = $1")
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(Err(match row {
+        None => RedeemError::Unknown,
+        Some(r) if get::<Option<String>>(&r, "used_at")?.is_some() => RedeemError::Used,
+        Some(r) if parse_ts(&get::<String>(&r, "expires_at")?)? <= now => RedeemError::Expired,
+        Some(_) => RedeemError::Unknown,
+    }))
+}
+
+pub async fn set_used_by(conn: &mut AnyConnection, code: &str, member_id: i64) -> Result<()> {
+    sqlx::query("UPDATE invites SET used_by = $2 WHERE code = $1")
+        .bind(code)
+        .bind(member_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,110 @@
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+
+use super::{get, ts, Db};
+use crate::domain::member::{Channel, Member, Role};
+
+const SELECT: &str =
+    "SELECT m.id, m.channel, m.user_id, m.chat_id, m.unit_id, u.name AS unit_name, \
+     m.role, m.display_name, m.active FROM members m JOIN units u ON u.id = m.unit_id";
+
+fn from_row(r: &AnyRow) -> Result<Member> {
+    Ok(Member {
+        id: get(r, "id")?,
+        channel: get::<String>(r, "channel")?
+            .parse()
+            .map_err(anyhow::Error::msg)?,
+        user_id: get(r, "user_id")?,
+        chat_id: get(r, "chat_id")?,
+        unit_id: get(r, "unit_id")?,
+        unit_name: get(r, "unit_name")?,
+        role: get::<String>(r, "role")?
+            .parse()
+            .map_err(anyhow::Error::msg)?,
+        display_name: get(r, "display_name")?,
+        active: get::<i64>(r, "active")? != 0,
+    })
+}
+
+pub async fn find(db: &Db, channel: Channel, user_id: &str) -> Result<Option<Member>> {
+    let row = sqlx::query(&format!("{SELECT} WHERE m.channel = $1 AND m.user_id = $2"))
+        .bind(channel.as_str())
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub struct NewMember<'a> {
+    pub channel: Channel,
+    pub user_id: &'a str,
+    pub chat_id: &'a str,
+    pub unit_id: i64,
+    pub role: Role,
+    pub display_name: &'a str,
+}
+
+/// Joins, or re-binds a known (channel, user) to the unit and role of a new code.
+pub async fn upsert(
+    conn: &mut AnyConnection,
+    m: &NewMember<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, active, joined_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7) \
+         ON CONFLICT (channel, user_id) DO UPDATE SET chat_id = excluded.chat_id, \
+         unit_id = excluded.unit_id, role = excluded.role, display_name = excluded.display_name, \
+         active = 1 RETURNING id",
+    )
+    .bind(m.channel.as_str())
+    .bind(m.user_id)
+    .bind(m.chat_id)
+    .bind(m.unit_id)
+    .bind(m.role.as_str())
+    .bind(m.display_name)
+    .bind(ts(now))
+    .fetch_one(conn)
+    .await?;
+    get(&row, "id")
+}
+
+pub async fn active_staff(db: &Db) -> Result<Vec<Member>> {
+    sqlx::query(&format!(
+        "{SELECT} WHERE m.role = 'staff' AND m.active = 1 ORDER BY m.id"
+    ))
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
+pub async fn set_active(conn: &mut AnyConnection, id: i64, active: bool) -> Result<()> {
+    sqlx::query("UPDATE members SET active = $2 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(active))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn count_for_unit(db: &Db, unit_id: i64) -> Result<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM members WHERE unit_id = $1")
+        .bind(unit_id)
+        .fetch_one(&db.pool)
+        .await?;
+    get(&row, "n")
+}
+
+/// The person blocked the bot or left: stop writing to them until they write again.
+pub async fn deactivate_chat(db: &Db, at: &crate::domain::member::Address) -> Result<()> {
+    sqlx::query("UPDATE members SET active = 0 WHERE channel = $1 AND chat_id = $2")
+        .bind(at.channel.as_str())
+        .bind(&at.chat_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,205 @@
+use anyhow::{anyhow, Result};
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+
+use super::{get, parse_day, parse_ts, ts, Db};
+use crate::domain::money::Vnd;
+use crate::domain::registration::{Registration, RegistrationDraft, RegistrationNumber};
+use crate::domain::unit::UnitKind;
+
+const SELECT: &str = "SELECT r.id, r.campaign_id, r.seq, r.unit_id, u.name AS unit_name, \
+     u.kind AS unit_kind, r.kind, r.name, r.start_date, r.end_date, r.content, \
+     r.estimated_value_vnd, r.benefit_economic, r.benefit_social, r.time_saved, r.status, \
+     m.display_name AS submitted_by, r.submitted_at \
+     FROM registrations r JOIN units u ON u.id = r.unit_id JOIN members m ON m.id = r.submitted_by";
+
+/// A registration with what the export needs about its unit.
+pub struct Listed {
+    pub registration: Registration,
+    pub unit_kind: UnitKind,
+}
+
+fn from_row(r: &AnyRow) -> Result<Listed> {
+    let value: i64 = get(r, "estimated_value_vnd")?;
+    let draft = RegistrationDraft {
+        kind: get::<String>(r, "kind")?
+            .parse()
+            .map_err(anyhow::Error::msg)?,
+        name: get(r, "name")?,
+        start_date: parse_day(&get::<String>(r, "start_date")?)?,
+        end_date: parse_day(&get::<String>(r, "end_date")?)?,
+        content: get(r, "content")?,
+        estimated_value: Vnd::from_dong(u64::try_from(value)?)
+            .map_err(|e| anyhow!("bad amount {value} in database: {e:?}"))?,
+        benefit_economic: get(r, "benefit_economic")?,
+        benefit_social: get(r, "benefit_social")?,
+        time_saved: get(r, "time_saved")?,
+    };
+    Ok(Listed {
+        registration: Registration {
+            id: get(r, "id")?,
+            campaign_id: get(r, "campaign_id")?,
+            number: RegistrationNumber(get(r, "seq")?),
+            unit_id: get(r, "unit_id")?,
+            unit_name: get(r, "unit_name")?,
+            draft,
+            status: get::<String>(r, "status")?
+                .parse()
+                .map_err(anyhow::Error::msg)?,
+            submitted_by: get(r, "submitted_by")?,
+            submitted_at: parse_ts(&get::<String>(r, "submitted_at")?)?,
+        },
+        unit_kind: get::<String>(r, "unit_kind")?
+            .parse()
+            .map_err(anyhow::Error::msg)?,
+    })
+}
+
+fn dong(v: Vnd) -> Result<i64> {
+    Ok(i64::try_from(v.dong())?)
+}
+
+/// Stores a new registration under the next number of its campaign, and records the
+/// form's idempotency key with it.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    unit_id: i64,
+    member_id: i64,
+    draft: &RegistrationDraft,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<(i64, RegistrationNumber)> {
+    let row = sqlx::query(
+        "INSERT INTO registrations (campaign_id, seq, unit_id, kind, name, start_date, end_date, \
+         content, estimated_value_vnd, benefit_economic, benefit_social, time_saved, status, \
+         submitted_by, submitted_at, updated_at) \
+         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM registrations WHERE campaign_id = $1), \
+         $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'submitted', $12, $13, $13) RETURNING id, seq",
+    )
+    .bind(campaign_id)
+    .bind(unit_id)
+    .bind(draft.kind.as_str())
+    .bind(&draft.name)
+    .bind(draft.start_date.to_string())
+    .bind(draft.end_date.to_string())
+    .bind(&draft.content)
+    .bind(dong(draft.estimated_value)?)
+    .bind(&draft.benefit_economic)
+    .bind(&draft.benefit_social)
+    .bind(&draft.time_saved)
+    .bind(member_id)
+    .bind(ts(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    let id: i64 = get(&row, "id")?;
+    record_confirmation(conn, key, id, now).await?;
+    Ok((id, RegistrationNumber(get(&row, "seq")?)))
+}
+
+pub async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    draft: &RegistrationDraft,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE registrations SET kind = $2, name = $3, start_date = $4, end_date = $5, \
+         content = $6, estimated_value_vnd = $7, benefit_economic = $8, benefit_social = $9, \
+         time_saved = $10, updated_at = $11 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(draft.kind.as_str())
+    .bind(&draft.name)
+    .bind(draft.start_date.to_string())
+    .bind(draft.end_date.to_string())
+    .bind(&draft.content)
+    .bind(dong(draft.estimated_value)?)
+    .bind(&draft.benefit_economic)
+    .bind(&draft.benefit_social)
+    .bind(&draft.time_saved)
+    .bind(ts(now))
+    .execute(&mut *conn)
+    .await?;
+    record_confirmation(conn, key, id, now).await
+}
+
+async fn record_confirmation(
+    conn: &mut AnyConnection,
+    key: &str,
+    registration_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("INSERT INTO confirmations (key, registration_id, created_at) VALUES ($1, $2, $3)")
+        .bind(key)
+        .bind(registration_id)
+        .bind(ts(now))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The registration an already-confirmed form produced, if any.
+pub async fn confirmed(db: &Db, key: &str) -> Result<Option<Registration>> {
+    let row = sqlx::query(&format!(
+        "{SELECT} JOIN confirmations c ON c.registration_id = r.id WHERE c.key = $1"
+    ))
+    .bind(key)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row
+        .as_ref()
+        .map(from_row)
+        .transpose()?
+        .map(|l| l.registration))
+}
+
+/// Returns false when it was already withdrawn.
+pub async fn withdraw(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE registrations SET status = 'withdrawn', updated_at = $2 \
+         WHERE id = $1 AND status = 'submitted'",
+    )
+    .bind(id)
+    .bind(ts(now))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn get_one(db: &Db, id: i64) -> Result<Option<Registration>> {
+    let row = sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row
+        .as_ref()
+        .map(from_row)
+        .transpose()?
+        .map(|l| l.registration))
+}
+
+pub async fn for_unit(db: &Db, campaign_id: i64, unit_id: i64) -> Result<Vec<Registration>> {
+    sqlx::query(&format!(
+        "{SELECT} WHERE r.campaign_id = $1 AND r.unit_id = $2 ORDER BY r.seq"
+    ))
+    .bind(campaign_id)
+    .bind(unit_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| from_row(r).map(|l| l.registration))
+    .collect()
+}
+
+/// Every registration of every campaign, in campaign and number order.
+pub async fn all(db: &Db) -> Result<Vec<Listed>> {
+    sqlx::query(&format!("{SELECT} ORDER BY r.campaign_id, r.seq"))
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}

@@ -1,0 +1,25 @@
+use anyhow::Result;
+
+use super::{get, Db};
+
+pub const TELEGRAM_USERNAME: &str = "telegram_bot_username";
+
+pub async fn get_value(db: &Db, key: &str) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| get::<String>(&r, "value")).transpose()
+}
+
+pub async fn set_value(db: &Db, key: &str, value: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
