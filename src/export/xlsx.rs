@@ -85,7 +85,7 @@ pub fn xlsx(rows: &[Row], lang: Lang) -> Result<Vec<u8>> {
         sheet.write_number_with_format(row, 7, r.estimated_value_vnd as f64, &money)?;
         widths[7] = widths[7].max(r.estimated_value_vnd.to_string().len() * 4 / 3 + 3);
         let local = r.submitted_at_utc.with_timezone(&Ho_Chi_Minh).naive_local();
-        sheet.write_datetime_with_format(row, 13, &local, &stamp)?;
+        sheet.write_datetime_with_format(row, 13, local, &stamp)?;
         widths[13] = widths[13].max(17);
     }
 

@@ -1,0 +1,320 @@
+//! A fake Telegram Bot API on 127.0.0.1: queues updates for `getUpdates` the way
+//! Telegram does (kept until a later offset confirms them, so a killed bot gets them
+//! again), records everything the bot sends, and answers like the real server.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::HeaderMap;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use tokio::sync::Notify;
+
+pub const BOT_ID: i64 = 4242;
+pub const BOT_USERNAME: &str = "thidua_test_bot";
+
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub method: String,
+    pub chat_id: i64,
+    pub text: String,
+    /// `(label, callback data)` of every inline button, row by row.
+    pub buttons: Vec<(String, String)>,
+    pub document: Option<(String, Vec<u8>)>,
+}
+
+impl Sent {
+    pub fn button(&self, label_part: &str) -> String {
+        self.buttons
+            .iter()
+            .find(|(l, _)| l.contains(label_part))
+            .map(|(_, d)| d.clone())
+            .unwrap_or_else(|| panic!("no button '{label_part}' in {:?}", self.buttons))
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    next_update_id: i64,
+    pending: BTreeMap<i64, Value>,
+    sent: Vec<Sent>,
+    next_message_id: i64,
+    commands: Vec<Value>,
+}
+
+#[derive(Clone)]
+pub struct FakeTelegram {
+    inner: Arc<Mutex<Inner>>,
+    notify: Arc<Notify>,
+    pub addr: SocketAddr,
+}
+
+impl FakeTelegram {
+    pub async fn start() -> FakeTelegram {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let fake = FakeTelegram {
+            inner: Arc::new(Mutex::new(Inner {
+                next_update_id: 1000,
+                next_message_id: 1,
+                ..Inner::default()
+            })),
+            notify: Arc::new(Notify::new()),
+            addr,
+        };
+        let app = Router::new()
+            .route("/{token}/{method}", post(handle))
+            .with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        fake
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    fn push(&self, make: impl FnOnce(i64) -> Value) {
+        let mut inner = self.inner.lock().unwrap();
+        let id = inner.next_update_id;
+        inner.next_update_id += 1;
+        inner.pending.insert(id, make(id));
+        drop(inner);
+        self.notify.notify_waiters();
+    }
+
+    pub fn send_text(&self, user: &User, text: &str) {
+        let msg = user.message(json!({ "text": text }));
+        self.push(|id| json!({ "update_id": id, "message": msg }));
+    }
+
+    pub fn send_photo(&self, user: &User) {
+        let msg = user.message(json!({ "photo": [{
+            "file_id": "AgAD-photo", "file_unique_id": "photo-1", "width": 90, "height": 90, "file_size": 1234
+        }] }));
+        self.push(|id| json!({ "update_id": id, "message": msg }));
+    }
+
+    pub fn send_sticker(&self, user: &User) {
+        let msg = user.message(json!({ "sticker": {
+            "file_id": "CAAD-sticker", "file_unique_id": "sticker-1", "type": "regular",
+            "width": 512, "height": 512, "is_animated": false, "is_video": false
+        } }));
+        self.push(|id| json!({ "update_id": id, "message": msg }));
+    }
+
+    pub fn press(&self, user: &User, data: &str) {
+        let message = user.bot_message();
+        let from = user.json();
+        let data = data.to_string();
+        self.push(|id| {
+            json!({ "update_id": id, "callback_query": {
+                "id": format!("cq{id}"), "from": from, "message": message,
+                "chat_instance": "ci", "data": data
+            }})
+        });
+    }
+
+    pub fn sent(&self) -> Vec<Sent> {
+        self.inner.lock().unwrap().sent.clone()
+    }
+
+    pub fn sent_to(&self, chat_id: i64) -> Vec<Sent> {
+        self.sent()
+            .into_iter()
+            .filter(|s| s.chat_id == chat_id)
+            .collect()
+    }
+
+    /// Updates the bot has not confirmed yet.
+    pub fn unconfirmed(&self) -> usize {
+        self.inner.lock().unwrap().pending.len()
+    }
+
+    pub fn commands(&self) -> Vec<Value> {
+        self.inner.lock().unwrap().commands.clone()
+    }
+}
+
+#[derive(Clone)]
+pub struct User {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub language_code: String,
+}
+
+impl User {
+    pub fn new(id: i64, first_name: &str, last_name: &str) -> User {
+        User {
+            id,
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            language_code: "vi".into(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        json!({ "id": self.id, "is_bot": false, "first_name": self.first_name,
+                "last_name": self.last_name, "language_code": self.language_code })
+    }
+
+    fn chat(&self) -> Value {
+        json!({ "id": self.id, "type": "private", "first_name": self.first_name })
+    }
+
+    fn message(&self, content: Value) -> Value {
+        let mut m = json!({ "message_id": 1, "date": 1_735_700_000, "chat": self.chat(), "from": self.json() });
+        for (k, v) in content.as_object().unwrap() {
+            m[k] = v.clone();
+        }
+        m
+    }
+
+    fn bot_message(&self) -> Value {
+        json!({ "message_id": 1, "date": 1_735_700_000, "chat": self.chat(),
+                "from": bot_user(), "text": "…" })
+    }
+}
+
+fn bot_user() -> Value {
+    json!({ "id": BOT_ID, "is_bot": true, "first_name": "thidua", "username": BOT_USERNAME })
+}
+
+fn ok(result: Value) -> Json<Value> {
+    Json(json!({ "ok": true, "result": result }))
+}
+
+async fn handle(
+    State(fake): State<FakeTelegram>,
+    Path((_token, method)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Json<Value> {
+    let method = method.to_ascii_lowercase();
+    let is_multipart = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/"));
+    let params: Value = if is_multipart {
+        multipart_params(&headers, body).await
+    } else {
+        serde_json::from_slice(&body).unwrap_or(json!({}))
+    };
+    match method.as_str() {
+        "getme" => ok(json!({
+            "id": BOT_ID, "is_bot": true, "first_name": "thidua", "username": BOT_USERNAME,
+            "can_join_groups": false, "can_read_all_group_messages": false,
+            "supports_inline_queries": false, "has_main_web_app": false
+        })),
+        "getupdates" => ok(get_updates(&fake, &params).await),
+        "sendmessage" | "senddocument" => {
+            let chat_id = match &params["chat_id"] {
+                Value::Number(n) => n.as_i64().unwrap(),
+                Value::String(s) => s.parse().unwrap(),
+                other => panic!("chat_id {other:?}"),
+            };
+            let buttons = params["reply_markup"]["inline_keyboard"]
+                .as_array()
+                .map(|rows| {
+                    rows.iter()
+                        .flat_map(|r| r.as_array().unwrap().iter())
+                        .map(|b| {
+                            (
+                                b["text"].as_str().unwrap().to_string(),
+                                b["callback_data"].as_str().unwrap_or_default().to_string(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let text = params["text"]
+                .as_str()
+                .or(params["caption"].as_str())
+                .unwrap_or_default()
+                .to_string();
+            let document = params.get("__document").map(|d| {
+                (
+                    d["name"].as_str().unwrap().to_string(),
+                    d["bytes"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|b| b.as_u64().unwrap() as u8)
+                        .collect(),
+                )
+            });
+            let mut inner = fake.inner.lock().unwrap();
+            let message_id = inner.next_message_id;
+            inner.next_message_id += 1;
+            inner.sent.push(Sent {
+                method,
+                chat_id,
+                text: text.clone(),
+                buttons,
+                document,
+            });
+            ok(json!({
+                "message_id": message_id, "date": 1_735_700_000,
+                "chat": { "id": chat_id, "type": "private", "first_name": "x" },
+                "from": bot_user(), "text": text
+            }))
+        }
+        "setmycommands" => {
+            fake.inner.lock().unwrap().commands.push(params);
+            ok(json!(true))
+        }
+        _ => ok(json!(true)),
+    }
+}
+
+/// Long polling as Telegram does it: `offset` confirms every earlier update; wait for
+/// news up to the requested timeout (capped, to keep tests quick).
+async fn get_updates(fake: &FakeTelegram, params: &Value) -> Value {
+    let offset = params["offset"].as_i64().unwrap_or(0);
+    let timeout = params["timeout"].as_u64().unwrap_or(0).min(2);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
+    loop {
+        let notified = fake.notify.notified();
+        {
+            let mut inner = fake.inner.lock().unwrap();
+            inner.pending.retain(|id, _| *id >= offset);
+            let limit = params["limit"].as_u64().unwrap_or(100) as usize;
+            let ready: Vec<Value> = inner.pending.values().take(limit).cloned().collect();
+            if !ready.is_empty() {
+                return Value::Array(ready);
+            }
+        }
+        if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            return json!([]);
+        }
+    }
+}
+
+async fn multipart_params(headers: &HeaderMap, body: axum::body::Bytes) -> Value {
+    use axum::extract::FromRequest;
+    let mut req = axum::http::Request::builder().method("POST").uri("/");
+    for (k, v) in headers {
+        req = req.header(k, v);
+    }
+    let req = req.body(axum::body::Body::from(body)).unwrap();
+    let mut mp = Multipart::from_request(req, &()).await.unwrap();
+    let mut params = json!({});
+    while let Some(field) = mp.next_field().await.unwrap() {
+        let name = field.name().unwrap_or_default().to_string();
+        match field.file_name().map(str::to_string) {
+            Some(file_name) => {
+                let bytes = field.bytes().await.unwrap();
+                params["__document"] = json!({ "name": file_name, "bytes": bytes.to_vec() });
+            }
+            None => {
+                let text = field.text().await.unwrap();
+                params[name] = serde_json::from_str(&text).unwrap_or(Value::String(text));
+            }
+        }
+    }
+    params
+}

@@ -1,0 +1,208 @@
+//! Starting the real `thidua` binary on a temporary SQLite file, and talking to it
+//! through a fake Bot API, as a chair would.
+#![allow(dead_code)]
+
+pub mod fake_telegram;
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use fake_telegram::{FakeTelegram, Sent, User};
+
+pub const TOKEN: &str = "123456:TEST-TOKEN-never-logged";
+
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestEnv {
+    pub fn new() -> TestEnv {
+        TestEnv {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("thidua.db")
+    }
+
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_thidua"));
+        cmd.current_dir(self.dir.path())
+            .env_remove("TELOXIDE_TOKEN")
+            .env_remove("TELOXIDE_API_URL")
+            .env_remove("THIDUA_CONFIG")
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}", self.db_path().display()),
+            )
+            .env("LANG", "vi_VN.UTF-8")
+            .env("RUST_LOG", "info,thidua=debug");
+        cmd
+    }
+
+    /// Runs an operator command to completion; panics with its output if it fails.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let out = self.cli_raw(args);
+        assert!(
+            out.status.success(),
+            "thidua {args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn cli_raw(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().unwrap()
+    }
+
+    /// `thidua invite ...`: the code is the last token of the last line.
+    pub fn invite(&self, unit: &str, role: &str) -> String {
+        let out = self.cli(&["invite", "--unit", unit, "--role", role]);
+        out.lines()
+            .last()
+            .unwrap()
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .to_string()
+    }
+
+    /// `thidua run` against the fake Bot API.
+    pub fn run_bot(&self, api: &FakeTelegram) -> Bot {
+        let log = self.dir.path().join("bot.log");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .unwrap();
+        let child = self
+            .command()
+            .arg("run")
+            .env("TELOXIDE_TOKEN", TOKEN)
+            .env("TELOXIDE_API_URL", api.url())
+            .stdout(Stdio::from(file.try_clone().unwrap()))
+            .stderr(Stdio::from(file))
+            .spawn()
+            .unwrap();
+        Bot { child, log }
+    }
+}
+
+pub struct Bot {
+    child: Child,
+    pub log: PathBuf,
+}
+
+impl Bot {
+    /// As if the machine lost power: no chance to clean up.
+    pub fn kill_hard(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// SIGTERM, as systemd stops a service; returns whether it exited cleanly in time.
+    pub fn terminate(&mut self) -> bool {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One person's chat with the bot: what they send, and the bot's answers in order.
+pub struct Talk {
+    pub api: FakeTelegram,
+    pub user: User,
+    seen: usize,
+}
+
+impl Talk {
+    pub fn new(api: &FakeTelegram, user: User) -> Talk {
+        Talk {
+            api: api.clone(),
+            user,
+            seen: 0,
+        }
+    }
+
+    pub fn say(&mut self, text: &str) -> &mut Self {
+        self.api.send_text(&self.user, text);
+        self
+    }
+
+    pub fn press(&mut self, data: &str) -> &mut Self {
+        self.api.press(&self.user, data);
+        self
+    }
+
+    pub fn photo(&mut self) -> &mut Self {
+        self.api.send_photo(&self.user);
+        self
+    }
+
+    pub fn sticker(&mut self) -> &mut Self {
+        self.api.send_sticker(&self.user);
+        self
+    }
+
+    /// The next message to this chat that contains `part`; earlier unread ones are
+    /// passed over. Fails after 15 s, showing what did arrive.
+    pub async fn expect(&mut self, part: &str) -> Sent {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let sent = self.api.sent_to(self.user.id);
+            if let Some(pos) = sent[self.seen..].iter().position(|s| s.text.contains(part)) {
+                self.seen += pos + 1;
+                return sent[self.seen - 1].clone();
+            }
+            if Instant::now() > deadline {
+                let recent: Vec<&str> = sent[self.seen..].iter().map(|s| s.text.as_str()).collect();
+                panic!(
+                    "no message containing {part:?} to {}; got {recent:#?}",
+                    self.user.id
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits until the bot has been quiet for a moment, and returns what it said since
+    /// the last `expect`/`quiet`.
+    pub async fn quiet(&mut self) -> Vec<Sent> {
+        let mut count = usize::MAX;
+        loop {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            let now = self.api.sent_to(self.user.id).len();
+            if now == count {
+                break;
+            }
+            count = now;
+        }
+        let sent = self.api.sent_to(self.user.id);
+        let new = sent[self.seen..].to_vec();
+        self.seen = sent.len();
+        new
+    }
+}
