@@ -367,3 +367,7 @@ fn answer_text(field: &FieldSpec, answer: &Answer, lang: Lang) -> String {
         Answer::Skipped => tr(lang, "form.skipped"),
     }
 }
+
+#[cfg(test)]
+#[path = "engine_tests.rs"]
+mod tests;

@@ -1,0 +1,326 @@
+//! The form engine alone: no bot, no database.
+
+use super::*;
+use crate::conversation::registration_form::{draft_from_answers, *};
+use crate::domain::registration::WorkKind;
+
+const CTX: Ctx = Ctx {
+    lang: Lang::Vi,
+    default_year: 2025,
+};
+
+fn new() -> FormSession {
+    FormSession::new(FormId::Registration, "KEY1".into())
+}
+
+fn go(s: FormSession, input: Input) -> (FormSession, Reply) {
+    match step(s, input, &CTX) {
+        FormOutcome::Continue(s, mut replies) => {
+            assert_eq!(replies.len(), 1);
+            (s, replies.remove(0))
+        }
+        other => panic!("expected to continue, got {other:?}"),
+    }
+}
+
+fn text(s: FormSession, t: &str) -> (FormSession, Reply) {
+    go(s, Input::Text(t.into()))
+}
+
+fn act(s: FormSession, a: Action) -> (FormSession, Reply) {
+    go(s, Input::Action(a))
+}
+
+/// A session that has answered everything and stands at the summary.
+fn at_summary() -> FormSession {
+    let (s, _) = act(new(), Action::Pick("mo_hinh".into()));
+    let (s, _) = text(s, "Mái ấm công đoàn");
+    let (s, _) = text(s, "15/01/2025");
+    let (s, _) = text(s, "30/6/2025");
+    let (s, _) = text(s, "Xây hai căn nhà");
+    let (s, _) = text(s, "250 triệu");
+    let (s, _) = act(s, Action::Skip);
+    let (s, _) = text(s, "Đoàn viên an cư");
+    let (s, r) = go(s, Input::Command(FormCommand::Skip));
+    assert_eq!(s.step, Step::Summary);
+    assert!(r.text.contains("Xin kiểm tra lại"), "{}", r.text);
+    s
+}
+
+#[test]
+fn a_complete_walk_submits_the_draft() {
+    let s = at_summary();
+    let outcome = step(s, Input::Action(Action::Confirm("KEY1".into())), &CTX);
+    let FormOutcome::Submit(s) = outcome else {
+        panic!("{outcome:?}")
+    };
+    let d = draft_from_answers(&s.answers).unwrap();
+    assert_eq!(d.kind, WorkKind::MoHinh);
+    assert_eq!(d.estimated_value.dong(), 250_000_000);
+    assert_eq!(d.benefit_economic, None);
+    assert_eq!(d.benefit_social.as_deref(), Some("Đoàn viên an cư"));
+    assert_eq!(d.time_saved, None);
+}
+
+#[test]
+fn the_summary_lists_every_answer_with_buttons() {
+    let r = prompt(&at_summary(), &CTX);
+    for part in [
+        "1. Loại: Mô hình",
+        "3. Thời gian bắt đầu: 15/01/2025",
+        "6. Tổng giá trị thực hiện dự kiến: 250.000.000 đồng",
+        "7. Giá trị làm lợi - Kinh tế: (bỏ qua)",
+    ] {
+        assert!(r.text.contains(part), "{part}: {}", r.text);
+    }
+    let actions: Vec<Action> = r.choices.iter().map(|c| c.action.clone()).collect();
+    assert_eq!(
+        actions,
+        [
+            Action::Confirm("KEY1".into()),
+            Action::Edit,
+            Action::Cancel,
+            Action::Back
+        ]
+    );
+}
+
+#[test]
+fn bad_input_reasks_the_same_question_and_keeps_answers() {
+    let (s, _) = act(new(), Action::Pick("cong_trinh".into()));
+    let (s, _) = text(s, "Nhà văn hóa công nhân");
+    let before = s.clone();
+    for (bad, reason) in [
+        ("31/02/2025", "không có ngày 31"),
+        ("hôm qua", "Chưa hiểu ngày"),
+        ("15/13/2025", "Không có tháng 13"),
+        ("   ", "Xin nhập câu trả lời"),
+    ] {
+        let (s, r) = text(before.clone(), bad);
+        assert_eq!(s, before, "{bad}: nothing changes");
+        assert!(r.text.contains(reason), "{bad}: {}", r.text);
+        assert!(r.text.contains("(3/9)"), "{bad}: same question: {}", r.text);
+    }
+    let (s, r) = go(before.clone(), Input::Unsupported);
+    assert_eq!(s, before);
+    assert!(r.text.contains("chỉ nhận chữ") && r.text.contains("(3/9)"));
+    let (s, r) = go(before.clone(), Input::UnknownCommand);
+    assert_eq!(s, before);
+    assert!(r.text.contains("(3/9)"));
+}
+
+#[test]
+fn end_before_start_is_refused_with_the_start_date() {
+    let (s, _) = act(new(), Action::Pick("cong_trinh".into()));
+    let (s, _) = text(s, "Nhà văn hóa công nhân");
+    let (s, _) = text(s, "15/3/2025");
+    let (s, r) = text(s, "14/3/2025");
+    assert_eq!(s.step, Step::Field(3));
+    assert!(r.text.contains("(15/03/2025)"), "{}", r.text);
+    let (s, _) = text(s, "15/3/2025");
+    assert_eq!(s.step, Step::Field(4), "the same day is allowed");
+}
+
+#[test]
+fn money_is_echoed_as_parsed() {
+    let mut s = new();
+    s.step = Step::Field(5);
+    let (s, r) = text(s, "1 ty 2");
+    assert!(
+        r.text.starts_with("Đã ghi nhận: 1.200.000.000 đồng."),
+        "{}",
+        r.text
+    );
+    assert_eq!(s.step, Step::Field(6));
+    let mut s2 = new();
+    s2.step = Step::Field(5);
+    for bad in ["0", "-5 triệu", "200-300 triệu", "nhiều lắm"] {
+        let (after, r) = text(s2.clone(), bad);
+        assert_eq!(after.step, Step::Field(5), "{bad}");
+        assert!(r.text.starts_with("⚠️"), "{bad}: {}", r.text);
+    }
+}
+
+#[test]
+fn back_goes_one_step_and_shows_the_current_answer() {
+    let (s, _) = act(new(), Action::Pick("san_pham".into()));
+    let (s, _) = text(s, "Phần mềm quản lý đoàn viên");
+    let (s, r) = go(s, Input::Command(FormCommand::Back));
+    assert_eq!(s.step, Step::Field(1));
+    assert!(
+        r.text.contains("Đang ghi: Phần mềm quản lý đoàn viên"),
+        "{}",
+        r.text
+    );
+    let (s, r) = act(s, Action::Back);
+    assert_eq!(s.step, Step::Field(0));
+    assert!(r.text.contains("Đang ghi: Sản phẩm"), "{}", r.text);
+    // At the first question with answers kept, back does not throw them away.
+    let (s, r) = act(s, Action::Back);
+    assert_eq!(s.step, Step::Field(0));
+    assert!(r.text.contains("câu hỏi đầu tiên"));
+    assert_eq!(s.answers.len(), 2);
+}
+
+#[test]
+fn back_on_an_empty_form_leaves_it() {
+    assert!(matches!(
+        step(new(), Input::Action(Action::Back), &CTX),
+        FormOutcome::Cancelled(_)
+    ));
+}
+
+#[test]
+fn back_from_the_summary_returns_to_the_last_question() {
+    let (s, _) = act(at_summary(), Action::Back);
+    assert_eq!(s.step, Step::Field(8));
+}
+
+#[test]
+fn only_optional_fields_can_be_skipped() {
+    let (s, r) = go(new(), Input::Command(FormCommand::Skip));
+    assert_eq!(s.step, Step::Field(0));
+    assert!(r.text.contains("bắt buộc"), "{}", r.text);
+    let mut s = new();
+    s.step = Step::Field(6);
+    let (s, r) = act(s, Action::Skip);
+    assert_eq!(s.step, Step::Field(7));
+    assert_eq!(s.answers.get(BENEFIT_ECONOMIC), Some(&Answer::Skipped));
+    assert!(r.choices.iter().any(|c| c.action == Action::Skip));
+}
+
+#[test]
+fn every_question_offers_back_and_optional_ones_skip() {
+    let mut s = new();
+    for (i, f) in REGISTRATION.fields.iter().enumerate() {
+        s.step = Step::Field(i);
+        let r = prompt(&s, &CTX);
+        assert!(
+            r.choices.iter().any(|c| c.action == Action::Back),
+            "{}",
+            f.key
+        );
+        assert_eq!(
+            r.choices.iter().any(|c| c.action == Action::Skip),
+            f.optional,
+            "{}",
+            f.key
+        );
+    }
+}
+
+#[test]
+fn editing_one_field_returns_to_the_summary() {
+    let s = at_summary();
+    let (s, r) = act(s, Action::Edit);
+    assert_eq!(s.step, Step::PickEdit);
+    assert_eq!(r.choices.len(), REGISTRATION.fields.len() + 1);
+    let (s, r) = act(s, Action::EditField(NAME.into()));
+    assert_eq!(s.step, Step::EditField(1));
+    assert!(r.text.contains("Đang ghi: Mái ấm công đoàn"), "{}", r.text);
+    let (s, r) = text(s, "Mái ấm công đoàn 2025");
+    assert_eq!(s.step, Step::Summary);
+    assert!(r.text.contains("Mái ấm công đoàn 2025"));
+    assert!(r.text.contains("250.000.000 đồng"), "other answers kept");
+}
+
+#[test]
+fn an_edit_cannot_break_the_date_order() {
+    let (s, _) = act(at_summary(), Action::EditField(START_DATE.into()));
+    let (s, r) = text(s, "1/7/2025");
+    assert_eq!(s.step, Step::EditField(2));
+    assert!(r.text.contains("(30/06/2025)"), "{}", r.text);
+}
+
+#[test]
+fn back_while_editing_returns_to_the_summary_unchanged() {
+    let before = at_summary();
+    let (s, _) = act(before.clone(), Action::EditField(CONTENT.into()));
+    let (s, _) = act(s, Action::Back);
+    assert_eq!(s, before);
+}
+
+#[test]
+fn cancel_works_from_every_step() {
+    let mut s = at_summary();
+    for st in [
+        Step::Field(0),
+        Step::Field(5),
+        Step::Summary,
+        Step::PickEdit,
+        Step::EditField(2),
+    ] {
+        s.step = st;
+        assert!(matches!(
+            step(s.clone(), Input::Command(FormCommand::Cancel), &CTX),
+            FormOutcome::Cancelled(_)
+        ));
+    }
+}
+
+#[test]
+fn stale_buttons_change_nothing() {
+    let s = at_summary();
+    for a in [
+        Action::Confirm("OLDKEY".into()),
+        Action::Pick("mo_hinh".into()),
+        Action::Skip,
+    ] {
+        let (after, r) = act(s.clone(), a.clone());
+        assert_eq!(after, s, "{a:?}");
+        assert!(r.text.contains("đã cũ"), "{a:?}: {}", r.text);
+    }
+    // A kind button pressed again at the name question does not overwrite the kind.
+    let (s, _) = act(new(), Action::Pick("mo_hinh".into()));
+    let (after, _) = act(s.clone(), Action::Pick("san_pham".into()));
+    assert_eq!(after, s);
+}
+
+#[test]
+fn typed_kind_is_understood_without_diacritics() {
+    let (s, _) = text(new(), "chuong trinh");
+    assert_eq!(
+        s.answers.get(KIND),
+        Some(&Answer::Choice("chuong_trinh".into()))
+    );
+    let (s, r) = text(new(), "cái gì đó");
+    assert_eq!(s.step, Step::Field(0));
+    assert!(r.text.contains("Xin chọn"));
+}
+
+#[test]
+fn text_limits_are_enforced() {
+    let mut s = new();
+    s.step = Step::Field(1);
+    let (after, r) = text(s.clone(), "Nhà");
+    assert_eq!(after.step, Step::Field(1));
+    assert!(r.text.contains("ít nhất 5"));
+    let (after, r) = text(s.clone(), &"a".repeat(301));
+    assert_eq!(after.step, Step::Field(1));
+    assert!(
+        r.text.contains("301") && r.text.contains("300"),
+        "{}",
+        r.text
+    );
+    let (after, _) = text(s, &"â".repeat(300));
+    assert_eq!(after.step, Step::Field(2), "characters, not bytes");
+}
+
+#[test]
+fn a_session_survives_serialisation() {
+    let s = at_summary();
+    let json = serde_json::to_string(&s).unwrap();
+    let back: FormSession = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, s);
+}
+
+#[test]
+fn english_users_get_english_questions() {
+    let ctx = Ctx {
+        lang: Lang::En,
+        default_year: 2025,
+    };
+    let r = prompt(&new(), &ctx);
+    assert!(r.text.contains("What are you registering"), "{}", r.text);
+    assert!(r.choices.iter().any(|c| c.label == "Model"));
+}

@@ -1,0 +1,158 @@
+//! The application layer over a real SQLite file, without a channel: the rules that
+//! are hard to provoke through a live bot.
+
+use chrono::{Duration, Utc};
+use thidua::app::{App, Body, Incoming, Outgoing, RawInput};
+use thidua::domain::member::{Channel, Role};
+use thidua::domain::unit::UnitKind;
+use thidua::store::{self, invites, units};
+
+async fn app() -> (App, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let db = store::connect(&url).await.unwrap();
+    (App::new(db), dir)
+}
+
+fn msg(update_id: Option<i64>, input: RawInput) -> Incoming {
+    Incoming {
+        channel: Channel::Telegram,
+        user_id: "77".into(),
+        chat_id: "77".into(),
+        display_name: "Phúc".into(),
+        language_code: Some("vi".into()),
+        update_id,
+        input,
+    }
+}
+
+fn texts(out: &[Outgoing]) -> Vec<String> {
+    out.iter()
+        .map(|o| match &o.body {
+            Body::Reply(r) => r.text.clone(),
+            Body::Document { caption, .. } => caption.clone(),
+        })
+        .collect()
+}
+
+async fn member(app: &App) {
+    let unit = units::add(&app.db, "CĐCS Bưu điện huyện", UnitKind::Enterprise)
+        .await
+        .unwrap();
+    let code = invites::create(
+        &app.db,
+        unit.id,
+        Role::Chair,
+        Utc::now() + Duration::days(1),
+    )
+    .await
+    .unwrap();
+    let out = app
+        .handle(msg(Some(1), RawInput::Text(format!("/start {code}"))))
+        .await
+        .unwrap();
+    assert!(texts(&out)[0].contains("CĐCS Bưu điện huyện"), "{out:?}");
+}
+
+#[tokio::test]
+async fn a_redelivered_update_is_answered_once() {
+    let (app, _dir) = app().await;
+    member(&app).await;
+    let first = app
+        .handle(msg(Some(2), RawInput::Text("/dangky".into())))
+        .await
+        .unwrap();
+    assert!(texts(&first)[0].contains("(1/9)"));
+    let again = app
+        .handle(msg(Some(2), RawInput::Text("/dangky".into())))
+        .await
+        .unwrap();
+    assert!(again.is_empty(), "{again:?}");
+    // A kind pressed once moves one step, even if Telegram sends it twice.
+    let press = || msg(Some(3), RawInput::Button("p:mo_hinh".into()));
+    assert!(texts(&app.handle(press()).await.unwrap())[0].contains("(2/9)"));
+    assert!(app.handle(press()).await.unwrap().is_empty());
+    let out = app
+        .handle(msg(Some(4), RawInput::Text("Tên đủ dài".into())))
+        .await
+        .unwrap();
+    assert!(texts(&out)[0].contains("(3/9)"), "{out:?}");
+}
+
+#[tokio::test]
+async fn expired_codes_are_refused_and_not_consumed_by_strangers() {
+    let (app, _dir) = app().await;
+    let unit = units::add(&app.db, "CĐCS Chi cục Thuế", UnitKind::Agency)
+        .await
+        .unwrap();
+    let expired = invites::create(
+        &app.db,
+        unit.id,
+        Role::Chair,
+        Utc::now() - Duration::minutes(1),
+    )
+    .await
+    .unwrap();
+    let out = app
+        .handle(msg(None, RawInput::Text(format!("/start {expired}"))))
+        .await
+        .unwrap();
+    assert!(texts(&out)[0].contains("hết hạn"), "{out:?}");
+    // Still a stranger: nothing but the explanation.
+    let out = app
+        .handle(msg(None, RawInput::Text("/dangky".into())))
+        .await
+        .unwrap();
+    assert!(texts(&out)[0].contains("mã mời"), "{out:?}");
+}
+
+#[tokio::test]
+async fn language_follows_the_client_and_the_switch_sticks() {
+    let (app, _dir) = app().await;
+    member(&app).await;
+    let mut english = msg(None, RawInput::Text("/dangky".into()));
+    english.language_code = Some("en-US".into());
+    let out = app.handle(english.clone()).await.unwrap();
+    assert!(
+        texts(&out)[0].contains("What are you registering"),
+        "{out:?}"
+    );
+
+    let out = app
+        .handle(msg(None, RawInput::Text("/ngonngu".into())))
+        .await
+        .unwrap();
+    let Body::Reply(menu) = &out[0].body else {
+        panic!()
+    };
+    let vi = menu
+        .choices
+        .iter()
+        .find(|c| c.label == "Tiếng Việt")
+        .unwrap();
+    let out = app
+        .handle(msg(None, RawInput::Button(vi.action.encode())))
+        .await
+        .unwrap();
+    let t = texts(&out);
+    assert!(t[0].contains("tiếng Việt"), "{t:?}");
+    assert!(t[1].contains("(1/9)"), "the form question follows: {t:?}");
+    // An English client no longer overrides the explicit choice.
+    let out = app.handle(english).await.unwrap();
+    assert!(texts(&out)[0].contains("đang điền dở"), "{out:?}");
+}
+
+#[tokio::test]
+async fn a_broken_stored_state_starts_over_instead_of_locking_the_chat() {
+    let (app, _dir) = app().await;
+    member(&app).await;
+    sqlx::query("UPDATE chats SET state = '{\"state\":\"from_the_future\"}'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let out = app
+        .handle(msg(None, RawInput::Text("/dangky".into())))
+        .await
+        .unwrap();
+    assert!(texts(&out)[0].contains("(1/9)"), "{out:?}");
+}

@@ -1,0 +1,125 @@
+//! `thidua chat`: the offline demo a newcomer runs first, driven through stdin.
+
+mod support;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use support::TestEnv;
+
+fn chat(env: &TestEnv, lines: &[&str]) -> String {
+    let mut child = env
+        .command()
+        .arg("chat")
+        .env("USER", "chi_hoa")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for l in lines {
+        writeln!(stdin, "{l}").unwrap();
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_newcomer_registers_on_an_empty_database_with_numbers_for_buttons() {
+    let env = TestEnv::new();
+    // First session: the demo unit, then half the form; stdin ends (terminal closed).
+    let out = chat(
+        &env,
+        &[
+            "1",
+            "1",
+            "3",
+            "Vườn rau công đoàn",
+            "1/3",
+            "0",
+            "1/2",
+            "31/12/2025",
+        ],
+    );
+    assert!(out.contains("1. Dùng thử với đơn vị mẫu"), "{out}");
+    assert!(out.contains("Chủ tịch CĐCS Dùng thử"), "{out}");
+    assert!(
+        out.contains("1. Công trình\n2. Sản phẩm\n3. Mô hình\n4. Chương trình\n0. « Quay lại"),
+        "{out}"
+    );
+    assert!(out.contains("Đã ghi nhận ngày 01/03/2025"), "{out}");
+    assert!(out.contains("Đang ghi: 01/03/2025"), "0 went back: {out}");
+    assert!(out.trim_end().ends_with('>'), "{out}");
+
+    // Second session on the same file continues at question 5.
+    let out = chat(
+        &env,
+        &[
+            "Trồng rau sạch cho bếp ăn công nhân",
+            "abc",
+            "30 trieu",
+            "Tiết kiệm 2 triệu mỗi tháng",
+            "1",
+            "1",
+            "2",
+            "6",
+            "35 triệu",
+            "1",
+            "1",
+            "/cuatoi",
+        ],
+    );
+    assert!(out.contains("(5/9)"), "resumed: {out}");
+    assert!(out.contains("Chưa hiểu số tiền"), "{out}");
+    assert!(out.contains("30.000.000 đồng"), "{out}");
+    assert!(
+        out.contains("1. ✅ Xác nhận gửi\n2. ✏️ Sửa\n3. ❌ Hủy\n0. « Quay lại"),
+        "{out}"
+    );
+    assert!(out.contains("35.000.000 đồng"), "edited: {out}");
+    assert!(out.contains("Đã nhận đăng ký số 001/ĐK"), "{out}");
+    assert!(
+        out.contains("001/ĐK — Mô hình «Vườn rau công đoàn»"),
+        "{out}"
+    );
+
+    let csv = env.cli(&["export", "registrations", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "{csv}");
+    assert_eq!(&rows[0][1], "CĐCS Dùng thử");
+    assert_eq!(&rows[0][4], "2025-02-01", "re-answered after going back");
+    assert_eq!(&rows[0][5], "2025-12-31");
+    assert_eq!(&rows[0][7], "35000000");
+    assert_eq!(&rows[0][8], "Tiết kiệm 2 triệu mỗi tháng");
+    assert_eq!(&rows[0][9], "");
+    assert_eq!(&rows[0][12], "chi_hoa");
+}
+
+#[test]
+fn with_units_present_the_console_asks_for_a_code() {
+    let env = TestEnv::new();
+    env.cli(&[
+        "unit",
+        "add",
+        "CĐCS Công ty May Vĩnh Thuận",
+        "--kind",
+        "enterprise",
+    ]);
+    let code = env.invite("CĐCS Công ty May Vĩnh Thuận", "chair");
+    let out = chat(&env, &["/dangky", &code.to_lowercase(), "/dangky"]);
+    assert!(out.contains("mã mời"), "{out}");
+    assert!(!out.contains("Dùng thử"), "{out}");
+    assert!(
+        out.contains("Chủ tịch CĐCS Công ty May Vĩnh Thuận"),
+        "{out}"
+    );
+    assert!(out.contains("(1/9)"), "{out}");
+}
