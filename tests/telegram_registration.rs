@@ -182,7 +182,7 @@ async fn a_chair_registers_a_work_from_the_phone() {
         .expect("Chào mừng")
         .await;
     let theirs = chair.say("/cuatoi").expect("001/ĐK").await;
-    let withdraw = theirs.button("Rút 001/ĐK");
+    let withdraw = theirs.button("Rút đăng ký 001/ĐK");
     other.press(&withdraw).expect("Không tìm thấy").await;
     other
         .say("/cuatoi")
@@ -195,6 +195,38 @@ async fn a_chair_registers_a_work_from_the_phone() {
         .expect("Rút bản đăng ký 001/ĐK")
         .await;
     chair.press("wn").expect("giữ nguyên").await;
+
+    // Change a stored work: it opens at its summary and keeps its number.
+    let summary = chair
+        .press(&theirs.button("Sửa 001/ĐK"))
+        .expect("Bản đăng ký 001/ĐK:")
+        .await;
+    assert!(
+        summary.text.contains("250.000.000 đồng"),
+        "{}",
+        summary.text
+    );
+    chair
+        .press(&summary.button("Sửa"))
+        .expect("muốn sửa mục nào")
+        .await;
+    chair.press("f:time_saved").expect("Sửa: Rút ngắn").await;
+    let summary = chair
+        .say("Sớm hơn 1 tháng")
+        .expect("Bản đăng ký 001/ĐK:")
+        .await;
+    assert!(
+        summary
+            .text
+            .contains("Rút ngắn thời gian thực hiện: Sớm hơn 1 tháng"),
+        "{}",
+        summary.text
+    );
+    chair
+        .press(&summary.button("Xác nhận gửi"))
+        .expect("Đã cập nhật bản đăng ký 001/ĐK")
+        .await;
+    staff.expect("đã sửa bản đăng ký 001/ĐK").await;
 
     // A second work, then withdrawn; numbers keep counting.
     let kind = chair.say("/register").expect("(1/9)").await;
@@ -225,7 +257,7 @@ async fn a_chair_registers_a_work_from_the_phone() {
         .await;
     let list = chair.say("/my").expect("002/ĐK").await;
     chair
-        .press(&list.button("Rút 002/ĐK"))
+        .press(&list.button("Rút đăng ký 002/ĐK"))
         .expect("Rút bản đăng ký 002/ĐK")
         .await;
     chair
@@ -296,6 +328,7 @@ async fn a_chair_registers_a_work_from_the_phone() {
     assert_eq!(&first[7], "250000000");
     assert_eq!(&first[8], "");
     assert_eq!(&first[9], "Đoàn viên an cư, yên tâm công tác");
+    assert_eq!(&first[10], "Sớm hơn 1 tháng", "{csv_text}");
     assert_eq!(&first[11], "submitted");
     assert_eq!(&first[12], "Lan Nguyễn Thị");
     assert!(first[13].ends_with("+07:00"), "{}", &first[13]);
