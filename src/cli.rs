@@ -30,7 +30,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Start every channel whose credentials are set (Telegram: TELOXIDE_TOKEN).
+    /// Start every channel whose credentials are set (TELOXIDE_TOKEN, ZALO_BOT_TOKEN).
     Run,
     /// Talk to the bot in this terminal (no token needed).
     Chat,
@@ -109,18 +109,14 @@ pub async fn run(cli: Cli) -> Result<()> {
     let lang = operator_lang();
     if let Command::Run = cli.command {
         // Refuse before touching the database: nothing to run is an operator error.
-        if config.telegram_token.is_none() {
+        if !channels::runner::any_configured(&config) {
             bail!("{}", tr(lang, "cli.no_channel"));
         }
     }
     let db = store::connect(config.database_url()).await?;
     store::campaigns::current_or_seed(&db).await?;
     match cli.command {
-        Command::Run => {
-            let token = config.telegram_token.as_deref().unwrap_or_default();
-            let bot = channels::telegram::bot(token, config.telegram_api_url.as_deref())?;
-            channels::telegram::run(App::new(db), bot).await
-        }
+        Command::Run => channels::runner::run(App::new(db), &config).await,
         Command::Chat => {
             let stdin = tokio::io::BufReader::new(tokio::io::stdin());
             channels::console::run(&App::new(db), stdin, std::io::stdout()).await

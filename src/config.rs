@@ -15,6 +15,13 @@ pub struct Config {
     pub database_url: Option<String>,
     pub telegram_token: Option<String>,
     pub telegram_api_url: Option<String>,
+    pub zalo_token: Option<String>,
+    pub zalo_api_url: Option<String>,
+    /// Public HTTPS URL for Zalo's webhook; without it Zalo is polled.
+    pub zalo_webhook_url: Option<String>,
+    pub zalo_webhook_secret: Option<String>,
+    /// Where the webhook server listens (default 0.0.0.0:8080).
+    pub zalo_webhook_listen: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -26,6 +33,14 @@ impl fmt::Debug for Config {
                 &self.telegram_token.as_ref().map(|_| "***"),
             )
             .field("telegram_api_url", &self.telegram_api_url)
+            .field("zalo_token", &self.zalo_token.as_ref().map(|_| "***"))
+            .field("zalo_api_url", &self.zalo_api_url)
+            .field("zalo_webhook_url", &self.zalo_webhook_url)
+            .field(
+                "zalo_webhook_secret",
+                &self.zalo_webhook_secret.as_ref().map(|_| "***"),
+            )
+            .field("zalo_webhook_listen", &self.zalo_webhook_listen)
             .finish()
     }
 }
@@ -52,7 +67,41 @@ impl Config {
         if let Some(v) = env("TELOXIDE_API_URL") {
             cfg.telegram_api_url = Some(v);
         }
+        for (var, slot) in [
+            ("ZALO_BOT_TOKEN", &mut cfg.zalo_token),
+            ("ZALO_API_URL", &mut cfg.zalo_api_url),
+            ("ZALO_WEBHOOK_URL", &mut cfg.zalo_webhook_url),
+            ("ZALO_WEBHOOK_SECRET", &mut cfg.zalo_webhook_secret),
+            ("ZALO_WEBHOOK_LISTEN", &mut cfg.zalo_webhook_listen),
+        ] {
+            if let Some(v) = env(var) {
+                *slot = Some(v);
+            }
+        }
         Ok(cfg)
+    }
+
+    /// Webhook settings when a webhook URL is configured; a URL without a secret is
+    /// refused rather than run unauthenticated.
+    pub fn zalo_webhook(&self) -> Result<Option<crate::channels::zalo::WebhookConfig>> {
+        let Some(url) = self.zalo_webhook_url.clone() else {
+            return Ok(None);
+        };
+        let secret = self
+            .zalo_webhook_secret
+            .clone()
+            .context("ZALO_WEBHOOK_URL is set but ZALO_WEBHOOK_SECRET is not")?;
+        let listen = self
+            .zalo_webhook_listen
+            .as_deref()
+            .unwrap_or("0.0.0.0:8080")
+            .parse()
+            .context("ZALO_WEBHOOK_LISTEN must look like 0.0.0.0:8080")?;
+        Ok(Some(crate::channels::zalo::WebhookConfig {
+            url,
+            secret,
+            listen,
+        }))
     }
 
     pub fn database_url(&self) -> &str {
@@ -68,6 +117,8 @@ mod tests {
     fn debug_never_shows_the_token() {
         let cfg = Config {
             telegram_token: Some("123:SECRET".into()),
+            zalo_token: Some("999:SECRET".into()),
+            zalo_webhook_secret: Some("SECRET-hook".into()),
             ..Config::default()
         };
         let shown = format!("{cfg:?}");

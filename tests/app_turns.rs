@@ -22,6 +22,7 @@ fn msg(update_id: Option<i64>, input: RawInput) -> Incoming {
         display_name: "Phúc".into(),
         language_code: Some("vi".into()),
         update_id,
+        message_id: None,
         input,
     }
 }

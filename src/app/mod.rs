@@ -35,6 +35,9 @@ pub struct Incoming {
     pub language_code: Option<String>,
     /// The channel's update id where it has one: a redelivered update is ignored.
     pub update_id: Option<i64>,
+    /// The message's own id where updates have no ordered id (Zalo): the same message
+    /// delivered twice in a row is ignored.
+    pub message_id: Option<String>,
     pub input: RawInput,
 }
 
@@ -112,7 +115,12 @@ impl App {
                 return Ok(vec![]);
             }
         }
+        if inc.message_id.is_some() && inc.message_id == chat.last_message_id {
+            tracing::debug!("ignoring a repeated message");
+            return Ok(vec![]);
+        }
         chat.last_update_id = inc.update_id.or(chat.last_update_id);
+        chat.last_message_id = inc.message_id.clone().or(chat.last_message_id);
         let lang = chat
             .locale
             .unwrap_or_else(|| Lang::from_client(inc.language_code.as_deref()));

@@ -29,6 +29,7 @@ where
         display_name: display_name.clone(),
         language_code: std::env::var("LANG").ok(),
         update_id: None,
+        message_id: None,
         input,
     };
     writeln!(output, "{}", tr(Default::default(), "console.banner"))?;

@@ -1,7 +1,10 @@
 //! Channel adapters: each turns its updates into `Incoming` and renders `Outgoing`.
 
 pub mod console;
+pub mod postman;
+pub mod runner;
 pub mod telegram;
+pub mod zalo;
 
 /// Cuts a long message into pieces of at most `max` characters, at paragraph or line
 /// breaks where possible, so a summary never fails for being too long.

@@ -12,11 +12,14 @@ use teloxide::types::{
 };
 use teloxide::{ApiError, RequestError};
 
+use tokio::sync::watch;
+
+use super::postman::Postman;
 use crate::app::{App, Body, Incoming, Outgoing, RawInput, MENU};
 use crate::conversation::{Action, Reply};
-use crate::domain::member::{Address, Channel};
+use crate::domain::member::Channel;
 use crate::i18n::{tr, Lang};
-use crate::store::{members, settings};
+use crate::store::settings;
 
 /// Telegram refuses messages over 4096 characters; leave room for safety.
 const MAX_TEXT: usize = 4000;
@@ -29,7 +32,13 @@ pub fn bot(token: &str, api_url: Option<&str>) -> Result<Bot> {
     })
 }
 
-pub async fn run(app: App, bot: Bot) -> Result<()> {
+/// Long polling until `shutdown` turns true; the update in hand is finished first.
+pub async fn run(
+    app: App,
+    bot: Bot,
+    postman: Postman,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<()> {
     let me = bot
         .get_me()
         .await
@@ -53,30 +62,36 @@ pub async fn run(app: App, bot: Bot) -> Result<()> {
     }
 
     let app = Arc::new(app);
+    let postman = Arc::new(postman);
     let handler = dptree::entry()
         .branch(Update::filter_message().endpoint(on_message))
         .branch(Update::filter_callback_query().endpoint(on_callback));
     let mut dispatcher = Dispatcher::builder(bot, handler)
-        .dependencies(dptree::deps![app])
-        .enable_ctrlc_handler()
+        .dependencies(dptree::deps![app, postman])
         .build();
     let token = dispatcher.shutdown_token();
     tokio::spawn(async move {
-        if let Ok(mut term) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            term.recv().await;
-            tracing::info!("SIGTERM: finishing the updates in hand");
-            if let Ok(done) = token.shutdown() {
-                done.await;
+        while !*shutdown.borrow() {
+            if shutdown.changed().await.is_err() {
+                break;
             }
+        }
+        // Err only when the dispatcher is not running yet or already stopping.
+        if let Ok(done) = token.shutdown() {
+            done.await;
         }
     });
     dispatcher.dispatch().await;
     Ok(())
 }
 
-async fn on_message(bot: Bot, update: Update, msg: Message, app: Arc<App>) -> ResponseResult<()> {
+async fn on_message(
+    bot: Bot,
+    update: Update,
+    msg: Message,
+    app: Arc<App>,
+    postman: Arc<Postman>,
+) -> ResponseResult<()> {
     let Some(user) = msg.from.as_ref() else {
         return Ok(());
     };
@@ -100,9 +115,10 @@ async fn on_message(bot: Bot, update: Update, msg: Message, app: Arc<App>) -> Re
         display_name: user.full_name(),
         language_code: user.language_code.clone(),
         update_id: Some(i64::from(update.id.0)),
+        message_id: None,
         input,
     };
-    serve(&bot, &app, incoming).await;
+    postman.serve(&app, incoming).await;
     Ok(())
 }
 
@@ -111,6 +127,7 @@ async fn on_callback(
     update: Update,
     q: CallbackQuery,
     app: Arc<App>,
+    postman: Arc<Postman>,
 ) -> ResponseResult<()> {
     // Stop the button's spinner whatever happens next.
     if let Err(e) = bot.answer_callback_query(q.id.clone()).await {
@@ -128,47 +145,14 @@ async fn on_callback(
         display_name: q.from.full_name(),
         language_code: q.from.language_code.clone(),
         update_id: Some(i64::from(update.id.0)),
+        message_id: None,
         input: RawInput::Button(q.data.clone().unwrap_or_default()),
     };
-    serve(&bot, &app, incoming).await;
+    postman.serve(&app, incoming).await;
     Ok(())
 }
 
-/// Runs one turn and delivers what it says. A failure is logged and the user told,
-/// never left without an answer, and never brings the bot down.
-async fn serve(bot: &Bot, app: &App, incoming: Incoming) {
-    let here = Address {
-        channel: Channel::Telegram,
-        chat_id: incoming.chat_id.clone(),
-    };
-    let lang = Lang::from_client(incoming.language_code.as_deref());
-    let outgoing = match app.handle(incoming).await {
-        Ok(out) => out,
-        Err(e) => {
-            tracing::error!(error = %format!("{e:#}"), "turn failed");
-            vec![Outgoing {
-                to: here,
-                lang,
-                body: Body::Reply(Reply::text(tr(lang, "error.generic"))),
-            }]
-        }
-    };
-    for out in outgoing {
-        if out.to.channel != Channel::Telegram {
-            continue;
-        }
-        if let Err(e) = deliver(bot, &out).await {
-            tracing::warn!(error = %e, chat = %out.to.chat_id, "delivery failed");
-            if is_gone(&e) {
-                if let Err(e) = members::deactivate_chat(&app.db, &out.to).await {
-                    tracing::error!(error = %e, "could not mark member inactive");
-                }
-            }
-        }
-    }
-}
-
-fn is_gone(e: &RequestError) -> bool {
+pub fn is_gone(e: &RequestError) -> bool {
     matches!(
         e,
         RequestError::Api(

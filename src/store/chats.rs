@@ -14,11 +14,13 @@ pub struct Chat {
     /// The numbered choices last shown on a text-only channel.
     pub menu: Vec<(u32, Action)>,
     pub last_update_id: Option<i64>,
+    pub last_message_id: Option<String>,
 }
 
 pub async fn load(db: &Db, at: &Address) -> Result<Chat> {
     let row = sqlx::query(
-        "SELECT locale, state, menu, last_update_id FROM chats WHERE channel = $1 AND chat_id = $2",
+        "SELECT locale, state, menu, last_update_id, last_message_id FROM chats \
+         WHERE channel = $1 AND chat_id = $2",
     )
     .bind(at.channel.as_str())
     .bind(&at.chat_id)
@@ -42,16 +44,18 @@ pub async fn load(db: &Db, at: &Address) -> Result<Chat> {
             .filter_map(|(n, data)| Action::decode(&data).map(|a| (n, a)))
             .collect(),
         last_update_id: get(&r, "last_update_id")?,
+        last_message_id: get(&r, "last_message_id")?,
     })
 }
 
 pub async fn save(conn: &mut AnyConnection, at: &Address, chat: &Chat) -> Result<()> {
     let menu: Vec<(u32, String)> = chat.menu.iter().map(|(n, a)| (*n, a.encode())).collect();
     sqlx::query(
-        "INSERT INTO chats (channel, chat_id, locale, state, menu, last_update_id, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (channel, chat_id) DO UPDATE SET \
-         locale = excluded.locale, state = excluded.state, menu = excluded.menu, \
-         last_update_id = excluded.last_update_id, updated_at = excluded.updated_at",
+        "INSERT INTO chats (channel, chat_id, locale, state, menu, last_update_id, last_message_id, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (channel, chat_id) DO UPDATE \
+         SET locale = excluded.locale, state = excluded.state, menu = excluded.menu, \
+         last_update_id = excluded.last_update_id, last_message_id = excluded.last_message_id, \
+         updated_at = excluded.updated_at",
     )
     .bind(at.channel.as_str())
     .bind(&at.chat_id)
@@ -59,6 +63,7 @@ pub async fn save(conn: &mut AnyConnection, at: &Address, chat: &Chat) -> Result
     .bind(serde_json::to_string(&chat.dialogue)?)
     .bind(serde_json::to_string(&menu)?)
     .bind(chat.last_update_id)
+    .bind(&chat.last_message_id)
     .bind(ts(Utc::now()))
     .execute(conn)
     .await?;

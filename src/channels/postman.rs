@@ -1,0 +1,163 @@
+//! Delivers what a turn says to whichever channel each message is addressed to: a
+//! chair writing on Zalo notifies staff on Telegram and the other way round.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::zalo::api::{ZaloClient, ZaloError, MAX_TEXT as ZALO_MAX_TEXT};
+use crate::app::{App, Body, Incoming, Outgoing};
+use crate::conversation::{render, Reply};
+use crate::domain::member::{Address, Channel};
+use crate::i18n::{tr, Lang};
+use crate::store::members;
+
+/// Zalo publishes no limits; one message a second per chat stays well clear.
+const ZALO_PER_CHAT: Duration = Duration::from_secs(1);
+const ZALO_TRIES: u32 = 4;
+
+#[derive(Debug)]
+pub enum DeliveryError {
+    /// Blocked the bot or left the platform: stop writing until they write again.
+    Gone(String),
+    Failed(String),
+}
+
+#[derive(Clone, Default)]
+pub struct Postman {
+    pub telegram: Option<teloxide::Bot>,
+    pub zalo: Option<ZaloSender>,
+}
+
+impl Postman {
+    /// Runs one turn and delivers every message it produced. A failing turn is logged
+    /// and the person told; it never brings a channel down.
+    pub async fn serve(&self, app: &App, incoming: Incoming) {
+        let here = Address {
+            channel: incoming.channel,
+            chat_id: incoming.chat_id.clone(),
+        };
+        let lang = Lang::from_client(incoming.language_code.as_deref());
+        let outgoing = match app.handle(incoming).await {
+            Ok(out) => out,
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "turn failed");
+                vec![Outgoing {
+                    to: here,
+                    lang,
+                    body: Body::Reply(Reply::text(tr(lang, "error.generic"))),
+                }]
+            }
+        };
+        for out in &outgoing {
+            match self.deliver(out).await {
+                Ok(()) => {}
+                Err(DeliveryError::Gone(e)) => {
+                    tracing::info!(channel = %out.to.channel, error = %e, "recipient gone; marked inactive");
+                    if let Err(e) = members::deactivate_chat(&app.db, &out.to).await {
+                        tracing::error!(error = %e, "could not mark member inactive");
+                    }
+                }
+                Err(DeliveryError::Failed(e)) => {
+                    tracing::warn!(channel = %out.to.channel, error = %e, "delivery failed")
+                }
+            }
+        }
+    }
+
+    pub async fn deliver(&self, out: &Outgoing) -> Result<(), DeliveryError> {
+        match out.to.channel {
+            Channel::Telegram => match &self.telegram {
+                Some(bot) => super::telegram::deliver(bot, out).await.map_err(|e| {
+                    if super::telegram::is_gone(&e) {
+                        DeliveryError::Gone(e.to_string())
+                    } else {
+                        DeliveryError::Failed(e.to_string())
+                    }
+                }),
+                None => Err(DeliveryError::Failed("Telegram is not running".into())),
+            },
+            Channel::Zalo => match &self.zalo {
+                Some(z) => z.deliver(out).await.map_err(|e| {
+                    if e.is_gone() {
+                        DeliveryError::Gone(e.to_string())
+                    } else {
+                        DeliveryError::Failed(e.to_string())
+                    }
+                }),
+                None => Err(DeliveryError::Failed("Zalo is not running".into())),
+            },
+            // The console prints its own answers; nothing reaches it from elsewhere.
+            Channel::Console => Ok(()),
+        }
+    }
+}
+
+/// Sends to Zalo: numbered text for choices, long text cut at 2 000 characters, a
+/// pause between messages to one chat, retries with back-off on transient errors.
+#[derive(Clone)]
+pub struct ZaloSender {
+    client: ZaloClient,
+    last_sent: Arc<Mutex<HashMap<String, Instant>>>,
+}
+
+impl ZaloSender {
+    pub fn new(client: ZaloClient) -> ZaloSender {
+        ZaloSender {
+            client,
+            last_sent: Arc::default(),
+        }
+    }
+
+    pub async fn deliver(&self, out: &Outgoing) -> Result<(), ZaloError> {
+        let text = match &out.body {
+            Body::Reply(reply) => render::numbered_text(reply, out.lang),
+            // Zalo bots cannot send files: say so instead of failing silently.
+            Body::Document { caption, .. } => {
+                format!("{caption}\n{}", tr(out.lang, "zalo.no_documents"))
+            }
+        };
+        for part in super::split_text(&text, ZALO_MAX_TEXT) {
+            self.pace(&out.to.chat_id).await;
+            self.send_with_retry(&out.to.chat_id, &part).await?;
+        }
+        Ok(())
+    }
+
+    /// Reserves this chat's next slot, then waits for it without holding the lock, so
+    /// other chats are not held up.
+    async fn pace(&self, chat_id: &str) {
+        let ready = {
+            let mut last = self.last_sent.lock().unwrap_or_else(|p| p.into_inner());
+            let now = Instant::now();
+            if last.len() > 10_000 {
+                last.retain(|_, at| *at + ZALO_PER_CHAT > now);
+            }
+            let ready = last
+                .get(chat_id)
+                .map(|at| *at + ZALO_PER_CHAT)
+                .filter(|r| *r > now)
+                .unwrap_or(now);
+            last.insert(chat_id.to_string(), ready);
+            ready
+        };
+        tokio::time::sleep_until(ready).await;
+    }
+
+    async fn send_with_retry(&self, chat_id: &str, text: &str) -> Result<(), ZaloError> {
+        let mut wait = Duration::from_secs(1);
+        for attempt in 1..=ZALO_TRIES {
+            match self.client.send_message(chat_id, text).await {
+                Err(e) if e.is_transient() && attempt < ZALO_TRIES => {
+                    tracing::warn!(error = %e, attempt, "Zalo send failed; retrying");
+                    tokio::time::sleep(wait).await;
+                    wait *= 2;
+                }
+                other => return other,
+            }
+        }
+        unreachable!("the last attempt returns")
+    }
+}

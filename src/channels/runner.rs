@@ -1,0 +1,76 @@
+//! `thidua run`: every channel whose credentials are set, side by side, one postman
+//! between them, one shutdown for all (Ctrl-C or SIGTERM).
+
+use anyhow::{Context, Result};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use super::postman::{Postman, ZaloSender};
+use super::zalo::api::ZaloClient;
+use super::{telegram, zalo};
+use crate::app::App;
+use crate::config::Config;
+
+pub fn any_configured(config: &Config) -> bool {
+    config.telegram_token.is_some() || config.zalo_token.is_some()
+}
+
+pub async fn run(app: App, config: &Config) -> Result<()> {
+    let mut postman = Postman::default();
+    let telegram_bot = match &config.telegram_token {
+        Some(token) => Some(telegram::bot(token, config.telegram_api_url.as_deref())?),
+        None => None,
+    };
+    let zalo_client = config
+        .zalo_token
+        .as_deref()
+        .map(|token| ZaloClient::new(token, config.zalo_api_url.as_deref()));
+    let zalo_webhook = config.zalo_webhook()?;
+    postman.telegram = telegram_bot.clone();
+    postman.zalo = zalo_client.clone().map(ZaloSender::new);
+
+    let (stop, stopped) = watch::channel(false);
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("stopping: finishing the messages in hand");
+        let _ = stop.send(true);
+    });
+
+    let mut channels = JoinSet::new();
+    if let Some(bot) = telegram_bot {
+        let (app, postman, stopped) = (app.clone(), postman.clone(), stopped.clone());
+        channels.spawn(async move {
+            telegram::run(app, bot, postman, stopped)
+                .await
+                .context("Telegram")
+        });
+    }
+    if let Some(client) = zalo_client {
+        let (app, postman, stopped) = (app.clone(), postman.clone(), stopped.clone());
+        channels.spawn(async move {
+            zalo::run(app, client, postman, zalo_webhook, stopped)
+                .await
+                .context("Zalo")
+        });
+    }
+    // One channel failing to start (a wrong token) stops the process with its reason.
+    while let Some(done) = channels.join_next().await {
+        done??;
+    }
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,166 @@
+//! A small client for the Zalo Bot API: every method is a POST with a JSON body to
+//! `{base}/bot{token}/{method}`, answered by `{ok, result, error_code, description}`.
+//! The token sits in the URL path, so no URL is ever put into an error or a log.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::update::{self, ZaloUpdate};
+
+pub const DEFAULT_API_URL: &str = "https://bot-api.zaloplatforms.com";
+/// sendMessage accepts 1 to 2 000 characters.
+pub const MAX_TEXT: usize = 2000;
+/// getUpdates answers this code when nothing arrived within the timeout.
+const NOTHING_NEW: i64 = 408;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZaloError {
+    /// Zalo answered `ok: false`.
+    Api { code: i64, description: String },
+    /// The request did not get an answer (connection, timeout, non-JSON body).
+    Transport(String),
+}
+
+impl ZaloError {
+    /// The person can no longer be written to (blocked the bot, left Zalo).
+    pub fn is_gone(&self) -> bool {
+        matches!(self, ZaloError::Api { code: 403, .. })
+    }
+
+    /// Worth retrying after a pause.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ZaloError::Transport(_) => true,
+            ZaloError::Api { code, .. } => *code == 429 || *code >= 500,
+        }
+    }
+}
+
+impl fmt::Display for ZaloError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ZaloError::Api { code, description } => write!(f, "Zalo error {code}: {description}"),
+            ZaloError::Transport(e) => write!(f, "Zalo unreachable: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ZaloError {}
+
+#[derive(Clone)]
+pub struct ZaloClient {
+    http: reqwest::Client,
+    /// `{api_url}/bot{token}`: secret, never printed.
+    base: String,
+}
+
+impl fmt::Debug for ZaloClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ZaloClient { .. }")
+    }
+}
+
+impl ZaloClient {
+    pub fn new(token: &str, api_url: Option<&str>) -> ZaloClient {
+        let api = api_url.unwrap_or(DEFAULT_API_URL).trim_end_matches('/');
+        ZaloClient {
+            http: reqwest::Client::new(),
+            base: format!("{api}/bot{token}"),
+        }
+    }
+
+    async fn call(&self, method: &str, body: Value, timeout: Duration) -> Result<Value, ZaloError> {
+        let response = self
+            .http
+            .post(format!("{}/{method}", self.base))
+            .json(&body)
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(|e| ZaloError::Transport(e.without_url().to_string()))?;
+        let status = response.status();
+        let envelope: Value = response
+            .json()
+            .await
+            .map_err(|e| ZaloError::Transport(format!("HTTP {status}: {}", e.without_url())))?;
+        if envelope.get("ok").and_then(Value::as_bool) == Some(true) {
+            Ok(envelope)
+        } else {
+            Err(ZaloError::Api {
+                code: envelope
+                    .get("error_code")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(i64::from(status.as_u16())),
+                description: envelope
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+            })
+        }
+    }
+
+    pub async fn get_me(&self) -> Result<Value, ZaloError> {
+        let envelope = self
+            .call("getMe", json!({}), Duration::from_secs(20))
+            .await?;
+        Ok(envelope.get("result").cloned().unwrap_or(Value::Null))
+    }
+
+    /// Long polling; nothing new is an empty list, not an error.
+    pub async fn get_updates(&self, timeout_secs: u64) -> Result<Vec<ZaloUpdate>, ZaloError> {
+        let wait = Duration::from_secs(timeout_secs + 10);
+        match self
+            .call(
+                "getUpdates",
+                json!({ "timeout": timeout_secs.to_string() }),
+                wait,
+            )
+            .await
+        {
+            Ok(envelope) => Ok(update::parse(&envelope)),
+            Err(ZaloError::Api {
+                code: NOTHING_NEW, ..
+            }) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn send_message(&self, chat_id: &str, text: &str) -> Result<(), ZaloError> {
+        self.call(
+            "sendMessage",
+            json!({ "chat_id": chat_id, "text": text }),
+            Duration::from_secs(20),
+        )
+        .await
+        .map(drop)
+    }
+
+    pub async fn send_typing(&self, chat_id: &str) -> Result<(), ZaloError> {
+        self.call(
+            "sendChatAction",
+            json!({ "chat_id": chat_id, "action": "typing" }),
+            Duration::from_secs(10),
+        )
+        .await
+        .map(drop)
+    }
+
+    pub async fn set_webhook(&self, url: &str, secret: &str) -> Result<(), ZaloError> {
+        self.call(
+            "setWebhook",
+            json!({ "url": url, "secret_token": secret }),
+            Duration::from_secs(20),
+        )
+        .await
+        .map(drop)
+    }
+
+    pub async fn delete_webhook(&self) -> Result<(), ZaloError> {
+        self.call("deleteWebhook", json!({}), Duration::from_secs(20))
+            .await
+            .map(drop)
+    }
+}

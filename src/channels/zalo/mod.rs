@@ -1,0 +1,85 @@
+//! Zalo Bot Platform: long polling by default, a webhook when a public URL is set.
+//! No buttons and no documents on Zalo: choices arrive as numbered text (the same
+//! rendering as the console), and the postman says so where a file would go.
+
+pub mod api;
+pub mod update;
+mod webhook;
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use tokio::sync::watch;
+
+use super::postman::Postman;
+use crate::app::App;
+use api::ZaloClient;
+pub use webhook::WebhookConfig;
+
+const POLL_SECONDS: u64 = 30;
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+pub async fn check_token(client: &ZaloClient) -> Result<()> {
+    let me = client
+        .get_me()
+        .await
+        .context("Zalo refused the bot token (getMe failed)")?;
+    tracing::info!(bot = %me.get("account_name").and_then(|v| v.as_str()).unwrap_or("?"), "Zalo channel started");
+    Ok(())
+}
+
+/// getUpdates in a loop until shutdown. Each update is served before the next is
+/// asked for, so one chat's answers stay in order.
+pub async fn poll(
+    app: App,
+    client: ZaloClient,
+    postman: Postman,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<()> {
+    check_token(&client).await?;
+    // getUpdates answers nothing while a webhook is set.
+    if let Err(e) = client.delete_webhook().await {
+        tracing::warn!(error = %e, "deleteWebhook failed");
+    }
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        let answer = tokio::select! {
+            _ = shutdown.changed() => return Ok(()),
+            answer = client.get_updates(POLL_SECONDS) => answer,
+        };
+        match answer {
+            Ok(updates) => {
+                backoff = Duration::from_secs(1);
+                for u in updates {
+                    if u.is_private {
+                        postman.serve(&app, u.into_incoming()).await;
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in = ?backoff, "Zalo getUpdates failed");
+                tokio::select! {
+                    _ = shutdown.changed() => return Ok(()),
+                    _ = tokio::time::sleep(backoff) => {}
+                }
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+        }
+        if *shutdown.borrow() {
+            return Ok(());
+        }
+    }
+}
+
+pub async fn run(
+    app: App,
+    client: ZaloClient,
+    postman: Postman,
+    webhook: Option<WebhookConfig>,
+    shutdown: watch::Receiver<bool>,
+) -> Result<()> {
+    match webhook {
+        Some(cfg) => webhook::serve(app, client, postman, cfg, shutdown).await,
+        None => poll(app, client, postman, shutdown).await,
+    }
+}
