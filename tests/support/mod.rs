@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fake_telegram;
+pub mod fake_zalo;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
@@ -72,6 +73,14 @@ impl TestEnv {
 
     /// `thidua run` against the fake Bot API.
     pub fn run_bot(&self, api: &FakeTelegram) -> Bot {
+        self.spawn(&[
+            ("TELOXIDE_TOKEN", TOKEN.to_string()),
+            ("TELOXIDE_API_URL", api.url()),
+        ])
+    }
+
+    /// `thidua run` with the given channel settings.
+    pub fn spawn(&self, vars: &[(&str, String)]) -> Bot {
         let log = self.dir.path().join("bot.log");
         let file = std::fs::OpenOptions::new()
             .create(true)
@@ -81,8 +90,7 @@ impl TestEnv {
         let child = self
             .command()
             .arg("run")
-            .env("TELOXIDE_TOKEN", TOKEN)
-            .env("TELOXIDE_API_URL", api.url())
+            .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::from(file.try_clone().unwrap()))
             .stderr(Stdio::from(file))
             .spawn()
@@ -117,6 +125,10 @@ impl Bot {
             std::thread::sleep(Duration::from_millis(50));
         }
         false
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
     }
 
     pub fn log_text(&self) -> String {

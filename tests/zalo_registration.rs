@@ -1,0 +1,289 @@
+//! The same bot on Zalo: numbered answers for buttons, long polling and webhook,
+//! a restart mid-form, and one person on both Telegram and Zalo.
+
+mod support;
+
+use support::fake_telegram::{FakeTelegram, User};
+use support::fake_zalo::{FakeZalo, ZTalk, ZUser, TOKEN as ZALO_TOKEN};
+use support::{Talk, TestEnv, TOKEN};
+
+const SCHOOL: &str = "CĐCS Trường Tiểu học Vĩnh Thuận";
+const DISTRICT: &str = "LĐLĐ huyện Vĩnh Thuận";
+
+fn zalo_vars(api: &FakeZalo) -> Vec<(&'static str, String)> {
+    vec![
+        ("ZALO_BOT_TOKEN", ZALO_TOKEN.to_string()),
+        ("ZALO_API_URL", api.url()),
+    ]
+}
+
+fn setup() -> (TestEnv, String, String) {
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", SCHOOL]);
+    env.cli(&["unit", "add", DISTRICT]);
+    let chair = env.invite(SCHOOL, "chair");
+    let staff = env.invite(DISTRICT, "staff");
+    (env, chair, staff)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chair_registers_on_zalo_with_numbered_answers() {
+    let (env, chair_code, staff_code) = setup();
+    let api = FakeZalo::start().await;
+    let mut bot = env.spawn(&zalo_vars(&api));
+
+    let mut stranger = ZTalk::new(&api, ZUser::new("0a1b2c3d4e5f60718293", "Khách"));
+    stranger.say("/dangky").expect("mã mời").await;
+
+    let mut staff = ZTalk::new(&api, ZUser::new("ffeeddccbbaa99887766", "Lê Kim Thoa"));
+    staff
+        .say(&format!("/start {staff_code}"))
+        .expect("cán bộ")
+        .await;
+    let mut chair = ZTalk::new(
+        &api,
+        ZUser {
+            name_key: "first_name",
+            ..ZUser::new("e4ea2cd5189df1c3a88c", "Nguyen Van A")
+        },
+    );
+    // No deep links on Zalo: the code alone is enough.
+    chair
+        .say(&chair_code.to_lowercase())
+        .expect("Chào mừng Nguyen Van A")
+        .await;
+
+    let kind = chair.say("/dangky").expect("(1/9)").await;
+    assert!(
+        kind.text.contains(
+            "1. Công trình\n2. Sản phẩm\n3. Mô hình\n4. Chương trình\n0. « Quay lại\n(Trả lời bằng số tương ứng)"
+        ),
+        "{}",
+        kind.text
+    );
+    chair.say("7").expect("Xin chọn một trong các loại").await;
+    chair.say("2").expect("(2/9)").await;
+    chair.say("0").expect("Đang ghi: Sản phẩm").await;
+    chair.say("3").expect("(2/9)").await;
+    chair.say("Sổ tay đoàn viên điện tử").expect("(3/9)").await;
+    chair.image().expect("chỉ nhận chữ").await;
+    chair.sticker().expect("chỉ nhận chữ").await;
+    chair.say("29/02/2025").expect("không có ngày 29").await;
+    chair.say("1.3.2025").expect("(4/9)").await;
+    chair
+        .say("28/2/2025")
+        .expect("không được trước ngày bắt đầu")
+        .await;
+    chair.say("30/6").expect("(5/9)").await;
+    // Long enough that the summary cannot fit in one Zalo message.
+    let content = "Xây dựng ứng dụng sổ tay đoàn viên trên điện thoại. ".repeat(36);
+    chair.say(content.trim()).expect("(6/9)").await;
+    chair.say("200-300 triệu").expect("không ghi khoảng").await;
+
+    // Power cut; Zalo keeps no offset, the state is in the database.
+    bot.kill_hard();
+    let mut bot = env.spawn(&zalo_vars(&api));
+    chair.say("300 trieu").expect("300.000.000 đồng").await;
+    chair.say("1").expect("(8/9)").await;
+    chair
+        .say("Đoàn viên tra cứu chế độ nhanh hơn")
+        .expect("(9/9)")
+        .await;
+    chair.say("1").expect("Xin kiểm tra lại").await;
+    let menu = chair
+        .expect("1. ✅ Xác nhận gửi\n2. ✏️ Sửa\n3. ❌ Hủy\n0. « Quay lại")
+        .await;
+    assert!(
+        menu.text.contains("Đoàn viên tra cứu chế độ nhanh hơn"),
+        "{}",
+        menu.text
+    );
+    chair.say("2").expect("muốn sửa mục nào").await;
+    chair.say("6").expect("Sửa: Tổng giá trị").await;
+    chair.say("250 triệu").expect("Xin kiểm tra lại").await;
+    chair.expect("250.000.000 đồng").await;
+    chair.say("1").expect("Đã nhận đăng ký số 001/ĐK").await;
+    staff.expect("Đăng ký mới 001/ĐK").await;
+    // The menu is gone with the summary: "1" again registers nothing.
+    chair.say("1").expect("/dangky").await;
+
+    let list = chair.say("/cuatoi").expect("001/ĐK").await;
+    assert!(
+        list.text
+            .contains("1. ✏️ Sửa 001/ĐK\n2. ↩️ Rút đăng ký 001/ĐK\n3. 📝 Đăng ký công trình mới"),
+        "{}",
+        list.text
+    );
+    // Staff have no files on Zalo: told plainly.
+    staff
+        .say("/xuat")
+        .expect("Zalo chưa cho phép bot gửi tệp")
+        .await;
+
+    assert!(api.refused().is_empty(), "{:?}", api.refused());
+    assert!(api
+        .sent_to(&chair.user.id)
+        .iter()
+        .all(|m| m.text.chars().count() <= 2000));
+    assert!(api.calls().contains(&"deleteWebhook".to_string()));
+    assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());
+    assert!(
+        !bot.log_text().contains("zalo-secret-part"),
+        "token in the log"
+    );
+
+    let csv = env.cli(&["export", "registrations", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "{csv}");
+    assert_eq!(&rows[0][2], "mo_hinh");
+    assert_eq!(&rows[0][4], "2025-03-01");
+    assert_eq!(&rows[0][5], "2025-06-30");
+    assert_eq!(&rows[0][6], content.trim());
+    assert_eq!(&rows[0][7], "250000000");
+    assert_eq!(&rows[0][9], "Đoàn viên tra cứu chế độ nhanh hơn");
+    assert_eq!(&rows[0][12], "Nguyen Van A");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_webhook_refuses_calls_without_the_secret() {
+    let (env, chair_code, _) = setup();
+    let api = FakeZalo::start().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let hook = format!("http://127.0.0.1:{port}/zalo/webhook");
+    let secret = "s3cret-of-the-district";
+    let mut vars = zalo_vars(&api);
+    vars.push(("ZALO_WEBHOOK_URL", hook.clone()));
+    vars.push(("ZALO_WEBHOOK_SECRET", secret.to_string()));
+    vars.push(("ZALO_WEBHOOK_LISTEN", format!("127.0.0.1:{port}")));
+    let mut bot = env.spawn(&vars);
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while api.webhook().is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no setWebhook:\n{}",
+            bot.log_text()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(api.webhook(), Some((hook.clone(), secret.to_string())));
+
+    let user = ZUser::new("a0b1c2d3e4f5a6b7c8d9", "Chị Hoa");
+    let http = reqwest::Client::new();
+    let post = |body: serde_json::Value, secret: Option<&str>| {
+        let mut req = http.post(&hook).json(&body);
+        if let Some(s) = secret {
+            req = req.header("X-Bot-Api-Secret-Token", s);
+        }
+        req.send()
+    };
+    let start = api.update(
+        &user,
+        "message.text.received",
+        serde_json::json!({ "text": format!("/start {chair_code}") }),
+    );
+    assert_eq!(post(start.clone(), None).await.unwrap().status(), 401);
+    assert_eq!(
+        post(start.clone(), Some("s3cret-of-the-distric"))
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert!(api.sent_to(&user.id).is_empty(), "nothing reached the bot");
+
+    // Bare body, then the same event wrapped in the API envelope.
+    assert_eq!(post(start, Some(secret)).await.unwrap().status(), 200);
+    let mut talk = ZTalk::new(&api, user.clone());
+    talk.expect("Chào mừng Chị Hoa").await;
+    let next = api.update(
+        &user,
+        "message.text.received",
+        serde_json::json!({ "text": "/dangky" }),
+    );
+    let wrapped = serde_json::json!({ "ok": true, "result": next });
+    assert_eq!(
+        post(wrapped.clone(), Some(secret)).await.unwrap().status(),
+        200
+    );
+    talk.expect("(1/9)").await;
+    // Zalo retrying the same delivery does not move the form on.
+    assert_eq!(post(wrapped, Some(secret)).await.unwrap().status(), 200);
+    let repeated = talk.quiet().await;
+    assert!(repeated.is_empty(), "{repeated:?}");
+    assert_eq!(
+        post(serde_json::json!({ "garbage": true }), Some(secret))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert!(bot.is_running());
+    assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_person_on_both_channels() {
+    let (env, chair_code, staff_code) = setup();
+    let chair_code_2 = env.invite(SCHOOL, "chair");
+    let staff_code_2 = env.invite(DISTRICT, "staff");
+    let tg = FakeTelegram::start().await;
+    let zl = FakeZalo::start().await;
+    let mut vars = zalo_vars(&zl);
+    vars.push(("TELOXIDE_TOKEN", TOKEN.to_string()));
+    vars.push(("TELOXIDE_API_URL", tg.url()));
+    let mut bot = env.spawn(&vars);
+
+    // The district officer follows the campaign on both apps.
+    let mut staff_tg = Talk::new(&tg, User::new(2002, "Thoa", "Lê Kim"));
+    staff_tg
+        .say(&format!("/start {staff_code}"))
+        .expect("cán bộ")
+        .await;
+    let mut staff_zl = ZTalk::new(&zl, ZUser::new("5a5a5a5a5a5a5a5a5a5a", "Lê Kim Thoa"));
+    staff_zl.say(&staff_code_2).expect("cán bộ").await;
+
+    // The chair registers on Zalo...
+    let mut chair_zl = ZTalk::new(&zl, ZUser::new("c0ffee00c0ffee00c0ff", "Trần Văn Bình"));
+    chair_zl.say(&chair_code).expect("Chào mừng").await;
+    chair_zl.say("/dangky").expect("(1/9)").await;
+    for (answer, next) in [
+        ("1", "(2/9)"),
+        ("Sân bóng chuyền cho công nhân", "(3/9)"),
+        ("1/4/2025", "(4/9)"),
+        ("31/5/2025", "(5/9)"),
+        ("Cải tạo sân, lắp đèn chiếu sáng", "(6/9)"),
+        ("120tr", "(7/9)"),
+        ("1", "(8/9)"),
+        ("1", "(9/9)"),
+        ("1", "Xin kiểm tra lại"),
+    ] {
+        chair_zl.say(answer).expect(next).await;
+    }
+    chair_zl.say("1").expect("001/ĐK").await;
+    // ...staff hear of it on both channels, once each.
+    staff_tg.expect("Đăng ký mới 001/ĐK").await;
+    staff_zl.expect("Đăng ký mới 001/ĐK").await;
+    assert!(staff_tg.quiet().await.is_empty());
+    assert!(staff_zl.quiet().await.is_empty());
+
+    // ...and later opens Telegram: the same unit's work is there to change.
+    let mut chair_tg = Talk::new(&tg, User::new(1001, "Bình", "Trần Văn"));
+    chair_tg
+        .say(&format!("/start {chair_code_2}"))
+        .expect("Chào mừng")
+        .await;
+    let list = chair_tg
+        .say("/cuatoi")
+        .expect("Sân bóng chuyền cho công nhân")
+        .await;
+    assert!(list.buttons.iter().any(|(l, _)| l.contains("Sửa 001/ĐK")));
+    // Replies go to the channel the message came from.
+    assert!(chair_zl.quiet().await.is_empty());
+    assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());
+}
