@@ -5,12 +5,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::app::App;
 use crate::channels;
+use crate::clock::Clock;
 use crate::config::Config;
+use crate::domain::audience::Audience;
 use crate::domain::member::Role;
 use crate::domain::unit::{normalize_unit_name, UnitKind};
 use crate::export;
@@ -31,7 +33,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start every channel whose credentials are set (TELOXIDE_TOKEN, ZALO_BOT_TOKEN).
-    Run,
+    Run {
+        /// Start the clock at this instant (RFC 3339, e.g. 2025-04-28T07:59:50+07:00) and
+        /// let it run on: to rehearse a campaign's calendar.
+        #[arg(long, value_parser = parse_instant)]
+        now: Option<DateTime<Utc>>,
+    },
     /// Talk to the bot in this terminal (no token needed).
     Chat,
     /// Manage grassroots unions (CĐCS).
@@ -47,6 +54,13 @@ pub enum Command {
         /// Days before the code expires.
         #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(i64).range(1..=365))]
         days: i64,
+    },
+    /// Queue an announcement to the units' chairs; `thidua run` delivers it.
+    Broadcast {
+        #[arg(long)]
+        text: String,
+        #[arg(long, default_value = "all", value_parser = ["all", "unregistered", "missing-report", "missing-nomination"])]
+        audience: String,
     },
     /// Export data for district staff.
     #[command(subcommand)]
@@ -107,7 +121,7 @@ fn operator_lang() -> Lang {
 pub async fn run(cli: Cli) -> Result<()> {
     let config = Config::load()?;
     let lang = operator_lang();
-    if let Command::Run = cli.command {
+    if let Command::Run { .. } = cli.command {
         // Refuse before touching the database: nothing to run is an operator error.
         if !channels::runner::any_configured(&config) {
             bail!("{}", tr(lang, "cli.no_channel"));
@@ -116,7 +130,33 @@ pub async fn run(cli: Cli) -> Result<()> {
     let db = store::connect(config.database_url()).await?;
     store::campaigns::current_or_seed(&db).await?;
     match cli.command {
-        Command::Run => channels::runner::run(App::new(db), &config).await,
+        Command::Run { now } => {
+            let clock = now.map(Clock::starting_at).unwrap_or_default();
+            channels::runner::run(App::new(db).with_clock(clock), &config).await
+        }
+        Command::Broadcast { text, audience } => {
+            let audience: Audience = audience.parse().map_err(anyhow::Error::msg)?;
+            let text = text.trim();
+            if text.is_empty() {
+                bail!("{}", tr(lang, "cli.broadcast_empty"));
+            }
+            let campaign = store::campaigns::current_or_seed(&db).await?;
+            let created =
+                crate::broadcast::create(&db, campaign.id, None, text, audience, None, Utc::now())
+                    .await?;
+            println!(
+                "{}",
+                trf(
+                    lang,
+                    "cli.broadcast_queued",
+                    &[
+                        ("id", &created.id.to_string()),
+                        ("n", &created.recipients.to_string())
+                    ]
+                )
+            );
+            Ok(())
+        }
         Command::Chat => {
             let stdin = tokio::io::BufReader::new(tokio::io::stdin());
             channels::console::run(&App::new(db), stdin, std::io::stdout()).await
@@ -220,4 +260,10 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{e}: expected e.g. 2025-04-28T07:59:50+07:00"))
 }

@@ -104,6 +104,16 @@ impl Config {
         }))
     }
 
+    /// Messages a second the outbox sends overall (THIDUA_SEND_RATE; Telegram's
+    /// limit is about 30).
+    pub fn send_rate(&self) -> u32 {
+        std::env::var("THIDUA_SEND_RATE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|r| *r > 0)
+            .unwrap_or(crate::delivery::DEFAULT_RATE)
+    }
+
     pub fn database_url(&self) -> &str {
         self.database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL)
     }

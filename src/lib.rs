@@ -4,10 +4,13 @@
 rust_i18n::i18n!("locales", fallback = "vi");
 
 pub mod app;
+pub mod broadcast;
 pub mod channels;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod conversation;
+pub mod delivery;
 pub mod domain;
 pub mod export;
 pub mod i18n;

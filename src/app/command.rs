@@ -41,6 +41,8 @@ pub const MENU: &[(&str, &str)] = &[
     ("quaylai", "menu.quaylai"),
     ("boqua", "menu.boqua"),
     ("xuat", "menu.xuat"),
+    ("thongbao", "menu.thongbao"),
+    ("thongbao_ketqua", "menu.thongbao_ketqua"),
     ("ngonngu", "menu.ngonngu"),
     ("help", "menu.help"),
 ];

@@ -1,6 +1,7 @@
 //! The application: one turn of conversation for any channel. Channels hand in an
 //! `Incoming`, get back the `Outgoing` messages, and only translate both.
 
+mod broadcasting;
 mod command;
 mod join;
 mod registering;
@@ -8,7 +9,12 @@ mod works;
 
 pub use command::{parse_text, Msg, MENU};
 
+use std::sync::Arc;
+
 use anyhow::Result;
+use tokio::sync::Notify;
+
+use crate::clock::Clock;
 use chrono::{DateTime, Utc};
 use sqlx::{Any, Transaction};
 
@@ -61,6 +67,9 @@ pub struct Outgoing {
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
+    pub clock: Clock,
+    /// Pokes the outbox worker when a turn queued messages.
+    pub wake: Option<Arc<Notify>>,
 }
 
 /// What one turn has decided so far.
@@ -98,7 +107,21 @@ impl Turn<'_> {
 
 impl App {
     pub fn new(db: Db) -> Self {
-        App { db }
+        App {
+            db,
+            clock: Clock::system(),
+            wake: None,
+        }
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn with_wake(mut self, wake: Arc<Notify>) -> Self {
+        self.wake = Some(wake);
+        self
     }
 
     /// One message in, its answers out. State and effects are committed together
@@ -131,7 +154,7 @@ impl App {
             lang,
             chat,
             tx: self.db.pool.begin().await?,
-            now: Utc::now(),
+            now: self.clock.now(),
             out: Vec::new(),
         };
         match member {
@@ -214,6 +237,7 @@ impl App {
     ) -> Result<()> {
         use crate::conversation::{FormCommand, Input};
         let in_form = matches!(turn.chat.dialogue, Dialogue::Form { .. });
+        let in_broadcast = matches!(turn.chat.dialogue, Dialogue::Broadcast { .. });
         match msg {
             Msg::Command { name, arg } => match name.as_str() {
                 "start" if arg.is_some() => {
@@ -228,6 +252,12 @@ impl App {
                 "cuatoi" | "my" => self.list_works(turn, &me).await?,
                 "ngonngu" | "language" | "lang" => turn.say(language_menu(turn.lang)),
                 "xuat" | "export" => self.export_to_chat(turn, &me).await?,
+                "thongbao" | "announce" => self.start_broadcast(turn, &me).await?,
+                "thongbao_ketqua" | "announce_report" => self.broadcast_report(turn, &me).await?,
+                "huy" | "cancel" if in_broadcast => {
+                    turn.chat.dialogue = Dialogue::Idle;
+                    turn.say_text("broadcast.cancelled");
+                }
                 "huy" | "cancel" if in_form => {
                     self.form_input(turn, &me, Input::Command(FormCommand::Cancel))
                         .await?
@@ -252,6 +282,8 @@ impl App {
             Msg::Action(action) => self.on_action(turn, &me, action).await?,
             Msg::UnknownButton if in_form => self.form_input(turn, &me, Input::StaleButton).await?,
             Msg::Text(t) if in_form => self.form_input(turn, &me, Input::Text(t)).await?,
+            Msg::Text(t) if in_broadcast => self.broadcast_text(turn, &me, t).await?,
+            Msg::Unsupported if in_broadcast => turn.say_text("broadcast.text_only"),
             Msg::Unsupported if in_form => self.form_input(turn, &me, Input::Unsupported).await?,
             Msg::UnknownButton | Msg::Text(_) | Msg::Unsupported => turn.say(idle_hint(turn.lang)),
         }
@@ -269,6 +301,10 @@ impl App {
                 turn.say_text("lang.changed");
                 self.remind_form(turn).await?;
             }
+            Action::Cancel if matches!(turn.chat.dialogue, Dialogue::Broadcast { .. }) => {
+                turn.chat.dialogue = Dialogue::Idle;
+                turn.say_text("broadcast.cancelled");
+            }
             Action::Register => self.start_registration(turn, me).await?,
             Action::EditWork(id) => self.edit_work(turn, me, id).await?,
             Action::Withdraw(id) => self.ask_withdraw(turn, me, id).await?,
@@ -276,6 +312,9 @@ impl App {
             Action::WithdrawKept => turn.say_text("works.withdraw_kept"),
             Action::Confirm(key) => self.confirm(turn, me, key).await?,
             Action::StartDemo => turn.say(idle_hint(turn.lang)),
+            Action::Ack(id) => self.ack(turn, me, id).await?,
+            Action::Audience(a) => self.broadcast_audience(turn, me, a).await?,
+            Action::SendBroadcast(key) => self.send_broadcast(turn, me, key).await?,
             other => {
                 if matches!(turn.chat.dialogue, Dialogue::Form { .. }) {
                     self.form_input(turn, me, Input::Action(other)).await?;

@@ -22,6 +22,8 @@ const ZALO_TRIES: u32 = 4;
 pub enum DeliveryError {
     /// Blocked the bot or left the platform: stop writing until they write again.
     Gone(String),
+    /// The platform asked to slow down.
+    RetryAfter(Duration),
     Failed(String),
 }
 
@@ -60,8 +62,8 @@ impl Postman {
                         tracing::error!(error = %e, "could not mark member inactive");
                     }
                 }
-                Err(DeliveryError::Failed(e)) => {
-                    tracing::warn!(channel = %out.to.channel, error = %e, "delivery failed")
+                Err(e) => {
+                    tracing::warn!(channel = %out.to.channel, error = ?e, "delivery failed")
                 }
             }
         }
@@ -70,19 +72,23 @@ impl Postman {
     pub async fn deliver(&self, out: &Outgoing) -> Result<(), DeliveryError> {
         match out.to.channel {
             Channel::Telegram => match &self.telegram {
-                Some(bot) => super::telegram::deliver(bot, out).await.map_err(|e| {
-                    if super::telegram::is_gone(&e) {
-                        DeliveryError::Gone(e.to_string())
-                    } else {
-                        DeliveryError::Failed(e.to_string())
-                    }
-                }),
+                Some(bot) => super::telegram::deliver(bot, out)
+                    .await
+                    .map_err(|e| match &e {
+                        teloxide::RequestError::RetryAfter(wait) => {
+                            DeliveryError::RetryAfter(wait.duration())
+                        }
+                        e if super::telegram::is_gone(e) => DeliveryError::Gone(e.to_string()),
+                        e => DeliveryError::Failed(e.to_string()),
+                    }),
                 None => Err(DeliveryError::Failed("Telegram is not running".into())),
             },
             Channel::Zalo => match &self.zalo {
                 Some(z) => z.deliver(out).await.map_err(|e| {
                     if e.is_gone() {
                         DeliveryError::Gone(e.to_string())
+                    } else if e.is_transient() {
+                        DeliveryError::RetryAfter(Duration::from_secs(1))
                     } else {
                         DeliveryError::Failed(e.to_string())
                     }

@@ -10,12 +10,14 @@ use super::zalo::api::ZaloClient;
 use super::{telegram, zalo};
 use crate::app::App;
 use crate::config::Config;
+use crate::delivery::Worker;
 
 pub fn any_configured(config: &Config) -> bool {
     config.telegram_token.is_some() || config.zalo_token.is_some()
 }
 
 pub async fn run(app: App, config: &Config) -> Result<()> {
+    let clock = app.clock.clone();
     let mut postman = Postman::default();
     let telegram_bot = match &config.telegram_token {
         Some(token) => Some(telegram::bot(token, config.telegram_api_url.as_deref())?),
@@ -36,7 +38,13 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         let _ = stop.send(true);
     });
 
+    let worker = Worker::new(app.db.clone(), postman.clone(), clock, config.send_rate());
+    let app = app.with_wake(worker.wake.clone());
     let mut channels = JoinSet::new();
+    {
+        let stopped = stopped.clone();
+        channels.spawn(async move { worker.run(stopped).await.context("outbox") });
+    }
     if let Some(bot) = telegram_bot {
         let (app, postman, stopped) = (app.clone(), postman.clone(), stopped.clone());
         channels.spawn(async move {

@@ -11,4 +11,10 @@ pub enum Dialogue {
     Form {
         session: FormSession,
     },
+    /// Staff composing an announcement: the text first, then the audience.
+    Broadcast {
+        key: String,
+        text: Option<String>,
+        audience: Option<String>,
+    },
 }

@@ -26,6 +26,11 @@ pub enum Action {
     SetLang(String),
     /// Console only: try thidua on an empty database with a sample unit.
     StartDemo,
+    /// "Đã nhận" under announcement `id`.
+    Ack(i64),
+    /// Staff composing an announcement: who receives it, then send.
+    Audience(String),
+    SendBroadcast(String),
 }
 
 impl Action {
@@ -45,6 +50,9 @@ impl Action {
             Action::WithdrawKept => "wn".into(),
             Action::SetLang(l) => format!("l:{l}"),
             Action::StartDemo => "d".into(),
+            Action::Ack(id) => format!("ak:{id}"),
+            Action::Audience(a) => format!("au:{a}"),
+            Action::SendBroadcast(k) => format!("bs:{k}"),
         }
     }
 
@@ -72,6 +80,9 @@ impl Action {
             ("wn", None) => Action::WithdrawKept,
             ("l", _) => Action::SetLang(text()?),
             ("d", None) => Action::StartDemo,
+            ("ak", _) => Action::Ack(id()?),
+            ("au", _) => Action::Audience(text()?),
+            ("bs", _) => Action::SendBroadcast(text()?),
             _ => return None,
         })
     }
@@ -140,6 +151,9 @@ mod tests {
             Action::WithdrawKept,
             Action::SetLang("en".into()),
             Action::StartDemo,
+            Action::Ack(12),
+            Action::Audience("missing-nomination".into()),
+            Action::SendBroadcast("ABCDEFGHJKMNPQRS".into()),
         ];
         for a in all {
             let data = a.encode();

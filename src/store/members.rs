@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use super::{get, ts, Db};
 use crate::domain::member::{Channel, Member, Role};
 
-const SELECT: &str =
+pub(crate) const SELECT: &str =
     "SELECT m.id, m.channel, m.user_id, m.chat_id, m.unit_id, u.name AS unit_name, \
      m.role, m.display_name, m.active FROM members m JOIN units u ON u.id = m.unit_id";
 
@@ -26,6 +26,18 @@ fn from_row(r: &AnyRow) -> Result<Member> {
         display_name: get(r, "display_name")?,
         active: get::<i64>(r, "active")? != 0,
     })
+}
+
+pub(crate) async fn fetch_all<'q>(
+    db: &Db,
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+) -> Result<Vec<Member>> {
+    query
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
 }
 
 pub async fn find(db: &Db, channel: Channel, user_id: &str) -> Result<Option<Member>> {
@@ -69,6 +81,14 @@ pub async fn upsert(
     .fetch_one(conn)
     .await?;
     get(&row, "id")
+}
+
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<Member>> {
+    let row = sqlx::query(&format!("{SELECT} WHERE m.id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(from_row).transpose()
 }
 
 pub async fn active_staff(db: &Db) -> Result<Vec<Member>> {

@@ -2,10 +2,13 @@
 //! Queries go through sqlx's `Any` driver with portable SQL (`$1` placeholders, text
 //! dates, integer money) so the same code serves SQLite and PostgreSQL.
 
+pub mod audience;
+pub mod broadcasts;
 pub mod campaigns;
 pub mod chats;
 pub mod invites;
 pub mod members;
+pub mod outbox;
 pub mod registrations;
 pub mod settings;
 pub mod units;

@@ -44,6 +44,12 @@ struct Inner {
     sent: Vec<Sent>,
     next_message_id: i64,
     commands: Vec<Value>,
+    /// Chats that blocked the bot: 403 as Telegram words it.
+    blocked: std::collections::HashSet<i64>,
+    /// Messages a second the server accepts before answering 429.
+    rate_limit: Option<u32>,
+    window: (Option<std::time::Instant>, u32),
+    too_many: u64,
 }
 
 #[derive(Clone)]
@@ -132,6 +138,19 @@ impl FakeTelegram {
     /// Updates the bot has not confirmed yet.
     pub fn unconfirmed(&self) -> usize {
         self.inner.lock().unwrap().pending.len()
+    }
+
+    pub fn block(&self, chat_id: i64) {
+        self.inner.lock().unwrap().blocked.insert(chat_id);
+    }
+
+    pub fn limit_rate(&self, per_second: u32) {
+        self.inner.lock().unwrap().rate_limit = Some(per_second);
+    }
+
+    /// How many 429 answers were given.
+    pub fn too_many(&self) -> u64 {
+        self.inner.lock().unwrap().too_many
     }
 
     pub fn commands(&self) -> Vec<Value> {
@@ -248,6 +267,25 @@ async fn handle(
                 )
             });
             let mut inner = fake.inner.lock().unwrap();
+            if inner.blocked.contains(&chat_id) {
+                return Json(json!({ "ok": false, "error_code": 403,
+                    "description": "Forbidden: bot was blocked by the user" }));
+            }
+            if let Some(limit) = inner.rate_limit {
+                let now = std::time::Instant::now();
+                let (start, count) = &mut inner.window;
+                if start.is_none_or(|s| now.duration_since(s) >= Duration::from_secs(1)) {
+                    *start = Some(now);
+                    *count = 0;
+                }
+                *count += 1;
+                if *count > limit {
+                    inner.too_many += 1;
+                    return Json(json!({ "ok": false, "error_code": 429,
+                        "description": "Too Many Requests: retry after 1",
+                        "parameters": { "retry_after": 1 } }));
+                }
+            }
             let message_id = inner.next_message_id;
             inner.next_message_id += 1;
             inner.sent.push(Sent {

@@ -1,0 +1,134 @@
+//! Announcements from district staff: one outbox row per recipient, each with a
+//! "Đã nhận" button, and a delivery report to the author when the last one is done.
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+
+use crate::conversation::{Action, Choice, Reply};
+use crate::domain::audience::Audience;
+use crate::domain::member::Member;
+use crate::i18n::{tr, trf, Lang};
+use crate::store::outbox::{self, NewItem, Purpose};
+use crate::store::{audience, broadcasts, chats, Db};
+
+pub struct Created {
+    pub id: i64,
+    pub recipients: usize,
+}
+
+/// Queues the announcement for everyone in the audience, in one transaction: either
+/// all recipients are queued or none.
+pub async fn create(
+    db: &Db,
+    campaign_id: i64,
+    author: Option<&Member>,
+    text: &str,
+    audience: Audience,
+    draft_key: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Created> {
+    let recipients = audience::chairs(db, campaign_id, audience).await?;
+    let mut tx = db.pool.begin().await?;
+    let id = broadcasts::insert(
+        &mut tx,
+        author.map(|a| a.id),
+        text,
+        audience,
+        draft_key,
+        now,
+    )
+    .await?;
+    for m in &recipients {
+        let lang = chats::load(db, &m.address())
+            .await?
+            .locale
+            .unwrap_or_default();
+        let reply = announcement(id, text, lang);
+        outbox::enqueue(
+            &mut tx,
+            &NewItem {
+                to: &m.address(),
+                member_id: Some(m.id),
+                lang,
+                reply: &reply,
+                purpose: Purpose::Broadcast,
+                broadcast_id: Some(id),
+                not_before: now,
+            },
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await.context("queueing the announcement")?;
+    if recipients.is_empty() {
+        report_if_done(db, id, now).await?;
+    }
+    Ok(Created {
+        id,
+        recipients: recipients.len(),
+    })
+}
+
+pub fn announcement(id: i64, text: &str, lang: Lang) -> Reply {
+    Reply::with_choices(
+        trf(lang, "broadcast.message", &[("text", text)]),
+        vec![Choice::new(tr(lang, "button.ack"), Action::Ack(id))],
+    )
+}
+
+/// The delivery report, as the author sees it.
+pub async fn report(db: &Db, id: i64, lang: Lang) -> Result<String> {
+    let c = outbox::counts(db, id).await?;
+    let acks = broadcasts::ack_count(db, id).await?;
+    Ok(trf(
+        lang,
+        if c.pending > 0 {
+            "broadcast.report_running"
+        } else {
+            "broadcast.report_done"
+        },
+        &[
+            ("id", &id.to_string()),
+            ("total", &c.total().to_string()),
+            ("sent", &c.sent.to_string()),
+            ("pending", &c.pending.to_string()),
+            ("blocked", &c.blocked.to_string()),
+            ("failed", &(c.failed + c.uncertain).to_string()),
+            ("acked", &acks.to_string()),
+        ],
+    ))
+}
+
+/// Once nothing is left to send, the author is told, exactly once.
+pub async fn report_if_done(db: &Db, id: i64, now: DateTime<Utc>) -> Result<()> {
+    if outbox::counts(db, id).await?.pending > 0 {
+        return Ok(());
+    }
+    let Some(author) = broadcasts::claim_report(db, id, now).await? else {
+        return Ok(());
+    };
+    let Some(author) = author else {
+        return Ok(());
+    };
+    let lang = chats::load(db, &author.address())
+        .await?
+        .locale
+        .unwrap_or_default();
+    let reply = Reply::text(report(db, id, lang).await?);
+    let mut conn = db.pool.acquire().await?;
+    outbox::enqueue(
+        &mut conn,
+        &NewItem {
+            to: &author.address(),
+            member_id: Some(author.id),
+            lang,
+            reply: &reply,
+            purpose: Purpose::Notice,
+            broadcast_id: None,
+            not_before: now,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}

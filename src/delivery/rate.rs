@@ -1,0 +1,108 @@
+//! Sending pace: at most `per_second` messages overall and one a second per chat
+//! (Telegram's published limits), and a pause for everyone when the API says
+//! "retry after".
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::domain::member::Address;
+
+const PER_CHAT: Duration = Duration::from_secs(1);
+
+pub struct RateLimiter {
+    interval: Duration,
+    state: Mutex<State>,
+}
+
+struct State {
+    next_global: Instant,
+    next_per_chat: HashMap<Address, Instant>,
+}
+
+impl RateLimiter {
+    pub fn new(per_second: u32) -> RateLimiter {
+        RateLimiter {
+            interval: Duration::from_secs(1) / per_second.max(1),
+            state: Mutex::new(State {
+                next_global: Instant::now(),
+                next_per_chat: HashMap::new(),
+            }),
+        }
+    }
+
+    /// Waits for this message's turn and books the slot it takes.
+    pub async fn acquire(&self, to: &Address) {
+        let at = {
+            let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            let now = Instant::now();
+            let chat_ready = s.next_per_chat.get(to).copied().unwrap_or(now);
+            let at = now.max(s.next_global).max(chat_ready);
+            s.next_global = at + self.interval;
+            if s.next_per_chat.len() > 50_000 {
+                s.next_per_chat.retain(|_, t| *t > now);
+            }
+            s.next_per_chat.insert(to.clone(), at + PER_CHAT);
+            at
+        };
+        tokio::time::sleep_until(at).await;
+    }
+
+    /// The API asked to slow down: nobody is sent anything before `wait` has passed.
+    pub fn pause(&self, wait: Duration) {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        s.next_global = s.next_global.max(Instant::now() + wait);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::member::Channel;
+
+    fn to(id: &str) -> Address {
+        Address {
+            channel: Channel::Telegram,
+            chat_id: id.into(),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn overall_rate_is_kept() {
+        let l = RateLimiter::new(30);
+        let start = Instant::now();
+        for i in 0..61 {
+            l.acquire(&to(&i.to_string())).await;
+        }
+        let took = start.elapsed();
+        assert!(
+            took >= Duration::from_millis(1990) && took < Duration::from_millis(2100),
+            "{took:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn one_chat_gets_one_message_a_second() {
+        let l = RateLimiter::new(30);
+        let start = Instant::now();
+        for _ in 0..3 {
+            l.acquire(&to("same")).await;
+        }
+        assert!(
+            start.elapsed() >= Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_pauses_everyone() {
+        let l = RateLimiter::new(30);
+        l.pause(Duration::from_secs(5));
+        let start = Instant::now();
+        l.acquire(&to("a")).await;
+        assert!(start.elapsed() >= Duration::from_secs(5));
+    }
+}

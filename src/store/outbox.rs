@@ -1,0 +1,226 @@
+//! The delivery queue: one row per message and recipient. A worker claims one row at
+//! a time; a row is never claimed twice, so nobody gets a second copy.
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+
+use super::{get, ts, Db};
+use crate::conversation::{Action, Choice, Reply};
+use crate::domain::member::Address;
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Broadcast,
+    Reminder,
+    Notice,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Broadcast => "broadcast",
+            Purpose::Reminder => "reminder",
+            Purpose::Notice => "notice",
+        }
+    }
+}
+
+pub struct NewItem<'a> {
+    pub to: &'a Address,
+    pub member_id: Option<i64>,
+    pub lang: Lang,
+    pub reply: &'a Reply,
+    pub purpose: Purpose,
+    pub broadcast_id: Option<i64>,
+    pub not_before: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: i64,
+    pub to: Address,
+    pub member_id: Option<i64>,
+    pub lang: Lang,
+    pub reply: Reply,
+    pub broadcast_id: Option<i64>,
+    pub attempts: i64,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredBody {
+    text: String,
+    choices: Vec<(String, String)>,
+}
+
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    item: &NewItem<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let body = StoredBody {
+        text: item.reply.text.clone(),
+        choices: item
+            .reply
+            .choices
+            .iter()
+            .map(|c| (c.label.clone(), c.action.encode()))
+            .collect(),
+    };
+    let row = sqlx::query(
+        "INSERT INTO outbox (channel, chat_id, member_id, locale, body, purpose, broadcast_id, \
+         status, not_before, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9) \
+         RETURNING id",
+    )
+    .bind(item.to.channel.as_str())
+    .bind(&item.to.chat_id)
+    .bind(item.member_id)
+    .bind(item.lang.code())
+    .bind(serde_json::to_string(&body)?)
+    .bind(item.purpose.as_str())
+    .bind(item.broadcast_id)
+    .bind(ts(item.not_before))
+    .bind(ts(now))
+    .fetch_one(conn)
+    .await?;
+    get(&row, "id")
+}
+
+fn from_row(r: &AnyRow) -> Result<Item> {
+    let body: StoredBody =
+        serde_json::from_str(&get::<String>(r, "body")?).context("outbox body")?;
+    Ok(Item {
+        id: get(r, "id")?,
+        to: Address {
+            channel: get::<String>(r, "channel")?
+                .parse()
+                .map_err(anyhow::Error::msg)?,
+            chat_id: get(r, "chat_id")?,
+        },
+        member_id: get(r, "member_id")?,
+        lang: Lang::from_code(&get::<String>(r, "locale")?).unwrap_or_default(),
+        reply: Reply {
+            text: body.text,
+            choices: body
+                .choices
+                .into_iter()
+                .filter_map(|(label, data)| Action::decode(&data).map(|a| Choice::new(label, a)))
+                .collect(),
+        },
+        broadcast_id: get(r, "broadcast_id")?,
+        attempts: get(r, "attempts")?,
+    })
+}
+
+/// Takes the oldest message that is due. The status check in the UPDATE makes a
+/// claim race between two workers harmless: only one of them gets the row.
+pub async fn claim_next(db: &Db, now: DateTime<Utc>) -> Result<Option<Item>> {
+    let row = sqlx::query(
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1 \
+         WHERE id = (SELECT id FROM outbox WHERE status = 'pending' AND not_before <= $1 \
+                     ORDER BY id LIMIT 1) AND status = 'pending' \
+         RETURNING id, channel, chat_id, member_id, locale, body, broadcast_id, attempts",
+    )
+    .bind(ts(now))
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+async fn set_status(
+    db: &Db,
+    id: i64,
+    status: &str,
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("UPDATE outbox SET status = $2, error = $3, sent_at = $4 WHERE id = $1")
+        .bind(id)
+        .bind(status)
+        .bind(error)
+        .bind(ts(now))
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> Result<()> {
+    set_status(db, id, "sent", None, now).await
+}
+
+pub async fn mark_blocked(db: &Db, id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
+    set_status(db, id, "blocked", Some(error), now).await
+}
+
+pub async fn mark_failed(db: &Db, id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
+    set_status(db, id, "failed", Some(error), now).await
+}
+
+pub async fn retry_later(db: &Db, id: i64, not_before: DateTime<Utc>, error: &str) -> Result<()> {
+    sqlx::query("UPDATE outbox SET status = 'pending', not_before = $2, error = $3 WHERE id = $1")
+        .bind(id)
+        .bind(ts(not_before))
+        .bind(error)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// After a crash, a row still marked 'sending' may or may not have reached the person.
+/// It is not sent again (no second copy); the author's report counts it as uncertain.
+pub async fn recover_interrupted(db: &Db) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE outbox SET status = 'uncertain', error = 'interrupted while sending' \
+         WHERE status = 'sending'",
+    )
+    .execute(&db.pool)
+    .await?
+    .rows_affected())
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub pending: i64,
+    pub sent: i64,
+    pub blocked: i64,
+    pub failed: i64,
+    pub uncertain: i64,
+}
+
+impl Counts {
+    pub fn total(&self) -> i64 {
+        self.pending + self.sent + self.blocked + self.failed + self.uncertain
+    }
+}
+
+pub async fn counts(db: &Db, broadcast_id: i64) -> Result<Counts> {
+    let rows = sqlx::query(
+        "SELECT status, COUNT(*) AS n FROM outbox WHERE broadcast_id = $1 GROUP BY status",
+    )
+    .bind(broadcast_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut c = Counts::default();
+    for r in rows {
+        let n: i64 = get(&r, "n")?;
+        match get::<String>(&r, "status")?.as_str() {
+            "pending" | "sending" => c.pending += n,
+            "sent" => c.sent += n,
+            "blocked" => c.blocked += n,
+            "failed" => c.failed += n,
+            _ => c.uncertain += n,
+        }
+    }
+    Ok(c)
+}
+
+/// Whether anything is still waiting to be sent (for tools that drain the queue).
+pub async fn pending(db: &Db) -> Result<i64> {
+    let row =
+        sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE status IN ('pending', 'sending')")
+            .fetch_one(&db.pool)
+            .await?;
+    get(&row, "n")
+}
