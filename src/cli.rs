@@ -41,6 +41,9 @@ pub enum Command {
     },
     /// Talk to the bot in this terminal (no token needed).
     Chat,
+    /// Campaigns as data: load a campaign file, show the current campaign.
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
     /// Manage grassroots unions (CĐCS).
     #[command(subcommand)]
     Unit(UnitCommand),
@@ -65,6 +68,14 @@ pub enum Command {
     /// Export data for district staff.
     #[command(subcommand)]
     Export(ExportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Validate a campaign file (TOML) and create or update its campaign.
+    Load { file: PathBuf },
+    /// The current campaign and its deadlines.
+    Show,
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,6 +138,32 @@ pub async fn run(cli: Cli) -> Result<()> {
             bail!("{}", tr(lang, "cli.no_channel"));
         }
     }
+    if let Command::Campaign(CampaignCommand::Load { file }) = &cli.command {
+        // Validate before opening the database: a broken file changes nothing.
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        let parsed = crate::domain::campaign_file::parse(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        let db = store::connect(config.database_url()).await?;
+        let (_, created) = store::deadlines::load_file(&db, &parsed).await?;
+        let key = if created {
+            "cli.campaign_created"
+        } else {
+            "cli.campaign_updated"
+        };
+        println!(
+            "{}",
+            trf(
+                lang,
+                key,
+                &[
+                    ("code", &parsed.code),
+                    ("n", &parsed.deadlines.len().to_string())
+                ]
+            )
+        );
+        return show_campaign(&db, lang).await;
+    }
     let db = store::connect(config.database_url()).await?;
     store::campaigns::current_or_seed(&db).await?;
     match cli.command {
@@ -161,6 +198,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             let stdin = tokio::io::BufReader::new(tokio::io::stdin());
             channels::console::run(&App::new(db), stdin, std::io::stdout()).await
         }
+        Command::Campaign(CampaignCommand::Show) => show_campaign(&db, lang).await,
+        Command::Campaign(CampaignCommand::Load { .. }) => unreachable!("handled above"),
         Command::Unit(UnitCommand::Add { name, kind }) => {
             let name = normalize_unit_name(&name).map_err(anyhow::Error::msg)?;
             let kind = match kind {
@@ -266,4 +305,49 @@ fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| format!("{e}: expected e.g. 2025-04-28T07:59:50+07:00"))
+}
+
+async fn show_campaign(db: &store::Db, lang: Lang) -> Result<()> {
+    let c = store::campaigns::current_or_seed(db).await?;
+    println!("{} — {}", c.code, c.title);
+    println!("{}", c.plan_ref);
+    println!(
+        "{}",
+        trf(
+            lang,
+            "cli.campaign_period",
+            &[
+                ("from", &crate::domain::dates::format_dmy(c.starts_on)),
+                ("to", &crate::domain::dates::format_dmy(c.ends_on)),
+                ("tz", &c.timezone),
+            ]
+        )
+    );
+    for d in store::deadlines::for_campaign(db, c.id).await? {
+        let s = &d.spec;
+        let days: Vec<String> = s.reminder_days.iter().map(u32::to_string).collect();
+        println!(
+            "\n[{}] {} — {} {} ({})",
+            s.key,
+            s.title,
+            crate::domain::dates::format_dmy(s.due_on),
+            s.due_time.format("%H:%M"),
+            s.asks_for
+        );
+        println!(
+            "  {}",
+            trf(
+                lang,
+                "cli.campaign_reminders",
+                &[
+                    ("days", &days.join(", ")),
+                    ("time", &s.reminder_time.format("%H:%M").to_string())
+                ]
+            )
+        );
+        for doc in &s.documents {
+            println!("  - {}", doc.title);
+        }
+    }
+    Ok(())
 }

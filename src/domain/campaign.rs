@@ -1,4 +1,5 @@
 use chrono::{Datelike, NaiveDate};
+use chrono_tz::Tz;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Campaign {
@@ -16,25 +17,11 @@ impl Campaign {
     pub fn default_year(&self) -> i32 {
         self.ends_on.year()
     }
-}
 
-/// The campaign of the seed plan, created on first start until campaign files exist.
-pub struct NewCampaign {
-    pub code: &'static str,
-    pub title: &'static str,
-    pub plan_ref: &'static str,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    pub timezone: &'static str,
-}
-
-pub fn seed_campaign() -> NewCampaign {
-    NewCampaign {
-        code: "vinh-thuan-2025",
-        title: "Phong trào thi đua lập thành tích chào mừng Đại hội Đảng bộ các cấp, nhiệm kỳ 2025 - 2030",
-        plan_ref: "Kế hoạch số 76/KH-LĐLĐ ngày 20/11/2024",
-        starts_on: NaiveDate::from_ymd_opt(2024, 11, 20).expect("valid date"),
-        ends_on: NaiveDate::from_ymd_opt(2025, 7, 31).expect("valid date"),
-        timezone: "Asia/Ho_Chi_Minh",
+    /// The campaign's time zone; Vietnam's when the stored name is unknown.
+    pub fn tz(&self) -> Tz {
+        self.timezone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Ho_Chi_Minh)
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod audience;
 pub mod campaign;
+pub mod campaign_file;
 pub mod dates;
 pub mod invite;
 pub mod member;

@@ -1,9 +1,8 @@
 use anyhow::Result;
-use chrono::Utc;
 use sqlx::any::AnyRow;
 
-use super::{get, parse_day, ts, Db};
-use crate::domain::campaign::{seed_campaign, Campaign};
+use super::{get, parse_day, Db};
+use crate::domain::campaign::Campaign;
 
 fn from_row(r: &AnyRow) -> Result<Campaign> {
     Ok(Campaign {
@@ -28,25 +27,20 @@ pub async fn current(db: &Db) -> Result<Option<Campaign>> {
     row.as_ref().map(from_row).transpose()
 }
 
-/// Until campaign files exist, the seed plan's campaign is created on first need.
+/// The example campaign file of the seed plan, built in: the first start of a fresh
+/// database runs that campaign until a campaign file is loaded.
+pub const SEED_FILE: &str = include_str!("../../examples/campaign-vinh-thuan-2025.toml");
+
 pub async fn current_or_seed(db: &Db) -> Result<Campaign> {
     if let Some(c) = current(db).await? {
         return Ok(c);
     }
-    let seed = seed_campaign();
-    sqlx::query(
-        "INSERT INTO campaigns (code, title, plan_ref, starts_on, ends_on, timezone, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO NOTHING",
-    )
-    .bind(seed.code)
-    .bind(seed.title)
-    .bind(seed.plan_ref)
-    .bind(seed.starts_on.to_string())
-    .bind(seed.ends_on.to_string())
-    .bind(seed.timezone)
-    .bind(ts(Utc::now()))
-    .execute(&db.pool)
-    .await?;
+    let seed = crate::domain::campaign_file::parse(SEED_FILE)
+        .map_err(|e| anyhow::anyhow!("built-in campaign file: {e}"))?;
+    // Two processes starting at once may both try; the loser finds the winner's.
+    if let Err(e) = super::deadlines::load_file(db, &seed).await {
+        tracing::debug!(error = %e, "seed campaign already being created");
+    }
     current(db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("seed campaign was not created"))

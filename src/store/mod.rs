@@ -6,6 +6,7 @@ pub mod audience;
 pub mod broadcasts;
 pub mod campaigns;
 pub mod chats;
+pub mod deadlines;
 pub mod invites;
 pub mod members;
 pub mod outbox;
