@@ -65,6 +65,9 @@ pub enum Command {
         #[arg(long, default_value = "all", value_parser = ["all", "unregistered", "missing-report", "missing-nomination"])]
         audience: String,
     },
+    /// Deadline reminders.
+    #[command(subcommand)]
+    Reminders(RemindersCommand),
     /// Export data for district staff.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -76,6 +79,18 @@ pub enum CampaignCommand {
     Load { file: PathBuf },
     /// The current campaign and its deadlines.
     Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemindersCommand {
+    /// Who would get which reminder, and when (nothing is sent).
+    Preview {
+        /// Start of the window (RFC 3339); default now.
+        #[arg(long, value_parser = parse_instant)]
+        from: Option<DateTime<Utc>>,
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -199,6 +214,36 @@ pub async fn run(cli: Cli) -> Result<()> {
             channels::console::run(&App::new(db), stdin, std::io::stdout()).await
         }
         Command::Campaign(CampaignCommand::Show) => show_campaign(&db, lang).await,
+        Command::Reminders(RemindersCommand::Preview { from, days }) => {
+            let campaign = store::campaigns::current_or_seed(&db).await?;
+            let tz = campaign.tz();
+            let plan =
+                crate::scheduler::preview::plan(&db, from.unwrap_or_else(Utc::now), days).await?;
+            if plan.is_empty() {
+                println!("{}", tr(lang, "cli.preview_none"));
+            }
+            for p in plan {
+                let what = match p.due {
+                    crate::domain::reminders::Due::Reminder { days_before: 0 } => {
+                        tr(lang, "cli.preview_on_the_day")
+                    }
+                    crate::domain::reminders::Due::Reminder { days_before } => trf(
+                        lang,
+                        "cli.preview_reminder",
+                        &[("n", &days_before.to_string())],
+                    ),
+                    crate::domain::reminders::Due::Overdue => tr(lang, "cli.preview_overdue"),
+                };
+                println!(
+                    "{}  {what} — {} → {}: {}",
+                    p.at.with_timezone(&tz).format("%d/%m/%Y %H:%M"),
+                    p.deadline,
+                    p.units.len(),
+                    p.units.join(", ")
+                );
+            }
+            Ok(())
+        }
         Command::Campaign(CampaignCommand::Load { .. }) => unreachable!("handled above"),
         Command::Unit(UnitCommand::Add { name, kind }) => {
             let name = normalize_unit_name(&name).map_err(anyhow::Error::msg)?;

@@ -14,4 +14,5 @@ pub mod delivery;
 pub mod domain;
 pub mod export;
 pub mod i18n;
+pub mod scheduler;
 pub mod store;

@@ -38,10 +38,21 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         let _ = stop.send(true);
     });
 
-    let worker = Worker::new(app.db.clone(), postman.clone(), clock, config.send_rate());
+    let worker = Worker::new(
+        app.db.clone(),
+        postman.clone(),
+        clock.clone(),
+        config.send_rate(),
+    );
     let app = app.with_wake(worker.wake.clone());
     let mut channels = JoinSet::new();
     {
+        let (db, wake, ticking) = (app.db.clone(), worker.wake.clone(), stopped.clone());
+        channels.spawn(async move {
+            crate::scheduler::run(db, clock, wake, ticking)
+                .await
+                .context("reminders")
+        });
         let stopped = stopped.clone();
         channels.spawn(async move { worker.run(stopped).await.context("outbox") });
     }

@@ -8,5 +8,6 @@ pub mod invite;
 pub mod member;
 pub mod money;
 pub mod registration;
+pub mod reminders;
 pub mod text;
 pub mod unit;

@@ -41,7 +41,11 @@ pub async fn current_or_seed(db: &Db) -> Result<Campaign> {
     if let Err(e) = super::deadlines::load_file(db, &seed).await {
         tracing::debug!(error = %e, "seed campaign already being created");
     }
-    current(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("seed campaign was not created"))
+    for _ in 0..50 {
+        if let Some(c) = current(db).await? {
+            return Ok(c);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the seed campaign could not be created")
 }

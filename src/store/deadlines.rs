@@ -66,6 +66,11 @@ pub async fn get_one(db: &Db, id: i64) -> Result<Option<Deadline>> {
 /// A deadline dropped from the file is deleted unless units already submitted to it.
 pub async fn load_file(db: &Db, file: &CampaignFile) -> Result<(i64, bool)> {
     let mut tx = db.pool.begin().await?;
+    // Write first: SQLite then holds the write lock for the whole load, so a second
+    // loader waits instead of failing halfway on a stale read.
+    sqlx::query("UPDATE campaigns SET code = code WHERE id = -1")
+        .execute(&mut *tx)
+        .await?;
     let now = ts(Utc::now());
     let existing: Option<i64> = sqlx::query("SELECT id FROM campaigns WHERE code = $1")
         .bind(&file.code)

@@ -91,6 +91,17 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<Member>> {
     row.as_ref().map(from_row).transpose()
 }
 
+pub async fn active_chairs_of(db: &Db, unit_id: i64) -> Result<Vec<Member>> {
+    fetch_all(
+        db,
+        sqlx::query(&format!(
+            "{SELECT} WHERE m.unit_id = $1 AND m.role = 'chair' AND m.active = 1 ORDER BY m.id"
+        ))
+        .bind(unit_id),
+    )
+    .await
+}
+
 pub async fn active_staff(db: &Db) -> Result<Vec<Member>> {
     sqlx::query(&format!(
         "{SELECT} WHERE m.role = 'staff' AND m.active = 1 ORDER BY m.id"

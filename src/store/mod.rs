@@ -11,7 +11,9 @@ pub mod invites;
 pub mod members;
 pub mod outbox;
 pub mod registrations;
+pub mod reminders;
 pub mod settings;
+pub mod submissions;
 pub mod units;
 
 use anyhow::{Context, Result};

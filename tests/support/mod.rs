@@ -81,6 +81,10 @@ impl TestEnv {
 
     /// `thidua run` with the given channel settings.
     pub fn spawn(&self, vars: &[(&str, String)]) -> Bot {
+        self.spawn_with(&["run"], vars)
+    }
+
+    pub fn spawn_with(&self, args: &[&str], vars: &[(&str, String)]) -> Bot {
         let log = self.dir.path().join("bot.log");
         let file = std::fs::OpenOptions::new()
             .create(true)
@@ -89,7 +93,7 @@ impl TestEnv {
             .unwrap();
         let child = self
             .command()
-            .arg("run")
+            .args(args)
             .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::from(file.try_clone().unwrap()))
             .stderr(Stdio::from(file))

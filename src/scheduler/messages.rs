@@ -1,0 +1,99 @@
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::campaign_file::AsksFor;
+use crate::domain::dates::format_dmy;
+use crate::domain::reminders::{days_left, Due};
+use crate::domain::unit::Unit;
+use crate::i18n::{tr, trf, Lang};
+use crate::store::deadlines::Deadline;
+
+/// Names listed in a digest before "and N more": a chat message, not a register.
+const DIGEST_NAMES: usize = 30;
+
+pub fn command(asks_for: AsksFor) -> &'static str {
+    match asks_for {
+        AsksFor::Registration => "/dangky",
+        AsksFor::Report => "/baocao",
+        AsksFor::Nomination => "/hoso",
+    }
+}
+
+fn documents(d: &Deadline) -> String {
+    if d.spec.documents.is_empty() {
+        return d.spec.title.clone();
+    }
+    d.spec
+        .documents
+        .iter()
+        .map(|doc| doc.title.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub fn to_chair(
+    d: &Deadline,
+    due: Due,
+    unit: &str,
+    tz: Tz,
+    now: DateTime<Utc>,
+    lang: Lang,
+) -> String {
+    let due_date = format_dmy(d.spec.due_on);
+    let left = match days_left(&d.spec, tz, now) {
+        0 => tr(lang, "reminder.today"),
+        n => trf(lang, "reminder.days_left", &[("n", &n.to_string())]),
+    };
+    let args = [
+        ("unit", unit),
+        ("title", d.spec.title.as_str()),
+        ("due", due_date.as_str()),
+        ("left", left.as_str()),
+        ("missing", &documents(d)),
+        ("command", command(d.spec.asks_for)),
+    ];
+    match due {
+        Due::Reminder { .. } => trf(lang, "reminder.before", &args),
+        Due::Overdue => trf(lang, "reminder.overdue", &args),
+    }
+}
+
+pub fn digest(d: &Deadline, missing: &[Unit], total: usize, lang: Lang) -> String {
+    let due = format_dmy(d.spec.due_on);
+    if missing.is_empty() {
+        return trf(
+            lang,
+            "reminder.digest_all_in",
+            &[
+                ("title", &d.spec.title),
+                ("due", &due),
+                ("total", &total.to_string()),
+            ],
+        );
+    }
+    let mut names: Vec<&str> = missing
+        .iter()
+        .take(DIGEST_NAMES)
+        .map(|u| u.name.as_str())
+        .collect();
+    let more;
+    if missing.len() > DIGEST_NAMES {
+        more = trf(
+            lang,
+            "reminder.digest_more",
+            &[("n", &(missing.len() - DIGEST_NAMES).to_string())],
+        );
+        names.push(&more);
+    }
+    trf(
+        lang,
+        "reminder.digest",
+        &[
+            ("title", &d.spec.title),
+            ("due", &due),
+            ("missing", &missing.len().to_string()),
+            ("total", &total.to_string()),
+            ("units", &names.join(", ")),
+        ],
+    )
+}

@@ -1,0 +1,146 @@
+//! Reminders before deadlines, an overdue notice after, a digest for staff. The
+//! database is the schedule: every tick asks "what is due and not yet claimed", so a
+//! missed tick, a restart or a second process changes nothing. Each message is
+//! claimed under a unique key and queued in the same transaction.
+
+mod messages;
+pub mod preview;
+
+use std::time::Duration;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+use crate::clock::Clock;
+use crate::domain::member::Member;
+use crate::domain::reminders::{self, Due};
+use crate::store::outbox::{self, NewItem, Purpose};
+use crate::store::{campaigns, chats, deadlines, members, reminders as claims, submissions, Db};
+
+/// How often the scheduler looks. Cheap: a handful of queries.
+pub const TICK: Duration = Duration::from_secs(5);
+
+/// The key under which one message (or one unit's reminder) is claimed.
+pub fn key(deadline_id: i64, due: Due, unit_id: i64) -> String {
+    match due {
+        Due::Reminder { days_before } => format!("r:{deadline_id}:{days_before}:{unit_id}"),
+        Due::Overdue => format!("o:{deadline_id}:{unit_id}"),
+    }
+}
+
+pub fn digest_key(deadline_id: i64) -> String {
+    format!("d:{deadline_id}")
+}
+
+/// One look at the calendar. Returns how many messages were queued.
+pub async fn tick(db: &Db, now: DateTime<Utc>) -> Result<usize> {
+    let campaign = campaigns::current_or_seed(db).await?;
+    let tz = campaign.tz();
+    if reminders::is_quiet(now, tz) {
+        return Ok(0);
+    }
+    let mut queued = 0;
+    for d in deadlines::for_campaign(db, campaign.id).await? {
+        let Some(due) = reminders::due_at(&d.spec, tz, now) else {
+            continue;
+        };
+        let missing = submissions::missing_units(db, &d).await?;
+        for unit in &missing {
+            let chairs = members::active_chairs_of(db, unit.id).await?;
+            let mut tx = db.pool.begin().await?;
+            let kind = if due == Due::Overdue {
+                "overdue"
+            } else {
+                "reminder"
+            };
+            if !claims::claim(
+                &mut tx,
+                &key(d.id, due, unit.id),
+                d.id,
+                Some(unit.id),
+                kind,
+                now,
+            )
+            .await?
+            {
+                continue;
+            }
+            for chair in &chairs {
+                let lang = chats::load(db, &chair.address())
+                    .await?
+                    .locale
+                    .unwrap_or_default();
+                let text = messages::to_chair(&d, due, &unit.name, tz, now, lang);
+                queue(&mut tx, chair, lang, text, now).await?;
+                queued += 1;
+            }
+            tx.commit().await?;
+        }
+        if due == Due::Overdue {
+            let total = submissions::subject_units(db).await?.len();
+            let staff = members::active_staff(db).await?;
+            let mut tx = db.pool.begin().await?;
+            if claims::claim(&mut tx, &digest_key(d.id), d.id, None, "digest", now).await? {
+                for s in &staff {
+                    let lang = chats::load(db, &s.address())
+                        .await?
+                        .locale
+                        .unwrap_or_default();
+                    let text = messages::digest(&d, &missing, total, lang);
+                    queue(&mut tx, s, lang, text, now).await?;
+                    queued += 1;
+                }
+                tx.commit().await?;
+            }
+        }
+    }
+    Ok(queued)
+}
+
+async fn queue(
+    conn: &mut sqlx::AnyConnection,
+    to: &Member,
+    lang: crate::i18n::Lang,
+    text: String,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    outbox::enqueue(
+        conn,
+        &NewItem {
+            to: &to.address(),
+            member_id: Some(to.id),
+            lang,
+            reply: &crate::conversation::Reply::text(text),
+            purpose: Purpose::Reminder,
+            broadcast_id: None,
+            not_before: now,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Ticks until shutdown, waking the outbox worker when something was queued.
+pub async fn run(
+    db: Db,
+    clock: Clock,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<()> {
+    loop {
+        match tick(&db, clock.now()).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(queued = n, "reminders queued");
+                wake.notify_one();
+            }
+            Err(e) => tracing::error!(error = %format!("{e:#}"), "reminder tick failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(TICK) => {}
+            _ = shutdown.changed() => return Ok(()),
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! What each unit handed in for each deadline, and who is still missing.
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use sqlx::AnyConnection;
+
+use super::deadlines::Deadline;
+use super::{get, parse_ts, ts, Db};
+use crate::domain::campaign_file::AsksFor;
+use crate::domain::unit::Unit;
+
+/// Units that must submit: all but the district federation's own (units with staff).
+const SUBJECT_UNITS: &str = "SELECT u.id, u.name, u.kind FROM units u WHERE NOT EXISTS \
+     (SELECT 1 FROM members st WHERE st.unit_id = u.id AND st.role = 'staff')";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Submitted,
+    Returned,
+    Approved,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Submitted => "submitted",
+            Status::Returned => "returned",
+            Status::Approved => "approved",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub id: i64,
+    pub deadline_id: i64,
+    pub unit_id: i64,
+    pub status: Status,
+    pub late: bool,
+    pub note: Option<String>,
+    pub review_reason: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+}
+
+fn unit_from(r: &sqlx::any::AnyRow) -> Result<Unit> {
+    Ok(Unit {
+        id: get(r, "id")?,
+        name: get(r, "name")?,
+        kind: get::<String>(r, "kind")?
+            .parse()
+            .map_err(anyhow::Error::msg)?,
+    })
+}
+
+pub async fn subject_units(db: &Db) -> Result<Vec<Unit>> {
+    sqlx::query(&format!("{SUBJECT_UNITS} ORDER BY u.id"))
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(unit_from)
+        .collect()
+}
+
+/// Units that have not handed in what the deadline asks for (a returned submission
+/// counts as not handed in).
+pub async fn missing_units(db: &Db, deadline: &Deadline) -> Result<Vec<Unit>> {
+    let (sql, bind) = match deadline.spec.asks_for {
+        AsksFor::Registration => (
+            format!(
+                "{SUBJECT_UNITS} AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.unit_id = u.id \
+                 AND r.campaign_id = $1 AND r.status = 'submitted') ORDER BY u.id"
+            ),
+            deadline.campaign_id,
+        ),
+        AsksFor::Report | AsksFor::Nomination => (
+            format!(
+                "{SUBJECT_UNITS} AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.unit_id = u.id \
+                 AND s.deadline_id = $1 AND s.status IN ('submitted', 'approved')) ORDER BY u.id"
+            ),
+            deadline.id,
+        ),
+    };
+    sqlx::query(&sql)
+        .bind(bind)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(unit_from)
+        .collect()
+}
+
+pub async fn for_unit(db: &Db, deadline_id: i64, unit_id: i64) -> Result<Option<Submission>> {
+    let row = sqlx::query(
+        "SELECT id, deadline_id, unit_id, status, late, note, review_reason, submitted_at \
+         FROM submissions WHERE deadline_id = $1 AND unit_id = $2",
+    )
+    .bind(deadline_id)
+    .bind(unit_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    Ok(Some(Submission {
+        id: get(&r, "id")?,
+        deadline_id: get(&r, "deadline_id")?,
+        unit_id: get(&r, "unit_id")?,
+        status: match get::<String>(&r, "status")?.as_str() {
+            "approved" => Status::Approved,
+            "returned" => Status::Returned,
+            _ => Status::Submitted,
+        },
+        late: get::<i64>(&r, "late")? != 0,
+        note: get(&r, "note")?,
+        review_reason: get(&r, "review_reason")?,
+        submitted_at: parse_ts(&get::<String>(&r, "submitted_at")?)?,
+    }))
+}
+
+/// Hands in (or hands in again after a return); returns the submission id.
+pub async fn submit(
+    conn: &mut AnyConnection,
+    deadline: &Deadline,
+    unit_id: i64,
+    member_id: Option<i64>,
+    note: Option<&str>,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO submissions (deadline_id, unit_id, status, note, submitted_by, submitted_at, late) \
+         VALUES ($1, $2, 'submitted', $3, $4, $5, $6) ON CONFLICT (deadline_id, unit_id) DO UPDATE SET \
+         status = 'submitted', note = excluded.note, submitted_by = excluded.submitted_by, \
+         submitted_at = excluded.submitted_at, late = excluded.late, review_reason = NULL, \
+         reviewed_at = NULL RETURNING id",
+    )
+    .bind(deadline.id)
+    .bind(unit_id)
+    .bind(note)
+    .bind(member_id)
+    .bind(ts(now))
+    .bind(i64::from(now > due_at))
+    .fetch_one(conn)
+    .await?;
+    get(&row, "id")
+}
+
+/// Staff review: approve, or return with a reason. False if nothing was submitted.
+pub async fn review(
+    db: &Db,
+    deadline_id: i64,
+    unit_id: i64,
+    status: Status,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE submissions SET status = $3, review_reason = $4, reviewed_at = $5 \
+         WHERE deadline_id = $1 AND unit_id = $2",
+    )
+    .bind(deadline_id)
+    .bind(unit_id)
+    .bind(status.as_str())
+    .bind(reason)
+    .bind(ts(now))
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
