@@ -65,6 +65,9 @@ pub enum Command {
         #[arg(long, default_value = "all", value_parser = ["all", "unregistered", "missing-report", "missing-nomination"])]
         audience: String,
     },
+    /// Review what a unit submitted: approve it, or return it with a reason.
+    #[command(subcommand)]
+    Submission(SubmissionCommand),
     /// Deadline reminders.
     #[command(subcommand)]
     Reminders(RemindersCommand),
@@ -79,6 +82,25 @@ pub enum CampaignCommand {
     Load { file: PathBuf },
     /// The current campaign and its deadlines.
     Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubmissionCommand {
+    Approve {
+        #[arg(long)]
+        unit: String,
+        /// The deadline's key in the campaign file (report, nomination...).
+        #[arg(long)]
+        deadline: String,
+    },
+    Return {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        deadline: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,6 +135,11 @@ pub enum KindArg {
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
+    /// Every submitted file, one folder per unit, with an index.csv.
+    Submissions {
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Every registration.
     Registrations {
         #[arg(long, value_enum)]
@@ -214,6 +241,29 @@ pub async fn run(cli: Cli) -> Result<()> {
             channels::console::run(&App::new(db), stdin, std::io::stdout()).await
         }
         Command::Campaign(CampaignCommand::Show) => show_campaign(&db, lang).await,
+        Command::Submission(cmd) => {
+            let (unit, deadline, status, reason) = match &cmd {
+                SubmissionCommand::Approve { unit, deadline } => {
+                    (unit, deadline, store::submissions::Status::Approved, None)
+                }
+                SubmissionCommand::Return {
+                    unit,
+                    deadline,
+                    reason,
+                } => (
+                    unit,
+                    deadline,
+                    store::submissions::Status::Returned,
+                    Some(reason.as_str()),
+                ),
+            };
+            let Some(u) = units::find(&db, unit).await? else {
+                bail!("{}", trf(lang, "cli.unit_not_found", &[("unit", unit)]));
+            };
+            crate::app::review_submission(&db, &u, deadline, status, reason, Utc::now()).await?;
+            println!("{}", tr(lang, "cli.reviewed"));
+            Ok(())
+        }
         Command::Reminders(RemindersCommand::Preview { from, days }) => {
             let campaign = store::campaigns::current_or_seed(&db).await?;
             let tz = campaign.tz();
@@ -311,6 +361,21 @@ pub async fn run(cli: Cli) -> Result<()> {
                 println!("https://t.me/{bot}?start={code}");
             }
             println!("{}: {code}", tr(lang, "cli.code"));
+            Ok(())
+        }
+        Command::Export(ExportCommand::Submissions { out }) => {
+            let n = export::submissions(&db, &out).await?;
+            eprintln!(
+                "{}",
+                trf(
+                    lang,
+                    "cli.exported_files",
+                    &[
+                        ("count", &n.to_string()),
+                        ("dir", &out.display().to_string())
+                    ]
+                )
+            );
             Ok(())
         }
         Command::Export(ExportCommand::Registrations { format, out }) => {

@@ -22,6 +22,8 @@ pub struct Config {
     pub zalo_webhook_secret: Option<String>,
     /// Where the webhook server listens (default 0.0.0.0:8080).
     pub zalo_webhook_listen: Option<String>,
+    /// Where submitted files are kept (default `data`).
+    pub data_dir: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -41,6 +43,7 @@ impl fmt::Debug for Config {
                 &self.zalo_webhook_secret.as_ref().map(|_| "***"),
             )
             .field("zalo_webhook_listen", &self.zalo_webhook_listen)
+            .field("data_dir", &self.data_dir)
             .finish()
     }
 }
@@ -73,6 +76,7 @@ impl Config {
             ("ZALO_WEBHOOK_URL", &mut cfg.zalo_webhook_url),
             ("ZALO_WEBHOOK_SECRET", &mut cfg.zalo_webhook_secret),
             ("ZALO_WEBHOOK_LISTEN", &mut cfg.zalo_webhook_listen),
+            ("THIDUA_DATA_DIR", &mut cfg.data_dir),
         ] {
             if let Some(v) = env(var) {
                 *slot = Some(v);
@@ -112,6 +116,10 @@ impl Config {
             .and_then(|v| v.parse().ok())
             .filter(|r| *r > 0)
             .unwrap_or(crate::delivery::DEFAULT_RATE)
+    }
+
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        std::path::PathBuf::from(self.data_dir.as_deref().unwrap_or("data"))
     }
 
     pub fn database_url(&self) -> &str {

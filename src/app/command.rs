@@ -14,6 +14,7 @@ pub enum Msg {
     Action(Action),
     /// Data of a button this version does not know (an old message).
     UnknownButton,
+    File(super::IncomingFile),
     Unsupported,
 }
 
@@ -37,6 +38,9 @@ pub fn parse_text(text: &str) -> Msg {
 pub const MENU: &[(&str, &str)] = &[
     ("dangky", "menu.dangky"),
     ("cuatoi", "menu.cuatoi"),
+    ("baocao", "menu.baocao"),
+    ("hoso", "menu.hoso"),
+    ("tinhtrang", "menu.tinhtrang"),
     ("huy", "menu.huy"),
     ("quaylai", "menu.quaylai"),
     ("boqua", "menu.boqua"),

@@ -5,9 +5,13 @@ mod broadcasting;
 mod command;
 mod join;
 mod registering;
+mod review;
+mod status;
+mod submitting;
 mod works;
 
 pub use command::{parse_text, Msg, MENU};
+pub use review::review_submission;
 
 use std::sync::Arc;
 
@@ -28,8 +32,31 @@ pub enum RawInput {
     Text(String),
     /// A pressed button's data.
     Button(String),
-    /// A photo, sticker, file, voice... anything that is not text.
+    /// A document or a photo: what a submission is made of.
+    File(IncomingFile),
+    /// A sticker, voice, location... anything that is neither text nor a file.
     Unsupported,
+}
+
+/// A file someone sent, as the channel describes it; fetched only when wanted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingFile {
+    /// The channel's id for it (Telegram file_id); a URL where that is all there is (Zalo).
+    pub file_id: String,
+    pub name: String,
+    pub mime: Option<String>,
+    /// Bytes, when the channel says so before download.
+    pub size: Option<u64>,
+}
+
+/// Brings a file's bytes from the channel it arrived on, refusing more than `max`.
+pub trait FileSource: Send + Sync {
+    fn fetch<'a>(
+        &'a self,
+        channel: Channel,
+        file: &'a IncomingFile,
+        max: u64,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Vec<u8>>> + Send + 'a>>;
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +97,10 @@ pub struct App {
     pub clock: Clock,
     /// Pokes the outbox worker when a turn queued messages.
     pub wake: Option<Arc<Notify>>,
+    /// Downloads submitted files; none in the console.
+    pub files: Option<Arc<dyn FileSource>>,
+    /// Where submitted files are kept.
+    pub data_dir: std::path::PathBuf,
 }
 
 /// What one turn has decided so far.
@@ -111,7 +142,15 @@ impl App {
             db,
             clock: Clock::system(),
             wake: None,
+            files: None,
+            data_dir: std::path::PathBuf::from("data"),
         }
+    }
+
+    pub fn with_files(mut self, files: Arc<dyn FileSource>, data_dir: std::path::PathBuf) -> Self {
+        self.files = Some(files);
+        self.data_dir = data_dir;
+        self
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Self {
@@ -188,6 +227,7 @@ impl App {
         match &inc.input {
             RawInput::Button(data) => Action::decode(data).map_or(Msg::UnknownButton, Msg::Action),
             RawInput::Unsupported => Msg::Unsupported,
+            RawInput::File(f) => Msg::File(f.clone()),
             RawInput::Text(t) => {
                 if !inc.channel.has_buttons() {
                     if let Some(a) = render::pick(&chat.menu, t) {
@@ -238,6 +278,7 @@ impl App {
         use crate::conversation::{FormCommand, Input};
         let in_form = matches!(turn.chat.dialogue, Dialogue::Form { .. });
         let in_broadcast = matches!(turn.chat.dialogue, Dialogue::Broadcast { .. });
+        let in_submission = matches!(turn.chat.dialogue, Dialogue::Submission { .. });
         match msg {
             Msg::Command { name, arg } => match name.as_str() {
                 "start" if arg.is_some() => {
@@ -252,6 +293,28 @@ impl App {
                 "cuatoi" | "my" => self.list_works(turn, &me).await?,
                 "ngonngu" | "language" | "lang" => turn.say(language_menu(turn.lang)),
                 "xuat" | "export" => self.export_to_chat(turn, &me).await?,
+                "baocao" | "report" => {
+                    self.start_submission(turn, &me, crate::domain::campaign_file::AsksFor::Report)
+                        .await?
+                }
+                "hoso" | "dossier" => {
+                    self.start_submission(
+                        turn,
+                        &me,
+                        crate::domain::campaign_file::AsksFor::Nomination,
+                    )
+                    .await?
+                }
+                "tinhtrang" | "status" => self.status(turn, &me).await?,
+                "huy" | "cancel" if in_submission => {
+                    self.submission_nav(turn, &me, Action::Cancel).await?
+                }
+                "quaylai" | "back" if in_submission => {
+                    self.submission_nav(turn, &me, Action::Back).await?
+                }
+                "boqua" | "skip" if in_submission => {
+                    self.submission_nav(turn, &me, Action::Skip).await?
+                }
                 "thongbao" | "announce" => self.start_broadcast(turn, &me).await?,
                 "thongbao_ketqua" | "announce_report" => self.broadcast_report(turn, &me).await?,
                 "huy" | "cancel" if in_broadcast => {
@@ -283,9 +346,20 @@ impl App {
             Msg::UnknownButton if in_form => self.form_input(turn, &me, Input::StaleButton).await?,
             Msg::Text(t) if in_form => self.form_input(turn, &me, Input::Text(t)).await?,
             Msg::Text(t) if in_broadcast => self.broadcast_text(turn, &me, t).await?,
+            Msg::Text(t) if in_submission => self.submission_text(turn, t).await?,
+            Msg::File(f) if in_submission => self.submission_file(turn, &me, f).await?,
+            Msg::File(_) if in_form => self.form_input(turn, &me, Input::Unsupported).await?,
+            Msg::File(_) if in_broadcast => turn.say_text("broadcast.text_only"),
+            Msg::Unsupported if in_submission => {
+                let note = tr(turn.lang, "submission.send_a_file");
+                let reply = self.submission_reply_with(turn, note).await?;
+                turn.say(reply);
+            }
             Msg::Unsupported if in_broadcast => turn.say_text("broadcast.text_only"),
             Msg::Unsupported if in_form => self.form_input(turn, &me, Input::Unsupported).await?,
-            Msg::UnknownButton | Msg::Text(_) | Msg::Unsupported => turn.say(idle_hint(turn.lang)),
+            Msg::UnknownButton | Msg::Text(_) | Msg::Unsupported | Msg::File(_) => {
+                turn.say(idle_hint(turn.lang))
+            }
         }
         Ok(())
     }
@@ -300,6 +374,11 @@ impl App {
                 }
                 turn.say_text("lang.changed");
                 self.remind_form(turn).await?;
+            }
+            Action::Cancel | Action::Back | Action::Skip | Action::Confirm(_)
+                if matches!(turn.chat.dialogue, Dialogue::Submission { .. }) =>
+            {
+                self.submission_nav(turn, me, action).await?
             }
             Action::Cancel if matches!(turn.chat.dialogue, Dialogue::Broadcast { .. }) => {
                 turn.chat.dialogue = Dialogue::Idle;

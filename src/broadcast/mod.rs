@@ -53,7 +53,7 @@ pub async fn create(
                 reply: &reply,
                 purpose: Purpose::Broadcast,
                 broadcast_id: Some(id),
-                not_before: now,
+                not_before: outbox::ASAP,
             },
             now,
         )

@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::zalo::api::{ZaloClient, ZaloError, MAX_TEXT as ZALO_MAX_TEXT};
-use crate::app::{App, Body, Incoming, Outgoing};
+use crate::app::{App, Body, FileSource, Incoming, IncomingFile, Outgoing};
 use crate::conversation::{render, Reply};
 use crate::domain::member::{Address, Channel};
 use crate::i18n::{tr, Lang};
@@ -105,7 +105,7 @@ impl Postman {
 /// pause between messages to one chat, retries with back-off on transient errors.
 #[derive(Clone)]
 pub struct ZaloSender {
-    client: ZaloClient,
+    pub client: ZaloClient,
     last_sent: Arc<Mutex<HashMap<String, Instant>>>,
 }
 
@@ -165,5 +165,29 @@ impl ZaloSender {
             }
         }
         unreachable!("the last attempt returns")
+    }
+}
+
+impl FileSource for Postman {
+    fn fetch<'a>(
+        &'a self,
+        channel: Channel,
+        file: &'a IncomingFile,
+        max: u64,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<Vec<u8>>> + Send + 'a>>
+    {
+        Box::pin(async move {
+            match channel {
+                Channel::Telegram => match &self.telegram {
+                    Some(bot) => super::telegram::fetch(bot, &file.file_id, max).await,
+                    None => anyhow::bail!("Telegram is not running"),
+                },
+                Channel::Zalo => match &self.zalo {
+                    Some(z) => z.client.download(&file.file_id, max).await,
+                    None => anyhow::bail!("Zalo is not running"),
+                },
+                Channel::Console => anyhow::bail!("the console has no files"),
+            }
+        })
     }
 }

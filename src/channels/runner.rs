@@ -38,6 +38,7 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         let _ = stop.send(true);
     });
 
+    let app = app.with_files(std::sync::Arc::new(postman.clone()), config.data_dir());
     let worker = Worker::new(
         app.db.clone(),
         postman.clone(),

@@ -15,7 +15,7 @@ use teloxide::{ApiError, RequestError};
 use tokio::sync::watch;
 
 use super::postman::Postman;
-use crate::app::{App, Body, Incoming, Outgoing, RawInput, MENU};
+use crate::app::{App, Body, Incoming, IncomingFile, Outgoing, RawInput, MENU};
 use crate::conversation::{Action, Reply};
 use crate::domain::member::Channel;
 use crate::i18n::{tr, Lang};
@@ -104,9 +104,28 @@ async fn on_message(
         }
         return Ok(());
     }
-    let input = match msg.text() {
-        Some(t) => RawInput::Text(t.to_string()),
-        None => RawInput::Unsupported,
+    let input = if let Some(t) = msg.text() {
+        RawInput::Text(t.to_string())
+    } else if let Some(doc) = msg.document() {
+        RawInput::File(IncomingFile {
+            file_id: doc.file.id.0.clone(),
+            name: doc.file_name.clone().unwrap_or_else(|| "tep".into()),
+            mime: doc.mime_type.as_ref().map(|m| m.essence_str().to_string()),
+            size: Some(u64::from(doc.file.size)),
+        })
+    } else if let Some(photo) = msg
+        .photo()
+        .and_then(|sizes| sizes.iter().max_by_key(|p| p.width * p.height))
+    {
+        // Telegram recompresses photos to JPEG; the largest size is the scan as sent.
+        RawInput::File(IncomingFile {
+            file_id: photo.file.id.0.clone(),
+            name: format!("anh-{}.jpg", photo.file.unique_id.0),
+            mime: Some("image/jpeg".into()),
+            size: Some(u64::from(photo.file.size)),
+        })
+    } else {
+        RawInput::Unsupported
     };
     let incoming = Incoming {
         channel: Channel::Telegram,
@@ -214,4 +233,24 @@ fn keyboard(reply: &Reply) -> InlineKeyboardMarkup {
         rows.push(nav.iter().map(|c| button(c)).collect());
     }
     InlineKeyboardMarkup::new(rows)
+}
+
+/// Downloads a file a chat sent, refusing more than `max` bytes.
+pub async fn fetch(bot: &Bot, file_id: &str, max: u64) -> anyhow::Result<Vec<u8>> {
+    use teloxide::net::Download;
+    let file = bot
+        .get_file(teloxide::types::FileId(file_id.to_string()))
+        .await
+        .context("getFile")?;
+    if u64::from(file.meta.size) > max && file.meta.size != u32::MAX {
+        anyhow::bail!("file of {} bytes is over the limit", file.meta.size);
+    }
+    let mut bytes = Vec::new();
+    bot.download_file(&file.path, &mut bytes)
+        .await
+        .context("file download")?;
+    if bytes.len() as u64 > max {
+        anyhow::bail!("file of {} bytes is over the limit", bytes.len());
+    }
+    Ok(bytes)
 }

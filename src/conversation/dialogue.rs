@@ -11,10 +11,37 @@ pub enum Dialogue {
     Form {
         session: FormSession,
     },
+    /// A chair handing in a deadline's documents, one by one, then a note.
+    Submission {
+        key: String,
+        deadline_id: i64,
+        step: SubmissionStep,
+        files: Vec<Option<StoredFile>>,
+        note: Option<String>,
+    },
     /// Staff composing an announcement: the text first, then the audience.
     Broadcast {
         key: String,
         text: Option<String>,
         audience: Option<String>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "at", content = "index")]
+pub enum SubmissionStep {
+    Document(usize),
+    Note,
+    Checklist,
+}
+
+/// A received file, already saved in the data folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredFile {
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
+    pub path: String,
+    pub channel: String,
+    pub file_id: String,
 }

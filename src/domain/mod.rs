@@ -4,6 +4,7 @@ pub mod audience;
 pub mod campaign;
 pub mod campaign_file;
 pub mod dates;
+pub mod document_file;
 pub mod invite;
 pub mod member;
 pub mod money;

@@ -1,7 +1,9 @@
 //! Registrations for district staff: CSV and JSON for machines, XLSX for people.
 
+mod submissions;
 mod xlsx;
 
+pub use submissions::submissions;
 pub use xlsx::xlsx;
 
 use anyhow::Result;

@@ -4,6 +4,7 @@
 //! claimed under a unique key and queued in the same transaction.
 
 mod messages;
+pub use messages::command;
 pub mod preview;
 
 use std::time::Duration;

@@ -28,6 +28,10 @@ impl Purpose {
     }
 }
 
+/// "As soon as possible", whatever clock the sending process runs on (a rehearsal
+/// with `--now` runs in another year than the operator's command line).
+pub const ASAP: DateTime<Utc> = DateTime::<Utc>::UNIX_EPOCH;
+
 pub struct NewItem<'a> {
     pub to: &'a Address,
     pub member_id: Option<i64>,

@@ -165,3 +165,81 @@ pub async fn review(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The files of a (re)submission replace the previous ones.
+pub async fn replace_files(
+    conn: &mut AnyConnection,
+    submission_id: i64,
+    deadline: &Deadline,
+    files: &[crate::conversation::StoredFile],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("DELETE FROM submission_files WHERE submission_id = $1")
+        .bind(submission_id)
+        .execute(&mut *conn)
+        .await?;
+    for (doc, f) in deadline.spec.documents.iter().zip(files) {
+        sqlx::query(
+            "INSERT INTO submission_files (submission_id, document_key, channel, file_id, file_name, \
+             size_bytes, sha256, stored_path, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(submission_id)
+        .bind(&doc.key)
+        .bind(&f.channel)
+        .bind(&f.file_id)
+        .bind(&f.name)
+        .bind(i64::try_from(f.size)?)
+        .bind(&f.sha256)
+        .bind(&f.path)
+        .bind(ts(now))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// One row of the submissions index: a file of a unit's submission.
+#[derive(Debug, Clone)]
+pub struct IndexRow {
+    pub unit: String,
+    pub deadline_key: String,
+    pub deadline_title: String,
+    pub status: String,
+    pub late: bool,
+    pub submitted_at: String,
+    pub document_key: String,
+    pub file_name: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub stored_path: String,
+}
+
+pub async fn index(db: &Db, campaign_id: i64) -> Result<Vec<IndexRow>> {
+    sqlx::query(
+        "SELECT u.name AS unit, d.key AS deadline_key, d.title AS deadline_title, s.status, s.late, \
+         s.submitted_at, f.document_key, f.file_name, f.size_bytes, f.sha256, f.stored_path \
+         FROM submission_files f JOIN submissions s ON s.id = f.submission_id \
+         JOIN deadlines d ON d.id = s.deadline_id JOIN units u ON u.id = s.unit_id \
+         WHERE d.campaign_id = $1 ORDER BY u.name, d.due_on, f.id",
+    )
+    .bind(campaign_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(IndexRow {
+            unit: get(r, "unit")?,
+            deadline_key: get(r, "deadline_key")?,
+            deadline_title: get(r, "deadline_title")?,
+            status: get(r, "status")?,
+            late: get::<i64>(r, "late")? != 0,
+            submitted_at: get(r, "submitted_at")?,
+            document_key: get(r, "document_key")?,
+            file_name: get(r, "file_name")?,
+            size_bytes: get(r, "size_bytes")?,
+            sha256: get(r, "sha256")?,
+            stored_path: get(r, "stored_path")?,
+        })
+    })
+    .collect()
+}

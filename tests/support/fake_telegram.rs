@@ -50,6 +50,8 @@ struct Inner {
     rate_limit: Option<u32>,
     window: (Option<std::time::Instant>, u32),
     too_many: u64,
+    /// Files users sent, by file_id, for getFile and the download path.
+    files: std::collections::HashMap<String, Vec<u8>>,
 }
 
 #[derive(Clone)]
@@ -74,6 +76,7 @@ impl FakeTelegram {
         };
         let app = Router::new()
             .route("/{token}/{method}", post(handle))
+            .route("/file/{token}/{*path}", axum::routing::get(download))
             .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         fake
@@ -108,6 +111,21 @@ impl FakeTelegram {
         let msg = user.message(json!({ "sticker": {
             "file_id": "CAAD-sticker", "file_unique_id": "sticker-1", "type": "regular",
             "width": 512, "height": 512, "is_animated": false, "is_video": false
+        } }));
+        self.push(|id| json!({ "update_id": id, "message": msg }));
+    }
+
+    /// A document as Telegram delivers it: metadata in the message, bytes on request.
+    pub fn send_document(&self, user: &User, name: &str, mime: &str, bytes: &[u8]) {
+        let file_id = {
+            let mut inner = self.inner.lock().unwrap();
+            let id = format!("BQACAgIAAxkBAAI{}", inner.files.len() + 1);
+            inner.files.insert(id.clone(), bytes.to_vec());
+            id
+        };
+        let msg = user.message(json!({ "document": {
+            "file_id": file_id, "file_unique_id": format!("u{file_id}"), "file_name": name,
+            "mime_type": mime, "file_size": bytes.len()
         } }));
         self.push(|id| json!({ "update_id": id, "message": msg }));
     }
@@ -301,6 +319,18 @@ async fn handle(
                 "from": bot_user(), "text": text
             }))
         }
+        "getfile" => {
+            let file_id = params["file_id"].as_str().unwrap_or_default().to_string();
+            let size = fake.inner.lock().unwrap().files.get(&file_id).map(Vec::len);
+            match size {
+                Some(size) => ok(json!({
+                    "file_id": file_id, "file_unique_id": format!("u{file_id}"),
+                    "file_size": size, "file_path": format!("documents/{file_id}")
+                })),
+                None => Json(json!({ "ok": false, "error_code": 400,
+                    "description": "Bad Request: invalid file_id" })),
+            }
+        }
         "setmycommands" => {
             fake.inner.lock().unwrap().commands.push(params);
             ok(json!(true))
@@ -355,4 +385,18 @@ async fn multipart_params(headers: &HeaderMap, body: axum::body::Bytes) -> Value
         }
     }
     params
+}
+
+async fn download(
+    State(fake): State<FakeTelegram>,
+    Path((_token, path)): Path<(String, String)>,
+) -> Result<Vec<u8>, axum::http::StatusCode> {
+    let id = path.trim_start_matches("documents/");
+    fake.inner
+        .lock()
+        .unwrap()
+        .files
+        .get(id)
+        .cloned()
+        .ok_or(axum::http::StatusCode::NOT_FOUND)
 }

@@ -173,6 +173,11 @@ impl Talk {
         self
     }
 
+    pub fn document(&mut self, name: &str, mime: &str, bytes: &[u8]) -> &mut Self {
+        self.api.send_document(&self.user, name, mime, bytes);
+        self
+    }
+
     pub fn photo(&mut self) -> &mut Self {
         self.api.send_photo(&self.user);
         self

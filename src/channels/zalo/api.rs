@@ -148,6 +148,31 @@ impl ZaloClient {
         .map(drop)
     }
 
+    /// A photo a user sent: Zalo gives it as a URL.
+    pub async fn download(&self, url: &str, max: u64) -> anyhow::Result<Vec<u8>> {
+        let mut response = self
+            .http
+            .get(url)
+            .timeout(Duration::from_secs(60))
+            .send()
+            .await
+            .map_err(|e| anyhow::anyhow!("photo download: {}", e.without_url()))?
+            .error_for_status()
+            .map_err(|e| anyhow::anyhow!("photo download: {}", e.without_url()))?;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| anyhow::anyhow!("photo download: {}", e.without_url()))?
+        {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() as u64 > max {
+                anyhow::bail!("photo over {max} bytes");
+            }
+        }
+        Ok(bytes)
+    }
+
     pub async fn set_webhook(&self, url: &str, secret: &str) -> Result<(), ZaloError> {
         self.call(
             "setWebhook",

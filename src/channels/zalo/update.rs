@@ -21,6 +21,8 @@ pub struct ZaloUpdate {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
     Text(String),
+    /// A picture, given as the URL Zalo serves it from.
+    Photo(String),
     /// An image, sticker or anything else that is not text.
     Other,
 }
@@ -62,9 +64,16 @@ fn parse_one(update: &Value) -> Option<ZaloUpdate> {
         .and_then(Value::as_str)
         .unwrap_or_default();
     let text = message.get("text").and_then(Value::as_str);
-    let content = match text {
-        Some(t) if event.is_empty() || event == "message.text.received" => {
+    let photo = ["photo", "photo_url", "url"]
+        .iter()
+        .find_map(|k| message.get(*k).and_then(Value::as_str))
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let content = match (text, photo) {
+        (Some(t), _) if event.is_empty() || event == "message.text.received" => {
             Content::Text(t.to_string())
+        }
+        (_, Some(url)) if event.is_empty() || event == "message.image.received" => {
+            Content::Photo(url.to_string())
         }
         _ => Content::Other,
     };
@@ -89,6 +98,7 @@ fn id(v: &Value) -> Option<String> {
 
 impl ZaloUpdate {
     pub fn into_incoming(self) -> Incoming {
+        let photo_name = format!("anh-zalo-{}.jpg", self.message_id.as_deref().unwrap_or("0"));
         Incoming {
             channel: Channel::Zalo,
             user_id: self.user_id,
@@ -100,6 +110,12 @@ impl ZaloUpdate {
             message_id: self.message_id,
             input: match self.content {
                 Content::Text(t) => RawInput::Text(t),
+                Content::Photo(url) => RawInput::File(crate::app::IncomingFile {
+                    file_id: url,
+                    name: photo_name,
+                    mime: Some("image/jpeg".into()),
+                    size: None,
+                }),
                 Content::Other => RawInput::Unsupported,
             },
         }
@@ -144,12 +160,8 @@ mod tests {
     }
 
     #[test]
-    fn images_stickers_and_unknown_events_are_not_text() {
+    fn stickers_and_unknown_events_are_not_text() {
         for (event, extra) in [
-            (
-                "message.image.received",
-                json!({ "photo": "https://x/y.jpg" }),
-            ),
             ("message.sticker.received", json!({ "sticker": "abc" })),
             ("message.unsupported.received", json!({})),
         ] {
@@ -161,6 +173,21 @@ mod tests {
             let u = parse(&json!({ "event_name": event, "message": m }));
             assert_eq!(u[0].content, Content::Other, "{event}");
         }
+    }
+
+    #[test]
+    fn an_image_is_a_photo_to_download() {
+        let mut m = text_message();
+        m.as_object_mut().unwrap().remove("text");
+        m["photo"] = json!("https://zalo.example/scan.jpg");
+        let u = parse(&json!({ "event_name": "message.image.received", "message": m }));
+        assert_eq!(
+            u[0].content,
+            Content::Photo("https://zalo.example/scan.jpg".into())
+        );
+        m["photo"] = json!("not a url");
+        let u = parse(&json!({ "event_name": "message.image.received", "message": m }));
+        assert_eq!(u[0].content, Content::Other);
     }
 
     #[test]

@@ -1,0 +1,78 @@
+//! Staff review of a submission: approve, or return it with a reason. The unit's
+//! chairs are told through the outbox, on every channel they use.
+
+use anyhow::{bail, Result};
+use chrono::{DateTime, Utc};
+
+use crate::conversation::Reply;
+use crate::domain::unit::Unit;
+use crate::i18n::{tr, trf, Lang};
+use crate::scheduler::command;
+use crate::store::outbox::{self, NewItem, Purpose};
+use crate::store::submissions::{self, Status};
+use crate::store::{campaigns, chats, deadlines, members, Db};
+
+pub async fn review_submission(
+    db: &Db,
+    unit: &Unit,
+    deadline_key: &str,
+    status: Status,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let lang = Lang::default();
+    let campaign = campaigns::current_or_seed(db).await?;
+    let Some(d) = deadlines::for_campaign(db, campaign.id)
+        .await?
+        .into_iter()
+        .find(|d| d.spec.key == deadline_key)
+    else {
+        bail!(
+            "{}",
+            trf(lang, "cli.deadline_not_found", &[("key", deadline_key)])
+        );
+    };
+    if !submissions::review(db, d.id, unit.id, status, reason, now).await? {
+        bail!("{}", tr(lang, "cli.nothing_submitted"));
+    }
+    let mut tx = db.pool.begin().await?;
+    for chair in members::active_chairs_of(db, unit.id).await? {
+        let lang = chats::load(db, &chair.address())
+            .await?
+            .locale
+            .unwrap_or_default();
+        let text = match status {
+            Status::Returned => trf(
+                lang,
+                "submission.reviewed_returned",
+                &[
+                    ("title", &d.spec.title),
+                    ("unit", &unit.name),
+                    ("reason", reason.unwrap_or("-")),
+                    ("command", command(d.spec.asks_for)),
+                ],
+            ),
+            _ => trf(
+                lang,
+                "submission.reviewed_approved",
+                &[("title", &d.spec.title), ("unit", &unit.name)],
+            ),
+        };
+        outbox::enqueue(
+            &mut tx,
+            &NewItem {
+                to: &chair.address(),
+                member_id: Some(chair.id),
+                lang,
+                reply: &Reply::text(text),
+                purpose: Purpose::Notice,
+                broadcast_id: None,
+                not_before: outbox::ASAP,
+            },
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! "/tinhtrang": a chair sees the unit's checklist; staff see every unit.
+
+use anyhow::Result;
+
+use super::{App, Turn};
+use crate::conversation::Reply;
+use crate::domain::campaign_file::AsksFor;
+use crate::domain::dates::format_dmy;
+use crate::domain::member::{Member, Role};
+use crate::i18n::{tr, trf};
+use crate::store::submissions::{self, Status};
+use crate::store::{campaigns, deadlines};
+
+/// Names listed per deadline for staff before "and N more".
+const NAMES: usize = 20;
+
+impl App {
+    pub(super) async fn status(&self, turn: &mut Turn<'_>, me: &Member) -> Result<()> {
+        let lang = turn.lang;
+        let campaign = campaigns::current_or_seed(&self.db).await?;
+        let tz = campaign.tz();
+        let mut lines = vec![trf(lang, "status.title", &[("campaign", &campaign.code)])];
+        let all_units = submissions::subject_units(&self.db).await?;
+        for d in deadlines::for_campaign(&self.db, campaign.id).await? {
+            if d.spec.asks_for == AsksFor::Registration {
+                continue;
+            }
+            let due = format_dmy(d.spec.due_on);
+            if me.role == Role::Staff {
+                let missing = submissions::missing_units(&self.db, &d).await?;
+                let mut names: Vec<String> =
+                    missing.iter().take(NAMES).map(|u| u.name.clone()).collect();
+                if missing.len() > NAMES {
+                    names.push(trf(
+                        lang,
+                        "reminder.digest_more",
+                        &[("n", &(missing.len() - NAMES).to_string())],
+                    ));
+                }
+                let done = all_units.len() - missing.len();
+                let mut line = trf(
+                    lang,
+                    "status.staff_line",
+                    &[
+                        ("title", &d.spec.title),
+                        ("due", &due),
+                        ("done", &done.to_string()),
+                        ("total", &all_units.len().to_string()),
+                    ],
+                );
+                if !names.is_empty() {
+                    line.push('\n');
+                    line.push_str(&trf(
+                        lang,
+                        "status.missing",
+                        &[("units", &names.join(", "))],
+                    ));
+                }
+                lines.push(line);
+            } else {
+                let state = match submissions::for_unit(&self.db, d.id, me.unit_id).await? {
+                    None => tr(lang, "status.not_submitted"),
+                    Some(s) => {
+                        let at = s
+                            .submitted_at
+                            .with_timezone(&tz)
+                            .format("%d/%m/%Y %H:%M")
+                            .to_string();
+                        match s.status {
+                            Status::Submitted if s.late => {
+                                trf(lang, "status.submitted_late", &[("at", &at)])
+                            }
+                            Status::Submitted => trf(lang, "status.submitted", &[("at", &at)]),
+                            Status::Approved => tr(lang, "status.approved"),
+                            Status::Returned => trf(
+                                lang,
+                                "status.returned",
+                                &[("reason", s.review_reason.as_deref().unwrap_or("-"))],
+                            ),
+                        }
+                    }
+                };
+                lines.push(format!(
+                    "{} ({}): {state}",
+                    d.spec.title,
+                    trf(lang, "status.due", &[("due", &due)])
+                ));
+            }
+        }
+        turn.say(Reply::text(lines.join("\n\n")));
+        Ok(())
+    }
+}

@@ -1,0 +1,441 @@
+//! "/baocao" and "/hoso": a chair hands in a deadline's documents one by one, adds a
+//! note, checks the list, and submits. Files are saved in the data folder with their
+//! size and sha256 the moment they arrive.
+
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+
+use super::registering::new_key;
+use super::{App, IncomingFile, Turn};
+use crate::conversation::{Action, Choice, Dialogue, Reply, StoredFile, SubmissionStep};
+use crate::domain::campaign_file::AsksFor;
+use crate::domain::dates::format_dmy;
+use crate::domain::document_file::{self, safe_name, MAX_BYTES};
+use crate::domain::member::{Channel, Member, Role};
+use crate::i18n::{tr, trf};
+use crate::store::deadlines::Deadline;
+use crate::store::submissions::{self, Status};
+use crate::store::{campaigns, deadlines};
+
+const MAX_NOTE: usize = 1000;
+
+impl App {
+    /// The deadline of this kind a chair should work on: the first not yet approved.
+    async fn deadline_for(&self, unit_id: i64, asks_for: AsksFor) -> Result<Option<Deadline>> {
+        let campaign = campaigns::current_or_seed(&self.db).await?;
+        for d in deadlines::for_campaign(&self.db, campaign.id).await? {
+            if d.spec.asks_for != asks_for {
+                continue;
+            }
+            match submissions::for_unit(&self.db, d.id, unit_id).await? {
+                Some(s) if s.status == Status::Approved => continue,
+                _ => return Ok(Some(d)),
+            }
+        }
+        Ok(None)
+    }
+
+    pub(super) async fn start_submission(
+        &self,
+        turn: &mut Turn<'_>,
+        me: &Member,
+        asks_for: AsksFor,
+    ) -> Result<()> {
+        if me.role == Role::Staff {
+            turn.say_text("submission.staff_use_status");
+            return Ok(());
+        }
+        if !matches!(turn.chat.dialogue, Dialogue::Idle) {
+            turn.say_text("form.in_progress");
+            return Ok(());
+        }
+        let Some(d) = self.deadline_for(me.unit_id, asks_for).await? else {
+            turn.say_text("submission.nothing_due");
+            return Ok(());
+        };
+        let lang = turn.lang;
+        let campaign = campaigns::current_or_seed(&self.db).await?;
+        let due = d.spec.due_at(campaign.tz()).with_timezone(&campaign.tz());
+        let mut intro = trf(
+            lang,
+            "submission.intro",
+            &[
+                ("title", &d.spec.title),
+                ("unit", &me.unit_name),
+                (
+                    "due",
+                    &format!("{} {}", format_dmy(d.spec.due_on), due.format("%H:%M")),
+                ),
+                ("n", &d.spec.documents.len().to_string()),
+            ],
+        );
+        if let Some(prev) = submissions::for_unit(&self.db, d.id, me.unit_id).await? {
+            intro.push_str("\n\n");
+            intro.push_str(&match prev.status {
+                Status::Returned => trf(
+                    lang,
+                    "submission.was_returned",
+                    &[("reason", prev.review_reason.as_deref().unwrap_or("-"))],
+                ),
+                _ => trf(
+                    lang,
+                    "submission.replaces",
+                    &[(
+                        "at",
+                        &prev
+                            .submitted_at
+                            .with_timezone(&campaign.tz())
+                            .format("%d/%m/%Y %H:%M")
+                            .to_string(),
+                    )],
+                ),
+            });
+        }
+        turn.chat.dialogue = Dialogue::Submission {
+            key: new_key(),
+            deadline_id: d.id,
+            step: SubmissionStep::Document(0),
+            files: vec![None; d.spec.documents.len()],
+            note: None,
+        };
+        let mut reply = self.submission_prompt(turn).await?;
+        reply.text = format!("{intro}\n\n{}", reply.text);
+        turn.say(reply);
+        Ok(())
+    }
+
+    /// The question for the current step, with its choices.
+    async fn submission_prompt(&self, turn: &mut Turn<'_>) -> Result<Reply> {
+        self.prompt_for(turn.lang, turn.here.channel, turn.chat.dialogue.clone())
+            .await
+    }
+
+    async fn prompt_for(
+        &self,
+        lang: crate::i18n::Lang,
+        channel: Channel,
+        dialogue: Dialogue,
+    ) -> Result<Reply> {
+        let Dialogue::Submission {
+            deadline_id,
+            step,
+            files,
+            note,
+            key,
+        } = &dialogue
+        else {
+            return Ok(Reply::text(tr(lang, "idle.stale_button")));
+        };
+        let d = deadlines::get_one(&self.db, *deadline_id)
+            .await?
+            .context("deadline of a submission in progress")?;
+        let back = Choice::new(tr(lang, "button.back"), Action::Back);
+        let cancel = Choice::new(tr(lang, "button.cancel"), Action::Cancel);
+        Ok(match step {
+            SubmissionStep::Document(i) => {
+                let doc = &d.spec.documents[*i];
+                let mut text = trf(
+                    lang,
+                    "submission.ask_file",
+                    &[
+                        ("n", &(i + 1).to_string()),
+                        ("total", &files.len().to_string()),
+                        ("title", &doc.title),
+                    ],
+                );
+                if channel == Channel::Zalo {
+                    text.push('\n');
+                    text.push_str(&tr(lang, "submission.zalo_photos"));
+                }
+                let mut choices = Vec::new();
+                if let Some(f) = &files[*i] {
+                    text.push('\n');
+                    text.push_str(&trf(lang, "submission.current_file", &[("name", &f.name)]));
+                    choices.push(Choice::new(tr(lang, "button.keep_file"), Action::Skip));
+                }
+                choices.extend([back, cancel]);
+                Reply::with_choices(text, choices)
+            }
+            SubmissionStep::Note => {
+                let mut text = tr(lang, "submission.ask_note");
+                if let Some(n) = note {
+                    text.push('\n');
+                    text.push_str(&trf(lang, "form.current_answer", &[("value", n)]));
+                }
+                Reply::with_choices(
+                    text,
+                    vec![
+                        Choice::new(tr(lang, "button.skip"), Action::Skip),
+                        back,
+                        cancel,
+                    ],
+                )
+            }
+            SubmissionStep::Checklist => {
+                let mut lines = vec![trf(
+                    lang,
+                    "submission.checklist",
+                    &[("title", &d.spec.title)],
+                )];
+                for (doc, f) in d.spec.documents.iter().zip(files) {
+                    let f = f.as_ref().context("checklist with a missing file")?;
+                    lines.push(format!(
+                        "✅ {}: {} ({} KB)",
+                        doc.title,
+                        f.name,
+                        f.size.div_ceil(1024)
+                    ));
+                }
+                if let Some(n) = note {
+                    lines.push(trf(lang, "submission.note_line", &[("note", n)]));
+                }
+                Reply::with_choices(
+                    lines.join("\n"),
+                    vec![
+                        Choice::new(tr(lang, "button.submit"), Action::Confirm(key.clone())),
+                        back,
+                        cancel,
+                    ],
+                )
+            }
+        })
+    }
+
+    pub(super) async fn submission_reply_with(
+        &self,
+        turn: &mut Turn<'_>,
+        note: String,
+    ) -> Result<Reply> {
+        let mut reply = self.submission_prompt(turn).await?;
+        reply.text = format!("⚠️ {note}\n\n{}", reply.text);
+        Ok(reply)
+    }
+
+    async fn reprompt(&self, turn: &mut Turn<'_>, note: Option<String>) -> Result<()> {
+        let mut reply = self.submission_prompt(turn).await?;
+        if let Some(n) = note {
+            reply.text = format!("⚠️ {n}\n\n{}", reply.text);
+        }
+        turn.say(reply);
+        Ok(())
+    }
+
+    pub(super) async fn submission_file(
+        &self,
+        turn: &mut Turn<'_>,
+        me: &Member,
+        file: IncomingFile,
+    ) -> Result<()> {
+        let lang = turn.lang;
+        let Dialogue::Submission {
+            step: SubmissionStep::Document(i),
+            deadline_id,
+            ..
+        } = turn.chat.dialogue.clone()
+        else {
+            return self
+                .reprompt(turn, Some(tr(lang, "submission.no_file_now")))
+                .await;
+        };
+        if let Err(why) = document_file::check(&file.name, file.mime.as_deref(), file.size) {
+            return self.reprompt(turn, Some(tr(lang, why.key()))).await;
+        }
+        let Some(source) = &self.files else {
+            return self
+                .reprompt(turn, Some(tr(lang, "submission.no_files_here")))
+                .await;
+        };
+        let bytes = match source.fetch(turn.here.channel, &file, MAX_BYTES).await {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "file download failed");
+                return self
+                    .reprompt(turn, Some(tr(lang, "submission.download_failed")))
+                    .await;
+            }
+        };
+        if let Err(why) =
+            document_file::check(&file.name, file.mime.as_deref(), Some(bytes.len() as u64))
+        {
+            return self.reprompt(turn, Some(tr(lang, why.key()))).await;
+        }
+        let sha256 = format!("{:x}", Sha256::digest(&bytes));
+        let dir = self
+            .data_dir
+            .join("submissions")
+            .join(deadline_id.to_string())
+            .join(me.unit_id.to_string());
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        let path = dir.join(format!("{}-{}", &sha256[..12], safe_name(&file.name)));
+        std::fs::write(&path, &bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let stored = StoredFile {
+            name: file.name.clone(),
+            size: bytes.len() as u64,
+            sha256,
+            path: path.display().to_string(),
+            channel: turn.here.channel.as_str().into(),
+            file_id: file.file_id.clone(),
+        };
+        let received = trf(lang, "submission.received", &[("name", &stored.name)]);
+        if let Dialogue::Submission { step, files, .. } = &mut turn.chat.dialogue {
+            files[i] = Some(stored);
+            *step = if i + 1 < files.len() {
+                SubmissionStep::Document(i + 1)
+            } else {
+                SubmissionStep::Note
+            };
+        }
+        let mut reply = self.submission_prompt(turn).await?;
+        reply.text = format!("{received}\n\n{}", reply.text);
+        turn.say(reply);
+        Ok(())
+    }
+
+    pub(super) async fn submission_text(&self, turn: &mut Turn<'_>, text: String) -> Result<()> {
+        let lang = turn.lang;
+        match &mut turn.chat.dialogue {
+            Dialogue::Submission {
+                step: SubmissionStep::Note,
+                note,
+                ..
+            } => {
+                let t = text.trim();
+                let len = t.chars().count();
+                if len == 0 || len > MAX_NOTE {
+                    let why = trf(
+                        lang,
+                        "form.too_long",
+                        &[("max", &MAX_NOTE.to_string()), ("len", &len.to_string())],
+                    );
+                    return self.reprompt(turn, Some(why)).await;
+                }
+                *note = Some(t.to_string());
+                if let Dialogue::Submission { step, .. } = &mut turn.chat.dialogue {
+                    *step = SubmissionStep::Checklist;
+                }
+                self.reprompt(turn, None).await
+            }
+            Dialogue::Submission {
+                step: SubmissionStep::Document(_),
+                ..
+            } => {
+                self.reprompt(turn, Some(tr(lang, "submission.send_a_file")))
+                    .await
+            }
+            _ => {
+                self.reprompt(turn, Some(tr(lang, "form.use_choices")))
+                    .await
+            }
+        }
+    }
+
+    /// Back, skip (keep the file already sent, or no note) and cancel.
+    pub(super) async fn submission_nav(
+        &self,
+        turn: &mut Turn<'_>,
+        me: &Member,
+        action: Action,
+    ) -> Result<()> {
+        let lang = turn.lang;
+        let Dialogue::Submission {
+            step, files, key, ..
+        } = turn.chat.dialogue.clone()
+        else {
+            turn.say_text("idle.stale_button");
+            return Ok(());
+        };
+        let next = match (&action, step) {
+            (Action::Cancel, _) => {
+                for f in files.iter().flatten() {
+                    let _ = std::fs::remove_file(&f.path);
+                }
+                turn.chat.dialogue = Dialogue::Idle;
+                turn.say_text("submission.cancelled");
+                return Ok(());
+            }
+            (Action::Back, SubmissionStep::Document(0)) => {
+                return self
+                    .reprompt(turn, Some(tr(lang, "form.first_question")))
+                    .await
+            }
+            (Action::Back, SubmissionStep::Document(i)) => SubmissionStep::Document(i - 1),
+            (Action::Back, SubmissionStep::Note) => SubmissionStep::Document(files.len() - 1),
+            (Action::Back, SubmissionStep::Checklist) => SubmissionStep::Note,
+            (Action::Skip, SubmissionStep::Document(i)) if files[i].is_some() => {
+                if i + 1 < files.len() {
+                    SubmissionStep::Document(i + 1)
+                } else {
+                    SubmissionStep::Note
+                }
+            }
+            (Action::Skip, SubmissionStep::Note) => {
+                if let Dialogue::Submission { note, .. } = &mut turn.chat.dialogue {
+                    *note = None;
+                }
+                SubmissionStep::Checklist
+            }
+            (Action::Confirm(k), SubmissionStep::Checklist) if *k == key => {
+                return self.submit_documents(turn, me).await;
+            }
+            _ => {
+                return self
+                    .reprompt(turn, Some(tr(lang, "form.stale_button")))
+                    .await
+            }
+        };
+        if let Dialogue::Submission { step, .. } = &mut turn.chat.dialogue {
+            *step = next;
+        }
+        self.reprompt(turn, None).await
+    }
+
+    async fn submit_documents(&self, turn: &mut Turn<'_>, me: &Member) -> Result<()> {
+        let Dialogue::Submission {
+            deadline_id,
+            files,
+            note,
+            ..
+        } = std::mem::take(&mut turn.chat.dialogue)
+        else {
+            return Ok(());
+        };
+        let d = deadlines::get_one(&self.db, deadline_id)
+            .await?
+            .context("deadline of a submission")?;
+        let campaign = campaigns::current_or_seed(&self.db).await?;
+        let due_at = d.spec.due_at(campaign.tz());
+        let files: Vec<StoredFile> = files.into_iter().flatten().collect();
+        let id = submissions::submit(
+            &mut turn.tx,
+            &d,
+            me.unit_id,
+            Some(me.id),
+            note.as_deref(),
+            due_at,
+            turn.now,
+        )
+        .await?;
+        submissions::replace_files(&mut turn.tx, id, &d, &files, turn.now).await?;
+        let late = turn.now > due_at;
+        let lang = turn.lang;
+        let text = trf(
+            lang,
+            if late {
+                "submission.done_late"
+            } else {
+                "submission.done"
+            },
+            &[("title", &d.spec.title), ("n", &files.len().to_string())],
+        );
+        turn.say(Reply::text(text));
+        let args = [
+            ("unit", me.unit_name.as_str()),
+            ("title", d.spec.title.as_str()),
+            ("member", me.display_name.as_str()),
+            ("late", if late { "⚠️" } else { "" }),
+        ];
+        self.notify_staff(turn, me, "notify.submitted", &args).await
+    }
+}
