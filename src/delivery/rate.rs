@@ -13,20 +13,25 @@ use crate::domain::member::Address;
 const PER_CHAT: Duration = Duration::from_secs(1);
 
 pub struct RateLimiter {
-    interval: Duration,
+    base: Duration,
     state: Mutex<State>,
 }
 
 struct State {
+    /// Spacing between two messages overall; widened a little on every 429, since
+    /// the platform's real limit is then evidently lower than ours.
+    interval: Duration,
     next_global: Instant,
     next_per_chat: HashMap<Address, Instant>,
 }
 
 impl RateLimiter {
     pub fn new(per_second: u32) -> RateLimiter {
+        let base = Duration::from_secs(1) / per_second.max(1);
         RateLimiter {
-            interval: Duration::from_secs(1) / per_second.max(1),
+            base,
             state: Mutex::new(State {
+                interval: base,
                 next_global: Instant::now(),
                 next_per_chat: HashMap::new(),
             }),
@@ -40,7 +45,7 @@ impl RateLimiter {
             let now = Instant::now();
             let chat_ready = s.next_per_chat.get(to).copied().unwrap_or(now);
             let at = now.max(s.next_global).max(chat_ready);
-            s.next_global = at + self.interval;
+            s.next_global = at + s.interval;
             if s.next_per_chat.len() > 50_000 {
                 s.next_per_chat.retain(|_, t| *t > now);
             }
@@ -50,10 +55,12 @@ impl RateLimiter {
         tokio::time::sleep_until(at).await;
     }
 
-    /// The API asked to slow down: nobody is sent anything before `wait` has passed.
+    /// The API asked to slow down: nobody is sent anything before `wait` has passed,
+    /// and from then on a little slower (5% per 429, at most 4 times the base spacing).
     pub fn pause(&self, wait: Duration) {
         let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
         s.next_global = s.next_global.max(Instant::now() + wait);
+        s.interval = (s.interval * 105 / 100).min(self.base * 4);
     }
 }
 
@@ -95,6 +102,20 @@ mod tests {
             "{:?}",
             start.elapsed()
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn each_429_slows_the_pace_a_little() {
+        let l = RateLimiter::new(20);
+        l.pause(Duration::ZERO);
+        l.pause(Duration::ZERO);
+        let start = Instant::now();
+        for i in 0..21 {
+            l.acquire(&to(&i.to_string())).await;
+        }
+        // 20 gaps of 50 ms × 1.05² instead of 1 s.
+        let took = start.elapsed();
+        assert!(took >= Duration::from_millis(1100) && took < Duration::from_millis(1110), "{took:?}");
     }
 
     #[tokio::test(start_paused = true)]

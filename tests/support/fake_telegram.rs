@@ -25,6 +25,7 @@ pub struct Sent {
     /// `(label, callback data)` of every inline button, row by row.
     pub buttons: Vec<(String, String)>,
     pub document: Option<(String, Vec<u8>)>,
+    pub at: std::time::Instant,
 }
 
 impl Sent {
@@ -312,6 +313,7 @@ async fn handle(
                 text: text.clone(),
                 buttons,
                 document,
+                at: std::time::Instant::now(),
             });
             ok(json!({
                 "message_id": message_id, "date": 1_735_700_000,

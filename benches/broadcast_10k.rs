@@ -1,0 +1,115 @@
+//! Broadcast to 10 000 chats through the real binary against the fake Bot API, which
+//! accepts N messages a second and answers 429 beyond. Prints achieved rate as a
+//! fraction of N, 429s, duplicates, lost messages and the bot's peak RSS.
+//!
+//! `cargo bench --bench broadcast_10k` (env: CHATS, RATE).
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use support::fake_telegram::FakeTelegram;
+use support::{TestEnv, TOKEN};
+use thidua::store::{self, outbox};
+
+fn env_or(name: &str, default: u32) -> u32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn peak_rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::main]
+async fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let chats = env_or("CHATS", 10_000) as i64;
+    let rate = env_or("RATE", 30);
+    let env = TestEnv::new();
+    let db = store::connect(&format!("sqlite://{}", env.db_path().display()))
+        .await
+        .unwrap();
+    let mut tx = db.pool.begin().await.unwrap();
+    for i in 0..chats {
+        let unit: i64 = sqlx::query_scalar(
+            "INSERT INTO units (name, kind, created_at) VALUES ($1, 'agency', '2025-01-01T00:00:00Z') RETURNING id",
+        )
+        .bind(format!("CĐCS {i}"))
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, active, joined_at) \
+             VALUES ('telegram', $1, $1, $2, 'chair', 'x', 1, '2025-01-01T00:00:00Z')",
+        )
+        .bind((1_000_000 + i).to_string())
+        .bind(unit)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let api = FakeTelegram::start().await;
+    api.limit_rate(rate);
+    let queued = Instant::now();
+    env.cli(&[
+        "broadcast",
+        "--text",
+        "Thông báo đo tải",
+        "--audience",
+        "all",
+    ]);
+    let queue_time = queued.elapsed();
+    let mut bot = env.spawn(&[
+        ("TELOXIDE_TOKEN", TOKEN.to_string()),
+        ("TELOXIDE_API_URL", api.url()),
+        ("RUST_LOG", "warn".to_string()),
+    ]);
+    let pid = bot.pid();
+    let mut peak = 0;
+    while outbox::pending(&db).await.unwrap() > 0 {
+        peak = peak.max(peak_rss_kb(pid));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    peak = peak.max(peak_rss_kb(pid));
+    assert!(bot.terminate());
+
+    let sent: Vec<_> = api
+        .sent()
+        .into_iter()
+        .filter(|s| s.text.contains("Thông báo đo tải"))
+        .collect();
+    let mut per_chat: HashMap<i64, usize> = HashMap::new();
+    for s in &sent {
+        *per_chat.entry(s.chat_id).or_default() += 1;
+    }
+    let duplicates: usize = per_chat.values().map(|n| n - 1).sum();
+    let lost = chats as usize - per_chat.len();
+    let first = sent.iter().map(|s| s.at).min().unwrap();
+    let last = sent.iter().map(|s| s.at).max().unwrap();
+    let secs = (last - first).as_secs_f64();
+    let achieved = (sent.len() - 1) as f64 / secs;
+    println!("| chats | N (msg/s) | queued in | delivered in | achieved msg/s | fraction of N | 429s | duplicates | lost | peak RSS |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "| {chats} | {rate} | {:.1} s | {secs:.1} s | {achieved:.2} | {:.3} | {} | {duplicates} | {lost} | {:.1} MiB |",
+        queue_time.as_secs_f64(),
+        achieved / f64::from(rate),
+        api.too_many(),
+        peak as f64 / 1024.0
+    );
+}
