@@ -39,29 +39,10 @@ async fn main() {
     let chats = env_or("CHATS", 10_000) as i64;
     let rate = env_or("RATE", 30);
     let env = TestEnv::new();
+    support::seed_chairs(&env, chats, 1_000_000).await;
     let db = store::connect(&format!("sqlite://{}", env.db_path().display()))
         .await
         .unwrap();
-    let mut tx = db.pool.begin().await.unwrap();
-    for i in 0..chats {
-        let unit: i64 = sqlx::query_scalar(
-            "INSERT INTO units (name, kind, created_at) VALUES ($1, 'agency', '2025-01-01T00:00:00Z') RETURNING id",
-        )
-        .bind(format!("CĐCS {i}"))
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
-        sqlx::query(
-            "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, active, joined_at) \
-             VALUES ('telegram', $1, $1, $2, 'chair', 'x', 1, '2025-01-01T00:00:00Z')",
-        )
-        .bind((1_000_000 + i).to_string())
-        .bind(unit)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    }
-    tx.commit().await.unwrap();
 
     let api = FakeTelegram::start().await;
     api.limit_rate(rate);

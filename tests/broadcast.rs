@@ -8,44 +8,10 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use support::fake_telegram::{FakeTelegram, User};
-use support::{Talk, TestEnv};
+use support::{seed_chairs, Talk, TestEnv};
 use thidua::store::{self, outbox};
 
 const DISTRICT: &str = "LĐLĐ huyện Vĩnh Thuận";
-
-/// `n` units, each with a chair on Telegram (chat ids from 100 000), written straight
-/// into the database: joining ten thousand people by invite is not what is tested.
-async fn seed_chairs(env: &TestEnv, n: i64) -> Vec<i64> {
-    let db = store::connect(&format!("sqlite://{}", env.db_path().display()))
-        .await
-        .unwrap();
-    let mut tx = db.pool.begin().await.unwrap();
-    let mut chats = Vec::new();
-    for i in 0..n {
-        let unit: i64 = sqlx::query_scalar(
-            "INSERT INTO units (name, kind, created_at) VALUES ($1, 'agency', '2025-01-01T00:00:00Z') RETURNING id",
-        )
-        .bind(format!("CĐCS số {i}"))
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
-        let chat = 100_000 + i;
-        sqlx::query(
-            "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, active, joined_at) \
-             VALUES ('telegram', $1, $1, $2, 'chair', $3, 1, '2025-01-01T00:00:00Z')",
-        )
-        .bind(chat.to_string())
-        .bind(unit)
-        .bind(format!("Chủ tịch {i}"))
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        chats.push(chat);
-    }
-    tx.commit().await.unwrap();
-    db.pool.close().await;
-    chats
-}
 
 async fn open(env: &TestEnv) -> store::Db {
     store::connect(&format!("sqlite://{}", env.db_path().display()))
@@ -66,7 +32,7 @@ fn copies(api: &FakeTelegram, part: &str) -> HashMap<i64, usize> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_announce_from_the_bot_and_see_who_received_it() {
     let env = TestEnv::new();
-    let chairs = seed_chairs(&env, 3).await;
+    let chairs = seed_chairs(&env, 3, 100_000).await;
     env.cli(&["unit", "add", DISTRICT]);
     let staff_code = env.invite(DISTRICT, "staff");
     let api = FakeTelegram::start().await;
@@ -124,7 +90,7 @@ async fn staff_announce_from_the_bot_and_see_who_received_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_mid_broadcast_sends_nobody_a_second_copy() {
     let env = TestEnv::new();
-    let chairs = seed_chairs(&env, 200).await;
+    let chairs = seed_chairs(&env, 200, 100_000).await;
     let api = FakeTelegram::start().await;
     // The server takes 40 a second; the bot is set to try 60, so it meets 429s.
     api.limit_rate(40);

@@ -84,6 +84,20 @@ async fn a_chair_submits_the_report_and_the_dossier() {
         "{}",
         table.text
     );
+    assert!(
+        table
+            .text
+            .contains(&format!("{SCHOOL}: report ✅ · nomination ✗")),
+        "{}",
+        table.text
+    );
+    assert!(
+        table
+            .text
+            .contains(&format!("{CLINIC}: report ✗ · nomination ✗")),
+        "{}",
+        table.text
+    );
     let mine = chair.say("/tinhtrang").expect("Tình trạng nộp").await;
     assert!(mine.text.contains("Đã nộp 03/05/2025"), "{}", mine.text);
     assert!(

@@ -287,3 +287,48 @@ async fn one_person_on_both_channels() {
     assert!(chair_zl.quiet().await.is_empty());
     assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_is_handed_in_as_a_photo_on_zalo() {
+    let (env, chair_code, _) = setup();
+    let api = FakeZalo::start().await;
+    let mut vars = zalo_vars(&api);
+    vars.push((
+        "THIDUA_DATA_DIR",
+        env.dir.path().join("files").display().to_string(),
+    ));
+    let mut bot = env.spawn_with(&["run", "--now", "2025-05-02T09:00:00+07:00"], &vars);
+    let mut chair = ZTalk::new(&api, ZUser::new("e4ea2cd5189df1c3a88c", "Nguyen Van A"));
+    chair.say(&chair_code).expect("Chào mừng").await;
+    let ask = chair.say("/baocao").expect("(1/1) Xin gửi tệp").await;
+    assert!(ask.text.contains("chỉ nhận được ảnh chụp"), "{}", ask.text);
+    chair.say("gửi sau").expect("xin gửi tệp").await;
+    chair.photo().expect("Đã nhận tệp anh-zalo-").await;
+    let list = chair.say("1").expect("Kiểm tra trước khi nộp").await;
+    assert!(list.text.contains("1. 📨 Nộp"), "{}", list.text);
+    chair.say("1").expect("Đã nộp Báo cáo tổng kết").await;
+    assert!(bot.terminate());
+    let out = env.dir.path().join("export");
+    env.cli(&["export", "submissions", "--out", out.to_str().unwrap()]);
+    let index = std::fs::read_to_string(out.join("index.csv")).unwrap();
+    assert!(index.contains(",report,bao_cao,submitted,no,"), "{index}");
+    let stored: Vec<_> = walk(&env.dir.path().join("files"));
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(
+        std::fs::read(&stored[0]).unwrap(),
+        b"\xff\xd8\xff zalo jpeg"
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -87,7 +87,40 @@ impl App {
                 ));
             }
         }
+        if me.role == Role::Staff {
+            lines.push(self.unit_table(&all_units, campaign.id, lang).await?);
+        }
         turn.say(Reply::text(lines.join("\n\n")));
         Ok(())
+    }
+
+    /// One line per unit, one mark per deadline: the whole table at a glance.
+    async fn unit_table(
+        &self,
+        units: &[crate::domain::unit::Unit],
+        campaign_id: i64,
+        lang: crate::i18n::Lang,
+    ) -> Result<String> {
+        let deadlines: Vec<_> = deadlines::for_campaign(&self.db, campaign_id)
+            .await?
+            .into_iter()
+            .filter(|d| d.spec.asks_for != AsksFor::Registration)
+            .collect();
+        let mut rows = vec![tr(lang, "status.legend")];
+        for u in units {
+            let mut marks = Vec::new();
+            for d in &deadlines {
+                let mark = match submissions::for_unit(&self.db, d.id, u.id).await? {
+                    None => "✗",
+                    Some(s) if s.status == Status::Approved => "✔️",
+                    Some(s) if s.status == Status::Returned => "↩️",
+                    Some(s) if s.late => "⚠️",
+                    Some(_) => "✅",
+                };
+                marks.push(format!("{} {mark}", d.spec.key));
+            }
+            rows.push(format!("{}: {}", u.name, marks.join(" · ")));
+        }
+        Ok(rows.join("\n"))
     }
 }

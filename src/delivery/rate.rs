@@ -115,7 +115,10 @@ mod tests {
         }
         // 20 gaps of 50 ms × 1.05² instead of 1 s.
         let took = start.elapsed();
-        assert!(took >= Duration::from_millis(1100) && took < Duration::from_millis(1110), "{took:?}");
+        assert!(
+            took >= Duration::from_millis(1100) && took < Duration::from_millis(1110),
+            "{took:?}"
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -42,22 +42,12 @@ pub struct Submission {
     pub submitted_at: DateTime<Utc>,
 }
 
-fn unit_from(r: &sqlx::any::AnyRow) -> Result<Unit> {
-    Ok(Unit {
-        id: get(r, "id")?,
-        name: get(r, "name")?,
-        kind: get::<String>(r, "kind")?
-            .parse()
-            .map_err(anyhow::Error::msg)?,
-    })
-}
-
 pub async fn subject_units(db: &Db) -> Result<Vec<Unit>> {
     sqlx::query(&format!("{SUBJECT_UNITS} ORDER BY u.id"))
         .fetch_all(&db.pool)
         .await?
         .iter()
-        .map(unit_from)
+        .map(super::units::from_row)
         .collect()
 }
 
@@ -85,7 +75,7 @@ pub async fn missing_units(db: &Db, deadline: &Deadline) -> Result<Vec<Unit>> {
         .fetch_all(&db.pool)
         .await?
         .iter()
-        .map(unit_from)
+        .map(super::units::from_row)
         .collect()
 }
 

@@ -6,7 +6,7 @@ use super::{get, ts, Db};
 use crate::domain::text::fold;
 use crate::domain::unit::{Unit, UnitKind};
 
-fn from_row(r: &AnyRow) -> Result<Unit> {
+pub(crate) fn from_row(r: &AnyRow) -> Result<Unit> {
     Ok(Unit {
         id: get(r, "id")?,
         name: get(r, "name")?,

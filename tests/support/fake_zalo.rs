@@ -75,6 +75,10 @@ impl FakeZalo {
         };
         let app = Router::new()
             .route("/{token}/{method}", post(handle))
+            .route(
+                "/img/{name}",
+                axum::routing::get(|| async { b"\xff\xd8\xff zalo jpeg".to_vec() }),
+            )
             .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         fake
@@ -116,6 +120,13 @@ impl FakeZalo {
             "message.image.received",
             json!({ "photo": "https://example.invalid/scan.jpg" }),
         );
+        self.push(u);
+    }
+
+    /// A photo the user took, served by this fake at a URL as Zalo serves them.
+    pub fn send_photo(&self, user: &ZUser) {
+        let url = format!("{}/img/scan.jpg", self.url());
+        let u = self.update(user, "message.image.received", json!({ "photo": url }));
         self.push(u);
     }
 
@@ -260,6 +271,11 @@ impl ZTalk {
         self
     }
 
+    pub fn photo(&mut self) -> &mut Self {
+        self.api.send_photo(&self.user);
+        self
+    }
+
     pub fn sticker(&mut self) -> &mut Self {
         self.api.send_sticker(&self.user);
         self
@@ -267,38 +283,19 @@ impl ZTalk {
 
     /// The next message containing `part`; earlier unread ones are passed over.
     pub async fn expect(&mut self, part: &str) -> ZSent {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let sent = self.api.sent_to(&self.user.id);
-            if let Some(pos) = sent[self.seen..].iter().position(|s| s.text.contains(part)) {
-                self.seen += pos + 1;
-                return sent[self.seen - 1].clone();
-            }
-            if Instant::now() > deadline {
-                let recent: Vec<&str> = sent[self.seen..].iter().map(|s| s.text.as_str()).collect();
-                panic!(
-                    "no Zalo message containing {part:?} to {}; got {recent:#?}",
-                    self.user.id
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let (api, id) = (self.api.clone(), self.user.id.clone());
+        super::next_containing(&mut self.seen, || api.sent_to(&id), |s| &s.text, part, &id).await
     }
 
-    /// Everything said since the last look, once the bot has been quiet for a moment.
+    /// Everything said since the last look, once the bot has been quiet for a moment
+    /// (longer than on Telegram: Zalo messages to one chat are a second apart).
     pub async fn quiet(&mut self) -> Vec<ZSent> {
-        let mut count = usize::MAX;
-        loop {
-            tokio::time::sleep(Duration::from_millis(1300)).await;
-            let now = self.api.sent_to(&self.user.id).len();
-            if now == count {
-                break;
-            }
-            count = now;
-        }
-        let sent = self.api.sent_to(&self.user.id);
-        let new = sent[self.seen..].to_vec();
-        self.seen = sent.len();
-        new
+        let (api, id) = (self.api.clone(), self.user.id.clone());
+        super::settle(
+            &mut self.seen,
+            || api.sent_to(&id),
+            Duration::from_millis(1300),
+        )
+        .await
     }
 }

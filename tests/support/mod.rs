@@ -195,39 +195,105 @@ impl Talk {
     /// The next message to this chat that contains `part`; earlier unread ones are
     /// passed over. Fails after 15 s, showing what did arrive.
     pub async fn expect(&mut self, part: &str) -> Sent {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let sent = self.api.sent_to(self.user.id);
-            if let Some(pos) = sent[self.seen..].iter().position(|s| s.text.contains(part)) {
-                self.seen += pos + 1;
-                return sent[self.seen - 1].clone();
-            }
-            if Instant::now() > deadline {
-                let recent: Vec<&str> = sent[self.seen..].iter().map(|s| s.text.as_str()).collect();
-                panic!(
-                    "no message containing {part:?} to {}; got {recent:#?}",
-                    self.user.id
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let (api, id) = (self.api.clone(), self.user.id);
+        next_containing(
+            &mut self.seen,
+            || api.sent_to(id),
+            |s| &s.text,
+            part,
+            &id.to_string(),
+        )
+        .await
     }
 
     /// Waits until the bot has been quiet for a moment, and returns what it said since
     /// the last `expect`/`quiet`.
     pub async fn quiet(&mut self) -> Vec<Sent> {
-        let mut count = usize::MAX;
-        loop {
-            tokio::time::sleep(Duration::from_millis(400)).await;
-            let now = self.api.sent_to(self.user.id).len();
-            if now == count {
-                break;
-            }
-            count = now;
-        }
-        let sent = self.api.sent_to(self.user.id);
-        let new = sent[self.seen..].to_vec();
-        self.seen = sent.len();
-        new
+        let (api, id) = (self.api.clone(), self.user.id);
+        settle(
+            &mut self.seen,
+            || api.sent_to(id),
+            Duration::from_millis(400),
+        )
+        .await
     }
+}
+
+/// Waits for the next message (after `seen`) whose text contains `part`.
+pub async fn next_containing<T: Clone>(
+    seen: &mut usize,
+    all: impl Fn() -> Vec<T>,
+    text: impl Fn(&T) -> &String,
+    part: &str,
+    who: &str,
+) -> T {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let sent = all();
+        if let Some(pos) = sent[*seen..].iter().position(|s| text(s).contains(part)) {
+            *seen += pos + 1;
+            return sent[*seen - 1].clone();
+        }
+        if Instant::now() > deadline {
+            let recent: Vec<&String> = sent[*seen..].iter().map(&text).collect();
+            panic!("no message containing {part:?} to {who}; got {recent:#?}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits until nothing new arrived for `calm`, and returns what came after `seen`.
+pub async fn settle<T: Clone>(
+    seen: &mut usize,
+    all: impl Fn() -> Vec<T>,
+    calm: Duration,
+) -> Vec<T> {
+    let mut count = usize::MAX;
+    loop {
+        tokio::time::sleep(calm).await;
+        let now = all().len();
+        if now == count {
+            break;
+        }
+        count = now;
+    }
+    let sent = all();
+    let new = sent[*seen..].to_vec();
+    *seen = sent.len();
+    new
+}
+
+/// `n` units, each with a chair on Telegram (chat ids from `first_chat`), written
+/// straight into the database: joining thousands of people by invite is not what the
+/// callers measure.
+pub async fn seed_chairs(env: &TestEnv, n: i64, first_chat: i64) -> Vec<i64> {
+    let db = thidua::store::connect(&format!("sqlite://{}", env.db_path().display()))
+        .await
+        .unwrap();
+    let mut tx = db.pool.begin().await.unwrap();
+    let mut chats = Vec::new();
+    for i in 0..n {
+        let unit: i64 = sqlx::query_scalar(
+            "INSERT INTO units (name, kind, created_at) VALUES ($1, 'agency', '2025-01-01T00:00:00Z') RETURNING id",
+        )
+        .bind(format!("CĐCS số {i}"))
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        let chat = first_chat + i;
+        sqlx::query(
+            "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, active, joined_at) \
+             VALUES ('telegram', $1, $1, $2, 'chair', $3, 1, '2025-01-01T00:00:00Z')",
+        )
+        .bind(chat.to_string())
+        .bind(unit)
+        .bind(format!("Chủ tịch {i}"))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        chats.push(chat);
+    }
+    tx.commit().await.unwrap();
+    db.pool.close().await;
+    chats
 }
