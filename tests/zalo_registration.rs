@@ -172,6 +172,19 @@ async fn the_webhook_refuses_calls_without_the_secret() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(api.webhook(), Some((hook.clone(), secret.to_string())));
+    let client = thidua::channels::zalo::api::ZaloClient::new(ZALO_TOKEN, Some(&api.url()));
+    assert_eq!(client.get_webhook_info().await.unwrap(), hook);
+    client
+        .send_photo(
+            "a0b1c2d3e4f5a6b7c8d9",
+            "https://zalo.example/poster.png",
+            Some("Áp phích"),
+        )
+        .await
+        .unwrap();
+    let wrong = thidua::channels::zalo::api::ZaloClient::new("1:wrong", Some(&api.url()));
+    let e = wrong.get_webhook_info().await.unwrap_err();
+    assert!(!e.to_string().contains("wrong"), "no token in errors: {e}");
 
     let user = ZUser::new("a0b1c2d3e4f5a6b7c8d9", "Chị Hoa");
     let http = reqwest::Client::new();

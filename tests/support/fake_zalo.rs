@@ -220,6 +220,19 @@ async fn handle(
             ok(json!({ "url": url, "updated_at": 1_749_538_250_568_i64 }))
         }
         "sendChatAction" => Json(json!({ "ok": true })),
+        "sendPhoto" => {
+            let chat_id = params["chat_id"].as_str().unwrap_or_default().to_string();
+            if params["photo"].as_str().is_none_or(str::is_empty) {
+                return err(400, "photo is required");
+            }
+            let text = params["caption"].as_str().unwrap_or_default().to_string();
+            fake.inner
+                .lock()
+                .unwrap()
+                .sent
+                .push(ZSent { chat_id, text });
+            ok(json!({ "message_id": "82599fa32f56d00e8942", "date": 1_749_632_637_199_i64 }))
+        }
         _ => err(404, "method not found"),
     }
 }

@@ -15,12 +15,14 @@ pub const TOKEN: &str = "123456:TEST-TOKEN-never-logged";
 
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
+    pub database_url: Option<String>,
 }
 
 impl TestEnv {
     pub fn new() -> TestEnv {
         TestEnv {
             dir: tempfile::tempdir().unwrap(),
+            database_url: None,
         }
     }
 
@@ -28,16 +30,22 @@ impl TestEnv {
         self.dir.path().join("thidua.db")
     }
 
+    /// The database every command of this environment uses: a temporary SQLite file,
+    /// unless the test chose another (PostgreSQL).
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.db_path().display()))
+    }
+
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_thidua"));
         cmd.current_dir(self.dir.path())
             .env_remove("TELOXIDE_TOKEN")
             .env_remove("TELOXIDE_API_URL")
+            .env_remove("ZALO_BOT_TOKEN")
             .env_remove("THIDUA_CONFIG")
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}", self.db_path().display()),
-            )
+            .env("DATABASE_URL", self.database_url())
             .env("LANG", "vi_VN.UTF-8")
             .env("RUST_LOG", "info,thidua=debug");
         cmd

@@ -138,6 +138,33 @@ impl ZaloClient {
         .map(drop)
     }
 
+    /// A picture by URL, with an optional caption (1–2 000 characters).
+    pub async fn send_photo(
+        &self,
+        chat_id: &str,
+        photo_url: &str,
+        caption: Option<&str>,
+    ) -> Result<(), ZaloError> {
+        let mut body = json!({ "chat_id": chat_id, "photo": photo_url });
+        if let Some(c) = caption {
+            body["caption"] = json!(c);
+        }
+        self.call("sendPhoto", body, Duration::from_secs(30))
+            .await
+            .map(drop)
+    }
+
+    /// The webhook URL Zalo has on record (empty when polling).
+    pub async fn get_webhook_info(&self) -> Result<String, ZaloError> {
+        let envelope = self
+            .call("getWebhookInfo", json!({}), Duration::from_secs(20))
+            .await?;
+        Ok(envelope["result"]["url"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string())
+    }
+
     pub async fn send_typing(&self, chat_id: &str) -> Result<(), ZaloError> {
         self.call(
             "sendChatAction",
