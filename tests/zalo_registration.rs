@@ -176,12 +176,13 @@ async fn the_webhook_refuses_calls_without_the_secret() {
     assert_eq!(client.get_webhook_info().await.unwrap(), hook);
     client
         .send_photo(
-            "a0b1c2d3e4f5a6b7c8d9",
+            "ffffffffffffffffffff",
             "https://zalo.example/poster.png",
             Some("Áp phích"),
         )
         .await
         .unwrap();
+    assert_eq!(api.sent_to("ffffffffffffffffffff")[0].text, "Áp phích");
     let wrong = thidua::channels::zalo::api::ZaloClient::new("1:wrong", Some(&api.url()));
     let e = wrong.get_webhook_info().await.unwrap_err();
     assert!(!e.to_string().contains("wrong"), "no token in errors: {e}");
