@@ -107,19 +107,36 @@ async fn a_chair_submits_the_report_and_the_dossier() {
         mine.text
     );
 
-    // The district returns it; the chair is told and submits again.
-    env.cli(&[
-        "submission",
-        "return",
-        "--unit",
-        SCHOOL,
-        "--deadline",
-        "report",
-        "--reason",
-        "Thiếu chữ ký",
-    ]);
-    // The running bot's outbox delivers the notice.
+    // The district reviews in the chat: looks at the file, returns it with a reason.
+    let list = staff.say("/duyet").expect("Hồ sơ chờ duyệt").await;
+    assert!(
+        list.text
+            .contains(&format!("1) {SCHOOL} — Báo cáo tổng kết")),
+        "{}",
+        list.text
+    );
+    let doc = staff
+        .press(&list.button("Xem tệp 1"))
+        .expect("Bao cao tong ket.pdf")
+        .await;
+    assert_eq!(doc.document.map(|(_, b)| b), Some(report.clone()));
+    chair
+        .press(&list.button("Trả lại 1"))
+        .expect("Chỉ cán bộ")
+        .await;
+    staff
+        .press(&list.button("Trả lại 1"))
+        .expect("lý do trả lại")
+        .await;
+    staff
+        .say("Thiếu chữ ký")
+        .expect("Đã trả lại Báo cáo tổng kết")
+        .await;
     chair.expect("bị trả lại: Thiếu chữ ký").await;
+    staff
+        .say("/duyet")
+        .expect("Không có hồ sơ nào chờ duyệt")
+        .await;
     let again = chair.say("/baocao").expect("(1/1)").await;
     assert!(
         again
@@ -176,6 +193,14 @@ async fn a_chair_submits_the_report_and_the_dossier() {
         .await;
 
     assert!(bot.terminate(), "{}", bot.log_text());
+    env.cli(&[
+        "submission",
+        "approve",
+        "--unit",
+        SCHOOL,
+        "--deadline",
+        "nomination",
+    ]);
 
     // Files are kept with their hash; the export gathers them per unit.
     let out = env.dir.path().join("nop");
@@ -194,6 +219,10 @@ async fn a_chair_submits_the_report_and_the_dossier() {
         copied, signed,
         "the resubmitted file replaced the returned one"
     );
+    assert!(rows
+        .iter()
+        .filter(|r| &r[1] == "nomination")
+        .all(|r| &r[3] == "approved"));
     let docs: Vec<&str> = rows
         .iter()
         .filter(|r| &r[1] == "nomination")

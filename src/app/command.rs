@@ -41,6 +41,7 @@ pub const MENU: &[(&str, &str)] = &[
     ("baocao", "menu.baocao"),
     ("hoso", "menu.hoso"),
     ("tinhtrang", "menu.tinhtrang"),
+    ("duyet", "menu.duyet"),
     ("huy", "menu.huy"),
     ("quaylai", "menu.quaylai"),
     ("boqua", "menu.boqua"),

@@ -6,6 +6,7 @@ mod command;
 mod join;
 mod registering;
 mod review;
+mod reviewing;
 mod status;
 mod submitting;
 mod works;
@@ -279,6 +280,7 @@ impl App {
         let in_form = matches!(turn.chat.dialogue, Dialogue::Form { .. });
         let in_broadcast = matches!(turn.chat.dialogue, Dialogue::Broadcast { .. });
         let in_submission = matches!(turn.chat.dialogue, Dialogue::Submission { .. });
+        let in_return = matches!(turn.chat.dialogue, Dialogue::ReturnReason { .. });
         match msg {
             Msg::Command { name, arg } => match name.as_str() {
                 "start" if arg.is_some() => {
@@ -306,6 +308,11 @@ impl App {
                     .await?
                 }
                 "tinhtrang" | "status" => self.status(turn, &me).await?,
+                "duyet" | "review" => self.review_list(turn, &me).await?,
+                "huy" | "cancel" if in_return => {
+                    turn.chat.dialogue = Dialogue::Idle;
+                    turn.say_text("review.cancelled");
+                }
                 "huy" | "cancel" if in_submission => {
                     self.submission_nav(turn, &me, Action::Cancel).await?
                 }
@@ -347,6 +354,7 @@ impl App {
             Msg::Text(t) if in_form => self.form_input(turn, &me, Input::Text(t)).await?,
             Msg::Text(t) if in_broadcast => self.broadcast_text(turn, &me, t).await?,
             Msg::Text(t) if in_submission => self.submission_text(turn, t).await?,
+            Msg::Text(t) if in_return => self.return_reason(turn, t).await?,
             Msg::File(f) if in_submission => self.submission_file(turn, &me, f).await?,
             Msg::File(_) if in_form => self.form_input(turn, &me, Input::Unsupported).await?,
             Msg::File(_) if in_broadcast => turn.say_text("broadcast.text_only"),
@@ -379,6 +387,13 @@ impl App {
                 if matches!(turn.chat.dialogue, Dialogue::Submission { .. }) =>
             {
                 self.submission_nav(turn, me, action).await?
+            }
+            Action::Cancel if matches!(turn.chat.dialogue, Dialogue::ReturnReason { .. }) => {
+                turn.chat.dialogue = Dialogue::Idle;
+                turn.say_text("review.cancelled");
+            }
+            Action::Approve(_) | Action::Return(_) | Action::ShowFiles(_) => {
+                self.review_action(turn, me, action).await?
             }
             Action::Cancel if matches!(turn.chat.dialogue, Dialogue::Broadcast { .. }) => {
                 turn.chat.dialogue = Dialogue::Idle;

@@ -8,9 +8,10 @@ use crate::conversation::Reply;
 use crate::domain::unit::Unit;
 use crate::i18n::{tr, trf, Lang};
 use crate::scheduler::command;
+use crate::store::deadlines::Deadline;
 use crate::store::outbox::{self, NewItem, Purpose};
 use crate::store::submissions::{self, Status};
-use crate::store::{campaigns, chats, deadlines, members, Db};
+use crate::store::{campaigns, chats, deadlines, members, units, Db};
 
 pub async fn review_submission(
     db: &Db,
@@ -35,6 +36,39 @@ pub async fn review_submission(
     if !submissions::review(db, d.id, unit.id, status, reason, now).await? {
         bail!("{}", tr(lang, "cli.nothing_submitted"));
     }
+    tell_chairs(db, unit, &d, status, reason, now).await
+}
+
+/// The same review from the bot, by submission id.
+pub async fn review_by_id(
+    db: &Db,
+    submission_id: i64,
+    status: Status,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<(Unit, Deadline)>> {
+    let Some(s) = submissions::by_id(db, submission_id).await? else {
+        return Ok(None);
+    };
+    let (Some(d), Some(unit)) = (
+        deadlines::get_one(db, s.deadline_id).await?,
+        units::find(db, &s.unit_id.to_string()).await?,
+    ) else {
+        return Ok(None);
+    };
+    submissions::review(db, d.id, unit.id, status, reason, now).await?;
+    tell_chairs(db, &unit, &d, status, reason, now).await?;
+    Ok(Some((unit, d)))
+}
+
+async fn tell_chairs(
+    db: &Db,
+    unit: &Unit,
+    d: &Deadline,
+    status: Status,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let mut tx = db.pool.begin().await?;
     for chair in members::active_chairs_of(db, unit.id).await? {
         let lang = chats::load(db, &chair.address())

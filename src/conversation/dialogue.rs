@@ -19,6 +19,10 @@ pub enum Dialogue {
         files: Vec<Option<StoredFile>>,
         note: Option<String>,
     },
+    /// Staff returning submission `submission_id`: the reason comes next.
+    ReturnReason {
+        submission_id: i64,
+    },
     /// Staff composing an announcement: the text first, then the audience.
     Broadcast {
         key: String,

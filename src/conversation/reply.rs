@@ -31,6 +31,10 @@ pub enum Action {
     /// Staff composing an announcement: who receives it, then send.
     Audience(String),
     SendBroadcast(String),
+    /// Staff review of submission `id`: approve, return (a reason follows), see files.
+    Approve(i64),
+    Return(i64),
+    ShowFiles(i64),
 }
 
 impl Action {
@@ -53,6 +57,9 @@ impl Action {
             Action::Ack(id) => format!("ak:{id}"),
             Action::Audience(a) => format!("au:{a}"),
             Action::SendBroadcast(k) => format!("bs:{k}"),
+            Action::Approve(id) => format!("ap:{id}"),
+            Action::Return(id) => format!("rt:{id}"),
+            Action::ShowFiles(id) => format!("sf:{id}"),
         }
     }
 
@@ -83,6 +90,9 @@ impl Action {
             ("ak", _) => Action::Ack(id()?),
             ("au", _) => Action::Audience(text()?),
             ("bs", _) => Action::SendBroadcast(text()?),
+            ("ap", _) => Action::Approve(id()?),
+            ("rt", _) => Action::Return(id()?),
+            ("sf", _) => Action::ShowFiles(id()?),
             _ => return None,
         })
     }
@@ -154,6 +164,9 @@ mod tests {
             Action::Ack(12),
             Action::Audience("missing-nomination".into()),
             Action::SendBroadcast("ABCDEFGHJKMNPQRS".into()),
+            Action::Approve(3),
+            Action::Return(3),
+            Action::ShowFiles(3),
         ];
         for a in all {
             let data = a.encode();

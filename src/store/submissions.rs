@@ -79,30 +79,77 @@ pub async fn missing_units(db: &Db, deadline: &Deadline) -> Result<Vec<Unit>> {
         .collect()
 }
 
-pub async fn for_unit(db: &Db, deadline_id: i64, unit_id: i64) -> Result<Option<Submission>> {
-    let row = sqlx::query(
-        "SELECT id, deadline_id, unit_id, status, late, note, review_reason, submitted_at \
-         FROM submissions WHERE deadline_id = $1 AND unit_id = $2",
-    )
-    .bind(deadline_id)
-    .bind(unit_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some(r) = row else { return Ok(None) };
-    Ok(Some(Submission {
-        id: get(&r, "id")?,
-        deadline_id: get(&r, "deadline_id")?,
-        unit_id: get(&r, "unit_id")?,
-        status: match get::<String>(&r, "status")?.as_str() {
+const SELECT: &str =
+    "SELECT id, deadline_id, unit_id, status, late, note, review_reason, submitted_at \
+     FROM submissions";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Submission> {
+    Ok(Submission {
+        id: get(r, "id")?,
+        deadline_id: get(r, "deadline_id")?,
+        unit_id: get(r, "unit_id")?,
+        status: match get::<String>(r, "status")?.as_str() {
             "approved" => Status::Approved,
             "returned" => Status::Returned,
             _ => Status::Submitted,
         },
-        late: get::<i64>(&r, "late")? != 0,
-        note: get(&r, "note")?,
-        review_reason: get(&r, "review_reason")?,
-        submitted_at: parse_ts(&get::<String>(&r, "submitted_at")?)?,
-    }))
+        late: get::<i64>(r, "late")? != 0,
+        note: get(r, "note")?,
+        review_reason: get(r, "review_reason")?,
+        submitted_at: parse_ts(&get::<String>(r, "submitted_at")?)?,
+    })
+}
+
+pub async fn for_unit(db: &Db, deadline_id: i64, unit_id: i64) -> Result<Option<Submission>> {
+    let row = sqlx::query(&format!("{SELECT} WHERE deadline_id = $1 AND unit_id = $2"))
+        .bind(deadline_id)
+        .bind(unit_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<Submission>> {
+    let row = sqlx::query(&format!("{SELECT} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Submissions of a campaign waiting for the district's review, oldest first.
+pub async fn awaiting_review(db: &Db, campaign_id: i64, limit: i64) -> Result<Vec<Submission>> {
+    sqlx::query(&format!(
+        "{SELECT} WHERE status = 'submitted' AND deadline_id IN \
+         (SELECT id FROM deadlines WHERE campaign_id = $1) ORDER BY submitted_at, id LIMIT $2"
+    ))
+    .bind(campaign_id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
+/// The stored files of a submission: (document key, file name, path).
+pub async fn files(db: &Db, submission_id: i64) -> Result<Vec<(String, String, String)>> {
+    sqlx::query(
+        "SELECT document_key, file_name, stored_path FROM submission_files \
+         WHERE submission_id = $1 ORDER BY id",
+    )
+    .bind(submission_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            get(r, "document_key")?,
+            get(r, "file_name")?,
+            get(r, "stored_path")?,
+        ))
+    })
+    .collect()
 }
 
 /// Hands in (or hands in again after a return); returns the submission id.

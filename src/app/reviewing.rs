@@ -1,0 +1,192 @@
+//! "/duyet": staff review what the units handed in, from the chat: see the files,
+//! approve, or return with a reason. The chairs are told either way.
+
+use anyhow::Result;
+
+use super::{App, Body, Outgoing, Turn};
+use crate::conversation::{Action, Choice, Dialogue, Reply};
+use crate::domain::member::{Member, Role};
+use crate::i18n::{tr, trf};
+use crate::store::submissions::{self, Status};
+use crate::store::{campaigns, deadlines, units};
+
+/// Submissions listed at once: a chat screen, not a register.
+const PAGE: i64 = 8;
+const MAX_REASON: usize = 500;
+
+impl App {
+    pub(super) async fn review_list(&self, turn: &mut Turn<'_>, me: &Member) -> Result<()> {
+        if me.role != Role::Staff {
+            turn.say_text("review.staff_only");
+            return Ok(());
+        }
+        let lang = turn.lang;
+        let campaign = campaigns::current_or_seed(&self.db).await?;
+        let tz = campaign.tz();
+        let waiting = submissions::awaiting_review(&self.db, campaign.id, PAGE).await?;
+        if waiting.is_empty() {
+            turn.say_text("review.none");
+            return Ok(());
+        }
+        let mut lines = vec![tr(lang, "review.title")];
+        let mut choices = Vec::new();
+        for (i, s) in waiting.iter().enumerate() {
+            let unit = units::find(&self.db, &s.unit_id.to_string())
+                .await?
+                .map(|u| u.name)
+                .unwrap_or_default();
+            let title = deadlines::get_one(&self.db, s.deadline_id)
+                .await?
+                .map(|d| d.spec.title)
+                .unwrap_or_default();
+            let n = (i + 1).to_string();
+            let at = s
+                .submitted_at
+                .with_timezone(&tz)
+                .format("%d/%m %H:%M")
+                .to_string();
+            let late = if s.late {
+                tr(lang, "review.late")
+            } else {
+                String::new()
+            };
+            lines.push(trf(
+                lang,
+                "review.line",
+                &[
+                    ("n", &n),
+                    ("unit", &unit),
+                    ("title", &title),
+                    ("at", &at),
+                    ("late", &late),
+                ],
+            ));
+            choices.push(Choice::new(
+                trf(lang, "button.show_files", &[("n", &n)]),
+                Action::ShowFiles(s.id),
+            ));
+            choices.push(Choice::new(
+                trf(lang, "button.approve", &[("n", &n)]),
+                Action::Approve(s.id),
+            ));
+            choices.push(Choice::new(
+                trf(lang, "button.return", &[("n", &n)]),
+                Action::Return(s.id),
+            ));
+        }
+        turn.say(Reply::with_choices(lines.join("\n"), choices));
+        Ok(())
+    }
+
+    /// Staff actions on one submission; anything else is a stale button.
+    pub(super) async fn review_action(
+        &self,
+        turn: &mut Turn<'_>,
+        me: &Member,
+        action: Action,
+    ) -> Result<()> {
+        if me.role != Role::Staff {
+            turn.say_text("review.staff_only");
+            return Ok(());
+        }
+        let lang = turn.lang;
+        match action {
+            Action::ShowFiles(id) => {
+                let files = submissions::files(&self.db, id).await?;
+                for (_, name, path) in files {
+                    match std::fs::read(&path) {
+                        Ok(bytes) => turn.out.push(Outgoing {
+                            to: turn.here.clone(),
+                            lang,
+                            body: Body::Document {
+                                file_name: name.clone(),
+                                bytes,
+                                caption: name,
+                            },
+                        }),
+                        Err(e) => {
+                            tracing::warn!(error = %e, path, "stored file missing");
+                            turn.say(Reply::text(trf(
+                                lang,
+                                "review.file_missing",
+                                &[("name", &name)],
+                            )));
+                        }
+                    }
+                }
+            }
+            Action::Approve(id) => {
+                let done = crate::app::review::review_by_id(
+                    &self.db,
+                    id,
+                    Status::Approved,
+                    None,
+                    turn.now,
+                )
+                .await?;
+                self.review_done(
+                    turn,
+                    done.map(|(u, d)| (u.name, d.spec.title)),
+                    "review.approved",
+                );
+            }
+            Action::Return(id) => {
+                turn.chat.dialogue = Dialogue::ReturnReason { submission_id: id };
+                turn.say(Reply::with_choices(
+                    tr(lang, "review.ask_reason"),
+                    vec![Choice::new(tr(lang, "button.cancel"), Action::Cancel)],
+                ));
+            }
+            _ => turn.say_text("idle.stale_button"),
+        }
+        if let Some(w) = &self.wake {
+            w.notify_one();
+        }
+        Ok(())
+    }
+
+    pub(super) async fn return_reason(&self, turn: &mut Turn<'_>, reason: String) -> Result<()> {
+        let Dialogue::ReturnReason { submission_id } = turn.chat.dialogue else {
+            return Ok(());
+        };
+        let reason = reason.trim().to_string();
+        let len = reason.chars().count();
+        if len == 0 || len > MAX_REASON {
+            let why = trf(
+                turn.lang,
+                "form.too_long",
+                &[("max", &MAX_REASON.to_string()), ("len", &len.to_string())],
+            );
+            turn.say(Reply::text(why));
+            return Ok(());
+        }
+        turn.chat.dialogue = Dialogue::Idle;
+        let done = crate::app::review::review_by_id(
+            &self.db,
+            submission_id,
+            Status::Returned,
+            Some(&reason),
+            turn.now,
+        )
+        .await?;
+        self.review_done(
+            turn,
+            done.map(|(u, d)| (u.name, d.spec.title)),
+            "review.returned",
+        );
+        if let Some(w) = &self.wake {
+            w.notify_one();
+        }
+        Ok(())
+    }
+
+    fn review_done(&self, turn: &mut Turn<'_>, done: Option<(String, String)>, key: &str) {
+        match done {
+            Some((unit, title)) => {
+                let text = trf(turn.lang, key, &[("unit", &unit), ("title", &title)]);
+                turn.say(Reply::text(text));
+            }
+            None => turn.say_text("idle.stale_button"),
+        }
+    }
+}
