@@ -39,6 +39,15 @@ impl Lang {
     }
 }
 
+/// An amount of money as this language writes it ("250.000.000 đồng", "250,000,000 VND").
+pub fn money(lang: Lang, v: crate::domain::money::Vnd) -> String {
+    let sep = match lang {
+        Lang::Vi => '.',
+        Lang::En => ',',
+    };
+    trf(lang, "money.amount", &[("amount", &v.grouped(sep))])
+}
+
 /// Translate a key with no arguments.
 pub fn tr(lang: Lang, key: &str) -> String {
     rust_i18n::t!(key, locale = lang.code()).into_owned()

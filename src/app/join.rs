@@ -12,8 +12,6 @@ use crate::store::invites::{self, RedeemError};
 use crate::store::members::{self, NewMember};
 use crate::store::units;
 
-pub const DEMO_UNIT: &str = "CĐCS Dùng thử";
-
 impl App {
     pub(super) async fn join(&self, turn: &mut Turn<'_>, inc: &Incoming, raw: &str) -> Result<()> {
         let Some(code) = invite::normalize(raw) else {
@@ -55,9 +53,10 @@ impl App {
     /// of a sample unit, with no token and no code.
     pub(super) async fn start_demo(&self, turn: &mut Turn<'_>, inc: &Incoming) -> Result<()> {
         debug_assert_eq!(inc.channel, Channel::Console);
-        let unit = match units::find(&self.db, DEMO_UNIT).await? {
+        let name = tr(turn.lang, "demo.unit_name");
+        let unit = match units::find(&self.db, &name).await? {
             Some(u) => u,
-            None => units::add(&self.db, DEMO_UNIT, UnitKind::Agency).await?,
+            None => units::add(&self.db, &name, UnitKind::Agency).await?,
         };
         members::upsert(
             &mut turn.tx,

@@ -95,7 +95,7 @@ impl App {
         };
         let lang = turn.lang;
         let kind = tr(lang, draft.kind.label_key());
-        let amount = draft.estimated_value.to_string();
+        let amount = crate::i18n::money(lang, draft.estimated_value);
         if let Some(editing) = &session.editing {
             match registrations::get_one(&self.db, editing.id).await? {
                 Some(r) if r.unit_id == me.unit_id => {

@@ -35,7 +35,7 @@ impl App {
                     ("number", &w.number.to_string()),
                     ("kind", &tr(lang, w.draft.kind.label_key())),
                     ("name", &w.draft.name),
-                    ("amount", &w.draft.estimated_value.to_string()),
+                    ("amount", &crate::i18n::money(lang, w.draft.estimated_value)),
                     ("status", &tr(lang, w.status.label_key())),
                 ],
             ));

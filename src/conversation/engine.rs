@@ -199,7 +199,7 @@ fn on_text(mut s: FormSession, text: &str, ctx: &Ctx) -> FormOutcome {
                 Answer::Money(v) => Some(trf(
                     ctx.lang,
                     "form.money_echo",
-                    &[("amount", &v.to_string())],
+                    &[("amount", &crate::i18n::money(ctx.lang, *v))],
                 )),
                 Answer::Date(d) => Some(trf(
                     ctx.lang,
@@ -355,7 +355,7 @@ fn answer_text(field: &FieldSpec, answer: &Answer, lang: Lang) -> String {
     match answer {
         Answer::Text(t) => t.clone(),
         Answer::Date(d) => format_dmy(*d),
-        Answer::Money(v) => v.to_string(),
+        Answer::Money(v) => crate::i18n::money(lang, *v),
         Answer::Choice(v) => match &field.kind {
             FieldKind::Choice(opts) => opts
                 .iter()

@@ -48,7 +48,7 @@ pub fn xlsx(rows: &[Row], lang: Lang) -> Result<Vec<u8>> {
         .set_num_format("dd/mm/yyyy hh:mm");
     let money = Format::new()
         .set_align(FormatAlign::Top)
-        .set_num_format("#,##0 \"đ\"");
+        .set_num_format(tr(lang, "export.money_format"));
 
     let mut widths: Vec<usize> = HEADERS
         .iter()
