@@ -38,12 +38,7 @@ impl App {
         Ok(())
     }
 
-    pub(super) async fn broadcast_text(
-        &self,
-        turn: &mut Turn<'_>,
-        me: &Member,
-        text: String,
-    ) -> Result<()> {
+    pub(super) async fn broadcast_text(&self, turn: &mut Turn<'_>, text: String) -> Result<()> {
         let text = text.trim().to_string();
         let len = text.chars().count();
         if len == 0 || len > MAX_TEXT {
@@ -58,10 +53,10 @@ impl App {
         if let Dialogue::Broadcast { text: slot, .. } = &mut turn.chat.dialogue {
             *slot = Some(text);
         }
-        self.audience_menu(turn, me).await
+        self.audience_menu(turn).await
     }
 
-    async fn audience_menu(&self, turn: &mut Turn<'_>, _me: &Member) -> Result<()> {
+    async fn audience_menu(&self, turn: &mut Turn<'_>) -> Result<()> {
         let lang = turn.lang;
         let campaign = campaigns::current_or_seed(&self.db).await?;
         let mut choices = Vec::new();
@@ -87,7 +82,6 @@ impl App {
     pub(super) async fn broadcast_audience(
         &self,
         turn: &mut Turn<'_>,
-        me: &Member,
         picked: String,
     ) -> Result<()> {
         let Dialogue::Broadcast {
@@ -117,7 +111,6 @@ impl App {
                 ("n", &n.to_string()),
             ],
         );
-        let _ = me;
         turn.say(Reply::with_choices(
             preview,
             vec![

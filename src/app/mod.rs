@@ -276,7 +276,7 @@ impl App {
         me: Member,
         msg: Msg,
     ) -> Result<()> {
-        use crate::conversation::{FormCommand, Input};
+        use crate::conversation::Input;
         let in_form = matches!(turn.chat.dialogue, Dialogue::Form { .. });
         let in_broadcast = matches!(turn.chat.dialogue, Dialogue::Broadcast { .. });
         let in_submission = matches!(turn.chat.dialogue, Dialogue::Submission { .. });
@@ -309,39 +309,27 @@ impl App {
                 }
                 "tinhtrang" | "status" => self.status(turn, &me).await?,
                 "duyet" | "review" => self.review_list(turn, &me).await?,
-                "huy" | "cancel" if in_return => {
-                    turn.chat.dialogue = Dialogue::Idle;
-                    turn.say_text("review.cancelled");
-                }
-                "huy" | "cancel" if in_submission => {
-                    self.submission_nav(turn, &me, Action::Cancel).await?
-                }
-                "quaylai" | "back" if in_submission => {
-                    self.submission_nav(turn, &me, Action::Back).await?
-                }
-                "boqua" | "skip" if in_submission => {
-                    self.submission_nav(turn, &me, Action::Skip).await?
-                }
                 "thongbao" | "announce" => self.start_broadcast(turn, &me).await?,
                 "thongbao_ketqua" | "announce_report" => self.broadcast_report(turn, &me).await?,
-                "huy" | "cancel" if in_broadcast => {
-                    turn.chat.dialogue = Dialogue::Idle;
-                    turn.say_text("broadcast.cancelled");
-                }
-                "huy" | "cancel" if in_form => {
-                    self.form_input(turn, &me, Input::Command(FormCommand::Cancel))
-                        .await?
-                }
-                "quaylai" | "back" if in_form => {
-                    self.form_input(turn, &me, Input::Command(FormCommand::Back))
-                        .await?
-                }
-                "boqua" | "skip" if in_form => {
-                    self.form_input(turn, &me, Input::Command(FormCommand::Skip))
-                        .await?
-                }
+                // The typed forms of the navigation buttons: one path for both.
                 "huy" | "cancel" | "quaylai" | "back" | "boqua" | "skip" => {
-                    turn.say_text("idle.nothing_in_progress")
+                    let action = match name.as_str() {
+                        "huy" | "cancel" => Action::Cancel,
+                        "quaylai" | "back" => Action::Back,
+                        _ => Action::Skip,
+                    };
+                    let takes_it = match &turn.chat.dialogue {
+                        Dialogue::Idle => false,
+                        Dialogue::Form { .. } | Dialogue::Submission { .. } => true,
+                        Dialogue::Broadcast { .. } | Dialogue::ReturnReason { .. } => {
+                            action == Action::Cancel
+                        }
+                    };
+                    if takes_it {
+                        self.on_action(turn, &me, action).await?
+                    } else {
+                        turn.say_text("idle.nothing_in_progress")
+                    }
                 }
                 _ if in_form => self.form_input(turn, &me, Input::UnknownCommand).await?,
                 _ => {
@@ -352,7 +340,7 @@ impl App {
             Msg::Action(action) => self.on_action(turn, &me, action).await?,
             Msg::UnknownButton if in_form => self.form_input(turn, &me, Input::StaleButton).await?,
             Msg::Text(t) if in_form => self.form_input(turn, &me, Input::Text(t)).await?,
-            Msg::Text(t) if in_broadcast => self.broadcast_text(turn, &me, t).await?,
+            Msg::Text(t) if in_broadcast => self.broadcast_text(turn, t).await?,
             Msg::Text(t) if in_submission => self.submission_text(turn, t).await?,
             Msg::Text(t) if in_return => self.return_reason(turn, t).await?,
             Msg::File(f) if in_submission => self.submission_file(turn, &me, f).await?,
@@ -360,8 +348,7 @@ impl App {
             Msg::File(_) if in_broadcast => turn.say_text("broadcast.text_only"),
             Msg::Unsupported if in_submission => {
                 let note = tr(turn.lang, "submission.send_a_file");
-                let reply = self.submission_reply_with(turn, note).await?;
-                turn.say(reply);
+                self.reprompt(turn, Some(note)).await?
             }
             Msg::Unsupported if in_broadcast => turn.say_text("broadcast.text_only"),
             Msg::Unsupported if in_form => self.form_input(turn, &me, Input::Unsupported).await?,
@@ -407,7 +394,7 @@ impl App {
             Action::Confirm(key) => self.confirm(turn, me, key).await?,
             Action::StartDemo => turn.say(idle_hint(turn.lang)),
             Action::Ack(id) => self.ack(turn, me, id).await?,
-            Action::Audience(a) => self.broadcast_audience(turn, me, a).await?,
+            Action::Audience(a) => self.broadcast_audience(turn, a).await?,
             Action::SendBroadcast(key) => self.send_broadcast(turn, me, key).await?,
             other => {
                 if matches!(turn.chat.dialogue, Dialogue::Form { .. }) {
@@ -450,10 +437,7 @@ impl App {
             if staff.id == me.id {
                 continue;
             }
-            let lang = chats::load(&self.db, &staff.address())
-                .await?
-                .locale
-                .unwrap_or_default();
+            let lang = chats::lang_of(&self.db, &staff.address()).await?;
             let text = trf(lang, key, args);
             turn.send(&staff, lang, Body::Reply(Reply::text(text)));
         }

@@ -71,10 +71,7 @@ async fn tell_chairs(
 ) -> Result<()> {
     let mut tx = db.pool.begin().await?;
     for chair in members::active_chairs_of(db, unit.id).await? {
-        let lang = chats::load(db, &chair.address())
-            .await?
-            .locale
-            .unwrap_or_default();
+        let lang = chats::lang_of(db, &chair.address()).await?;
         let text = match status {
             Status::Returned => trf(
                 lang,
@@ -92,20 +89,9 @@ async fn tell_chairs(
                 &[("title", &d.spec.title), ("unit", &unit.name)],
             ),
         };
-        outbox::enqueue(
-            &mut tx,
-            &NewItem {
-                to: &chair.address(),
-                member_id: Some(chair.id),
-                lang,
-                reply: &Reply::text(text),
-                purpose: Purpose::Notice,
-                broadcast_id: None,
-                not_before: outbox::ASAP,
-            },
-            now,
-        )
-        .await?;
+        let reply = Reply::text(text);
+        let item = NewItem::for_member(&chair, lang, &reply, Purpose::Notice);
+        outbox::enqueue(&mut tx, &item, now).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -201,17 +201,7 @@ impl App {
         })
     }
 
-    pub(super) async fn submission_reply_with(
-        &self,
-        turn: &mut Turn<'_>,
-        note: String,
-    ) -> Result<Reply> {
-        let mut reply = self.submission_prompt(turn).await?;
-        reply.text = format!("⚠️ {note}\n\n{}", reply.text);
-        Ok(reply)
-    }
-
-    async fn reprompt(&self, turn: &mut Turn<'_>, note: Option<String>) -> Result<()> {
+    pub(super) async fn reprompt(&self, turn: &mut Turn<'_>, note: Option<String>) -> Result<()> {
         let mut reply = self.submission_prompt(turn).await?;
         if let Some(n) = note {
             reply.text = format!("⚠️ {n}\n\n{}", reply.text);

@@ -39,25 +39,13 @@ pub async fn create(
     )
     .await?;
     for m in &recipients {
-        let lang = chats::load(db, &m.address())
-            .await?
-            .locale
-            .unwrap_or_default();
+        let lang = chats::lang_of(db, &m.address()).await?;
         let reply = announcement(id, text, lang);
-        outbox::enqueue(
-            &mut tx,
-            &NewItem {
-                to: &m.address(),
-                member_id: Some(m.id),
-                lang,
-                reply: &reply,
-                purpose: Purpose::Broadcast,
-                broadcast_id: Some(id),
-                not_before: outbox::ASAP,
-            },
-            now,
-        )
-        .await?;
+        let item = NewItem {
+            broadcast_id: Some(id),
+            ..NewItem::for_member(m, lang, &reply, Purpose::Broadcast)
+        };
+        outbox::enqueue(&mut tx, &item, now).await?;
     }
     tx.commit().await.context("queueing the announcement")?;
     if recipients.is_empty() {
@@ -110,25 +98,10 @@ pub async fn report_if_done(db: &Db, id: i64, now: DateTime<Utc>) -> Result<()> 
     let Some(author) = author else {
         return Ok(());
     };
-    let lang = chats::load(db, &author.address())
-        .await?
-        .locale
-        .unwrap_or_default();
+    let lang = chats::lang_of(db, &author.address()).await?;
     let reply = Reply::text(report(db, id, lang).await?);
     let mut conn = db.pool.acquire().await?;
-    outbox::enqueue(
-        &mut conn,
-        &NewItem {
-            to: &author.address(),
-            member_id: Some(author.id),
-            lang,
-            reply: &reply,
-            purpose: Purpose::Notice,
-            broadcast_id: None,
-            not_before: now,
-        },
-        now,
-    )
-    .await?;
+    let item = NewItem::for_member(&author, lang, &reply, Purpose::Notice);
+    outbox::enqueue(&mut conn, &item, now).await?;
     Ok(())
 }

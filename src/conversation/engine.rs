@@ -59,18 +59,11 @@ pub struct FormSession {
     pub step: Step,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormCommand {
-    Back,
-    Skip,
-    Cancel,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Text(String),
+    /// A button, or its typed command (/quaylai, /boqua, /huy).
     Action(Action),
-    Command(FormCommand),
     /// A command the form does not know.
     UnknownCommand,
     /// A photo, sticker, file... where text is expected.
@@ -124,9 +117,6 @@ impl FormSession {
 pub fn step(mut s: FormSession, input: Input, ctx: &Ctx) -> FormOutcome {
     let lang = ctx.lang;
     let action = match input {
-        Input::Command(FormCommand::Back) => Action::Back,
-        Input::Command(FormCommand::Skip) => Action::Skip,
-        Input::Command(FormCommand::Cancel) => Action::Cancel,
         Input::Action(a) => a,
         Input::UnknownCommand => return reask(s, ctx, tr(lang, "form.unknown_command")),
         Input::Unsupported => return reask(s, ctx, tr(lang, "form.unsupported")),

@@ -41,7 +41,7 @@ fn at_summary() -> FormSession {
     let (s, _) = text(s, "250 triệu");
     let (s, _) = act(s, Action::Skip);
     let (s, _) = text(s, "Đoàn viên an cư");
-    let (s, r) = go(s, Input::Command(FormCommand::Skip));
+    let (s, r) = go(s, Input::Action(Action::Skip));
     assert_eq!(s.step, Step::Summary);
     assert!(r.text.contains("Xin kiểm tra lại"), "{}", r.text);
     s
@@ -145,7 +145,7 @@ fn money_is_echoed_as_parsed() {
 fn back_goes_one_step_and_shows_the_current_answer() {
     let (s, _) = act(new(), Action::Pick("san_pham".into()));
     let (s, _) = text(s, "Phần mềm quản lý đoàn viên");
-    let (s, r) = go(s, Input::Command(FormCommand::Back));
+    let (s, r) = go(s, Input::Action(Action::Back));
     assert_eq!(s.step, Step::Field(1));
     assert!(
         r.text.contains("Đang ghi: Phần mềm quản lý đoàn viên"),
@@ -178,7 +178,7 @@ fn back_from_the_summary_returns_to_the_last_question() {
 
 #[test]
 fn only_optional_fields_can_be_skipped() {
-    let (s, r) = go(new(), Input::Command(FormCommand::Skip));
+    let (s, r) = go(new(), Input::Action(Action::Skip));
     assert_eq!(s.step, Step::Field(0));
     assert!(r.text.contains("bắt buộc"), "{}", r.text);
     let mut s = new();
@@ -252,7 +252,7 @@ fn cancel_works_from_every_step() {
     ] {
         s.step = st;
         assert!(matches!(
-            step(s.clone(), Input::Command(FormCommand::Cancel), &CTX),
+            step(s.clone(), Input::Action(Action::Cancel), &CTX),
             FormOutcome::Cancelled(_)
         ));
     }

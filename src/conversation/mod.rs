@@ -9,5 +9,5 @@ pub mod render;
 pub mod reply;
 
 pub use dialogue::{Dialogue, StoredFile, SubmissionStep};
-pub use engine::{Ctx, FormCommand, FormOutcome, FormSession, Input, Step};
+pub use engine::{Ctx, FormOutcome, FormSession, Input, Step};
 pub use reply::{Action, Choice, Reply};

@@ -68,10 +68,7 @@ pub async fn tick(db: &Db, now: DateTime<Utc>) -> Result<usize> {
                 continue;
             }
             for chair in &chairs {
-                let lang = chats::load(db, &chair.address())
-                    .await?
-                    .locale
-                    .unwrap_or_default();
+                let lang = chats::lang_of(db, &chair.address()).await?;
                 let text = messages::to_chair(&d, due, &unit.name, tz, now, lang);
                 queue(&mut tx, chair, lang, text, now).await?;
                 queued += 1;
@@ -84,10 +81,7 @@ pub async fn tick(db: &Db, now: DateTime<Utc>) -> Result<usize> {
             let mut tx = db.pool.begin().await?;
             if claims::claim(&mut tx, &digest_key(d.id), d.id, None, "digest", now).await? {
                 for s in &staff {
-                    let lang = chats::load(db, &s.address())
-                        .await?
-                        .locale
-                        .unwrap_or_default();
+                    let lang = chats::lang_of(db, &s.address()).await?;
                     let text = messages::digest(&d, &missing, total, lang);
                     queue(&mut tx, s, lang, text, now).await?;
                     queued += 1;
@@ -99,6 +93,7 @@ pub async fn tick(db: &Db, now: DateTime<Utc>) -> Result<usize> {
     Ok(queued)
 }
 
+/// A reminder, notice or digest for one person, in the claiming transaction.
 async fn queue(
     conn: &mut sqlx::AnyConnection,
     to: &Member,
@@ -106,17 +101,10 @@ async fn queue(
     text: String,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let reply = crate::conversation::Reply::text(text);
     outbox::enqueue(
         conn,
-        &NewItem {
-            to: &to.address(),
-            member_id: Some(to.id),
-            lang,
-            reply: &crate::conversation::Reply::text(text),
-            purpose: Purpose::Reminder,
-            broadcast_id: None,
-            not_before: now,
-        },
+        &NewItem::for_member(to, lang, &reply, Purpose::Reminder),
         now,
     )
     .await?;

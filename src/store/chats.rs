@@ -48,6 +48,22 @@ pub async fn load(db: &Db, at: &Address) -> Result<Chat> {
     })
 }
 
+/// The language a chat chose (Vietnamese until it chose), without loading its state.
+pub async fn lang_of(db: &Db, at: &Address) -> Result<Lang> {
+    let row = sqlx::query("SELECT locale FROM chats WHERE channel = $1 AND chat_id = $2")
+        .bind(at.channel.as_str())
+        .bind(&at.chat_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(match row {
+        Some(r) => get::<Option<String>>(&r, "locale")?
+            .as_deref()
+            .and_then(Lang::from_code)
+            .unwrap_or_default(),
+        None => Lang::default(),
+    })
+}
+
 pub async fn save(conn: &mut AnyConnection, at: &Address, chat: &Chat) -> Result<()> {
     let menu: Vec<(u32, String)> = chat.menu.iter().map(|(n, a)| (*n, a.encode())).collect();
     sqlx::query(

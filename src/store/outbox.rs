@@ -8,7 +8,7 @@ use sqlx::AnyConnection;
 
 use super::{get, ts, Db};
 use crate::conversation::{Action, Choice, Reply};
-use crate::domain::member::Address;
+use crate::domain::member::{Address, Member};
 use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,14 +32,27 @@ impl Purpose {
 /// with `--now` runs in another year than the operator's command line).
 pub const ASAP: DateTime<Utc> = DateTime::<Utc>::UNIX_EPOCH;
 
+/// A message queued for a person; due at once (only a retry is ever delayed).
 pub struct NewItem<'a> {
-    pub to: &'a Address,
+    pub to: Address,
     pub member_id: Option<i64>,
     pub lang: Lang,
     pub reply: &'a Reply,
     pub purpose: Purpose,
     pub broadcast_id: Option<i64>,
-    pub not_before: DateTime<Utc>,
+}
+
+impl<'a> NewItem<'a> {
+    pub fn for_member(m: &Member, lang: Lang, reply: &'a Reply, purpose: Purpose) -> Self {
+        NewItem {
+            to: m.address(),
+            member_id: Some(m.id),
+            lang,
+            reply,
+            purpose,
+            broadcast_id: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -85,7 +98,7 @@ pub async fn enqueue(
     .bind(serde_json::to_string(&body)?)
     .bind(item.purpose.as_str())
     .bind(item.broadcast_id)
-    .bind(ts(item.not_before))
+    .bind(ts(ASAP))
     .bind(ts(now))
     .fetch_one(conn)
     .await?;
