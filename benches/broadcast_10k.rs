@@ -62,7 +62,11 @@ async fn main() {
     ]);
     let pid = bot.pid();
     let mut peak = 0;
-    while outbox::pending(&db).await.unwrap() > 0 {
+    while outbox::pending(&mut db.read().await.unwrap())
+        .await
+        .unwrap()
+        > 0
+    {
         peak = peak.max(peak_rss_kb(pid));
         tokio::time::sleep(Duration::from_millis(500)).await;
     }

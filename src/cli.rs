@@ -187,7 +187,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         let parsed = crate::domain::campaign_file::parse(&text)
             .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
         let db = store::connect(config.database_url()).await?;
-        let (_, created) = store::deadlines::load_file(&db, &parsed).await?;
+        let mut tx = db.write().await?;
+        let (_, created) = store::deadlines::load_file(&mut tx, &parsed).await?;
+        tx.commit().await?;
         let key = if created {
             "cli.campaign_created"
         } else {
@@ -204,14 +206,30 @@ pub async fn run(cli: Cli) -> Result<()> {
                 ]
             )
         );
-        return show_campaign(&db, lang).await;
+        let shown = show_campaign(&db, lang).await;
+        db.close().await;
+        return shown;
     }
     let db = store::connect(config.database_url()).await?;
-    store::campaigns::current_or_seed(&db).await?;
-    match cli.command {
+    let campaign = store::campaigns::ensure_seed(&db).await?;
+    let done = command(cli.command, &config, &db, campaign, lang).await;
+    // Closing checkpoints SQLite's WAL into the main file.
+    db.close().await;
+    done
+}
+
+async fn command(
+    command: Command,
+    config: &Config,
+    db: &store::Db,
+    campaign: crate::domain::campaign::Campaign,
+    lang: Lang,
+) -> Result<()> {
+    let db = db.clone();
+    match command {
         Command::Run { now } => {
             let clock = now.map(Clock::starting_at).unwrap_or_default();
-            channels::runner::run(App::new(db).with_clock(clock), &config).await
+            channels::runner::run(App::new(db).with_clock(clock), config).await
         }
         Command::Broadcast { text, audience } => {
             let audience: Audience = audience.parse().map_err(anyhow::Error::msg)?;
@@ -219,10 +237,18 @@ pub async fn run(cli: Cli) -> Result<()> {
             if text.is_empty() {
                 bail!("{}", tr(lang, "cli.broadcast_empty"));
             }
-            let campaign = store::campaigns::current_or_seed(&db).await?;
-            let created =
-                crate::broadcast::create(&db, campaign.id, None, text, audience, None, Utc::now())
-                    .await?;
+            let mut tx = db.write().await?;
+            let created = crate::broadcast::create(
+                &mut tx,
+                campaign.id,
+                None,
+                text,
+                audience,
+                None,
+                Utc::now(),
+            )
+            .await?;
+            tx.commit().await?;
             println!(
                 "{}",
                 trf(
@@ -257,18 +283,22 @@ pub async fn run(cli: Cli) -> Result<()> {
                     Some(reason.as_str()),
                 ),
             };
-            let Some(u) = units::find(&db, unit).await? else {
+            let mut tx = db.write().await?;
+            let Some(u) = units::find(&mut tx, unit).await? else {
                 bail!("{}", trf(lang, "cli.unit_not_found", &[("unit", unit)]));
             };
-            crate::app::review_submission(&db, &u, deadline, status, reason, Utc::now()).await?;
+            crate::app::review_submission(&mut tx, &u, deadline, status, reason, Utc::now())
+                .await?;
+            tx.commit().await?;
             println!("{}", tr(lang, "cli.reviewed"));
             Ok(())
         }
         Command::Reminders(RemindersCommand::Preview { from, days }) => {
-            let campaign = store::campaigns::current_or_seed(&db).await?;
             let tz = campaign.tz();
+            let mut conn = db.read().await?;
             let plan =
-                crate::scheduler::preview::plan(&db, from.unwrap_or_else(Utc::now), days).await?;
+                crate::scheduler::preview::plan(&mut conn, from.unwrap_or_else(Utc::now), days)
+                    .await?;
             if plan.is_empty() {
                 println!("{}", tr(lang, "cli.preview_none"));
             }
@@ -301,7 +331,9 @@ pub async fn run(cli: Cli) -> Result<()> {
                 KindArg::Agency => UnitKind::Agency,
                 KindArg::Enterprise => UnitKind::Enterprise,
             };
-            let unit = units::add(&db, &name, kind).await?;
+            let mut tx = db.write().await?;
+            let unit = units::add(&mut tx, &name, kind).await?;
+            tx.commit().await?;
             println!(
                 "{}",
                 trf(
@@ -317,12 +349,13 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Unit(UnitCommand::List) => {
-            let all = units::list(&db).await?;
+            let mut conn = db.read().await?;
+            let all = units::list(&mut conn).await?;
             if all.is_empty() {
                 println!("{}", tr(lang, "cli.no_units"));
             }
             for u in all {
-                let n = members::count_for_unit(&db, u.id).await?;
+                let n = members::count_for_unit(&mut conn, u.id).await?;
                 println!(
                     "{}\t{}\t{}\t{}",
                     u.id,
@@ -335,11 +368,14 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Invite { unit, role, days } => {
             let role: Role = role.parse().map_err(anyhow::Error::msg)?;
-            let Some(unit) = units::find(&db, &unit).await? else {
+            let mut tx = db.write().await?;
+            let Some(unit) = units::find(&mut tx, &unit).await? else {
                 bail!("{}", trf(lang, "cli.unit_not_found", &[("unit", &unit)]));
             };
             let expires = Utc::now() + Duration::days(days);
-            let code = invites::create(&db, unit.id, role, expires).await?;
+            let code = invites::create(&mut tx, unit.id, role, expires).await?;
+            let bot = settings::get_value(&mut tx, settings::TELEGRAM_USERNAME).await?;
+            tx.commit().await?;
             let role_name = tr(lang, &format!("role.{}", role.as_str()));
             let until = expires
                 .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
@@ -357,14 +393,15 @@ pub async fn run(cli: Cli) -> Result<()> {
                     ]
                 )
             );
-            if let Some(bot) = settings::get_value(&db, settings::TELEGRAM_USERNAME).await? {
+            if let Some(bot) = bot {
                 println!("https://t.me/{bot}?start={code}");
             }
             println!("{}: {code}", tr(lang, "cli.code"));
             Ok(())
         }
         Command::Export(ExportCommand::Submissions { out }) => {
-            let n = export::submissions(&db, &out).await?;
+            let mut conn = db.read().await?;
+            let n = export::submissions(&mut conn, &out).await?;
             eprintln!(
                 "{}",
                 trf(
@@ -379,7 +416,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Export(ExportCommand::Registrations { format, out }) => {
-            let rows = export::rows(&db).await?;
+            let mut conn = db.read().await?;
+            let rows = export::rows(&mut conn).await?;
             let bytes = match format {
                 Format::Csv => export::csv(&rows)?,
                 Format::Json => export::json(&rows)?,
@@ -418,7 +456,8 @@ fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
 }
 
 async fn show_campaign(db: &store::Db, lang: Lang) -> Result<()> {
-    let c = store::campaigns::current_or_seed(db).await?;
+    let c = store::campaigns::ensure_seed(db).await?;
+    let mut conn = db.read().await?;
     println!("{} — {}", c.code, c.title);
     println!("{}", c.plan_ref);
     println!(
@@ -433,7 +472,7 @@ async fn show_campaign(db: &store::Db, lang: Lang) -> Result<()> {
             ]
         )
     );
-    for d in store::deadlines::for_campaign(db, c.id).await? {
+    for d in store::deadlines::for_campaign(&mut conn, c.id).await? {
         let s = &d.spec;
         let days: Vec<String> = s.reminder_days.iter().map(u32::to_string).collect();
         println!(

@@ -37,11 +37,15 @@ fn texts(out: &[Outgoing]) -> Vec<String> {
 }
 
 async fn member(app: &App) {
-    let unit = units::add(&app.db, "CĐCS Bưu điện huyện", UnitKind::Enterprise)
-        .await
-        .unwrap();
+    let unit = units::add(
+        &mut app.db.read().await.unwrap(),
+        "CĐCS Bưu điện huyện",
+        UnitKind::Enterprise,
+    )
+    .await
+    .unwrap();
     let code = invites::create(
-        &app.db,
+        &mut app.db.read().await.unwrap(),
         unit.id,
         Role::Chair,
         Utc::now() + Duration::days(1),
@@ -83,11 +87,15 @@ async fn a_redelivered_update_is_answered_once() {
 #[tokio::test]
 async fn expired_codes_are_refused_and_not_consumed_by_strangers() {
     let (app, _dir) = app().await;
-    let unit = units::add(&app.db, "CĐCS Chi cục Thuế", UnitKind::Agency)
-        .await
-        .unwrap();
+    let unit = units::add(
+        &mut app.db.read().await.unwrap(),
+        "CĐCS Chi cục Thuế",
+        UnitKind::Agency,
+    )
+    .await
+    .unwrap();
     let expired = invites::create(
-        &app.db,
+        &mut app.db.read().await.unwrap(),
         unit.id,
         Role::Chair,
         Utc::now() - Duration::minutes(1),

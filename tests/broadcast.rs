@@ -129,14 +129,20 @@ async fn a_crash_mid_broadcast_sends_nobody_a_second_copy() {
     let mut bot = env.spawn(&vars(&api));
     let db = open(&env).await;
     let deadline = Instant::now() + Duration::from_secs(60);
-    while outbox::pending(&db).await.unwrap() > 0 {
+    while outbox::pending(&mut db.read().await.unwrap())
+        .await
+        .unwrap()
+        > 0
+    {
         assert!(Instant::now() < deadline, "{}", bot.log_text());
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(bot.terminate());
 
     let got = copies(&api, "Nộp báo cáo");
-    let counts = outbox::counts(&db, 1).await.unwrap();
+    let counts = outbox::counts(&mut db.read().await.unwrap(), 1)
+        .await
+        .unwrap();
     assert!(got.values().all(|n| *n == 1), "a second copy: {got:?}");
     assert_eq!(counts.blocked, 3, "{counts:?}");
     assert!(counts.uncertain <= 1, "{counts:?}");

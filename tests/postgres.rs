@@ -104,18 +104,30 @@ async fn the_same_flows_run_on_postgresql() {
     let (x, y) = tokio::join!(scheduler::tick(&a, at), scheduler::tick(&b, at));
     assert_eq!(x.unwrap() + y.unwrap(), 1, "one chair, one reminder");
     assert_eq!(scheduler::tick(&a, at).await.unwrap(), 0);
-    let queued = outbox::claim_next(&a, at)
+    let queued = outbox::next_due(&mut a.read().await.unwrap(), at)
         .await
         .unwrap()
         .expect("the reminder is queued");
+    assert!(outbox::claim(&mut a.read().await.unwrap(), queued.id)
+        .await
+        .unwrap());
+    assert!(
+        !outbox::claim(&mut b.read().await.unwrap(), queued.id)
+            .await
+            .unwrap(),
+        "claimed once"
+    );
     assert!(
         queued.reply.text.contains("còn 7 ngày"),
         "{}",
         queued.reply.text
     );
     assert!(
-        outbox::claim_next(&b, at).await.unwrap().is_none(),
-        "claimed once"
+        outbox::next_due(&mut b.read().await.unwrap(), at)
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing else is due"
     );
 
     let out = env.cli(&[

@@ -63,8 +63,8 @@ async fn seed(db: &Db) -> Vec<i64> {
 }
 
 async fn submit(db: &Db, key: &str, unit: i64, when: DateTime<Utc>) {
-    let campaign = store::campaigns::current_or_seed(db).await.unwrap();
-    let d = deadlines::for_campaign(db, campaign.id)
+    let campaign = store::campaigns::ensure_seed(db).await.unwrap();
+    let d = deadlines::for_campaign(&mut db.read().await.unwrap(), campaign.id)
         .await
         .unwrap()
         .into_iter()
@@ -95,9 +95,9 @@ async fn the_seed_calendar_reminds_exactly_whom_it_should() {
     let bot = telegram::bot(TOKEN, Some(&api.url())).unwrap();
     let postman = Postman {
         telegram: Some(bot),
-        zalo: None,
+        ..Postman::new(1000)
     };
-    let worker = Worker::new(db.clone(), postman, Clock::system(), 1000);
+    let worker = Worker::new(db.clone(), postman, Clock::system());
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let delivering = tokio::spawn(worker.run(stopped));
 
@@ -128,7 +128,11 @@ async fn the_seed_calendar_reminds_exactly_whom_it_should() {
     }
 
     let deadline = Instant::now() + Duration::from_secs(30);
-    while outbox::pending(&db).await.unwrap() > 0 {
+    while outbox::pending(&mut db.read().await.unwrap())
+        .await
+        .unwrap()
+        > 0
+    {
         assert!(Instant::now() < deadline, "outbox not drained");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -4,23 +4,19 @@
 use anyhow::Result;
 
 use super::registering::new_key;
-use super::{App, Turn};
+use super::{Handler, Turn};
 use crate::broadcast;
 use crate::conversation::{Action, Choice, Dialogue, Reply};
 use crate::domain::audience::Audience;
-use crate::domain::member::{Member, Role};
+use crate::domain::member::Member;
 use crate::i18n::{tr, trf};
-use crate::store::{audience, broadcasts, campaigns};
+use crate::store::{audience, broadcasts};
 
 /// Long enough for a real announcement, short enough for one Zalo message.
 const MAX_TEXT: usize = 1500;
 
-impl App {
-    pub(super) async fn start_broadcast(&self, turn: &mut Turn<'_>, me: &Member) -> Result<()> {
-        if me.role != Role::Staff {
-            turn.say_text("broadcast.staff_only");
-            return Ok(());
-        }
+impl Handler {
+    pub(super) async fn start_broadcast(&self, turn: &mut Turn) -> Result<()> {
         if matches!(turn.chat.dialogue, Dialogue::Form { .. }) {
             turn.say_text("form.in_progress");
             return self.remind_form(turn).await;
@@ -38,7 +34,7 @@ impl App {
         Ok(())
     }
 
-    pub(super) async fn broadcast_text(&self, turn: &mut Turn<'_>, text: String) -> Result<()> {
+    pub(super) async fn broadcast_text(&self, turn: &mut Turn, text: String) -> Result<()> {
         let text = text.trim().to_string();
         let len = text.chars().count();
         if len == 0 || len > MAX_TEXT {
@@ -56,12 +52,12 @@ impl App {
         self.audience_menu(turn).await
     }
 
-    async fn audience_menu(&self, turn: &mut Turn<'_>) -> Result<()> {
+    async fn audience_menu(&self, turn: &mut Turn) -> Result<()> {
         let lang = turn.lang;
-        let campaign = campaigns::current_or_seed(&self.db).await?;
+        let campaign = turn.campaign().await?;
         let mut choices = Vec::new();
         for a in Audience::ALL {
-            let n = audience::chairs(&self.db, campaign.id, a).await?.len();
+            let n = audience::chairs(&mut turn.tx, campaign.id, a).await?.len();
             choices.push(Choice::new(
                 trf(
                     lang,
@@ -79,11 +75,7 @@ impl App {
         Ok(())
     }
 
-    pub(super) async fn broadcast_audience(
-        &self,
-        turn: &mut Turn<'_>,
-        picked: String,
-    ) -> Result<()> {
+    pub(super) async fn broadcast_audience(&self, turn: &mut Turn, picked: String) -> Result<()> {
         let Dialogue::Broadcast {
             key,
             text: Some(text),
@@ -100,8 +92,8 @@ impl App {
         *audience = Some(picked);
         let (key, text) = (key.clone(), text.clone());
         let lang = turn.lang;
-        let campaign = campaigns::current_or_seed(&self.db).await?;
-        let n = audience::chairs(&self.db, campaign.id, a).await?.len();
+        let campaign = turn.campaign().await?;
+        let n = audience::chairs(&mut turn.tx, campaign.id, a).await?.len();
         let preview = trf(
             lang,
             "broadcast.preview",
@@ -123,11 +115,11 @@ impl App {
 
     pub(super) async fn send_broadcast(
         &self,
-        turn: &mut Turn<'_>,
+        turn: &mut Turn,
         me: &Member,
         key: String,
     ) -> Result<()> {
-        if let Some(id) = broadcasts::by_draft_key(&self.db, &key).await? {
+        if let Some(id) = broadcasts::by_draft_key(&mut turn.tx, &key).await? {
             let text = trf(
                 turn.lang,
                 "broadcast.already_sent",
@@ -150,9 +142,9 @@ impl App {
             return Ok(());
         };
         let text = text.clone();
-        let campaign = campaigns::current_or_seed(&self.db).await?;
+        let campaign = turn.campaign().await?;
         let created = broadcast::create(
-            &self.db,
+            &mut turn.tx,
             campaign.id,
             Some(me),
             &text,
@@ -161,9 +153,7 @@ impl App {
             turn.now,
         )
         .await?;
-        if let Some(w) = &self.wake {
-            w.notify_one();
-        }
+        turn.queued = true;
         turn.chat.dialogue = Dialogue::Idle;
         let msg = trf(
             turn.lang,
@@ -177,26 +167,22 @@ impl App {
         Ok(())
     }
 
-    pub(super) async fn broadcast_report(&self, turn: &mut Turn<'_>, me: &Member) -> Result<()> {
-        if me.role != Role::Staff {
-            turn.say_text("broadcast.staff_only");
-            return Ok(());
-        }
-        let latest = broadcasts::latest_by(&self.db, me.id, 3).await?;
+    pub(super) async fn broadcast_report(&self, turn: &mut Turn, me: &Member) -> Result<()> {
+        let latest = broadcasts::latest_by(&mut turn.tx, me.id, 3).await?;
         if latest.is_empty() {
             turn.say_text("broadcast.none");
             return Ok(());
         }
         let mut parts = Vec::new();
         for (id, _) in latest {
-            parts.push(broadcast::report(&self.db, id, turn.lang).await?);
+            parts.push(broadcast::report(&mut turn.tx, id, turn.lang).await?);
         }
         turn.say(Reply::text(parts.join("\n\n")));
         Ok(())
     }
 
-    pub(super) async fn ack(&self, turn: &mut Turn<'_>, me: &Member, id: i64) -> Result<()> {
-        broadcasts::ack(&self.db, id, me.id, turn.now).await?;
+    pub(super) async fn ack(&self, turn: &mut Turn, me: &Member, id: i64) -> Result<()> {
+        broadcasts::ack(&mut turn.tx, id, me.id, turn.now).await?;
         turn.say_text("broadcast.acked");
         Ok(())
     }

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{App, Incoming, Turn};
+use super::{Handler, Incoming, Turn};
 use crate::conversation::{Action, Choice, Reply};
 use crate::domain::invite;
 use crate::domain::member::{Channel, Role};
@@ -12,8 +12,8 @@ use crate::store::invites::{self, RedeemError};
 use crate::store::members::{self, NewMember};
 use crate::store::units;
 
-impl App {
-    pub(super) async fn join(&self, turn: &mut Turn<'_>, inc: &Incoming, raw: &str) -> Result<()> {
+impl Handler {
+    pub(super) async fn join(&self, turn: &mut Turn, inc: &Incoming, raw: &str) -> Result<()> {
         let Some(code) = invite::normalize(raw) else {
             turn.say_text("join.bad_code");
             return Ok(());
@@ -34,7 +34,7 @@ impl App {
                 )
                 .await?;
                 invites::set_used_by(&mut turn.tx, &code, member_id).await?;
-                let unit = units::find(&self.db, &unit_id.to_string())
+                let unit = units::by_id(&mut turn.tx, unit_id)
                     .await?
                     .map(|u| u.name)
                     .unwrap_or_default();
@@ -51,12 +51,12 @@ impl App {
 
     /// A newcomer on the console with an empty database tries everything as chair
     /// of a sample unit, with no token and no code.
-    pub(super) async fn start_demo(&self, turn: &mut Turn<'_>, inc: &Incoming) -> Result<()> {
+    pub(super) async fn start_demo(&self, turn: &mut Turn, inc: &Incoming) -> Result<()> {
         debug_assert_eq!(inc.channel, Channel::Console);
         let name = tr(turn.lang, "demo.unit_name");
-        let unit = match units::find(&self.db, &name).await? {
+        let unit = match units::find(&mut turn.tx, &name).await? {
             Some(u) => u,
-            None => units::add(&self.db, &name, UnitKind::Agency).await?,
+            None => units::add(&mut turn.tx, &name, UnitKind::Agency).await?,
         };
         members::upsert(
             &mut turn.tx,
@@ -75,7 +75,7 @@ impl App {
         Ok(())
     }
 
-    fn welcome(&self, turn: &mut Turn<'_>, name: &str, unit: &str, role: Role) {
+    fn welcome(&self, turn: &mut Turn, name: &str, unit: &str, role: Role) {
         let lang = turn.lang;
         let key = match role {
             Role::Chair => "join.welcome_chair",

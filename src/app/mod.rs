@@ -11,7 +11,7 @@ mod status;
 mod submitting;
 mod works;
 
-pub use command::{parse_text, Msg, MENU};
+pub use command::{menu, parse_text, Msg};
 pub use review::review_submission;
 
 use std::sync::Arc;
@@ -21,12 +21,15 @@ use tokio::sync::Notify;
 
 use crate::clock::Clock;
 use chrono::{DateTime, Utc};
-use sqlx::{Any, Transaction};
 
 use crate::conversation::{render, Action, Choice, Dialogue, Reply};
+use crate::domain::campaign::Campaign;
 use crate::domain::member::{Address, Channel, Member, Role};
 use crate::i18n::{tr, trf, Lang};
-use crate::store::{self, chats, members, Db};
+use crate::store::outbox::{self, NewItem, Purpose};
+use crate::store::{self, campaigns, chats, members, Db, Tx};
+use command::{Command, Gate};
+use submitting::Received;
 
 #[derive(Debug, Clone)]
 pub enum RawInput {
@@ -92,29 +95,43 @@ pub struct Outgoing {
     pub body: Body,
 }
 
+/// The application as channels see it: one message in, its answers out.
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
     pub clock: Clock,
     /// Pokes the outbox worker when a turn queued messages.
     pub wake: Option<Arc<Notify>>,
-    /// Downloads submitted files; none in the console.
-    pub files: Option<Arc<dyn FileSource>>,
-    /// Where submitted files are kept.
-    pub data_dir: std::path::PathBuf,
+    handler: Handler,
 }
 
-/// What one turn has decided so far.
-struct Turn<'t> {
+/// What the turn handlers may use besides the turn itself. No database handle: a
+/// handler reads and writes through its turn's transaction only.
+#[derive(Clone)]
+struct Handler {
+    /// Downloads submitted files; none in the console.
+    files: Option<Arc<dyn FileSource>>,
+    /// Where submitted files are kept.
+    data_dir: std::path::PathBuf,
+}
+
+/// One turn: the chat's state, the transaction everything goes through, and what the
+/// turn has decided to say so far.
+struct Turn {
     here: Address,
     lang: Lang,
     chat: chats::Chat,
-    tx: Transaction<'t, Any>,
+    tx: Tx,
     now: DateTime<Utc>,
     out: Vec<Outgoing>,
+    /// The outbox has new rows once this turn commits.
+    queued: bool,
+    /// A file the message brought, received before the turn began.
+    file: Option<Received>,
+    campaign: Option<Campaign>,
 }
 
-impl Turn<'_> {
+impl Turn {
     fn say(&mut self, reply: Reply) {
         self.out.push(Outgoing {
             to: self.here.clone(),
@@ -128,12 +145,22 @@ impl Turn<'_> {
         self.say(Reply::text(text));
     }
 
-    fn send(&mut self, to: &Member, lang: Lang, body: Body) {
-        self.out.push(Outgoing {
-            to: to.address(),
-            lang,
-            body,
-        });
+    /// The current campaign, read once per turn.
+    async fn campaign(&mut self) -> Result<Campaign> {
+        if let Some(c) = &self.campaign {
+            return Ok(c.clone());
+        }
+        let c = campaigns::current_or_seed(&mut self.tx).await?;
+        self.campaign = Some(c.clone());
+        Ok(c)
+    }
+
+    /// A message for someone else, delivered by the outbox once this turn commits.
+    async fn notify(&mut self, to: &Member, lang: Lang, reply: Reply) -> Result<()> {
+        let item = NewItem::for_member(to, lang, &reply, Purpose::Notice);
+        outbox::enqueue(&mut self.tx, &item, self.now).await?;
+        self.queued = true;
+        Ok(())
     }
 }
 
@@ -143,14 +170,16 @@ impl App {
             db,
             clock: Clock::system(),
             wake: None,
-            files: None,
-            data_dir: std::path::PathBuf::from("data"),
+            handler: Handler {
+                files: None,
+                data_dir: std::path::PathBuf::from("data"),
+            },
         }
     }
 
     pub fn with_files(mut self, files: Arc<dyn FileSource>, data_dir: std::path::PathBuf) -> Self {
-        self.files = Some(files);
-        self.data_dir = data_dir;
+        self.handler.files = Some(files);
+        self.handler.data_dir = data_dir;
         self
     }
 
@@ -164,48 +193,70 @@ impl App {
         self
     }
 
-    /// One message in, its answers out. State and effects are committed together
-    /// before anything is sent, so a crash never half-applies a turn.
+    /// One message in, its answers out. The turn is one transaction: its state, its
+    /// effects and the messages it queues for others commit together before anything
+    /// is sent, so a crash never half-applies a turn and a resend is always safe. A
+    /// turn that fails for a transient reason (busy database, conflict) runs again.
     pub async fn handle(&self, inc: Incoming) -> Result<Vec<Outgoing>> {
+        // Downloading a file is slow: it happens before the turn holds anything.
+        let file = match &inc.input {
+            RawInput::File(f) => Some(self.handler.receive_file(&self.db, &inc, f).await?),
+            _ => None,
+        };
+        let out = store::retry_transient(|| self.turn(&inc, file.clone())).await?;
+        if out.1 {
+            if let Some(w) = &self.wake {
+                w.notify_one();
+            }
+        }
+        Ok(out.0)
+    }
+
+    async fn turn(&self, inc: &Incoming, file: Option<Received>) -> Result<(Vec<Outgoing>, bool)> {
         let here = Address {
             channel: inc.channel,
             chat_id: inc.chat_id.clone(),
         };
-        let mut chat = chats::load(&self.db, &here).await?;
+        let mut tx = self.db.write().await?;
+        let mut chat = chats::lock(&mut tx, &here).await?;
         if let (Some(id), Some(last)) = (inc.update_id, chat.last_update_id) {
             if id <= last {
                 tracing::debug!(update_id = id, "ignoring a redelivered update");
-                return Ok(vec![]);
+                return Ok((vec![], false));
             }
         }
         if inc.message_id.is_some() && inc.message_id == chat.last_message_id {
             tracing::debug!("ignoring a repeated message");
-            return Ok(vec![]);
+            return Ok((vec![], false));
         }
         chat.last_update_id = inc.update_id.or(chat.last_update_id);
         chat.last_message_id = inc.message_id.clone().or(chat.last_message_id);
         let lang = chat
             .locale
             .unwrap_or_else(|| Lang::from_client(inc.language_code.as_deref()));
-        let msg = self.classify(&inc, &chat);
-        let member = members::find(&self.db, inc.channel, &inc.user_id).await?;
+        let msg = classify(inc, &chat);
+        let member = members::find(&mut tx, inc.channel, &inc.user_id).await?;
         let mut turn = Turn {
             here,
             lang,
             chat,
-            tx: self.db.pool.begin().await?,
+            tx,
             now: self.clock.now(),
             out: Vec::new(),
+            queued: false,
+            file,
+            campaign: None,
         };
+        let h = &self.handler;
         match member {
-            Some(m) if m.active => self.member_turn(&mut turn, &inc, m, msg).await?,
+            Some(m) if m.active => h.member_turn(&mut turn, inc, m, msg).await?,
             Some(m) => {
                 // A member who had blocked the bot and writes again is back.
                 let id = m.id;
-                self.member_turn(&mut turn, &inc, m, msg).await?;
+                h.member_turn(&mut turn, inc, m, msg).await?;
                 members::set_active(&mut turn.tx, id, true).await?;
             }
-            None => self.stranger_turn(&mut turn, &inc, msg).await?,
+            None => h.stranger_turn(&mut turn, inc, msg).await?,
         }
         if !inc.channel.has_buttons() {
             turn.chat.menu = turn
@@ -220,27 +271,32 @@ impl App {
                 .unwrap_or_default();
         }
         chats::save(&mut turn.tx, &turn.here, &turn.chat).await?;
-        turn.tx.commit().await?;
-        Ok(turn.out)
+        let Turn {
+            tx, out, queued, ..
+        } = turn;
+        tx.commit().await?;
+        Ok((out, queued))
     }
+}
 
-    fn classify(&self, inc: &Incoming, chat: &chats::Chat) -> Msg {
-        match &inc.input {
-            RawInput::Button(data) => Action::decode(data).map_or(Msg::UnknownButton, Msg::Action),
-            RawInput::Unsupported => Msg::Unsupported,
-            RawInput::File(f) => Msg::File(f.clone()),
-            RawInput::Text(t) => {
-                if !inc.channel.has_buttons() {
-                    if let Some(a) = render::pick(&chat.menu, t) {
-                        return Msg::Action(a);
-                    }
+fn classify(inc: &Incoming, chat: &chats::Chat) -> Msg {
+    match &inc.input {
+        RawInput::Button(data) => Action::decode(data).map_or(Msg::UnknownButton, Msg::Action),
+        RawInput::Unsupported => Msg::Unsupported,
+        RawInput::File(f) => Msg::File(f.clone()),
+        RawInput::Text(t) => {
+            if !inc.channel.has_buttons() {
+                if let Some(a) = render::pick(&chat.menu, t) {
+                    return Msg::Action(a);
                 }
-                parse_text(t)
             }
+            parse_text(t)
         }
     }
+}
 
-    async fn stranger_turn(&self, turn: &mut Turn<'_>, inc: &Incoming, msg: Msg) -> Result<()> {
+impl Handler {
+    async fn stranger_turn(&self, turn: &mut Turn, inc: &Incoming, msg: Msg) -> Result<()> {
         match msg {
             Msg::Command {
                 name,
@@ -253,7 +309,8 @@ impl App {
                 self.start_demo(turn, inc).await
             }
             _ => {
-                if inc.channel == Channel::Console && store::units::list(&self.db).await?.is_empty()
+                if inc.channel == Channel::Console
+                    && store::units::list(&mut turn.tx).await?.is_empty()
                 {
                     let text = tr(turn.lang, "demo.offer");
                     let label = tr(turn.lang, "button.demo");
@@ -269,98 +326,101 @@ impl App {
         }
     }
 
+    /// A member's message: commands first (they work in any state), then buttons that
+    /// stand on their own (an old announcement's "Đã nhận", a work's "Sửa"), then
+    /// whatever the dialogue's current state accepts.
     async fn member_turn(
         &self,
-        turn: &mut Turn<'_>,
+        turn: &mut Turn,
         inc: &Incoming,
         me: Member,
         msg: Msg,
     ) -> Result<()> {
-        use crate::conversation::Input;
-        let in_form = matches!(turn.chat.dialogue, Dialogue::Form { .. });
-        let in_broadcast = matches!(turn.chat.dialogue, Dialogue::Broadcast { .. });
-        let in_submission = matches!(turn.chat.dialogue, Dialogue::Submission { .. });
-        let in_return = matches!(turn.chat.dialogue, Dialogue::ReturnReason { .. });
         match msg {
-            Msg::Command { name, arg } => match name.as_str() {
-                "start" if arg.is_some() => {
-                    self.join(turn, inc, arg.as_deref().unwrap_or_default())
-                        .await?
-                }
-                "start" | "help" | "trogiup" | "huongdan" => {
-                    turn.say(help(&me, turn.lang));
-                    self.remind_form(turn).await?;
-                }
-                "dangky" | "register" => self.start_registration(turn, &me).await?,
-                "cuatoi" | "my" => self.list_works(turn, &me).await?,
-                "ngonngu" | "language" | "lang" => turn.say(language_menu(turn.lang)),
-                "xuat" | "export" => self.export_to_chat(turn, &me).await?,
-                "baocao" | "report" => {
-                    self.start_submission(turn, &me, crate::domain::campaign_file::AsksFor::Report)
-                        .await?
-                }
-                "hoso" | "dossier" => {
-                    self.start_submission(
-                        turn,
-                        &me,
-                        crate::domain::campaign_file::AsksFor::Nomination,
-                    )
-                    .await?
-                }
-                "tinhtrang" | "status" => self.status(turn, &me).await?,
-                "duyet" | "review" => self.review_list(turn, &me).await?,
-                "thongbao" | "announce" => self.start_broadcast(turn, &me).await?,
-                "thongbao_ketqua" | "announce_report" => self.broadcast_report(turn, &me).await?,
-                // The typed forms of the navigation buttons: one path for both.
-                "huy" | "cancel" | "quaylai" | "back" | "boqua" | "skip" => {
-                    let action = match name.as_str() {
-                        "huy" | "cancel" => Action::Cancel,
-                        "quaylai" | "back" => Action::Back,
-                        _ => Action::Skip,
-                    };
-                    let takes_it = match &turn.chat.dialogue {
-                        Dialogue::Idle => false,
-                        Dialogue::Form { .. } | Dialogue::Submission { .. } => true,
-                        Dialogue::Broadcast { .. } | Dialogue::ReturnReason { .. } => {
-                            action == Action::Cancel
-                        }
-                    };
-                    if takes_it {
-                        self.on_action(turn, &me, action).await?
-                    } else {
-                        turn.say_text("idle.nothing_in_progress")
-                    }
-                }
-                _ if in_form => self.form_input(turn, &me, Input::UnknownCommand).await?,
-                _ => {
-                    let text = tr(turn.lang, "idle.unknown_command");
-                    turn.say(Reply::text(text));
-                }
+            Msg::Command { name, arg } => match command::lookup(&name) {
+                Some(spec) => self.command(turn, inc, &me, spec, arg).await,
+                None => self.unknown_command(turn, &me).await,
             },
-            Msg::Action(action) => self.on_action(turn, &me, action).await?,
-            Msg::UnknownButton if in_form => self.form_input(turn, &me, Input::StaleButton).await?,
-            Msg::Text(t) if in_form => self.form_input(turn, &me, Input::Text(t)).await?,
-            Msg::Text(t) if in_broadcast => self.broadcast_text(turn, t).await?,
-            Msg::Text(t) if in_submission => self.submission_text(turn, t).await?,
-            Msg::Text(t) if in_return => self.return_reason(turn, t).await?,
-            Msg::File(f) if in_submission => self.submission_file(turn, &me, f).await?,
-            Msg::File(_) if in_form => self.form_input(turn, &me, Input::Unsupported).await?,
-            Msg::File(_) if in_broadcast => turn.say_text("broadcast.text_only"),
-            Msg::Unsupported if in_submission => {
-                let note = tr(turn.lang, "submission.send_a_file");
-                self.reprompt(turn, Some(note)).await?
+            Msg::Action(a) if !is_step(&a) => self.standalone_action(turn, &me, a).await,
+            msg => self.in_state(turn, &me, msg).await,
+        }
+    }
+
+    async fn command(
+        &self,
+        turn: &mut Turn,
+        inc: &Incoming,
+        me: &Member,
+        spec: &command::CommandSpec,
+        arg: Option<String>,
+    ) -> Result<()> {
+        let refused = match spec.gate {
+            Gate::Staff(key) if me.role != Role::Staff => Some(key),
+            Gate::Chair(key) if me.role != Role::Chair => Some(key),
+            _ => None,
+        };
+        if let Some(key) = refused {
+            turn.say_text(key);
+            return Ok(());
+        }
+        use crate::domain::campaign_file::AsksFor;
+        match spec.command {
+            Command::Start if arg.is_some() => {
+                self.join(turn, inc, arg.as_deref().unwrap_or_default())
+                    .await
             }
-            Msg::Unsupported if in_broadcast => turn.say_text("broadcast.text_only"),
-            Msg::Unsupported if in_form => self.form_input(turn, &me, Input::Unsupported).await?,
-            Msg::UnknownButton | Msg::Text(_) | Msg::Unsupported | Msg::File(_) => {
-                turn.say(idle_hint(turn.lang))
+            Command::Start | Command::Help => {
+                turn.say(help(me, turn.lang));
+                self.remind_form(turn).await
+            }
+            Command::Register => self.start_registration(turn, me).await,
+            Command::MyWorks => self.list_works(turn, me).await,
+            Command::Language => {
+                turn.say(language_menu(turn.lang));
+                Ok(())
+            }
+            Command::Export => self.export_to_chat(turn).await,
+            Command::Report => self.start_submission(turn, me, AsksFor::Report).await,
+            Command::Dossier => self.start_submission(turn, me, AsksFor::Nomination).await,
+            Command::Status => self.status(turn, me).await,
+            Command::Review => self.review_list(turn).await,
+            Command::Announce => self.start_broadcast(turn).await,
+            Command::AnnounceReport => self.broadcast_report(turn, me).await,
+            // The typed forms of the navigation buttons: one path for both.
+            Command::Cancel | Command::Back | Command::Skip => {
+                let action = match spec.command {
+                    Command::Cancel => Action::Cancel,
+                    Command::Back => Action::Back,
+                    _ => Action::Skip,
+                };
+                let takes_it = match &turn.chat.dialogue {
+                    Dialogue::Idle => false,
+                    Dialogue::Form { .. } | Dialogue::Submission { .. } => true,
+                    Dialogue::Broadcast { .. } | Dialogue::ReturnReason { .. } => {
+                        action == Action::Cancel
+                    }
+                };
+                if takes_it {
+                    self.in_state(turn, me, Msg::Action(action)).await
+                } else {
+                    turn.say_text("idle.nothing_in_progress");
+                    Ok(())
+                }
             }
         }
+    }
+
+    async fn unknown_command(&self, turn: &mut Turn, me: &Member) -> Result<()> {
+        use crate::conversation::Input;
+        if matches!(turn.chat.dialogue, Dialogue::Form { .. }) {
+            return self.form_input(turn, me, Input::UnknownCommand).await;
+        }
+        turn.say_text("idle.unknown_command");
         Ok(())
     }
 
-    async fn on_action(&self, turn: &mut Turn<'_>, me: &Member, action: Action) -> Result<()> {
-        use crate::conversation::Input;
+    /// Buttons that mean the same whatever the chat is doing now.
+    async fn standalone_action(&self, turn: &mut Turn, me: &Member, action: Action) -> Result<()> {
         match action {
             Action::SetLang(code) => {
                 if let Some(lang) = Lang::from_code(&code) {
@@ -368,81 +428,157 @@ impl App {
                     turn.lang = lang;
                 }
                 turn.say_text("lang.changed");
-                self.remind_form(turn).await?;
-            }
-            Action::Cancel | Action::Back | Action::Skip | Action::Confirm(_)
-                if matches!(turn.chat.dialogue, Dialogue::Submission { .. }) =>
-            {
-                self.submission_nav(turn, me, action).await?
-            }
-            Action::Cancel if matches!(turn.chat.dialogue, Dialogue::ReturnReason { .. }) => {
-                turn.chat.dialogue = Dialogue::Idle;
-                turn.say_text("review.cancelled");
+                self.remind_form(turn).await
             }
             Action::Approve(_) | Action::Return(_) | Action::ShowFiles(_) => {
-                self.review_action(turn, me, action).await?
+                if me.role != Role::Staff {
+                    turn.say_text("review.staff_only");
+                    return Ok(());
+                }
+                self.review_action(turn, action).await
             }
-            Action::Cancel if matches!(turn.chat.dialogue, Dialogue::Broadcast { .. }) => {
+            Action::Register => self.start_registration(turn, me).await,
+            Action::EditWork(id) => self.edit_work(turn, me, id).await,
+            Action::Withdraw(id) => self.ask_withdraw(turn, me, id).await,
+            Action::WithdrawConfirmed(id) => self.withdraw(turn, me, id).await,
+            Action::WithdrawKept => {
+                turn.say_text("works.withdraw_kept");
+                Ok(())
+            }
+            Action::StartDemo => {
+                turn.say(idle_hint(turn.lang));
+                Ok(())
+            }
+            Action::Ack(id) => self.ack(turn, me, id).await,
+            other => self.in_state(turn, me, Msg::Action(other)).await,
+        }
+    }
+
+    /// Routing by state: in each state, what each kind of message does.
+    async fn in_state(&self, turn: &mut Turn, me: &Member, msg: Msg) -> Result<()> {
+        use crate::conversation::Input;
+        match (&turn.chat.dialogue, msg) {
+            (Dialogue::Form { .. }, Msg::Action(Action::Confirm(key))) => {
+                self.confirm(turn, me, key).await
+            }
+            (Dialogue::Form { .. }, Msg::Action(a)) => {
+                self.form_input(turn, me, Input::Action(a)).await
+            }
+            (Dialogue::Form { .. }, Msg::Text(t)) => {
+                self.form_input(turn, me, Input::Text(t)).await
+            }
+            (Dialogue::Form { .. }, Msg::UnknownButton) => {
+                self.form_input(turn, me, Input::StaleButton).await
+            }
+            (Dialogue::Form { .. }, Msg::File(_) | Msg::Unsupported) => {
+                self.form_input(turn, me, Input::Unsupported).await
+            }
+
+            (Dialogue::Submission { .. }, Msg::Action(a)) => self.submission_nav(turn, me, a).await,
+            (Dialogue::Submission { .. }, Msg::Text(t)) => self.submission_text(turn, t).await,
+            (Dialogue::Submission { .. }, Msg::File(_)) => self.submission_file(turn).await,
+            (Dialogue::Submission { .. }, Msg::Unsupported | Msg::UnknownButton) => {
+                let note = tr(turn.lang, "submission.send_a_file");
+                self.reprompt(turn, Some(note)).await
+            }
+
+            (Dialogue::Broadcast { .. }, Msg::Action(Action::Cancel)) => {
                 turn.chat.dialogue = Dialogue::Idle;
                 turn.say_text("broadcast.cancelled");
+                Ok(())
             }
-            Action::Register => self.start_registration(turn, me).await?,
-            Action::EditWork(id) => self.edit_work(turn, me, id).await?,
-            Action::Withdraw(id) => self.ask_withdraw(turn, me, id).await?,
-            Action::WithdrawConfirmed(id) => self.withdraw(turn, me, id).await?,
-            Action::WithdrawKept => turn.say_text("works.withdraw_kept"),
-            Action::Confirm(key) => self.confirm(turn, me, key).await?,
-            Action::StartDemo => turn.say(idle_hint(turn.lang)),
-            Action::Ack(id) => self.ack(turn, me, id).await?,
-            Action::Audience(a) => self.broadcast_audience(turn, a).await?,
-            Action::SendBroadcast(key) => self.send_broadcast(turn, me, key).await?,
-            other => {
-                if matches!(turn.chat.dialogue, Dialogue::Form { .. }) {
-                    self.form_input(turn, me, Input::Action(other)).await?;
-                } else {
-                    turn.say_text("idle.stale_button");
-                }
+            (Dialogue::Broadcast { .. }, Msg::Action(Action::Audience(a))) => {
+                self.broadcast_audience(turn, a).await
+            }
+            (Dialogue::Broadcast { .. }, Msg::Action(Action::SendBroadcast(key))) => {
+                self.send_broadcast(turn, me, key).await
+            }
+            (Dialogue::Broadcast { .. }, Msg::Text(t)) => self.broadcast_text(turn, t).await,
+            (Dialogue::Broadcast { .. }, Msg::File(_) | Msg::Unsupported) => {
+                turn.say_text("broadcast.text_only");
+                Ok(())
+            }
+
+            (Dialogue::ReturnReason { .. }, Msg::Action(Action::Cancel)) => {
+                turn.chat.dialogue = Dialogue::Idle;
+                turn.say_text("review.cancelled");
+                Ok(())
+            }
+            (Dialogue::ReturnReason { .. }, Msg::Text(t)) => self.return_reason(turn, t).await,
+
+            // A second press of a summary's "Xác nhận gửi" or an announcement's "Gửi"
+            // after the dialogue ended: said to be done, nothing sent twice.
+            (_, Msg::Action(Action::Confirm(key))) => self.confirm(turn, me, key).await,
+            (_, Msg::Action(Action::SendBroadcast(key))) => {
+                self.send_broadcast(turn, me, key).await
+            }
+            (_, Msg::Action(_)) => {
+                turn.say_text("idle.stale_button");
+                Ok(())
+            }
+            (_, _) => {
+                turn.say(idle_hint(turn.lang));
+                Ok(())
             }
         }
-        Ok(())
     }
 
     /// After a side question (help, language), show the form's current question again.
-    async fn remind_form(&self, turn: &mut Turn<'_>) -> Result<()> {
+    async fn remind_form(&self, turn: &mut Turn) -> Result<()> {
         if let Dialogue::Form { session } = &turn.chat.dialogue {
-            let ctx = self.ctx(turn.lang).await?;
-            let reply = crate::conversation::engine::prompt(session, &ctx);
+            let session = session.clone();
+            let ctx = self.ctx(turn).await?;
+            let reply = crate::conversation::engine::prompt(&session, &ctx);
             turn.say(reply);
         }
         Ok(())
     }
 
-    async fn ctx(&self, lang: Lang) -> Result<crate::conversation::Ctx> {
-        let campaign = store::campaigns::current_or_seed(&self.db).await?;
+    async fn ctx(&self, turn: &mut Turn) -> Result<crate::conversation::Ctx> {
+        let campaign = turn.campaign().await?;
         Ok(crate::conversation::Ctx {
-            lang,
+            lang: turn.lang,
             default_year: campaign.default_year(),
         })
     }
 
-    /// Staff hear about every change in the units' registrations.
+    /// Staff hear about every change in the units' registrations, through the outbox.
     async fn notify_staff(
         &self,
-        turn: &mut Turn<'_>,
+        turn: &mut Turn,
         me: &Member,
         key: &str,
         args: &[(&str, &str)],
     ) -> Result<()> {
-        for staff in members::active_staff(&self.db).await? {
+        for staff in members::active_staff(&mut turn.tx).await? {
             if staff.id == me.id {
                 continue;
             }
-            let lang = chats::lang_of(&self.db, &staff.address()).await?;
+            let lang = chats::lang_of(&mut turn.tx, &staff.address()).await?;
             let text = trf(lang, key, args);
-            turn.send(&staff, lang, Body::Reply(Reply::text(text)));
+            turn.notify(&staff, lang, Reply::text(text)).await?;
         }
         Ok(())
     }
+}
+
+/// Buttons that answer the dialogue's current step (navigation, a form's choices),
+/// as opposed to buttons that stand on their own.
+fn is_step(a: &Action) -> bool {
+    !matches!(
+        a,
+        Action::SetLang(_)
+            | Action::Approve(_)
+            | Action::Return(_)
+            | Action::ShowFiles(_)
+            | Action::Register
+            | Action::EditWork(_)
+            | Action::Withdraw(_)
+            | Action::WithdrawConfirmed(_)
+            | Action::WithdrawKept
+            | Action::StartDemo
+            | Action::Ack(_)
+    )
 }
 
 fn help(me: &Member, lang: Lang) -> Reply {

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{App, Turn};
+use super::{Handler, Turn};
 use crate::conversation::engine::{self, FormId, FormOutcome, FormSession, Input};
 use crate::conversation::registration_form::draft_from_answers;
 use crate::conversation::{Dialogue, Reply};
@@ -10,16 +10,16 @@ use crate::domain::invite;
 use crate::domain::member::Member;
 use crate::domain::registration::RegistrationNumber;
 use crate::i18n::{tr, trf};
-use crate::store::{campaigns, registrations};
+use crate::store::registrations;
 
-impl App {
-    pub(super) async fn start_registration(&self, turn: &mut Turn<'_>, me: &Member) -> Result<()> {
+impl Handler {
+    pub(super) async fn start_registration(&self, turn: &mut Turn, me: &Member) -> Result<()> {
         if let Dialogue::Form { .. } = turn.chat.dialogue {
             turn.say_text("form.in_progress");
             return self.remind_form(turn).await;
         }
         let session = FormSession::new(FormId::Registration, new_key());
-        let ctx = self.ctx(turn.lang).await?;
+        let ctx = self.ctx(turn).await?;
         let intro = trf(turn.lang, "form.intro", &[("unit", &me.unit_name)]);
         let mut reply = engine::prompt(&session, &ctx);
         reply.text = format!("{intro}\n\n{}", reply.text);
@@ -30,7 +30,7 @@ impl App {
 
     pub(super) async fn form_input(
         &self,
-        turn: &mut Turn<'_>,
+        turn: &mut Turn,
         me: &Member,
         input: Input,
     ) -> Result<()> {
@@ -38,7 +38,7 @@ impl App {
             turn.say_text("idle.stale_button");
             return Ok(());
         };
-        let ctx = self.ctx(turn.lang).await?;
+        let ctx = self.ctx(turn).await?;
         match engine::step(session, input, &ctx) {
             FormOutcome::Continue(session, replies) => {
                 turn.chat.dialogue = Dialogue::Form { session };
@@ -52,13 +52,8 @@ impl App {
 
     /// "Xác nhận gửi": a key that was already confirmed says so and creates nothing,
     /// however often the button is pressed and whichever summary it came from.
-    pub(super) async fn confirm(
-        &self,
-        turn: &mut Turn<'_>,
-        me: &Member,
-        key: String,
-    ) -> Result<()> {
-        if let Some(done) = registrations::confirmed(&self.db, &key).await? {
+    pub(super) async fn confirm(&self, turn: &mut Turn, me: &Member, key: String) -> Result<()> {
+        if let Some(done) = registrations::confirmed(&mut turn.tx, &key).await? {
             let text = trf(
                 turn.lang,
                 "form.already_sent",
@@ -85,7 +80,7 @@ impl App {
         }
     }
 
-    async fn submit(&self, turn: &mut Turn<'_>, me: &Member, session: FormSession) -> Result<()> {
+    async fn submit(&self, turn: &mut Turn, me: &Member, session: FormSession) -> Result<()> {
         let Some(draft) = draft_from_answers(&session.answers) else {
             // Cannot happen through the engine; keep the answers and show the summary.
             tracing::error!("confirmed form is incomplete");
@@ -97,7 +92,7 @@ impl App {
         let kind = tr(lang, draft.kind.label_key());
         let amount = crate::i18n::money(lang, draft.estimated_value);
         if let Some(editing) = &session.editing {
-            match registrations::get_one(&self.db, editing.id).await? {
+            match registrations::get_one(&mut turn.tx, editing.id).await? {
                 Some(r) if r.unit_id == me.unit_id => {
                     registrations::update(&mut turn.tx, r.id, &draft, &session.key, turn.now)
                         .await?;
@@ -117,7 +112,7 @@ impl App {
             turn.chat.dialogue = Dialogue::Idle;
             return Ok(());
         }
-        let campaign = campaigns::current_or_seed(&self.db).await?;
+        let campaign = turn.campaign().await?;
         let (_, number): (i64, RegistrationNumber) = registrations::insert(
             &mut turn.tx,
             campaign.id,

@@ -1,8 +1,10 @@
 //! Staff review of a submission: approve, or return it with a reason. The unit's
-//! chairs are told through the outbox, on every channel they use.
+//! chairs are told through the outbox, on every channel they use, in the same
+//! transaction as the review.
 
 use anyhow::{bail, Result};
 use chrono::{DateTime, Utc};
+use sqlx::AnyConnection;
 
 use crate::conversation::Reply;
 use crate::domain::unit::Unit;
@@ -10,11 +12,20 @@ use crate::i18n::{tr, trf, Lang};
 use crate::scheduler::command;
 use crate::store::deadlines::Deadline;
 use crate::store::outbox::{self, NewItem, Purpose};
-use crate::store::submissions::{self, Status};
-use crate::store::{campaigns, chats, deadlines, members, units, Db};
+use crate::store::submissions::{self, Reviewed, Status};
+use crate::store::{campaigns, chats, deadlines, members, units};
 
+/// A review's result, with what the reviewer is told about.
+pub enum Review {
+    Done(Unit, Deadline),
+    /// Another reviewer was first: approved or returned already.
+    Already(Status, Unit, Deadline),
+    NotFound,
+}
+
+/// From the command line: the unit's submission for the deadline with this key.
 pub async fn review_submission(
-    db: &Db,
+    tx: &mut AnyConnection,
     unit: &Unit,
     deadline_key: &str,
     status: Status,
@@ -22,8 +33,8 @@ pub async fn review_submission(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let lang = Lang::default();
-    let campaign = campaigns::current_or_seed(db).await?;
-    let Some(d) = deadlines::for_campaign(db, campaign.id)
+    let campaign = campaigns::current_or_seed(&mut *tx).await?;
+    let Some(d) = deadlines::for_campaign(&mut *tx, campaign.id)
         .await?
         .into_iter()
         .find(|d| d.spec.key == deadline_key)
@@ -33,45 +44,62 @@ pub async fn review_submission(
             trf(lang, "cli.deadline_not_found", &[("key", deadline_key)])
         );
     };
-    if !submissions::review(db, d.id, unit.id, status, reason, now).await? {
+    let Some(s) = submissions::for_unit(&mut *tx, d.id, unit.id).await? else {
         bail!("{}", tr(lang, "cli.nothing_submitted"));
+    };
+    match review_by_id(tx, s.id, status, reason, now).await? {
+        Review::Done(..) => Ok(()),
+        Review::Already(done, unit, d) => bail!("{}", already(lang, done, &unit, &d)),
+        Review::NotFound => bail!("{}", tr(lang, "cli.nothing_submitted")),
     }
-    tell_chairs(db, unit, &d, status, reason, now).await
 }
 
 /// The same review from the bot, by submission id.
 pub async fn review_by_id(
-    db: &Db,
+    tx: &mut AnyConnection,
     submission_id: i64,
     status: Status,
     reason: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<Option<(Unit, Deadline)>> {
-    let Some(s) = submissions::by_id(db, submission_id).await? else {
-        return Ok(None);
+) -> Result<Review> {
+    let Some(s) = submissions::by_id(&mut *tx, submission_id).await? else {
+        return Ok(Review::NotFound);
     };
     let (Some(d), Some(unit)) = (
-        deadlines::get_one(db, s.deadline_id).await?,
-        units::find(db, &s.unit_id.to_string()).await?,
+        deadlines::get_one(&mut *tx, s.deadline_id).await?,
+        units::by_id(&mut *tx, s.unit_id).await?,
     ) else {
-        return Ok(None);
+        return Ok(Review::NotFound);
     };
-    submissions::review(db, d.id, unit.id, status, reason, now).await?;
-    tell_chairs(db, &unit, &d, status, reason, now).await?;
-    Ok(Some((unit, d)))
+    match submissions::review(&mut *tx, s.id, status, reason, now).await? {
+        Reviewed::Done => {
+            tell_chairs(tx, &unit, &d, status, reason, now).await?;
+            Ok(Review::Done(unit, d))
+        }
+        Reviewed::Already(done) => Ok(Review::Already(done, unit, d)),
+        Reviewed::Missing => Ok(Review::NotFound),
+    }
+}
+
+/// "Đã duyệt rồi" / "đã trả lại rồi", for the reviewer who came second.
+pub fn already(lang: Lang, done: Status, unit: &Unit, d: &Deadline) -> String {
+    let key = match done {
+        Status::Returned => "review.already_returned",
+        _ => "review.already_approved",
+    };
+    trf(lang, key, &[("unit", &unit.name), ("title", &d.spec.title)])
 }
 
 async fn tell_chairs(
-    db: &Db,
+    tx: &mut AnyConnection,
     unit: &Unit,
     d: &Deadline,
     status: Status,
     reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let mut tx = db.pool.begin().await?;
-    for chair in members::active_chairs_of(db, unit.id).await? {
-        let lang = chats::lang_of(db, &chair.address()).await?;
+    for chair in members::active_chairs_of(&mut *tx, unit.id).await? {
+        let lang = chats::lang_of(&mut *tx, &chair.address()).await?;
         let text = match status {
             Status::Returned => trf(
                 lang,
@@ -91,8 +119,7 @@ async fn tell_chairs(
         };
         let reply = Reply::text(text);
         let item = NewItem::for_member(&chair, lang, &reply, Purpose::Notice);
-        outbox::enqueue(&mut tx, &item, now).await?;
+        outbox::enqueue(&mut *tx, &item, now).await?;
     }
-    tx.commit().await?;
     Ok(())
 }

@@ -3,27 +3,23 @@
 
 use anyhow::Result;
 
-use super::{App, Body, Outgoing, Turn};
+use super::review::{self, Review};
+use super::{Body, Handler, Outgoing, Turn};
 use crate::conversation::{Action, Choice, Dialogue, Reply};
-use crate::domain::member::{Member, Role};
 use crate::i18n::{tr, trf};
 use crate::store::submissions::{self, Status};
-use crate::store::{campaigns, deadlines, units};
+use crate::store::{deadlines, units};
 
 /// Submissions listed at once: a chat screen, not a register.
 const PAGE: i64 = 8;
 const MAX_REASON: usize = 500;
 
-impl App {
-    pub(super) async fn review_list(&self, turn: &mut Turn<'_>, me: &Member) -> Result<()> {
-        if me.role != Role::Staff {
-            turn.say_text("review.staff_only");
-            return Ok(());
-        }
+impl Handler {
+    pub(super) async fn review_list(&self, turn: &mut Turn) -> Result<()> {
         let lang = turn.lang;
-        let campaign = campaigns::current_or_seed(&self.db).await?;
+        let campaign = turn.campaign().await?;
         let tz = campaign.tz();
-        let waiting = submissions::awaiting_review(&self.db, campaign.id, PAGE).await?;
+        let waiting = submissions::awaiting_review(&mut turn.tx, campaign.id, PAGE).await?;
         if waiting.is_empty() {
             turn.say_text("review.none");
             return Ok(());
@@ -31,11 +27,11 @@ impl App {
         let mut lines = vec![tr(lang, "review.title")];
         let mut choices = Vec::new();
         for (i, s) in waiting.iter().enumerate() {
-            let unit = units::find(&self.db, &s.unit_id.to_string())
+            let unit = units::by_id(&mut turn.tx, s.unit_id)
                 .await?
                 .map(|u| u.name)
                 .unwrap_or_default();
-            let title = deadlines::get_one(&self.db, s.deadline_id)
+            let title = deadlines::get_one(&mut turn.tx, s.deadline_id)
                 .await?
                 .map(|d| d.spec.title)
                 .unwrap_or_default();
@@ -79,20 +75,11 @@ impl App {
     }
 
     /// Staff actions on one submission; anything else is a stale button.
-    pub(super) async fn review_action(
-        &self,
-        turn: &mut Turn<'_>,
-        me: &Member,
-        action: Action,
-    ) -> Result<()> {
-        if me.role != Role::Staff {
-            turn.say_text("review.staff_only");
-            return Ok(());
-        }
+    pub(super) async fn review_action(&self, turn: &mut Turn, action: Action) -> Result<()> {
         let lang = turn.lang;
         match action {
             Action::ShowFiles(id) => {
-                let files = submissions::files(&self.db, id).await?;
+                let files = submissions::files(&mut turn.tx, id).await?;
                 for (_, name, path) in files {
                     match std::fs::read(&path) {
                         Ok(bytes) => turn.out.push(Outgoing {
@@ -116,19 +103,9 @@ impl App {
                 }
             }
             Action::Approve(id) => {
-                let done = crate::app::review::review_by_id(
-                    &self.db,
-                    id,
-                    Status::Approved,
-                    None,
-                    turn.now,
-                )
-                .await?;
-                self.review_done(
-                    turn,
-                    done.map(|(u, d)| (u.name, d.spec.title)),
-                    "review.approved",
-                );
+                let done = review::review_by_id(&mut turn.tx, id, Status::Approved, None, turn.now)
+                    .await?;
+                self.review_done(turn, done, "review.approved");
             }
             Action::Return(id) => {
                 turn.chat.dialogue = Dialogue::ReturnReason { submission_id: id };
@@ -139,13 +116,10 @@ impl App {
             }
             _ => turn.say_text("idle.stale_button"),
         }
-        if let Some(w) = &self.wake {
-            w.notify_one();
-        }
         Ok(())
     }
 
-    pub(super) async fn return_reason(&self, turn: &mut Turn<'_>, reason: String) -> Result<()> {
+    pub(super) async fn return_reason(&self, turn: &mut Turn, reason: String) -> Result<()> {
         let Dialogue::ReturnReason { submission_id } = turn.chat.dialogue else {
             return Ok(());
         };
@@ -161,32 +135,33 @@ impl App {
             return Ok(());
         }
         turn.chat.dialogue = Dialogue::Idle;
-        let done = crate::app::review::review_by_id(
-            &self.db,
+        let done = review::review_by_id(
+            &mut turn.tx,
             submission_id,
             Status::Returned,
             Some(&reason),
             turn.now,
         )
         .await?;
-        self.review_done(
-            turn,
-            done.map(|(u, d)| (u.name, d.spec.title)),
-            "review.returned",
-        );
-        if let Some(w) = &self.wake {
-            w.notify_one();
-        }
+        self.review_done(turn, done, "review.returned");
         Ok(())
     }
 
-    fn review_done(&self, turn: &mut Turn<'_>, done: Option<(String, String)>, key: &str) {
+    fn review_done(&self, turn: &mut Turn, done: Review, key: &str) {
         match done {
-            Some((unit, title)) => {
-                let text = trf(turn.lang, key, &[("unit", &unit), ("title", &title)]);
+            Review::Done(unit, d) => {
+                turn.queued = true;
+                let text = trf(
+                    turn.lang,
+                    key,
+                    &[("unit", &unit.name), ("title", &d.spec.title)],
+                );
                 turn.say(Reply::text(text));
             }
-            None => turn.say_text("idle.stale_button"),
+            Review::Already(status, unit, d) => {
+                turn.say(Reply::text(review::already(turn.lang, status, &unit, &d)))
+            }
+            Review::NotFound => turn.say_text("idle.stale_button"),
         }
     }
 }

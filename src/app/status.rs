@@ -2,32 +2,32 @@
 
 use anyhow::Result;
 
-use super::{App, Turn};
+use super::{Handler, Turn};
 use crate::conversation::Reply;
 use crate::domain::campaign_file::AsksFor;
 use crate::domain::dates::format_dmy;
 use crate::domain::member::{Member, Role};
 use crate::i18n::{tr, trf};
+use crate::store::deadlines;
 use crate::store::submissions::{self, Status};
-use crate::store::{campaigns, deadlines};
 
 /// Names listed per deadline for staff before "and N more".
 const NAMES: usize = 20;
 
-impl App {
-    pub(super) async fn status(&self, turn: &mut Turn<'_>, me: &Member) -> Result<()> {
+impl Handler {
+    pub(super) async fn status(&self, turn: &mut Turn, me: &Member) -> Result<()> {
         let lang = turn.lang;
-        let campaign = campaigns::current_or_seed(&self.db).await?;
+        let campaign = turn.campaign().await?;
         let tz = campaign.tz();
         let mut lines = vec![trf(lang, "status.title", &[("campaign", &campaign.code)])];
-        let all_units = submissions::subject_units(&self.db).await?;
-        for d in deadlines::for_campaign(&self.db, campaign.id).await? {
+        let all_units = submissions::subject_units(&mut turn.tx).await?;
+        for d in deadlines::for_campaign(&mut turn.tx, campaign.id).await? {
             if d.spec.asks_for == AsksFor::Registration {
                 continue;
             }
             let due = format_dmy(d.spec.due_on);
             if me.role == Role::Staff {
-                let missing = submissions::missing_units(&self.db, &d).await?;
+                let missing = submissions::missing_units(&mut turn.tx, &d).await?;
                 let mut names: Vec<String> =
                     missing.iter().take(NAMES).map(|u| u.name.clone()).collect();
                 if missing.len() > NAMES {
@@ -58,7 +58,7 @@ impl App {
                 }
                 lines.push(line);
             } else {
-                let state = match submissions::for_unit(&self.db, d.id, me.unit_id).await? {
+                let state = match submissions::for_unit(&mut turn.tx, d.id, me.unit_id).await? {
                     None => tr(lang, "status.not_submitted"),
                     Some(s) => {
                         let at = s
@@ -88,7 +88,7 @@ impl App {
             }
         }
         if me.role == Role::Staff {
-            lines.push(self.unit_table(&all_units, campaign.id, lang).await?);
+            lines.push(self.unit_table(turn, &all_units, campaign.id).await?);
         }
         turn.say(Reply::text(lines.join("\n\n")));
         Ok(())
@@ -97,11 +97,12 @@ impl App {
     /// One line per unit, one mark per deadline: the whole table at a glance.
     async fn unit_table(
         &self,
+        turn: &mut Turn,
         units: &[crate::domain::unit::Unit],
         campaign_id: i64,
-        lang: crate::i18n::Lang,
     ) -> Result<String> {
-        let deadlines: Vec<_> = deadlines::for_campaign(&self.db, campaign_id)
+        let lang = turn.lang;
+        let deadlines: Vec<_> = deadlines::for_campaign(&mut turn.tx, campaign_id)
             .await?
             .into_iter()
             .filter(|d| d.spec.asks_for != AsksFor::Registration)
@@ -110,7 +111,7 @@ impl App {
         for u in units {
             let mut marks = Vec::new();
             for d in &deadlines {
-                let mark = match submissions::for_unit(&self.db, d.id, u.id).await? {
+                let mark = match submissions::for_unit(&mut turn.tx, d.id, u.id).await? {
                     None => "✗",
                     Some(s) if s.status == Status::Approved => "✔️",
                     Some(s) if s.status == Status::Returned => "↩️",

@@ -6,28 +6,43 @@ use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 
 use super::registering::new_key;
-use super::{App, IncomingFile, Turn};
+use super::{Handler, Incoming, IncomingFile, Turn};
 use crate::conversation::{Action, Choice, Dialogue, Reply, StoredFile, SubmissionStep};
 use crate::domain::campaign_file::AsksFor;
 use crate::domain::dates::format_dmy;
 use crate::domain::document_file::{self, safe_name, MAX_BYTES};
-use crate::domain::member::{Channel, Member, Role};
+use crate::domain::member::{Address, Channel, Member};
 use crate::i18n::{tr, trf};
 use crate::store::deadlines::Deadline;
 use crate::store::submissions::{self, Status};
-use crate::store::{campaigns, deadlines};
+use crate::store::{chats, deadlines, members, Db};
+
+/// What became of a file a message brought, decided before its turn.
+#[derive(Debug, Clone)]
+pub(super) enum Received {
+    Stored(StoredFile),
+    /// Refused, with the locale key of the reason.
+    Refused(String),
+    /// The chat was not waiting for a document: nothing was downloaded.
+    NotWanted,
+}
 
 const MAX_NOTE: usize = 1000;
 
-impl App {
+impl Handler {
     /// The deadline of this kind a chair should work on: the first not yet approved.
-    async fn deadline_for(&self, unit_id: i64, asks_for: AsksFor) -> Result<Option<Deadline>> {
-        let campaign = campaigns::current_or_seed(&self.db).await?;
-        for d in deadlines::for_campaign(&self.db, campaign.id).await? {
+    async fn deadline_for(
+        &self,
+        turn: &mut Turn,
+        unit_id: i64,
+        asks_for: AsksFor,
+    ) -> Result<Option<Deadline>> {
+        let campaign = turn.campaign().await?;
+        for d in deadlines::for_campaign(&mut turn.tx, campaign.id).await? {
             if d.spec.asks_for != asks_for {
                 continue;
             }
-            match submissions::for_unit(&self.db, d.id, unit_id).await? {
+            match submissions::for_unit(&mut turn.tx, d.id, unit_id).await? {
                 Some(s) if s.status == Status::Approved => continue,
                 _ => return Ok(Some(d)),
             }
@@ -37,24 +52,20 @@ impl App {
 
     pub(super) async fn start_submission(
         &self,
-        turn: &mut Turn<'_>,
+        turn: &mut Turn,
         me: &Member,
         asks_for: AsksFor,
     ) -> Result<()> {
-        if me.role == Role::Staff {
-            turn.say_text("submission.staff_use_status");
-            return Ok(());
-        }
         if !matches!(turn.chat.dialogue, Dialogue::Idle) {
             turn.say_text("form.in_progress");
             return Ok(());
         }
-        let Some(d) = self.deadline_for(me.unit_id, asks_for).await? else {
+        let Some(d) = self.deadline_for(turn, me.unit_id, asks_for).await? else {
             turn.say_text("submission.nothing_due");
             return Ok(());
         };
         let lang = turn.lang;
-        let campaign = campaigns::current_or_seed(&self.db).await?;
+        let campaign = turn.campaign().await?;
         let due = d.spec.due_at(campaign.tz()).with_timezone(&campaign.tz());
         let mut intro = trf(
             lang,
@@ -69,7 +80,7 @@ impl App {
                 ("n", &d.spec.documents.len().to_string()),
             ],
         );
-        if let Some(prev) = submissions::for_unit(&self.db, d.id, me.unit_id).await? {
+        if let Some(prev) = submissions::for_unit(&mut turn.tx, d.id, me.unit_id).await? {
             intro.push_str("\n\n");
             intro.push_str(&match prev.status {
                 Status::Returned => trf(
@@ -105,17 +116,8 @@ impl App {
     }
 
     /// The question for the current step, with its choices.
-    async fn submission_prompt(&self, turn: &mut Turn<'_>) -> Result<Reply> {
-        self.prompt_for(turn.lang, turn.here.channel, turn.chat.dialogue.clone())
-            .await
-    }
-
-    async fn prompt_for(
-        &self,
-        lang: crate::i18n::Lang,
-        channel: Channel,
-        dialogue: Dialogue,
-    ) -> Result<Reply> {
+    async fn submission_prompt(&self, turn: &mut Turn) -> Result<Reply> {
+        let (lang, channel, dialogue) = (turn.lang, turn.here.channel, turn.chat.dialogue.clone());
         let Dialogue::Submission {
             deadline_id,
             step,
@@ -126,7 +128,7 @@ impl App {
         else {
             return Ok(Reply::text(tr(lang, "idle.stale_button")));
         };
-        let d = deadlines::get_one(&self.db, *deadline_id)
+        let d = deadlines::get_one(&mut turn.tx, *deadline_id)
             .await?
             .context("deadline of a submission in progress")?;
         let back = Choice::new(tr(lang, "button.back"), Action::Back);
@@ -201,7 +203,7 @@ impl App {
         })
     }
 
-    pub(super) async fn reprompt(&self, turn: &mut Turn<'_>, note: Option<String>) -> Result<()> {
+    pub(super) async fn reprompt(&self, turn: &mut Turn, note: Option<String>) -> Result<()> {
         let mut reply = self.submission_prompt(turn).await?;
         if let Some(n) = note {
             reply.text = format!("⚠️ {n}\n\n{}", reply.text);
@@ -210,44 +212,54 @@ impl App {
         Ok(())
     }
 
-    pub(super) async fn submission_file(
+    /// A file that came with a message, before its turn: downloaded, checked and saved
+    /// if the chat is waiting for a document, so the turn itself holds no transaction
+    /// open while the bytes travel.
+    pub(super) async fn receive_file(
         &self,
-        turn: &mut Turn<'_>,
-        me: &Member,
-        file: IncomingFile,
-    ) -> Result<()> {
-        let lang = turn.lang;
-        let Dialogue::Submission {
-            step: SubmissionStep::Document(i),
-            deadline_id,
-            ..
-        } = turn.chat.dialogue.clone()
+        db: &Db,
+        inc: &Incoming,
+        file: &IncomingFile,
+    ) -> Result<Received> {
+        let here = Address {
+            channel: inc.channel,
+            chat_id: inc.chat_id.clone(),
+        };
+        let (chat, member) = {
+            let mut conn = db.read().await?;
+            (
+                chats::peek(&mut conn, &here).await?,
+                members::find(&mut conn, inc.channel, &inc.user_id).await?,
+            )
+        };
+        let (
+            Dialogue::Submission {
+                step: SubmissionStep::Document(_),
+                deadline_id,
+                ..
+            },
+            Some(me),
+        ) = (chat.dialogue, member)
         else {
-            return self
-                .reprompt(turn, Some(tr(lang, "submission.no_file_now")))
-                .await;
+            return Ok(Received::NotWanted);
         };
         if let Err(why) = document_file::check(&file.name, file.mime.as_deref(), file.size) {
-            return self.reprompt(turn, Some(tr(lang, why.key()))).await;
+            return Ok(Received::Refused(why.key().into()));
         }
         let Some(source) = &self.files else {
-            return self
-                .reprompt(turn, Some(tr(lang, "submission.no_files_here")))
-                .await;
+            return Ok(Received::Refused("submission.no_files_here".into()));
         };
-        let bytes = match source.fetch(turn.here.channel, &file, MAX_BYTES).await {
+        let bytes = match source.fetch(inc.channel, file, MAX_BYTES).await {
             Ok(b) => b,
             Err(e) => {
                 tracing::warn!(error = %format!("{e:#}"), "file download failed");
-                return self
-                    .reprompt(turn, Some(tr(lang, "submission.download_failed")))
-                    .await;
+                return Ok(Received::Refused("submission.download_failed".into()));
             }
         };
         if let Err(why) =
             document_file::check(&file.name, file.mime.as_deref(), Some(bytes.len() as u64))
         {
-            return self.reprompt(turn, Some(tr(lang, why.key()))).await;
+            return Ok(Received::Refused(why.key().into()));
         }
         let sha256 = format!("{:x}", Sha256::digest(&bytes));
         let dir = self
@@ -260,13 +272,35 @@ impl App {
         let path = dir.join(format!("{}-{}", &sha256[..12], safe_name(&file.name)));
         std::fs::write(&path, &bytes)
             .with_context(|| format!("cannot write {}", path.display()))?;
-        let stored = StoredFile {
+        Ok(Received::Stored(StoredFile {
             name: file.name.clone(),
             size: bytes.len() as u64,
             sha256,
             path: path.display().to_string(),
-            channel: turn.here.channel.as_str().into(),
+            channel: inc.channel.as_str().into(),
             file_id: file.file_id.clone(),
+        }))
+    }
+
+    pub(super) async fn submission_file(&self, turn: &mut Turn) -> Result<()> {
+        let lang = turn.lang;
+        let at = match &turn.chat.dialogue {
+            Dialogue::Submission {
+                step: SubmissionStep::Document(i),
+                ..
+            } => Some(*i),
+            _ => None,
+        };
+        let (i, stored) = match (at, turn.file.take()) {
+            (Some(i), Some(Received::Stored(stored))) => (i, stored),
+            (Some(_), Some(Received::Refused(why))) => {
+                return self.reprompt(turn, Some(tr(lang, &why))).await
+            }
+            _ => {
+                return self
+                    .reprompt(turn, Some(tr(lang, "submission.no_file_now")))
+                    .await
+            }
         };
         let received = trf(lang, "submission.received", &[("name", &stored.name)]);
         if let Dialogue::Submission { step, files, .. } = &mut turn.chat.dialogue {
@@ -283,7 +317,7 @@ impl App {
         Ok(())
     }
 
-    pub(super) async fn submission_text(&self, turn: &mut Turn<'_>, text: String) -> Result<()> {
+    pub(super) async fn submission_text(&self, turn: &mut Turn, text: String) -> Result<()> {
         let lang = turn.lang;
         match &mut turn.chat.dialogue {
             Dialogue::Submission {
@@ -324,7 +358,7 @@ impl App {
     /// Back, skip (keep the file already sent, or no note) and cancel.
     pub(super) async fn submission_nav(
         &self,
-        turn: &mut Turn<'_>,
+        turn: &mut Turn,
         me: &Member,
         action: Action,
     ) -> Result<()> {
@@ -381,7 +415,7 @@ impl App {
         self.reprompt(turn, None).await
     }
 
-    async fn submit_documents(&self, turn: &mut Turn<'_>, me: &Member) -> Result<()> {
+    async fn submit_documents(&self, turn: &mut Turn, me: &Member) -> Result<()> {
         let Dialogue::Submission {
             deadline_id,
             files,
@@ -391,10 +425,10 @@ impl App {
         else {
             return Ok(());
         };
-        let d = deadlines::get_one(&self.db, deadline_id)
+        let d = deadlines::get_one(&mut turn.tx, deadline_id)
             .await?
             .context("deadline of a submission")?;
-        let campaign = campaigns::current_or_seed(&self.db).await?;
+        let campaign = turn.campaign().await?;
         let due_at = d.spec.due_at(campaign.tz());
         let files: Vec<StoredFile> = files.into_iter().flatten().collect();
         let id = submissions::submit(

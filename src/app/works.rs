@@ -4,21 +4,21 @@
 use anyhow::Result;
 
 use super::registering::new_key;
-use super::{App, Body, Turn};
+use super::{Body, Handler, Turn};
 use crate::conversation::engine::{Editing, FormId, FormSession};
 use crate::conversation::registration_form::answers_from_draft;
 use crate::conversation::{engine, Action, Choice, Dialogue, Reply};
-use crate::domain::member::{Member, Role};
+use crate::domain::member::Member;
 use crate::domain::registration::{Registration, RegistrationStatus};
 use crate::export;
 use crate::i18n::{tr, trf};
-use crate::store::{campaigns, registrations};
+use crate::store::registrations;
 
-impl App {
-    pub(super) async fn list_works(&self, turn: &mut Turn<'_>, me: &Member) -> Result<()> {
+impl Handler {
+    pub(super) async fn list_works(&self, turn: &mut Turn, me: &Member) -> Result<()> {
         let lang = turn.lang;
-        let campaign = campaigns::current_or_seed(&self.db).await?;
-        let works = registrations::for_unit(&self.db, campaign.id, me.unit_id).await?;
+        let campaign = turn.campaign().await?;
+        let works = registrations::for_unit(&mut turn.tx, campaign.id, me.unit_id).await?;
         let register = Choice::new(tr(lang, "button.register_new"), Action::Register);
         if works.is_empty() {
             let text = trf(lang, "works.none", &[("unit", &me.unit_name)]);
@@ -59,11 +59,11 @@ impl App {
     /// The work if this member may change it; otherwise says why and gives `None`.
     async fn own_work(
         &self,
-        turn: &mut Turn<'_>,
+        turn: &mut Turn,
         me: &Member,
         id: i64,
     ) -> Result<Option<Registration>> {
-        match registrations::get_one(&self.db, id).await? {
+        match registrations::get_one(&mut turn.tx, id).await? {
             Some(r) if r.unit_id == me.unit_id => {
                 if r.status == RegistrationStatus::Withdrawn {
                     let text = trf(
@@ -83,7 +83,7 @@ impl App {
         }
     }
 
-    pub(super) async fn edit_work(&self, turn: &mut Turn<'_>, me: &Member, id: i64) -> Result<()> {
+    pub(super) async fn edit_work(&self, turn: &mut Turn, me: &Member, id: i64) -> Result<()> {
         if matches!(turn.chat.dialogue, Dialogue::Form { .. }) {
             turn.say_text("form.in_progress");
             return self.remind_form(turn).await;
@@ -100,18 +100,13 @@ impl App {
             },
             answers_from_draft(&work.draft),
         );
-        let ctx = self.ctx(turn.lang).await?;
+        let ctx = self.ctx(turn).await?;
         turn.say(engine::prompt(&session, &ctx));
         turn.chat.dialogue = Dialogue::Form { session };
         Ok(())
     }
 
-    pub(super) async fn ask_withdraw(
-        &self,
-        turn: &mut Turn<'_>,
-        me: &Member,
-        id: i64,
-    ) -> Result<()> {
+    pub(super) async fn ask_withdraw(&self, turn: &mut Turn, me: &Member, id: i64) -> Result<()> {
         let Some(work) = self.own_work(turn, me, id).await? else {
             return Ok(());
         };
@@ -137,7 +132,7 @@ impl App {
         Ok(())
     }
 
-    pub(super) async fn withdraw(&self, turn: &mut Turn<'_>, me: &Member, id: i64) -> Result<()> {
+    pub(super) async fn withdraw(&self, turn: &mut Turn, me: &Member, id: i64) -> Result<()> {
         let Some(work) = self.own_work(turn, me, id).await? else {
             return Ok(());
         };
@@ -155,12 +150,8 @@ impl App {
     }
 
     /// "/xuat": staff get every registration as a spreadsheet in the chat.
-    pub(super) async fn export_to_chat(&self, turn: &mut Turn<'_>, me: &Member) -> Result<()> {
-        if me.role != Role::Staff {
-            turn.say_text("export.staff_only");
-            return Ok(());
-        }
-        let rows = export::rows(&self.db).await?;
+    pub(super) async fn export_to_chat(&self, turn: &mut Turn) -> Result<()> {
+        let rows = export::rows(&mut turn.tx).await?;
         let bytes = export::xlsx(&rows, turn.lang)?;
         let caption = trf(
             turn.lang,

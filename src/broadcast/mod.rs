@@ -9,17 +9,18 @@ use crate::domain::audience::Audience;
 use crate::domain::member::Member;
 use crate::i18n::{tr, trf, Lang};
 use crate::store::outbox::{self, NewItem, Purpose};
-use crate::store::{audience, broadcasts, chats, Db};
+use crate::store::{audience, broadcasts, chats};
+use sqlx::AnyConnection;
 
 pub struct Created {
     pub id: i64,
     pub recipients: usize,
 }
 
-/// Queues the announcement for everyone in the audience, in one transaction: either
-/// all recipients are queued or none.
+/// Queues the announcement for everyone in the audience, in the caller's transaction:
+/// either all recipients are queued or none.
 pub async fn create(
-    db: &Db,
+    tx: &mut AnyConnection,
     campaign_id: i64,
     author: Option<&Member>,
     text: &str,
@@ -27,10 +28,9 @@ pub async fn create(
     draft_key: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Created> {
-    let recipients = audience::chairs(db, campaign_id, audience).await?;
-    let mut tx = db.pool.begin().await?;
+    let recipients = audience::chairs(&mut *tx, campaign_id, audience).await?;
     let id = broadcasts::insert(
-        &mut tx,
+        &mut *tx,
         author.map(|a| a.id),
         text,
         audience,
@@ -39,17 +39,18 @@ pub async fn create(
     )
     .await?;
     for m in &recipients {
-        let lang = chats::lang_of(db, &m.address()).await?;
+        let lang = chats::lang_of(&mut *tx, &m.address()).await?;
         let reply = announcement(id, text, lang);
         let item = NewItem {
             broadcast_id: Some(id),
             ..NewItem::for_member(m, lang, &reply, Purpose::Broadcast)
         };
-        outbox::enqueue(&mut tx, &item, now).await?;
+        outbox::enqueue(&mut *tx, &item, now)
+            .await
+            .context("queueing the announcement")?;
     }
-    tx.commit().await.context("queueing the announcement")?;
     if recipients.is_empty() {
-        report_if_done(db, id, now).await?;
+        report_if_done(tx, id, now).await?;
     }
     Ok(Created {
         id,
@@ -65,9 +66,9 @@ pub fn announcement(id: i64, text: &str, lang: Lang) -> Reply {
 }
 
 /// The delivery report, as the author sees it.
-pub async fn report(db: &Db, id: i64, lang: Lang) -> Result<String> {
-    let c = outbox::counts(db, id).await?;
-    let acks = broadcasts::ack_count(db, id).await?;
+pub async fn report(conn: &mut AnyConnection, id: i64, lang: Lang) -> Result<String> {
+    let c = outbox::counts(&mut *conn, id).await?;
+    let acks = broadcasts::ack_count(&mut *conn, id).await?;
     Ok(trf(
         lang,
         if c.pending > 0 {
@@ -87,21 +88,21 @@ pub async fn report(db: &Db, id: i64, lang: Lang) -> Result<String> {
     ))
 }
 
-/// Once nothing is left to send, the author is told, exactly once.
-pub async fn report_if_done(db: &Db, id: i64, now: DateTime<Utc>) -> Result<()> {
-    if outbox::counts(db, id).await?.pending > 0 {
+/// Once nothing is left to send, the author is told, exactly once: the claim and the
+/// report are queued in the caller's write transaction.
+pub async fn report_if_done(tx: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> Result<()> {
+    if outbox::counts(&mut *tx, id).await?.pending > 0 {
         return Ok(());
     }
-    let Some(author) = broadcasts::claim_report(db, id, now).await? else {
+    let Some(author) = broadcasts::claim_report(&mut *tx, id, now).await? else {
         return Ok(());
     };
     let Some(author) = author else {
         return Ok(());
     };
-    let lang = chats::lang_of(db, &author.address()).await?;
-    let reply = Reply::text(report(db, id, lang).await?);
-    let mut conn = db.pool.acquire().await?;
+    let lang = chats::lang_of(&mut *tx, &author.address()).await?;
+    let reply = Reply::text(report(&mut *tx, id, lang).await?);
     let item = NewItem::for_member(&author, lang, &reply, Purpose::Notice);
-    outbox::enqueue(&mut conn, &item, now).await?;
+    outbox::enqueue(&mut *tx, &item, now).await?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Channel adapters: each turns its updates into `Incoming` and renders `Outgoing`.
 
 pub mod console;
+pub mod per_chat;
 pub mod postman;
 pub mod runner;
 pub mod telegram;

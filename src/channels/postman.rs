@@ -10,13 +10,18 @@ use tokio::time::Instant;
 use super::zalo::api::{ZaloClient, ZaloError, MAX_TEXT as ZALO_MAX_TEXT};
 use crate::app::{App, Body, FileSource, Incoming, IncomingFile, Outgoing};
 use crate::conversation::{render, Reply};
+use crate::delivery::rate::RateLimiter;
 use crate::domain::member::{Address, Channel};
 use crate::i18n::{tr, Lang};
-use crate::store::members;
+use crate::store::outbox::{self, NewItem, Purpose};
+use crate::store::{members, Db};
 
 /// Zalo publishes no limits; one message a second per chat stays well clear.
 const ZALO_PER_CHAT: Duration = Duration::from_secs(1);
 const ZALO_TRIES: u32 = 4;
+/// A reply that meets "retry after" waits and goes again; past this many, it is handed
+/// to the outbox, which keeps trying.
+const REPLY_TRIES: u32 = 3;
 
 #[derive(Debug)]
 pub enum DeliveryError {
@@ -27,13 +32,29 @@ pub enum DeliveryError {
     Failed(String),
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Postman {
     pub telegram: Option<teloxide::Bot>,
     pub zalo: Option<ZaloSender>,
+    /// The bot's sending budget, shared by direct replies and the outbox worker.
+    pub budget: Arc<RateLimiter>,
+}
+
+impl Default for Postman {
+    fn default() -> Postman {
+        Postman::new(crate::delivery::DEFAULT_RATE)
+    }
 }
 
 impl Postman {
+    pub fn new(per_second: u32) -> Postman {
+        Postman {
+            telegram: None,
+            zalo: None,
+            budget: Arc::new(RateLimiter::new(per_second)),
+        }
+    }
+
     /// Runs one turn and delivers every message it produced. A failing turn is logged
     /// and the person told; it never brings a channel down.
     pub async fn serve(&self, app: &App, incoming: Incoming) {
@@ -54,19 +75,58 @@ impl Postman {
             }
         };
         for out in &outgoing {
+            if let Err(e) = self.reply(&app.db, app.clock.now(), out).await {
+                tracing::error!(channel = %out.to.channel, error = %format!("{e:#}"), "reply lost");
+            }
+        }
+    }
+
+    /// A direct answer to someone who just wrote: it takes the next slot of the sending
+    /// budget (ahead of the outbox, which books one slot at a time), waits out "retry
+    /// after" and goes again; if it still cannot go, the outbox takes it over.
+    async fn reply(
+        &self,
+        db: &Db,
+        now: chrono::DateTime<chrono::Utc>,
+        out: &Outgoing,
+    ) -> anyhow::Result<()> {
+        let mut why = String::new();
+        for _ in 0..REPLY_TRIES {
+            self.budget.acquire_reply().await;
             match self.deliver(out).await {
-                Ok(()) => {}
+                Ok(()) => return Ok(()),
                 Err(DeliveryError::Gone(e)) => {
                     tracing::info!(channel = %out.to.channel, error = %e, "recipient gone; marked inactive");
-                    if let Err(e) = members::deactivate_chat(&app.db, &out.to).await {
-                        tracing::error!(error = %e, "could not mark member inactive");
-                    }
+                    let mut tx = db.write().await?;
+                    members::deactivate_chat(&mut tx, &out.to).await?;
+                    return tx.commit().await;
                 }
-                Err(e) => {
-                    tracing::warn!(channel = %out.to.channel, error = ?e, "delivery failed")
+                Err(DeliveryError::RetryAfter(wait)) => {
+                    self.budget.pause(wait);
+                    why = format!("rate limited, retry after {wait:?}");
+                    tokio::time::sleep(wait).await;
+                }
+                Err(DeliveryError::Failed(e)) => {
+                    why = e;
+                    break;
                 }
             }
         }
+        let Body::Reply(reply) = &out.body else {
+            anyhow::bail!("document not delivered: {why}");
+        };
+        tracing::warn!(channel = %out.to.channel, error = %why, "reply handed to the outbox");
+        let mut tx = db.write().await?;
+        let item = NewItem {
+            to: out.to.clone(),
+            member_id: None,
+            lang: out.lang,
+            reply,
+            purpose: Purpose::Reply,
+            broadcast_id: None,
+        };
+        outbox::enqueue(&mut tx, &item, now).await?;
+        tx.commit().await
     }
 
     pub async fn deliver(&self, out: &Outgoing) -> Result<(), DeliveryError> {

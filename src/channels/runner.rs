@@ -18,7 +18,7 @@ pub fn any_configured(config: &Config) -> bool {
 
 pub async fn run(app: App, config: &Config) -> Result<()> {
     let clock = app.clock.clone();
-    let mut postman = Postman::default();
+    let mut postman = Postman::new(config.send_rate());
     let telegram_bot = match &config.telegram_token {
         Some(token) => Some(telegram::bot(token, config.telegram_api_url.as_deref())?),
         None => None,
@@ -39,12 +39,7 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
     });
 
     let app = app.with_files(std::sync::Arc::new(postman.clone()), config.data_dir());
-    let worker = Worker::new(
-        app.db.clone(),
-        postman.clone(),
-        clock.clone(),
-        config.send_rate(),
-    );
+    let worker = Worker::new(app.db.clone(), postman.clone(), clock.clone());
     let app = app.with_wake(worker.wake.clone());
     let mut channels = JoinSet::new();
     {

@@ -15,7 +15,7 @@ use teloxide::{ApiError, RequestError};
 use tokio::sync::watch;
 
 use super::postman::Postman;
-use crate::app::{App, Body, Incoming, IncomingFile, Outgoing, RawInput, MENU};
+use crate::app::{menu, App, Body, Incoming, IncomingFile, Outgoing, RawInput};
 use crate::conversation::{Action, Reply};
 use crate::domain::member::Channel;
 use crate::i18n::{tr, Lang};
@@ -44,13 +44,14 @@ pub async fn run(
         .await
         .context("Telegram refused the bot token (getMe failed)")?;
     if let Some(username) = &me.user.username {
-        settings::set_value(&app.db, settings::TELEGRAM_USERNAME, username).await?;
+        let mut tx = app.db.write().await?;
+        settings::set_value(&mut tx, settings::TELEGRAM_USERNAME, username).await?;
+        tx.commit().await?;
     }
     tracing::info!(bot = ?me.user.username, "Telegram channel started");
     for lang in Lang::ALL {
-        let commands: Vec<BotCommand> = MENU
-            .iter()
-            .map(|(cmd, key)| BotCommand::new(*cmd, tr(lang, key)))
+        let commands: Vec<BotCommand> = menu()
+            .map(|(cmd, key)| BotCommand::new(cmd, tr(lang, key)))
             .collect();
         let mut req = bot.set_my_commands(commands);
         if lang != Lang::default() {

@@ -13,8 +13,7 @@ use tokio::sync::{watch, Notify};
 use crate::app::{Body, Outgoing};
 use crate::channels::postman::{DeliveryError, Postman};
 use crate::clock::Clock;
-use crate::store::{members, outbox, Db};
-use rate::RateLimiter;
+use crate::store::{self, members, outbox, Db};
 
 /// Telegram allows about 30 messages a second overall.
 pub const DEFAULT_RATE: u32 = 30;
@@ -26,24 +25,28 @@ pub struct Worker {
     pub db: Db,
     pub postman: Postman,
     pub clock: Clock,
-    limiter: Arc<RateLimiter>,
     /// Poked when something is queued, so delivery starts at once.
     pub wake: Arc<Notify>,
 }
 
 impl Worker {
-    pub fn new(db: Db, postman: Postman, clock: Clock, per_second: u32) -> Worker {
+    /// Sends at the pace of the postman's budget, which direct replies share.
+    pub fn new(db: Db, postman: Postman, clock: Clock) -> Worker {
         Worker {
             db,
             postman,
             clock,
-            limiter: Arc::new(RateLimiter::new(per_second)),
             wake: Arc::new(Notify::new()),
         }
     }
 
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> Result<()> {
-        let interrupted = outbox::recover_interrupted(&self.db).await?;
+        let interrupted = {
+            let mut tx = self.db.write().await?;
+            let n = outbox::recover_interrupted(&mut tx).await?;
+            tx.commit().await?;
+            n
+        };
         if interrupted > 0 {
             tracing::warn!(
                 interrupted,
@@ -54,8 +57,15 @@ impl Worker {
             if *shutdown.borrow() {
                 return Ok(());
             }
-            match outbox::claim_next(&self.db, self.clock.now()).await {
-                Ok(Some(item)) => self.deliver(item).await?,
+            match self.next().await {
+                Ok(Some(item)) => {
+                    if let Err(e) = self.deliver(item).await {
+                        // The row stays 'sending': after a restart it counts as
+                        // uncertain, never sent twice.
+                        tracing::error!(error = %format!("{e:#}"), "delivery outcome not recorded");
+                        tokio::time::sleep(IDLE).await;
+                    }
+                }
                 Ok(None) => {
                     tokio::select! {
                         _ = tokio::time::sleep(IDLE) => {}
@@ -71,8 +81,26 @@ impl Worker {
         }
     }
 
-    async fn deliver(&self, item: outbox::Item) -> Result<()> {
-        self.limiter.acquire(&item.to).await;
+    async fn next(&self) -> Result<Option<outbox::Item>> {
+        let mut conn = self.db.read().await?;
+        outbox::next_due(&mut conn, self.clock.now()).await
+    }
+
+    /// Waits for the message's slot, then takes it: only what is really about to go on
+    /// the wire is marked as sending.
+    async fn deliver(&self, mut item: outbox::Item) -> Result<()> {
+        self.postman.budget.acquire(&item.to).await;
+        let claimed = store::retry_transient(|| async {
+            let mut tx = self.db.write().await?;
+            let claimed = outbox::claim(&mut tx, item.id).await?;
+            tx.commit().await?;
+            Ok(claimed)
+        })
+        .await?;
+        if !claimed {
+            return Ok(());
+        }
+        item.attempts += 1;
         let out = Outgoing {
             to: item.to.clone(),
             lang: item.lang,
@@ -80,29 +108,44 @@ impl Worker {
         };
         let result = self.postman.deliver(&out).await;
         let now = self.clock.now();
-        match result {
-            Ok(()) => outbox::mark_sent(&self.db, item.id, now).await?,
-            Err(DeliveryError::Gone(e)) => {
-                outbox::mark_blocked(&self.db, item.id, &e, now).await?;
-                members::deactivate_chat(&self.db, &item.to).await?;
-            }
-            Err(DeliveryError::RetryAfter(wait)) => {
-                self.limiter.pause(wait);
-                let when = now + chrono::Duration::from_std(wait)?;
-                outbox::retry_later(&self.db, item.id, when, "rate limited").await?;
-            }
-            Err(DeliveryError::Failed(e)) if item.attempts < MAX_ATTEMPTS => {
-                let backoff = chrono::Duration::seconds(1 << item.attempts.min(6));
-                outbox::retry_later(&self.db, item.id, now + backoff, &e).await?;
-            }
-            Err(DeliveryError::Failed(e)) => {
-                outbox::mark_failed(&self.db, item.id, &e, now).await?
-            }
+        if let Err(DeliveryError::RetryAfter(wait)) = &result {
+            self.postman.budget.pause(*wait);
         }
-        if let Some(b) = item.broadcast_id {
-            crate::broadcast::report_if_done(&self.db, b, now).await?;
+        store::retry_transient(|| self.record(&item, &result, now)).await?;
+        if item.broadcast_id.is_some() {
             self.wake.notify_one();
         }
         Ok(())
+    }
+
+    /// The outcome and, for the last message of an announcement, its report: one
+    /// transaction, so a crash between them cannot lose the report.
+    async fn record(
+        &self,
+        item: &outbox::Item,
+        result: &Result<(), DeliveryError>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        let mut tx = self.db.write().await?;
+        match result {
+            Ok(()) => outbox::mark_sent(&mut tx, item.id, now).await?,
+            Err(DeliveryError::Gone(e)) => {
+                outbox::mark_blocked(&mut tx, item.id, e, now).await?;
+                members::deactivate_chat(&mut tx, &item.to).await?;
+            }
+            Err(DeliveryError::RetryAfter(wait)) => {
+                let when = now + chrono::Duration::from_std(*wait)?;
+                outbox::retry_later(&mut tx, item.id, when, "rate limited").await?;
+            }
+            Err(DeliveryError::Failed(e)) if item.attempts < MAX_ATTEMPTS => {
+                let backoff = chrono::Duration::seconds(1 << item.attempts.min(6));
+                outbox::retry_later(&mut tx, item.id, now + backoff, e).await?;
+            }
+            Err(DeliveryError::Failed(e)) => outbox::mark_failed(&mut tx, item.id, e, now).await?,
+        }
+        if let Some(b) = item.broadcast_id {
+            crate::broadcast::report_if_done(&mut tx, b, now).await?;
+        }
+        tx.commit().await
     }
 }

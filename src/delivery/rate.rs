@@ -55,6 +55,19 @@ impl RateLimiter {
         tokio::time::sleep_until(at).await;
     }
 
+    /// A direct reply's slot: the next one overall, without the per-chat spacing
+    /// (someone filling the form gets each answer at once). Booked on arrival, so it
+    /// goes before the outbox's next message, which is booked only when it is due.
+    pub async fn acquire_reply(&self) {
+        let at = {
+            let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            let at = Instant::now().max(s.next_global);
+            s.next_global = at + s.interval;
+            at
+        };
+        tokio::time::sleep_until(at).await;
+    }
+
     /// The API asked to slow down: nobody is sent anything before `wait` has passed,
     /// and from then on a little slower (5% per 429, at most 4 times the base spacing).
     pub fn pause(&self, wait: Duration) {

@@ -70,8 +70,8 @@ impl RegistrationStatus {
 
     pub fn label_key(self) -> &'static str {
         match self {
-            RegistrationStatus::Submitted => "status.submitted",
-            RegistrationStatus::Withdrawn => "status.withdrawn",
+            RegistrationStatus::Submitted => "work_status.submitted",
+            RegistrationStatus::Withdrawn => "work_status.withdrawn",
         }
     }
 }

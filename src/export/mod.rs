@@ -12,7 +12,7 @@ use chrono_tz::Asia::Ho_Chi_Minh;
 use serde::Serialize;
 
 use crate::domain::registration::{RegistrationStatus, WorkKind};
-use crate::store::{registrations, Db};
+use crate::store::registrations;
 
 /// One registration, flat, in the CSV's column order.
 #[derive(Debug, Clone, Serialize)]
@@ -40,8 +40,8 @@ pub struct Row {
     pub submitted_at_utc: DateTime<Utc>,
 }
 
-pub async fn rows(db: &Db) -> Result<Vec<Row>> {
-    Ok(registrations::all(db)
+pub async fn rows(conn: &mut sqlx::AnyConnection) -> Result<Vec<Row>> {
+    Ok(registrations::all(conn)
         .await?
         .into_iter()
         .map(|l| {

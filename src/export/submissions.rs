@@ -6,11 +6,13 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::domain::document_file::safe_name;
-use crate::store::{campaigns, submissions, Db};
+use crate::store::{campaigns, submissions};
 
-pub async fn submissions(db: &Db, out: &Path) -> Result<usize> {
-    let campaign = campaigns::current_or_seed(db).await?;
-    let rows = submissions::index(db, campaign.id).await?;
+pub async fn submissions(conn: &mut sqlx::AnyConnection, out: &Path) -> Result<usize> {
+    let campaign = campaigns::current(&mut *conn)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no campaign"))?;
+    let rows = submissions::index(&mut *conn, campaign.id).await?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut index = csv::Writer::from_path(out.join("index.csv"))?;
     index.write_record([

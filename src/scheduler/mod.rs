@@ -34,56 +34,60 @@ pub fn digest_key(deadline_id: i64) -> String {
     format!("d:{deadline_id}")
 }
 
-/// One look at the calendar. Returns how many messages were queued.
+/// One look at the calendar. Returns how many messages were queued. Each unit's
+/// reminder is its own small write transaction (claim, then queue), so turns are never
+/// held up behind a whole sweep.
 pub async fn tick(db: &Db, now: DateTime<Utc>) -> Result<usize> {
-    let campaign = campaigns::current_or_seed(db).await?;
-    let tz = campaign.tz();
-    if reminders::is_quiet(now, tz) {
-        return Ok(0);
-    }
-    let mut queued = 0;
-    for d in deadlines::for_campaign(db, campaign.id).await? {
-        let Some(due) = reminders::due_at(&d.spec, tz, now) else {
-            continue;
+    let (campaign, due_now) = {
+        let mut conn = db.read().await?;
+        let campaign = match campaigns::current(&mut conn).await? {
+            Some(c) => c,
+            None => campaigns::ensure_seed(db).await?,
         };
-        let missing = submissions::missing_units(db, &d).await?;
-        for unit in &missing {
-            let chairs = members::active_chairs_of(db, unit.id).await?;
-            let mut tx = db.pool.begin().await?;
+        let tz = campaign.tz();
+        if reminders::is_quiet(now, tz) {
+            return Ok(0);
+        }
+        let mut due_now = Vec::new();
+        for d in deadlines::for_campaign(&mut conn, campaign.id).await? {
+            if let Some(due) = reminders::due_at(&d.spec, tz, now) {
+                let missing = submissions::missing_units(&mut conn, &d).await?;
+                due_now.push((d, due, missing));
+            }
+        }
+        (campaign, due_now)
+    };
+    let tz = campaign.tz();
+    let mut queued = 0;
+    for (d, due, missing) in &due_now {
+        let due = *due;
+        for unit in missing {
+            let mut tx = db.write().await?;
             let kind = if due == Due::Overdue {
                 "overdue"
             } else {
                 "reminder"
             };
-            if !claims::claim(
-                &mut tx,
-                &key(d.id, due, unit.id),
-                d.id,
-                Some(unit.id),
-                kind,
-                now,
-            )
-            .await?
-            {
+            let key = key(d.id, due, unit.id);
+            if !claims::claim(&mut tx, &key, d.id, Some(unit.id), kind, now).await? {
                 continue;
             }
-            for chair in &chairs {
-                let lang = chats::lang_of(db, &chair.address()).await?;
-                let text = messages::to_chair(&d, due, &unit.name, tz, now, lang);
-                queue(&mut tx, chair, lang, text, now).await?;
+            for chair in members::active_chairs_of(&mut tx, unit.id).await? {
+                let lang = chats::lang_of(&mut tx, &chair.address()).await?;
+                let text = messages::to_chair(d, due, &unit.name, tz, now, lang);
+                queue(&mut tx, &chair, lang, text, now).await?;
                 queued += 1;
             }
             tx.commit().await?;
         }
         if due == Due::Overdue {
-            let total = submissions::subject_units(db).await?.len();
-            let staff = members::active_staff(db).await?;
-            let mut tx = db.pool.begin().await?;
+            let mut tx = db.write().await?;
             if claims::claim(&mut tx, &digest_key(d.id), d.id, None, "digest", now).await? {
-                for s in &staff {
-                    let lang = chats::lang_of(db, &s.address()).await?;
-                    let text = messages::digest(&d, &missing, total, lang);
-                    queue(&mut tx, s, lang, text, now).await?;
+                let total = submissions::subject_units(&mut tx).await?.len();
+                for s in members::active_staff(&mut tx).await? {
+                    let lang = chats::lang_of(&mut tx, &s.address()).await?;
+                    let text = messages::digest(d, missing, total, lang);
+                    queue(&mut tx, &s, lang, text, now).await?;
                     queued += 1;
                 }
                 tx.commit().await?;

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 
 use super::key;
 use crate::domain::reminders::{is_quiet, Due};
-use crate::store::{campaigns, deadlines, reminders as claims, submissions, Db};
+use crate::store::{campaigns, deadlines, reminders as claims, submissions};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Planned {
@@ -35,13 +35,19 @@ fn morning(t: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
         .unwrap_or(t)
 }
 
-pub async fn plan(db: &Db, from: DateTime<Utc>, days: i64) -> Result<Vec<Planned>> {
-    let campaign = campaigns::current_or_seed(db).await?;
+pub async fn plan(
+    conn: &mut sqlx::AnyConnection,
+    from: DateTime<Utc>,
+    days: i64,
+) -> Result<Vec<Planned>> {
+    let campaign = campaigns::current(&mut *conn)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no campaign"))?;
     let tz = campaign.tz();
     let until = from + Duration::days(days);
     let mut out = Vec::new();
-    for d in deadlines::for_campaign(db, campaign.id).await? {
-        let missing = submissions::missing_units(db, &d).await?;
+    for d in deadlines::for_campaign(&mut *conn, campaign.id).await? {
+        let missing = submissions::missing_units(&mut *conn, &d).await?;
         let mut events: Vec<(DateTime<Utc>, Due)> = d
             .spec
             .reminder_slots(tz)
@@ -56,7 +62,7 @@ pub async fn plan(db: &Db, from: DateTime<Utc>, days: i64) -> Result<Vec<Planned
             }
             let mut units = Vec::new();
             for u in &missing {
-                if !claims::is_claimed(db, &key(d.id, due, u.id)).await? {
+                if !claims::is_claimed(&mut *conn, &key(d.id, due, u.id)).await? {
                     units.push(u.name.clone());
                 }
             }

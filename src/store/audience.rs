@@ -3,15 +3,20 @@
 //! never count as missing anything.
 
 use anyhow::Result;
+use sqlx::AnyConnection;
 
-use super::{members, Db};
+use super::members;
 use crate::domain::audience::Audience;
 use crate::domain::member::Member;
 
 const NOT_DISTRICT: &str =
     "NOT EXISTS (SELECT 1 FROM members st WHERE st.unit_id = m.unit_id AND st.role = 'staff')";
 
-pub async fn chairs(db: &Db, campaign_id: i64, audience: Audience) -> Result<Vec<Member>> {
+pub async fn chairs(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    audience: Audience,
+) -> Result<Vec<Member>> {
     let missing = match audience {
         Audience::All => String::new(),
         Audience::Unregistered => " AND NOT EXISTS (SELECT 1 FROM registrations r \
@@ -41,5 +46,5 @@ pub async fn chairs(db: &Db, campaign_id: i64, audience: Audience) -> Result<Vec
     } else {
         query.bind(campaign_id)
     };
-    members::fetch_all(db, query).await
+    members::fetch_all(&mut *conn, query).await
 }

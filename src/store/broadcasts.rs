@@ -2,7 +2,7 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
-use super::{get, members, ts, Db};
+use super::{get, members, ts};
 use crate::domain::audience::Audience;
 use crate::domain::member::Member;
 
@@ -28,16 +28,21 @@ pub async fn insert(
     get(&row, "id")
 }
 
-pub async fn by_draft_key(db: &Db, key: &str) -> Result<Option<i64>> {
+pub async fn by_draft_key(conn: &mut AnyConnection, key: &str) -> Result<Option<i64>> {
     let row = sqlx::query("SELECT id FROM broadcasts WHERE draft_key = $1")
         .bind(key)
-        .fetch_optional(&db.pool)
+        .fetch_optional(&mut *conn)
         .await?;
     row.map(|r| get(&r, "id")).transpose()
 }
 
 /// Records "Đã nhận"; false when this member had already pressed it.
-pub async fn ack(db: &Db, broadcast_id: i64, member_id: i64, now: DateTime<Utc>) -> Result<bool> {
+pub async fn ack(
+    conn: &mut AnyConnection,
+    broadcast_id: i64,
+    member_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let done = sqlx::query(
         "INSERT INTO broadcast_acks (broadcast_id, member_id, acked_at) VALUES ($1, $2, $3) \
          ON CONFLICT (broadcast_id, member_id) DO NOTHING",
@@ -45,46 +50,54 @@ pub async fn ack(db: &Db, broadcast_id: i64, member_id: i64, now: DateTime<Utc>)
     .bind(broadcast_id)
     .bind(member_id)
     .bind(ts(now))
-    .execute(&db.pool)
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn ack_count(db: &Db, broadcast_id: i64) -> Result<i64> {
+pub async fn ack_count(conn: &mut AnyConnection, broadcast_id: i64) -> Result<i64> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM broadcast_acks WHERE broadcast_id = $1")
         .bind(broadcast_id)
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *conn)
         .await?;
     get(&row, "n")
 }
 
 /// Marks the report as due, once. `Some(author)` to the caller that won the claim
 /// (`Some(None)` for an announcement from the command line).
-pub async fn claim_report(db: &Db, id: i64, now: DateTime<Utc>) -> Result<Option<Option<Member>>> {
+pub async fn claim_report(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<Option<Member>>> {
     let row = sqlx::query(
         "UPDATE broadcasts SET reported_at = $2 WHERE id = $1 AND reported_at IS NULL \
          RETURNING author_member_id",
     )
     .bind(id)
     .bind(ts(now))
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
     let author: Option<i64> = get(&row, "author_member_id")?;
     Ok(Some(match author {
-        Some(a) => members::by_id(db, a).await?,
+        Some(a) => members::by_id(&mut *conn, a).await?,
         None => None,
     }))
 }
 
 /// The latest announcements of an author, newest first.
-pub async fn latest_by(db: &Db, author: i64, limit: i64) -> Result<Vec<(i64, String)>> {
+pub async fn latest_by(
+    conn: &mut AnyConnection,
+    author: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String)>> {
     sqlx::query(
         "SELECT id, created_at FROM broadcasts WHERE author_member_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(author)
     .bind(limit)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(|r| Ok((get(r, "id")?, get(r, "created_at")?)))

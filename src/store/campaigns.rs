@@ -1,7 +1,8 @@
 use anyhow::Result;
 use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
 
-use super::{get, parse_day, Db};
+use super::{get, parse_day};
 use crate::domain::campaign::Campaign;
 
 fn from_row(r: &AnyRow) -> Result<Campaign> {
@@ -17,12 +18,12 @@ fn from_row(r: &AnyRow) -> Result<Campaign> {
 }
 
 /// The campaign registrations belong to: the newest one.
-pub async fn current(db: &Db) -> Result<Option<Campaign>> {
+pub async fn current(conn: &mut AnyConnection) -> Result<Option<Campaign>> {
     let row = sqlx::query(
         "SELECT id, code, title, plan_ref, starts_on, ends_on, timezone \
          FROM campaigns ORDER BY id DESC LIMIT 1",
     )
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(from_row).transpose()
 }
@@ -31,21 +32,37 @@ pub async fn current(db: &Db) -> Result<Option<Campaign>> {
 /// database runs that campaign until a campaign file is loaded.
 pub const SEED_FILE: &str = include_str!("../../examples/campaign-vinh-thuan-2025.toml");
 
-pub async fn current_or_seed(db: &Db) -> Result<Campaign> {
-    if let Some(c) = current(db).await? {
+/// The current campaign; on a fresh database the built-in seed plan, created in the
+/// caller's write transaction.
+pub async fn current_or_seed(tx: &mut AnyConnection) -> Result<Campaign> {
+    if let Some(c) = current(&mut *tx).await? {
         return Ok(c);
     }
     let seed = crate::domain::campaign_file::parse(SEED_FILE)
         .map_err(|e| anyhow::anyhow!("built-in campaign file: {e}"))?;
-    // Two processes starting at once may both try; the loser finds the winner's.
-    if let Err(e) = super::deadlines::load_file(db, &seed).await {
-        tracing::debug!(error = %e, "seed campaign already being created");
-    }
-    for _ in 0..50 {
-        if let Some(c) = current(db).await? {
-            return Ok(c);
+    super::deadlines::load_file(&mut *tx, &seed).await?;
+    current(&mut *tx)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the seed campaign was not created"))
+}
+
+/// At start: make sure a campaign exists, so turns only ever read it. Two processes
+/// starting at once on PostgreSQL may both try; the loser finds the winner's.
+pub async fn ensure_seed(db: &super::Db) -> Result<Campaign> {
+    let first = async {
+        let mut tx = db.write().await?;
+        let c = current_or_seed(&mut tx).await?;
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(c)
+    };
+    match first.await {
+        Ok(c) => Ok(c),
+        Err(e) => {
+            tracing::debug!(error = %format!("{e:#}"), "seed campaign created elsewhere");
+            let mut conn = db.read().await?;
+            current(&mut conn)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("the seed campaign could not be created: {e:#}"))
         }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    anyhow::bail!("the seed campaign could not be created")
 }

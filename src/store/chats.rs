@@ -2,7 +2,7 @@ use anyhow::{Context, Result};
 use chrono::Utc;
 use sqlx::AnyConnection;
 
-use super::{get, ts, Db};
+use super::{get, ts};
 use crate::conversation::{Action, Dialogue};
 use crate::domain::member::Address;
 use crate::i18n::Lang;
@@ -17,23 +17,47 @@ pub struct Chat {
     pub last_message_id: Option<String>,
 }
 
-pub async fn load(db: &Db, at: &Address) -> Result<Chat> {
+/// The chat's row, locked for the rest of the caller's transaction: a chat's turns
+/// run one after another even when two processes receive its updates. A chat seen for
+/// the first time gets its row here, so the lock holds for it too.
+pub async fn lock(conn: &mut AnyConnection, at: &Address) -> Result<Chat> {
+    let r = sqlx::query(
+        "INSERT INTO chats (channel, chat_id, state, menu, updated_at) VALUES ($1, $2, $3, '[]', $4) \
+         ON CONFLICT (channel, chat_id) DO UPDATE SET updated_at = chats.updated_at \
+         RETURNING locale, state, menu, last_update_id, last_message_id",
+    )
+    .bind(at.channel.as_str())
+    .bind(&at.chat_id)
+    .bind(serde_json::to_string(&Dialogue::Idle)?)
+    .bind(ts(Utc::now()))
+    .fetch_one(&mut *conn)
+    .await?;
+    from_row(&r)
+}
+
+/// The chat's state without locking it (a look before a turn, e.g. whether a file is
+/// wanted at all before downloading it).
+pub async fn peek(conn: &mut AnyConnection, at: &Address) -> Result<Chat> {
     let row = sqlx::query(
         "SELECT locale, state, menu, last_update_id, last_message_id FROM chats \
          WHERE channel = $1 AND chat_id = $2",
     )
     .bind(at.channel.as_str())
     .bind(&at.chat_id)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
-    let Some(r) = row else {
-        return Ok(Chat::default());
-    };
-    let state: String = get(&r, "state")?;
-    let menu: String = get(&r, "menu")?;
+    row.as_ref()
+        .map(from_row)
+        .transpose()
+        .map(Option::unwrap_or_default)
+}
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Chat> {
+    let state: String = get(r, "state")?;
+    let menu: String = get(r, "menu")?;
     let menu: Vec<(u32, String)> = serde_json::from_str(&menu).context("stored menu")?;
     Ok(Chat {
-        locale: get::<Option<String>>(&r, "locale")?
+        locale: get::<Option<String>>(r, "locale")?
             .as_deref()
             .and_then(Lang::from_code),
         // A state written by an older version that no longer parses must not lock
@@ -43,17 +67,17 @@ pub async fn load(db: &Db, at: &Address) -> Result<Chat> {
             .into_iter()
             .filter_map(|(n, data)| Action::decode(&data).map(|a| (n, a)))
             .collect(),
-        last_update_id: get(&r, "last_update_id")?,
-        last_message_id: get(&r, "last_message_id")?,
+        last_update_id: get(r, "last_update_id")?,
+        last_message_id: get(r, "last_message_id")?,
     })
 }
 
 /// The language a chat chose (Vietnamese until it chose), without loading its state.
-pub async fn lang_of(db: &Db, at: &Address) -> Result<Lang> {
+pub async fn lang_of(conn: &mut AnyConnection, at: &Address) -> Result<Lang> {
     let row = sqlx::query("SELECT locale FROM chats WHERE channel = $1 AND chat_id = $2")
         .bind(at.channel.as_str())
         .bind(&at.chat_id)
-        .fetch_optional(&db.pool)
+        .fetch_optional(&mut *conn)
         .await?;
     Ok(match row {
         Some(r) => get::<Option<String>>(&r, "locale")?

@@ -3,7 +3,7 @@ use chrono::{NaiveTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
-use super::{get, parse_day, ts, Db};
+use super::{get, parse_day, ts};
 use crate::domain::campaign_file::{CampaignFile, DeadlineSpec, DocumentSpec};
 
 /// A deadline as stored, with its campaign.
@@ -42,35 +42,30 @@ fn from_row(r: &AnyRow) -> Result<Deadline> {
     })
 }
 
-pub async fn for_campaign(db: &Db, campaign_id: i64) -> Result<Vec<Deadline>> {
+pub async fn for_campaign(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<Deadline>> {
     sqlx::query(&format!(
         "{SELECT} WHERE campaign_id = $1 ORDER BY due_on, id"
     ))
     .bind(campaign_id)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(from_row)
     .collect()
 }
 
-pub async fn get_one(db: &Db, id: i64) -> Result<Option<Deadline>> {
+pub async fn get_one(conn: &mut AnyConnection, id: i64) -> Result<Option<Deadline>> {
     let row = sqlx::query(&format!("{SELECT} WHERE id = $1"))
         .bind(id)
-        .fetch_optional(&db.pool)
+        .fetch_optional(&mut *conn)
         .await?;
     row.as_ref().map(from_row).transpose()
 }
 
-/// Creates or updates the campaign of a file and its deadlines, all or nothing.
-/// A deadline dropped from the file is deleted unless units already submitted to it.
-pub async fn load_file(db: &Db, file: &CampaignFile) -> Result<(i64, bool)> {
-    let mut tx = db.pool.begin().await?;
-    // Write first: SQLite then holds the write lock for the whole load, so a second
-    // loader waits instead of failing halfway on a stale read.
-    sqlx::query("UPDATE campaigns SET code = code WHERE id = -1")
-        .execute(&mut *tx)
-        .await?;
+/// Creates or updates the campaign of a file and its deadlines, in the caller's write
+/// transaction (all or nothing). A deadline dropped from the file is deleted unless
+/// units already submitted to it.
+pub async fn load_file(tx: &mut AnyConnection, file: &CampaignFile) -> Result<(i64, bool)> {
     let now = ts(Utc::now());
     let existing: Option<i64> = sqlx::query("SELECT id FROM campaigns WHERE code = $1")
         .bind(&file.code)
@@ -112,7 +107,7 @@ pub async fn load_file(db: &Db, file: &CampaignFile) -> Result<(i64, bool)> {
         }
     };
     for d in &file.deadlines {
-        upsert(&mut tx, campaign_id, d).await?;
+        upsert(&mut *tx, campaign_id, d).await?;
     }
     let keep: Vec<&str> = file.deadlines.iter().map(|d| d.key.as_str()).collect();
     let stale = sqlx::query("SELECT id, key FROM deadlines WHERE campaign_id = $1")
@@ -144,7 +139,6 @@ pub async fn load_file(db: &Db, file: &CampaignFile) -> Result<(i64, bool)> {
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
     Ok((campaign_id, existing.is_none()))
 }
 

@@ -2,7 +2,7 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
-use super::{get, parse_ts, ts, Db};
+use super::{get, parse_ts, ts};
 use crate::domain::invite;
 use crate::domain::member::Role;
 
@@ -14,7 +14,7 @@ pub enum RedeemError {
 }
 
 pub async fn create(
-    db: &Db,
+    conn: &mut AnyConnection,
     unit_id: i64,
     role: Role,
     expires_at: DateTime<Utc>,
@@ -30,7 +30,7 @@ pub async fn create(
         .bind(role.as_str())
         .bind(ts(Utc::now()))
         .bind(ts(expires_at))
-        .execute(&db.pool)
+        .execute(&mut *conn)
         .await?;
         if done.rows_affected() == 1 {
             return Ok(code);

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
-use super::{get, ts, Db};
+use super::{get, ts};
 use crate::domain::member::{Channel, Member, Role};
 
 pub(crate) const SELECT: &str =
@@ -29,22 +29,26 @@ fn from_row(r: &AnyRow) -> Result<Member> {
 }
 
 pub(crate) async fn fetch_all<'q>(
-    db: &Db,
+    conn: &mut AnyConnection,
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
 ) -> Result<Vec<Member>> {
     query
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(from_row)
         .collect()
 }
 
-pub async fn find(db: &Db, channel: Channel, user_id: &str) -> Result<Option<Member>> {
+pub async fn find(
+    conn: &mut AnyConnection,
+    channel: Channel,
+    user_id: &str,
+) -> Result<Option<Member>> {
     let row = sqlx::query(&format!("{SELECT} WHERE m.channel = $1 AND m.user_id = $2"))
         .bind(channel.as_str())
         .bind(user_id)
-        .fetch_optional(&db.pool)
+        .fetch_optional(&mut *conn)
         .await?;
     row.as_ref().map(from_row).transpose()
 }
@@ -83,17 +87,17 @@ pub async fn upsert(
     get(&row, "id")
 }
 
-pub async fn by_id(db: &Db, id: i64) -> Result<Option<Member>> {
+pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Member>> {
     let row = sqlx::query(&format!("{SELECT} WHERE m.id = $1"))
         .bind(id)
-        .fetch_optional(&db.pool)
+        .fetch_optional(&mut *conn)
         .await?;
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn active_chairs_of(db: &Db, unit_id: i64) -> Result<Vec<Member>> {
+pub async fn active_chairs_of(conn: &mut AnyConnection, unit_id: i64) -> Result<Vec<Member>> {
     fetch_all(
-        db,
+        &mut *conn,
         sqlx::query(&format!(
             "{SELECT} WHERE m.unit_id = $1 AND m.role = 'chair' AND m.active = 1 ORDER BY m.id"
         ))
@@ -102,11 +106,11 @@ pub async fn active_chairs_of(db: &Db, unit_id: i64) -> Result<Vec<Member>> {
     .await
 }
 
-pub async fn active_staff(db: &Db) -> Result<Vec<Member>> {
+pub async fn active_staff(conn: &mut AnyConnection) -> Result<Vec<Member>> {
     sqlx::query(&format!(
         "{SELECT} WHERE m.role = 'staff' AND m.active = 1 ORDER BY m.id"
     ))
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(from_row)
@@ -122,20 +126,23 @@ pub async fn set_active(conn: &mut AnyConnection, id: i64, active: bool) -> Resu
     Ok(())
 }
 
-pub async fn count_for_unit(db: &Db, unit_id: i64) -> Result<i64> {
+pub async fn count_for_unit(conn: &mut AnyConnection, unit_id: i64) -> Result<i64> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM members WHERE unit_id = $1")
         .bind(unit_id)
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *conn)
         .await?;
     get(&row, "n")
 }
 
 /// The person blocked the bot or left: stop writing to them until they write again.
-pub async fn deactivate_chat(db: &Db, at: &crate::domain::member::Address) -> Result<()> {
+pub async fn deactivate_chat(
+    conn: &mut AnyConnection,
+    at: &crate::domain::member::Address,
+) -> Result<()> {
     sqlx::query("UPDATE members SET active = 0 WHERE channel = $1 AND chat_id = $2")
         .bind(at.channel.as_str())
         .bind(&at.chat_id)
-        .execute(&db.pool)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

@@ -16,10 +16,14 @@ pub mod settings;
 pub mod submissions;
 pub mod units;
 
+use std::sync::Arc;
+
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Row, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -27,10 +31,44 @@ pub enum Backend {
     Postgres,
 }
 
+/// How long a unit of work waits for SQLite's writer before it counts as a timeout.
+const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// SQLite has one writer: this process's writers queue here, in order, instead of
+    /// spinning in SQLite's busy handler (which is unfair and gives up after
+    /// `busy_timeout`). Unused on PostgreSQL, where row locks do the ordering.
+    writer: Arc<Mutex<()>>,
+}
+
+/// A write transaction: the only handle a unit of work (a turn, a claim, a CLI
+/// command) uses, so it never needs a second connection. Rolled back if dropped.
+pub struct Tx {
+    tx: Transaction<'static, Any>,
+    _writer: Option<OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await.context("commit")?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
 }
 
 /// Accepts what people write in `DATABASE_URL`: a full URL, `sqlite:file.db`, or a
@@ -58,7 +96,9 @@ pub async fn connect(raw_url: &str) -> Result<Db> {
     sqlx::any::install_default_drivers();
     let (url, backend) = normalize_url(raw_url);
     let pool = AnyPoolOptions::new()
-        .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
+        // Writers hold one connection each at most (one at a time on SQLite); the
+        // rest serve readers: exports, the outbox's counts, the CLI.
+        .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
@@ -73,12 +113,51 @@ pub async fn connect(raw_url: &str) -> Result<Db> {
         .connect(&url)
         .await
         .with_context(|| format!("cannot open the database ({})", redact(&url)))?;
-    let db = Db { pool, backend };
+    let db = Db {
+        pool,
+        backend,
+        writer: Arc::default(),
+    };
     db.migrate().await?;
     Ok(db)
 }
 
 impl Db {
+    /// Begins a unit of work that may write. On SQLite it waits for this process's
+    /// writer turn, then takes the file's write lock at once (`BEGIN IMMEDIATE`), so a
+    /// transaction that read never fails to upgrade to a writer halfway through.
+    pub async fn write(&self) -> Result<Tx> {
+        match self.backend {
+            Backend::Sqlite => {
+                // A writer waiting this long means a unit of work asked for a second
+                // write transaction while holding one: fail it (and let it be retried)
+                // rather than hang every chat.
+                let gate = tokio::time::timeout(WRITER_WAIT, self.writer.clone().lock_owned())
+                    .await
+                    .map_err(|_| sqlx::Error::PoolTimedOut)?;
+                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(Tx {
+                    tx,
+                    _writer: Some(gate),
+                })
+            }
+            Backend::Postgres => Ok(Tx {
+                tx: self.pool.begin().await?,
+                _writer: None,
+            }),
+        }
+    }
+
+    /// A connection for reading only (exports, reports, the CLI's listings).
+    pub async fn read(&self) -> Result<PoolConnection<Any>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    /// Closes the pool, so SQLite checkpoints its WAL into the main file.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     pub async fn migrate(&self) -> Result<()> {
         match self.backend {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await,
@@ -86,6 +165,50 @@ impl Db {
         }
         .context("database migration failed")
     }
+}
+
+/// Whether a failed unit of work may simply be run again: the database was busy, a
+/// serialisation conflict or deadlock was detected, or no connection came in time.
+/// Nothing of the failed attempt was committed, so a rerun is safe.
+pub fn is_transient(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        let Some(e) = cause.downcast_ref::<sqlx::Error>() else {
+            return false;
+        };
+        match e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+            sqlx::Error::Database(db) => matches!(
+                db.code().as_deref(),
+                // SQLite: SQLITE_BUSY, SQLITE_LOCKED and their extended codes.
+                Some("5" | "6" | "261" | "262" | "517" | "773")
+                // PostgreSQL: serialization_failure, deadlock_detected, lock_not_available.
+                | Some("40001" | "40P01" | "55P03")
+            ),
+            _ => false,
+        }
+    })
+}
+
+/// Runs a unit of work again while it fails for a transient reason (see
+/// `is_transient`), a bounded number of times with a short growing pause.
+pub async fn retry_transient<T, F, Fut>(mut work: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    const TRIES: u32 = 5;
+    let mut pause = std::time::Duration::from_millis(20);
+    for attempt in 1.. {
+        match work().await {
+            Err(e) if attempt < TRIES && is_transient(&e) => {
+                tracing::warn!(attempt, error = %format!("{e:#}"), "transient database error; trying again");
+                tokio::time::sleep(pause).await;
+                pause *= 3;
+            }
+            other => return other,
+        }
+    }
+    unreachable!("the last attempt returns")
 }
 
 /// A URL without its password, for error messages.

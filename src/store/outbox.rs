@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
-use super::{get, ts, Db};
+use super::{get, ts};
 use crate::conversation::{Action, Choice, Reply};
 use crate::domain::member::{Address, Member};
 use crate::i18n::Lang;
@@ -16,6 +16,8 @@ pub enum Purpose {
     Broadcast,
     Reminder,
     Notice,
+    /// A direct reply that could not go at once.
+    Reply,
 }
 
 impl Purpose {
@@ -24,6 +26,7 @@ impl Purpose {
             Purpose::Broadcast => "broadcast",
             Purpose::Reminder => "reminder",
             Purpose::Notice => "notice",
+            Purpose::Reply => "reply",
         }
     }
 }
@@ -131,23 +134,34 @@ fn from_row(r: &AnyRow) -> Result<Item> {
     })
 }
 
-/// Takes the oldest message that is due. The status check in the UPDATE makes a
-/// claim race between two workers harmless: only one of them gets the row.
-pub async fn claim_next(db: &Db, now: DateTime<Utc>) -> Result<Option<Item>> {
+/// The oldest message that is due, without taking it: the worker first waits for its
+/// sending slot, and a crash during that wait must leave it pending, not uncertain.
+pub async fn next_due(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Option<Item>> {
     let row = sqlx::query(
-        "UPDATE outbox SET status = 'sending', attempts = attempts + 1 \
-         WHERE id = (SELECT id FROM outbox WHERE status = 'pending' AND not_before <= $1 \
-                     ORDER BY id LIMIT 1) AND status = 'pending' \
-         RETURNING id, channel, chat_id, member_id, locale, body, broadcast_id, attempts",
+        "SELECT id, channel, chat_id, member_id, locale, body, broadcast_id, attempts FROM outbox \
+         WHERE status = 'pending' AND not_before <= $1 ORDER BY id LIMIT 1",
     )
     .bind(ts(now))
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(from_row).transpose()
 }
 
+/// Takes the message for sending, right before it goes on the wire. The status check
+/// makes a race between two workers harmless: only one of them gets `true`.
+pub async fn claim(conn: &mut AnyConnection, id: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1 \
+         WHERE id = $1 AND status = 'pending'",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 async fn set_status(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: i64,
     status: &str,
     error: Option<&str>,
@@ -158,41 +172,56 @@ async fn set_status(
         .bind(status)
         .bind(error)
         .bind(ts(now))
-        .execute(&db.pool)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> Result<()> {
-    set_status(db, id, "sent", None, now).await
+pub async fn mark_sent(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> Result<()> {
+    set_status(&mut *conn, id, "sent", None, now).await
 }
 
-pub async fn mark_blocked(db: &Db, id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
-    set_status(db, id, "blocked", Some(error), now).await
+pub async fn mark_blocked(
+    conn: &mut AnyConnection,
+    id: i64,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    set_status(&mut *conn, id, "blocked", Some(error), now).await
 }
 
-pub async fn mark_failed(db: &Db, id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
-    set_status(db, id, "failed", Some(error), now).await
+pub async fn mark_failed(
+    conn: &mut AnyConnection,
+    id: i64,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    set_status(&mut *conn, id, "failed", Some(error), now).await
 }
 
-pub async fn retry_later(db: &Db, id: i64, not_before: DateTime<Utc>, error: &str) -> Result<()> {
+pub async fn retry_later(
+    conn: &mut AnyConnection,
+    id: i64,
+    not_before: DateTime<Utc>,
+    error: &str,
+) -> Result<()> {
     sqlx::query("UPDATE outbox SET status = 'pending', not_before = $2, error = $3 WHERE id = $1")
         .bind(id)
         .bind(ts(not_before))
         .bind(error)
-        .execute(&db.pool)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
 /// After a crash, a row still marked 'sending' may or may not have reached the person.
 /// It is not sent again (no second copy); the author's report counts it as uncertain.
-pub async fn recover_interrupted(db: &Db) -> Result<u64> {
+pub async fn recover_interrupted(conn: &mut AnyConnection) -> Result<u64> {
     Ok(sqlx::query(
         "UPDATE outbox SET status = 'uncertain', error = 'interrupted while sending' \
          WHERE status = 'sending'",
     )
-    .execute(&db.pool)
+    .execute(&mut *conn)
     .await?
     .rows_affected())
 }
@@ -212,12 +241,12 @@ impl Counts {
     }
 }
 
-pub async fn counts(db: &Db, broadcast_id: i64) -> Result<Counts> {
+pub async fn counts(conn: &mut AnyConnection, broadcast_id: i64) -> Result<Counts> {
     let rows = sqlx::query(
         "SELECT status, COUNT(*) AS n FROM outbox WHERE broadcast_id = $1 GROUP BY status",
     )
     .bind(broadcast_id)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     let mut c = Counts::default();
     for r in rows {
@@ -234,10 +263,10 @@ pub async fn counts(db: &Db, broadcast_id: i64) -> Result<Counts> {
 }
 
 /// Whether anything is still waiting to be sent (for tools that drain the queue).
-pub async fn pending(db: &Db) -> Result<i64> {
+pub async fn pending(conn: &mut AnyConnection) -> Result<i64> {
     let row =
         sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE status IN ('pending', 'sending')")
-            .fetch_one(&db.pool)
+            .fetch_one(&mut *conn)
             .await?;
     get(&row, "n")
 }

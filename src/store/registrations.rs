@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
-use super::{get, parse_day, parse_ts, ts, Db};
+use super::{get, parse_day, parse_ts, ts};
 use crate::domain::money::Vnd;
 use crate::domain::registration::{Registration, RegistrationDraft, RegistrationNumber};
 use crate::domain::unit::UnitKind;
@@ -71,12 +71,22 @@ pub async fn insert(
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<(i64, RegistrationNumber)> {
+    // Locks the campaign's row until commit: confirms queue here, each gets its number.
+    let seq: i64 = get(
+        &sqlx::query(
+            "UPDATE campaigns SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
+        )
+        .bind(campaign_id)
+        .fetch_one(&mut *conn)
+        .await?,
+        "last_seq",
+    )?;
     let row = sqlx::query(
         "INSERT INTO registrations (campaign_id, seq, unit_id, kind, name, start_date, end_date, \
          content, estimated_value_vnd, benefit_economic, benefit_social, time_saved, status, \
          submitted_by, submitted_at, updated_at) \
-         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM registrations WHERE campaign_id = $1), \
-         $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'submitted', $12, $13, $13) RETURNING id, seq",
+         VALUES ($1, $14, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'submitted', $12, $13, $13) \
+         RETURNING id, seq",
     )
     .bind(campaign_id)
     .bind(unit_id)
@@ -91,6 +101,7 @@ pub async fn insert(
     .bind(&draft.time_saved)
     .bind(member_id)
     .bind(ts(now))
+    .bind(seq)
     .fetch_one(&mut *conn)
     .await?;
     let id: i64 = get(&row, "id")?;
@@ -142,12 +153,12 @@ async fn record_confirmation(
 }
 
 /// The registration an already-confirmed form produced, if any.
-pub async fn confirmed(db: &Db, key: &str) -> Result<Option<Registration>> {
+pub async fn confirmed(conn: &mut AnyConnection, key: &str) -> Result<Option<Registration>> {
     let row = sqlx::query(&format!(
         "{SELECT} JOIN confirmations c ON c.registration_id = r.id WHERE c.key = $1"
     ))
     .bind(key)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(row
         .as_ref()
@@ -169,10 +180,10 @@ pub async fn withdraw(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> 
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn get_one(db: &Db, id: i64) -> Result<Option<Registration>> {
+pub async fn get_one(conn: &mut AnyConnection, id: i64) -> Result<Option<Registration>> {
     let row = sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
         .bind(id)
-        .fetch_optional(&db.pool)
+        .fetch_optional(&mut *conn)
         .await?;
     Ok(row
         .as_ref()
@@ -181,13 +192,17 @@ pub async fn get_one(db: &Db, id: i64) -> Result<Option<Registration>> {
         .map(|l| l.registration))
 }
 
-pub async fn for_unit(db: &Db, campaign_id: i64, unit_id: i64) -> Result<Vec<Registration>> {
+pub async fn for_unit(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    unit_id: i64,
+) -> Result<Vec<Registration>> {
     sqlx::query(&format!(
         "{SELECT} WHERE r.campaign_id = $1 AND r.unit_id = $2 ORDER BY r.seq"
     ))
     .bind(campaign_id)
     .bind(unit_id)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(|r| from_row(r).map(|l| l.registration))
@@ -195,9 +210,9 @@ pub async fn for_unit(db: &Db, campaign_id: i64, unit_id: i64) -> Result<Vec<Reg
 }
 
 /// Every registration of every campaign, in campaign and number order.
-pub async fn all(db: &Db) -> Result<Vec<Listed>> {
+pub async fn all(conn: &mut AnyConnection) -> Result<Vec<Listed>> {
     sqlx::query(&format!("{SELECT} ORDER BY r.campaign_id, r.seq"))
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(from_row)

@@ -2,7 +2,7 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
-use super::{ts, Db};
+use super::ts;
 
 /// Takes the right to send the message with this key. Only one caller ever gets
 /// `true`, across restarts and across processes sharing the database.
@@ -28,11 +28,11 @@ pub async fn claim(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn is_claimed(db: &Db, key: &str) -> Result<bool> {
+pub async fn is_claimed(conn: &mut AnyConnection, key: &str) -> Result<bool> {
     Ok(
         sqlx::query("SELECT 1 AS x FROM reminders_sent WHERE key = $1")
             .bind(key)
-            .fetch_optional(&db.pool)
+            .fetch_optional(&mut *conn)
             .await?
             .is_some(),
     )

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
 use super::deadlines::Deadline;
-use super::{get, parse_ts, ts, Db};
+use super::{get, parse_ts, ts};
 use crate::domain::campaign_file::AsksFor;
 use crate::domain::unit::Unit;
 
@@ -42,9 +42,9 @@ pub struct Submission {
     pub submitted_at: DateTime<Utc>,
 }
 
-pub async fn subject_units(db: &Db) -> Result<Vec<Unit>> {
+pub async fn subject_units(conn: &mut AnyConnection) -> Result<Vec<Unit>> {
     sqlx::query(&format!("{SUBJECT_UNITS} ORDER BY u.id"))
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(super::units::from_row)
@@ -53,7 +53,7 @@ pub async fn subject_units(db: &Db) -> Result<Vec<Unit>> {
 
 /// Units that have not handed in what the deadline asks for (a returned submission
 /// counts as not handed in).
-pub async fn missing_units(db: &Db, deadline: &Deadline) -> Result<Vec<Unit>> {
+pub async fn missing_units(conn: &mut AnyConnection, deadline: &Deadline) -> Result<Vec<Unit>> {
     let (sql, bind) = match deadline.spec.asks_for {
         AsksFor::Registration => (
             format!(
@@ -72,7 +72,7 @@ pub async fn missing_units(db: &Db, deadline: &Deadline) -> Result<Vec<Unit>> {
     };
     sqlx::query(&sql)
         .bind(bind)
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(super::units::from_row)
@@ -100,32 +100,40 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Submission> {
     })
 }
 
-pub async fn for_unit(db: &Db, deadline_id: i64, unit_id: i64) -> Result<Option<Submission>> {
+pub async fn for_unit(
+    conn: &mut AnyConnection,
+    deadline_id: i64,
+    unit_id: i64,
+) -> Result<Option<Submission>> {
     let row = sqlx::query(&format!("{SELECT} WHERE deadline_id = $1 AND unit_id = $2"))
         .bind(deadline_id)
         .bind(unit_id)
-        .fetch_optional(&db.pool)
+        .fetch_optional(&mut *conn)
         .await?;
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn by_id(db: &Db, id: i64) -> Result<Option<Submission>> {
+pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Submission>> {
     let row = sqlx::query(&format!("{SELECT} WHERE id = $1"))
         .bind(id)
-        .fetch_optional(&db.pool)
+        .fetch_optional(&mut *conn)
         .await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// Submissions of a campaign waiting for the district's review, oldest first.
-pub async fn awaiting_review(db: &Db, campaign_id: i64, limit: i64) -> Result<Vec<Submission>> {
+pub async fn awaiting_review(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    limit: i64,
+) -> Result<Vec<Submission>> {
     sqlx::query(&format!(
         "{SELECT} WHERE status = 'submitted' AND deadline_id IN \
          (SELECT id FROM deadlines WHERE campaign_id = $1) ORDER BY submitted_at, id LIMIT $2"
     ))
     .bind(campaign_id)
     .bind(limit)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(from_row)
@@ -133,13 +141,16 @@ pub async fn awaiting_review(db: &Db, campaign_id: i64, limit: i64) -> Result<Ve
 }
 
 /// The stored files of a submission: (document key, file name, path).
-pub async fn files(db: &Db, submission_id: i64) -> Result<Vec<(String, String, String)>> {
+pub async fn files(
+    conn: &mut AnyConnection,
+    submission_id: i64,
+) -> Result<Vec<(String, String, String)>> {
     sqlx::query(
         "SELECT document_key, file_name, stored_path FROM submission_files \
          WHERE submission_id = $1 ORDER BY id",
     )
     .bind(submission_id)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(|r| {
@@ -180,27 +191,42 @@ pub async fn submit(
     get(&row, "id")
 }
 
-/// Staff review: approve, or return with a reason. False if nothing was submitted.
+/// What a review found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reviewed {
+    Done,
+    /// Someone had already approved or returned it (two staff pressing at once).
+    Already(Status),
+    Missing,
+}
+
+/// Staff review: approve, or return with a reason; only a submission still waiting
+/// for review changes, checked in the same statement, so of two staff pressing at once
+/// one approves and the other is told it was done.
 pub async fn review(
-    db: &Db,
-    deadline_id: i64,
-    unit_id: i64,
+    conn: &mut AnyConnection,
+    submission_id: i64,
     status: Status,
     reason: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<bool> {
+) -> Result<Reviewed> {
     let done = sqlx::query(
-        "UPDATE submissions SET status = $3, review_reason = $4, reviewed_at = $5 \
-         WHERE deadline_id = $1 AND unit_id = $2",
+        "UPDATE submissions SET status = $2, review_reason = $3, reviewed_at = $4 \
+         WHERE id = $1 AND status = 'submitted'",
     )
-    .bind(deadline_id)
-    .bind(unit_id)
+    .bind(submission_id)
     .bind(status.as_str())
     .bind(reason)
     .bind(ts(now))
-    .execute(&db.pool)
+    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() == 1 {
+        return Ok(Reviewed::Done);
+    }
+    Ok(match by_id(conn, submission_id).await? {
+        Some(s) => Reviewed::Already(s.status),
+        None => Reviewed::Missing,
+    })
 }
 
 /// The files of a (re)submission replace the previous ones.
@@ -251,7 +277,7 @@ pub struct IndexRow {
     pub stored_path: String,
 }
 
-pub async fn index(db: &Db, campaign_id: i64) -> Result<Vec<IndexRow>> {
+pub async fn index(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<IndexRow>> {
     sqlx::query(
         "SELECT u.name AS unit, d.key AS deadline_key, d.title AS deadline_title, s.status, s.late, \
          s.submitted_at, f.document_key, f.file_name, f.size_bytes, f.sha256, f.stored_path \
@@ -260,7 +286,7 @@ pub async fn index(db: &Db, campaign_id: i64) -> Result<Vec<IndexRow>> {
          WHERE d.campaign_id = $1 ORDER BY u.name, d.due_on, f.id",
     )
     .bind(campaign_id)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(|r| {

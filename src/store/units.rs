@@ -1,8 +1,9 @@
 use anyhow::{bail, Result};
 use chrono::Utc;
 use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
 
-use super::{get, ts, Db};
+use super::{get, ts};
 use crate::domain::text::fold;
 use crate::domain::unit::{Unit, UnitKind};
 
@@ -16,8 +17,8 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<Unit> {
     })
 }
 
-pub async fn add(db: &Db, name: &str, kind: UnitKind) -> Result<Unit> {
-    if find(db, name).await?.is_some() {
+pub async fn add(conn: &mut AnyConnection, name: &str, kind: UnitKind) -> Result<Unit> {
+    if find(&mut *conn, name).await?.is_some() {
         bail!("a unit named '{name}' already exists");
     }
     let row = sqlx::query(
@@ -26,28 +27,36 @@ pub async fn add(db: &Db, name: &str, kind: UnitKind) -> Result<Unit> {
     .bind(name)
     .bind(kind.as_str())
     .bind(ts(Utc::now()))
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *conn)
     .await?;
     from_row(&row)
 }
 
-pub async fn list(db: &Db) -> Result<Vec<Unit>> {
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Unit>> {
     sqlx::query("SELECT id, name, kind FROM units ORDER BY id")
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(from_row)
         .collect()
 }
 
+pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Unit>> {
+    let row = sqlx::query("SELECT id, name, kind FROM units WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 /// By id, or by name ignoring case and diacritics ("cdcs thcs" finds "CĐCS THCS").
-pub async fn find(db: &Db, name_or_id: &str) -> Result<Option<Unit>> {
-    let units = list(db).await?;
+pub async fn find(conn: &mut AnyConnection, name_or_id: &str) -> Result<Option<Unit>> {
     if let Ok(id) = name_or_id.trim().parse::<i64>() {
-        if let Some(u) = units.iter().find(|u| u.id == id) {
-            return Ok(Some(u.clone()));
+        if let Some(u) = by_id(&mut *conn, id).await? {
+            return Ok(Some(u));
         }
     }
     let wanted = fold(name_or_id);
+    let units = list(&mut *conn).await?;
     Ok(units.into_iter().find(|u| fold(&u.name) == wanted))
 }

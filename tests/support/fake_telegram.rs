@@ -47,6 +47,10 @@ struct Inner {
     commands: Vec<Value>,
     /// Chats that blocked the bot: 403 as Telegram words it.
     blocked: std::collections::HashSet<i64>,
+    /// Chats whose messages the server fails to take (500) for now.
+    failing: std::collections::HashSet<i64>,
+    /// How many sends each failing chat was refused.
+    refused: std::collections::HashMap<i64, u32>,
     /// Messages a second the server accepts before answering 429.
     rate_limit: Option<u32>,
     window: (Option<std::time::Instant>, u32),
@@ -161,6 +165,27 @@ impl FakeTelegram {
 
     pub fn block(&self, chat_id: i64) {
         self.inner.lock().unwrap().blocked.insert(chat_id);
+    }
+
+    /// Makes sends to this chat fail with a server error until called with `false`.
+    pub fn fail_chat(&self, chat_id: i64, failing: bool) {
+        let mut inner = self.inner.lock().unwrap();
+        if failing {
+            inner.failing.insert(chat_id);
+        } else {
+            inner.failing.remove(&chat_id);
+        }
+    }
+
+    /// How many sends to this chat `fail_chat` refused.
+    pub fn refused(&self, chat_id: i64) -> u32 {
+        self.inner
+            .lock()
+            .unwrap()
+            .refused
+            .get(&chat_id)
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn limit_rate(&self, per_second: u32) {
@@ -290,6 +315,11 @@ async fn handle(
                 return Json(json!({ "ok": false, "error_code": 403,
                     "description": "Forbidden: bot was blocked by the user" }));
             }
+            if inner.failing.contains(&chat_id) {
+                *inner.refused.entry(chat_id).or_default() += 1;
+                return Json(json!({ "ok": false, "error_code": 500,
+                    "description": "Internal Server Error" }));
+            }
             if let Some(limit) = inner.rate_limit {
                 let now = std::time::Instant::now();
                 let (start, count) = &mut inner.window;
@@ -333,6 +363,9 @@ async fn handle(
                     "description": "Bad Request: invalid file_id" })),
             }
         }
+        "getwebhookinfo" => ok(json!({
+            "url": "", "has_custom_certificate": false, "pending_update_count": 0
+        })),
         "setmycommands" => {
             fake.inner.lock().unwrap().commands.push(params);
             ok(json!(true))

@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use tokio::sync::watch;
 
+use super::per_chat::PerChat;
 use super::postman::Postman;
 use crate::app::App;
 use api::ZaloClient;
@@ -28,8 +29,8 @@ pub async fn check_token(client: &ZaloClient) -> Result<()> {
     Ok(())
 }
 
-/// getUpdates in a loop until shutdown. Each update is served before the next is
-/// asked for, so one chat's answers stay in order.
+/// getUpdates in a loop until shutdown. Each chat's updates are served in order, and
+/// chats side by side.
 pub async fn poll(
     app: App,
     client: ZaloClient,
@@ -41,6 +42,17 @@ pub async fn poll(
     if let Err(e) = client.delete_webhook().await {
         tracing::warn!(error = %e, "deleteWebhook failed");
     }
+    let chats = PerChat::new(app, postman);
+    let polled = poll_loop(&client, &chats, &mut shutdown).await;
+    chats.finish().await;
+    polled
+}
+
+async fn poll_loop(
+    client: &ZaloClient,
+    chats: &PerChat,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Result<()> {
     let mut backoff = Duration::from_secs(1);
     loop {
         let answer = tokio::select! {
@@ -52,7 +64,7 @@ pub async fn poll(
                 backoff = Duration::from_secs(1);
                 for u in updates {
                     if u.is_private {
-                        postman.serve(&app, u.into_incoming()).await;
+                        chats.submit(u.into_incoming());
                     }
                 }
             }

@@ -10,12 +10,15 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
+use std::sync::Arc;
 use subtle::ConstantTimeEq;
-use tokio::sync::{mpsc, watch};
+
+use tokio::sync::watch;
 
 use super::api::ZaloClient;
-use super::update::{self, ZaloUpdate};
+use super::update;
 use crate::app::App;
+use crate::channels::per_chat::PerChat;
 use crate::channels::postman::Postman;
 
 pub const SECRET_HEADER: &str = "x-bot-api-secret-token";
@@ -51,7 +54,7 @@ impl WebhookConfig {
 #[derive(Clone)]
 struct Hook {
     secret: String,
-    queue: mpsc::Sender<ZaloUpdate>,
+    chats: Arc<PerChat>,
 }
 
 pub async fn serve(
@@ -72,25 +75,18 @@ pub async fn serve(
         .context("Zalo refused setWebhook")?;
     tracing::info!(listen = %listener.local_addr()?, path = %path, "Zalo webhook ready");
 
-    let (queue, mut events) = mpsc::channel::<ZaloUpdate>(1024);
-    let worker = tokio::spawn(async move {
-        while let Some(u) = events.recv().await {
-            if u.is_private {
-                postman.serve(&app, u.into_incoming()).await;
-            }
-        }
-    });
+    let chats = Arc::new(PerChat::new(app, postman));
     let router = Router::new().route(&path, post(receive)).with_state(Hook {
         secret: cfg.secret.clone(),
-        queue,
+        chats: chats.clone(),
     });
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             let _ = shutdown.changed().await;
         })
         .await?;
-    // The router (and its queue sender) is gone: the worker finishes what was accepted.
-    worker.await?;
+    // No more requests: finish what was accepted.
+    chats.finish().await;
     Ok(())
 }
 
@@ -107,8 +103,8 @@ async fn receive(State(hook): State<Hook>, headers: HeaderMap, body: Bytes) -> S
         return StatusCode::BAD_REQUEST;
     };
     for u in update::parse(&json) {
-        if hook.queue.send(u).await.is_err() {
-            return StatusCode::SERVICE_UNAVAILABLE;
+        if u.is_private {
+            hook.chats.submit(u.into_incoming());
         }
     }
     StatusCode::OK

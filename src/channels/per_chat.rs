@@ -1,0 +1,89 @@
+//! Serves each chat's messages in order and different chats side by side, as
+//! teloxide's dispatcher does for Telegram: one chat that writes a lot (or waits for
+//! its one-message-a-second Zalo pace) never delays anyone else.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use super::postman::Postman;
+use crate::app::{App, Incoming};
+
+/// Messages one chat may have waiting; beyond that it is flooding, and the excess is
+/// dropped with a warning rather than held in memory.
+const QUEUE: usize = 256;
+
+type Queues = Arc<Mutex<HashMap<String, mpsc::Sender<Incoming>>>>;
+
+pub struct PerChat {
+    app: App,
+    postman: Postman,
+    queues: Queues,
+    tasks: Mutex<JoinSet<()>>,
+}
+
+impl PerChat {
+    pub fn new(app: App, postman: Postman) -> PerChat {
+        PerChat {
+            app,
+            postman,
+            queues: Queues::default(),
+            tasks: Mutex::new(JoinSet::new()),
+        }
+    }
+
+    /// Queues the message behind the same chat's earlier ones; a chat with nothing
+    /// waiting gets a task of its own, which ends when its queue is empty.
+    pub fn submit(&self, inc: Incoming) {
+        let queues = self.queues.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(queue) = queues.get(&inc.chat_id) {
+            match queue.try_send(inc) {
+                Ok(()) => return,
+                Err(mpsc::error::TrySendError::Full(inc)) => {
+                    tracing::warn!(channel = %inc.channel, "a chat is flooding; message dropped");
+                    return;
+                }
+                // Its task has just finished: start another below.
+                Err(mpsc::error::TrySendError::Closed(inc)) => return self.start(queues, inc),
+            }
+        }
+        self.start(queues, inc)
+    }
+
+    fn start(
+        &self,
+        mut queues: std::sync::MutexGuard<'_, HashMap<String, mpsc::Sender<Incoming>>>,
+        inc: Incoming,
+    ) {
+        let chat = inc.chat_id.clone();
+        let (queue, mut waiting) = mpsc::channel(QUEUE);
+        let _ = queue.try_send(inc);
+        queues.insert(chat.clone(), queue);
+        drop(queues);
+        let (app, postman, queues) = (self.app.clone(), self.postman.clone(), self.queues.clone());
+        let mut tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
+        while tasks.try_join_next().is_some() {}
+        tasks.spawn(async move {
+            loop {
+                while let Ok(inc) = waiting.try_recv() {
+                    postman.serve(&app, inc).await;
+                }
+                // Under the lock no message can slip in between the check and the
+                // removal: a later one finds no queue and starts a new task.
+                let mut queues = queues.lock().unwrap_or_else(|p| p.into_inner());
+                if waiting.is_empty() {
+                    queues.remove(&chat);
+                    return;
+                }
+            }
+        });
+    }
+
+    /// Waits until every message accepted so far has been served.
+    pub async fn finish(&self) {
+        let mut tasks = std::mem::take(&mut *self.tasks.lock().unwrap_or_else(|p| p.into_inner()));
+        while tasks.join_next().await.is_some() {}
+    }
+}
