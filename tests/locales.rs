@@ -144,27 +144,18 @@ fn every_key_used_in_the_code_exists() {
     let prefixes: BTreeSet<&str> = vi.keys().map(|k| k.split('.').next().unwrap()).collect();
     let mut missing = Vec::new();
     let mut seen = 0;
-    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let code = std::fs::read_to_string(&path).unwrap();
-            for literal in code.split('"').skip(1).step_by(2) {
-                let is_key = literal.contains('.')
-                    && literal.chars().all(|c| {
-                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.'
-                    })
-                    && prefixes.contains(literal.split('.').next().unwrap())
-                    && !literal.ends_with('.');
-                if is_key {
-                    seen += 1;
-                    if !vi.contains_key(literal) {
-                        missing.push(format!("{}: {literal}", path.display()));
-                    }
+    for (path, code) in sources() {
+        for literal in code.split('"').skip(1).step_by(2) {
+            let is_key = literal.contains('.')
+                && literal
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+                && prefixes.contains(literal.split('.').next().unwrap())
+                && !literal.ends_with('.');
+            if is_key {
+                seen += 1;
+                if !vi.contains_key(literal) {
+                    missing.push(format!("{}: {literal}", path.display()));
                 }
             }
         }
