@@ -11,33 +11,16 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use support::fake_telegram::FakeTelegram;
-use support::{TestEnv, TOKEN};
+use support::{env_or, TestEnv, TOKEN};
 use thidua::store::{self, outbox};
-
-fn env_or(name: &str, default: u32) -> u32 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn peak_rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
 
 #[tokio::main]
 async fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let chats = env_or("CHATS", 10_000) as i64;
-    let rate = env_or("RATE", 30);
+    let chats: i64 = env_or("CHATS", 10_000);
+    let rate: u32 = env_or("RATE", 30);
     let env = TestEnv::new();
     support::seed_chairs(&env, chats, 1_000_000).await;
     let db = store::connect(&format!("sqlite://{}", env.db_path().display()))
@@ -60,17 +43,16 @@ async fn main() {
         ("TELOXIDE_API_URL", api.url()),
         ("RUST_LOG", "warn".to_string()),
     ]);
-    let pid = bot.pid();
     let mut peak = 0;
     while outbox::pending(&mut db.read().await.unwrap())
         .await
         .unwrap()
         > 0
     {
-        peak = peak.max(peak_rss_kb(pid));
+        peak = peak.max(bot.peak_rss_kb());
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    peak = peak.max(peak_rss_kb(pid));
+    peak = peak.max(bot.peak_rss_kb());
     assert!(bot.terminate());
 
     let sent: Vec<_> = api

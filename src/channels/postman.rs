@@ -38,7 +38,15 @@ pub struct Postman {
     pub zalo: Option<ZaloSender>,
     /// The bot's sending budget, shared by direct replies and the outbox worker.
     pub budget: Arc<RateLimiter>,
+    /// Turns in hand at once, with their replies. The rest wait their turn in order:
+    /// a thousand chats writing together then cost a thousand queued updates, not a
+    /// thousand open requests and database waits (memory stays flat, and on SQLite,
+    /// with one writer, more at once would not go faster).
+    in_hand: Arc<tokio::sync::Semaphore>,
 }
+
+/// See `Postman::in_hand`.
+const TURNS_IN_HAND: usize = 64;
 
 impl Default for Postman {
     fn default() -> Postman {
@@ -52,12 +60,22 @@ impl Postman {
             telegram: None,
             zalo: None,
             budget: Arc::new(RateLimiter::new(per_second)),
+            in_hand: Arc::new(tokio::sync::Semaphore::new(TURNS_IN_HAND)),
         }
     }
 
     /// Runs one turn and delivers every message it produced. A failing turn is logged
     /// and the person told; it never brings a channel down.
     pub async fn serve(&self, app: &App, incoming: Incoming) {
+        let Ok(_in_hand) = self.in_hand.acquire().await else {
+            return; // never closed
+        };
+        // A turn's future is large: boxed, it exists only for the turns in hand, not
+        // for every chat waiting for a place.
+        Box::pin(self.turn(app, incoming)).await
+    }
+
+    async fn turn(&self, app: &App, incoming: Incoming) {
         let here = Address {
             channel: incoming.channel,
             chat_id: incoming.chat_id.clone(),

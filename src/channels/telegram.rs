@@ -1,19 +1,19 @@
-//! Telegram by long polling. Translates updates into `Incoming` and renders replies
+//! Telegram by long polling, each chat served in order and chats side by side. Translates updates into `Incoming` and renders replies
 //! with inline buttons; everything else is the app's business.
 
-use std::sync::Arc;
-
 use anyhow::{Context, Result};
-use teloxide::dispatching::{Dispatcher, UpdateFilterExt};
+use futures::StreamExt;
 use teloxide::prelude::*;
 use teloxide::types::{
     BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message,
-    Update,
+    Update, UpdateKind,
 };
+use teloxide::update_listeners::{AsUpdateStream, Polling, UpdateListener};
 use teloxide::{ApiError, RequestError};
 
 use tokio::sync::watch;
 
+use super::per_chat::PerChat;
 use super::postman::Postman;
 use crate::app::{menu, App, Body, Incoming, IncomingFile, Outgoing, RawInput};
 use crate::conversation::{Action, Reply};
@@ -62,48 +62,64 @@ pub async fn run(
         }
     }
 
-    let app = Arc::new(app);
-    let postman = Arc::new(postman);
-    let handler = dptree::entry()
-        .branch(Update::filter_message().endpoint(on_message))
-        .branch(Update::filter_callback_query().endpoint(on_callback));
-    let mut dispatcher = Dispatcher::builder(bot, handler)
-        .dependencies(dptree::deps![app, postman])
+    // Our own loop over the updates instead of teloxide's dispatcher: the same
+    // per-chat serving as Zalo, whose waiting chats cost a small queue entry each.
+    let mut updates = Polling::builder(bot.clone())
+        .timeout(std::time::Duration::from_secs(25))
+        .delete_webhook()
+        .await
         .build();
-    let token = dispatcher.shutdown_token();
+    let stop = updates.stop_token();
     tokio::spawn(async move {
         while !*shutdown.borrow() {
             if shutdown.changed().await.is_err() {
                 break;
             }
         }
-        // Err only when the dispatcher is not running yet or already stopping.
-        if let Ok(done) = token.shutdown() {
-            done.await;
-        }
+        stop.stop();
     });
-    dispatcher.dispatch().await;
+    let chats = PerChat::new(app, postman);
+    let stream = updates.as_stream();
+    tokio::pin!(stream);
+    while let Some(update) = stream.next().await {
+        match update {
+            Ok(update) => {
+                if let Some(inc) = incoming(&bot, update) {
+                    chats.submit(inc);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "getUpdates failed"),
+        }
+    }
+    chats.finish().await;
     Ok(())
 }
 
-async fn on_message(
-    bot: Bot,
-    update: Update,
-    msg: Message,
-    app: Arc<App>,
-    postman: Arc<Postman>,
-) -> ResponseResult<()> {
-    let Some(user) = msg.from.as_ref() else {
-        return Ok(());
-    };
+/// What an update means for a turn; `None` for what the bot does not serve (groups,
+/// edits, channel posts).
+fn incoming(bot: &Bot, update: Update) -> Option<Incoming> {
+    let update_id = Some(i64::from(update.id.0));
+    match update.kind {
+        UpdateKind::Message(msg) => from_message(bot, update_id, msg),
+        UpdateKind::CallbackQuery(q) => from_button(bot, update_id, q),
+        _ => None,
+    }
+}
+
+fn from_message(bot: &Bot, update_id: Option<i64>, msg: Message) -> Option<Incoming> {
+    let user = msg.from.as_ref()?;
     if !msg.chat.is_private() {
         // Dialogues are per chat: a form in a group would mix everyone's answers.
         if msg.text().is_some_and(|t| t.starts_with('/')) {
             let lang = Lang::from_client(user.language_code.as_deref());
-            bot.send_message(msg.chat.id, tr(lang, "telegram.private_only"))
-                .await?;
+            let req = bot.send_message(msg.chat.id, tr(lang, "telegram.private_only"));
+            tokio::spawn(async move {
+                if let Err(e) = req.await {
+                    tracing::debug!(error = %e, "group answer failed");
+                }
+            });
         }
-        return Ok(());
+        return None;
     }
     let input = if let Some(t) = msg.text() {
         RawInput::Text(t.to_string())
@@ -128,48 +144,41 @@ async fn on_message(
     } else {
         RawInput::Unsupported
     };
-    let incoming = Incoming {
+    Some(Incoming {
         channel: Channel::Telegram,
         user_id: user.id.0.to_string(),
         chat_id: msg.chat.id.0.to_string(),
         display_name: user.full_name(),
         language_code: user.language_code.clone(),
-        update_id: Some(i64::from(update.id.0)),
+        update_id,
         message_id: None,
         input,
-    };
-    postman.serve(&app, incoming).await;
-    Ok(())
+    })
 }
 
-async fn on_callback(
-    bot: Bot,
-    update: Update,
-    q: CallbackQuery,
-    app: Arc<App>,
-    postman: Arc<Postman>,
-) -> ResponseResult<()> {
+fn from_button(bot: &Bot, update_id: Option<i64>, q: CallbackQuery) -> Option<Incoming> {
     // Stop the button's spinner whatever happens next.
-    if let Err(e) = bot.answer_callback_query(q.id.clone()).await {
-        tracing::debug!(error = %e, "answerCallbackQuery failed");
-    }
+    let answer = bot.answer_callback_query(q.id.clone());
+    tokio::spawn(async move {
+        if let Err(e) = answer.await {
+            tracing::debug!(error = %e, "answerCallbackQuery failed");
+        }
+    });
     let chat_id = match &q.message {
-        Some(m) if !m.chat().is_private() => return Ok(()),
+        Some(m) if !m.chat().is_private() => return None,
         Some(m) => m.chat().id.0,
         None => q.from.id.0 as i64,
     };
-    let incoming = Incoming {
+    Some(Incoming {
         channel: Channel::Telegram,
         user_id: q.from.id.0.to_string(),
         chat_id: chat_id.to_string(),
         display_name: q.from.full_name(),
         language_code: q.from.language_code.clone(),
-        update_id: Some(i64::from(update.id.0)),
+        update_id,
         message_id: None,
         input: RawInput::Button(q.data.clone().unwrap_or_default()),
-    };
-    postman.serve(&app, incoming).await;
-    Ok(())
+    })
 }
 
 pub fn is_gone(e: &RequestError) -> bool {

@@ -2,7 +2,7 @@
 //! Telegram does (kept until a later offset confirms them, so a killed bot gets them
 //! again), records everything the bot sends, and answers like the real server.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -12,7 +12,7 @@ use axum::http::HeaderMap;
 use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use tokio::sync::Notify;
+use tokio::sync::{watch, Notify};
 
 pub const BOT_ID: i64 = 4242;
 pub const BOT_USERNAME: &str = "thidua_test_bot";
@@ -43,6 +43,11 @@ struct Inner {
     next_update_id: i64,
     pending: BTreeMap<i64, Value>,
     sent: Vec<Sent>,
+    /// Positions in `sent` of each chat's messages, so waiting for one chat's reply
+    /// does not copy everyone's: a thousand chairs wait at once under load.
+    by_chat: HashMap<i64, Vec<usize>>,
+    /// How many messages each awaited chat has, for its waiters to wake on.
+    counts: HashMap<i64, watch::Sender<usize>>,
     next_message_id: i64,
     commands: Vec<Value>,
     /// Chats that blocked the bot: 403 as Telegram words it.
@@ -152,10 +157,30 @@ impl FakeTelegram {
     }
 
     pub fn sent_to(&self, chat_id: i64) -> Vec<Sent> {
-        self.sent()
-            .into_iter()
-            .filter(|s| s.chat_id == chat_id)
-            .collect()
+        self.inner.lock().unwrap().sent_to(chat_id, 0)
+    }
+
+    /// The messages to `chat_id` after its first `seen`, as soon as there is at least
+    /// one; empty if none came by `deadline`.
+    pub async fn wait_sent_to(
+        &self,
+        chat_id: i64,
+        seen: usize,
+        deadline: tokio::time::Instant,
+    ) -> Vec<Sent> {
+        let mut count = {
+            let mut inner = self.inner.lock().unwrap();
+            let now = inner.by_chat.get(&chat_id).map_or(0, Vec::len);
+            inner
+                .counts
+                .entry(chat_id)
+                .or_insert_with(|| watch::channel(now).0)
+                .subscribe()
+        };
+        // The count is updated under the same lock as the messages, and `wait_for`
+        // looks at the current value first: nothing sent in between is missed.
+        let _ = tokio::time::timeout_at(deadline, count.wait_for(|n| *n > seen)).await;
+        self.inner.lock().unwrap().sent_to(chat_id, seen)
     }
 
     /// Updates the bot has not confirmed yet.
@@ -199,6 +224,28 @@ impl FakeTelegram {
 
     pub fn commands(&self) -> Vec<Value> {
         self.inner.lock().unwrap().commands.clone()
+    }
+}
+
+impl Inner {
+    fn sent_to(&self, chat_id: i64, skip: usize) -> Vec<Sent> {
+        self.by_chat.get(&chat_id).map_or_else(Vec::new, |at| {
+            at.iter()
+                .skip(skip)
+                .map(|&i| self.sent[i].clone())
+                .collect()
+        })
+    }
+
+    fn record(&mut self, sent: Sent) {
+        let chat_id = sent.chat_id;
+        self.sent.push(sent);
+        let at = self.by_chat.entry(chat_id).or_default();
+        at.push(self.sent.len() - 1);
+        let n = at.len();
+        if let Some(count) = self.counts.get(&chat_id) {
+            count.send_replace(n);
+        }
     }
 }
 
@@ -274,6 +321,10 @@ async fn handle(
             "supports_inline_queries": false, "has_main_web_app": false
         })),
         "getupdates" => ok(get_updates(&fake, &params).await),
+        // No webhook set; a bare `true` here makes teloxide log an ERROR at each start.
+        "getwebhookinfo" => ok(json!({
+            "url": "", "has_custom_certificate": false, "pending_update_count": 0
+        })),
         "sendmessage" | "senddocument" => {
             let chat_id = match &params["chat_id"] {
                 Value::Number(n) => n.as_i64().unwrap(),
@@ -337,7 +388,7 @@ async fn handle(
             }
             let message_id = inner.next_message_id;
             inner.next_message_id += 1;
-            inner.sent.push(Sent {
+            inner.record(Sent {
                 method,
                 chat_id,
                 text: text.clone(),
@@ -363,9 +414,6 @@ async fn handle(
                     "description": "Bad Request: invalid file_id" })),
             }
         }
-        "getwebhookinfo" => ok(json!({
-            "url": "", "has_custom_certificate": false, "pending_update_count": 0
-        })),
         "setmycommands" => {
             fake.inner.lock().unwrap().commands.push(params);
             ok(json!(true))

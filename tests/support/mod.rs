@@ -4,6 +4,7 @@
 
 pub mod fake_telegram;
 pub mod fake_zalo;
+pub mod load;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
@@ -150,6 +151,43 @@ impl Bot {
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
+
+    /// The process's peak resident set (VmHWM), in KiB.
+    pub fn peak_rss_kb(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// CPU time used so far (utime + stime), in clock ticks: `CLK_TCK` a second.
+    pub fn cpu_ticks(&self) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();
+        // The command name may hold spaces: count fields after its closing parenthesis,
+        // where field 3 (state) is the first, so utime (14) and stime (15) are 11 and 12.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .split_whitespace()
+            .collect();
+        fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+    }
+}
+
+/// `sysconf(_SC_CLK_TCK)`, the unit of /proc's CPU times: 100 on Linux; hard-coded
+/// rather than adding libc for one constant.
+pub const CLK_TCK: u64 = 100;
+
+/// A benchmark's setting from the environment.
+pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 impl Drop for Bot {
@@ -275,9 +313,12 @@ pub async fn settle<T: Clone>(
 /// straight into the database: joining thousands of people by invite is not what the
 /// callers measure.
 pub async fn seed_chairs(env: &TestEnv, n: i64, first_chat: i64) -> Vec<i64> {
-    let db = thidua::store::connect(&format!("sqlite://{}", env.db_path().display()))
-        .await
-        .unwrap();
+    seed_chairs_at(&env.database_url(), n, first_chat).await
+}
+
+/// `seed_chairs` on any database (SQLite or PostgreSQL URL).
+pub async fn seed_chairs_at(database_url: &str, n: i64, first_chat: i64) -> Vec<i64> {
+    let db = thidua::store::connect(database_url).await.unwrap();
     let mut tx = db.pool.begin().await.unwrap();
     let mut chats = Vec::new();
     for i in 0..n {
