@@ -93,10 +93,8 @@ async fn the_seed_calendar_reminds_exactly_whom_it_should() {
 
     let api = FakeTelegram::start().await;
     let bot = telegram::bot(TOKEN, Some(&api.url())).unwrap();
-    let postman = Postman {
-        telegram: Some(bot),
-        ..Postman::new(1000)
-    };
+    let mut postman = Postman::new(1000);
+    postman.telegram = Some(bot);
     let worker = Worker::new(db.clone(), postman, Clock::system());
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let delivering = tokio::spawn(worker.run(stopped));
