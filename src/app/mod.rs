@@ -203,13 +203,27 @@ impl App {
             RawInput::File(f) => Some(self.handler.receive_file(&self.db, &inc, f).await?),
             _ => None,
         };
-        let out = store::retry_transient(|| self.turn(&inc, file.clone())).await?;
-        if out.1 {
+        let (out, queued) = store::retry_transient(|| self.turn(&inc, file.clone())).await?;
+        if queued {
             if let Some(w) = &self.wake {
                 w.notify_one();
             }
         }
-        Ok(out.0)
+        Ok(out)
+    }
+
+    /// After a turn failed in a way that may repeat (a panic), the chat's dialogue
+    /// goes back to idle, so the next message does not walk into the same state.
+    pub async fn start_over(&self, at: &Address) -> Result<()> {
+        store::retry_transient(|| async {
+            let mut tx = self.db.write().await?;
+            let mut chat = chats::lock(&mut tx, at).await?;
+            chat.dialogue = Dialogue::Idle;
+            chat.menu.clear();
+            chats::save(&mut tx, at, &chat).await?;
+            tx.commit().await
+        })
+        .await
     }
 
     async fn turn(&self, inc: &Incoming, file: Option<Received>) -> Result<(Vec<Outgoing>, bool)> {
@@ -336,6 +350,9 @@ impl Handler {
         me: Member,
         msg: Msg,
     ) -> Result<()> {
+        if self.revalidate_submission(turn).await? {
+            return Ok(());
+        }
         match msg {
             Msg::Command { name, arg } => match command::lookup(&name) {
                 Some(spec) => self.command(turn, inc, &me, spec, arg).await,

@@ -50,6 +50,45 @@ impl Handler {
         Ok(None)
     }
 
+    /// The campaign may have been loaded again since the chair began: the deadline
+    /// gone, or asking for other documents. Checked at every turn, so a stored
+    /// dialogue never points past what the deadline asks for now. When it changed, the
+    /// chair is told what changed and asked the question of where they now are; the
+    /// message itself, meant for the old question, is not taken as an answer (true).
+    pub(super) async fn revalidate_submission(&self, turn: &mut Turn) -> Result<bool> {
+        let Dialogue::Submission {
+            deadline_id, files, ..
+        } = &turn.chat.dialogue
+        else {
+            return Ok(false);
+        };
+        let had = files.len();
+        let Some(d) = deadlines::get_one(&mut turn.tx, *deadline_id).await? else {
+            turn.chat.dialogue = Dialogue::Idle;
+            turn.say_text("submission.deadline_gone");
+            return Ok(true);
+        };
+        let wanted = d.spec.documents.len();
+        if had == wanted {
+            return Ok(false);
+        }
+        if let Dialogue::Submission { files, step, .. } = &mut turn.chat.dialogue {
+            files.resize(wanted, None);
+            *step = match files.iter().position(Option::is_none) {
+                Some(i) => SubmissionStep::Document(i),
+                None if *step == SubmissionStep::Checklist => SubmissionStep::Checklist,
+                None => SubmissionStep::Note,
+            };
+        }
+        let text = trf(
+            turn.lang,
+            "submission.documents_changed",
+            &[("title", &d.spec.title), ("n", &wanted.to_string())],
+        );
+        self.reprompt_after(turn, text).await?;
+        Ok(true)
+    }
+
     pub(super) async fn start_submission(
         &self,
         turn: &mut Turn,
@@ -201,6 +240,14 @@ impl Handler {
                 )
             }
         })
+    }
+
+    /// The current question, after a line about what just happened.
+    async fn reprompt_after(&self, turn: &mut Turn, before: String) -> Result<()> {
+        let mut reply = self.submission_prompt(turn).await?;
+        reply.text = format!("{before}\n\n{}", reply.text);
+        turn.say(reply);
+        Ok(())
     }
 
     pub(super) async fn reprompt(&self, turn: &mut Turn, note: Option<String>) -> Result<()> {

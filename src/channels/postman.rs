@@ -70,9 +70,34 @@ impl Postman {
         let Ok(_in_hand) = self.in_hand.acquire().await else {
             return; // never closed
         };
+        let here = Address {
+            channel: incoming.channel,
+            chat_id: incoming.chat_id.clone(),
+        };
+        let lang = Lang::from_client(incoming.language_code.as_deref());
         // A turn's future is large: boxed, it exists only for the turns in hand, not
-        // for every chat waiting for a place.
-        Box::pin(self.turn(app, incoming)).await
+        // for every chat waiting for a place. A panic in it stays in it: the other
+        // chats never notice, and this one starts over instead of meeting it again.
+        let turn = std::panic::AssertUnwindSafe(Box::pin(self.turn(app, incoming)));
+        if let Err(panic) = futures::FutureExt::catch_unwind(turn).await {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(channel = %here.channel, panic = %what, "a turn panicked; its chat starts over");
+            if let Err(e) = app.start_over(&here).await {
+                tracing::error!(error = %format!("{e:#}"), "could not reset the chat");
+            }
+            let out = Outgoing {
+                to: here,
+                lang,
+                body: Body::Reply(Reply::text(tr(lang, "error.started_over"))),
+            };
+            if let Err(e) = self.reply(&app.db, app.clock.now(), &out).await {
+                tracing::error!(error = %format!("{e:#}"), "reply lost");
+            }
+        }
     }
 
     async fn turn(&self, app: &App, incoming: Incoming) {

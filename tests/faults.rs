@@ -1,0 +1,166 @@
+//! Faults that used to take the bot down, provoked through the real binary: a
+//! campaign reloaded under a chair's feet, and a panic inside one turn.
+
+mod support;
+
+use support::fake_telegram::{FakeTelegram, User};
+use support::{Talk, TestEnv};
+
+const EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/campaign-vinh-thuan-2025.toml"
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaign_reloaded_mid_submission_is_explained_not_crashed_on() {
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", "CĐCS Trường A"]);
+    env.cli(&["unit", "add", "CĐCS Trường B"]);
+    let codes = [
+        env.invite("CĐCS Trường A", "chair"),
+        env.invite("CĐCS Trường B", "chair"),
+    ];
+    env.cli(&["campaign", "load", EXAMPLE]);
+    let api = FakeTelegram::start().await;
+    let bot = env.spawn_with(
+        &["run", "--now", "2025-05-20T09:00:00+07:00"],
+        &[
+            ("TELOXIDE_TOKEN", support::TOKEN.to_string()),
+            ("TELOXIDE_API_URL", api.url()),
+        ],
+    );
+    let mut a = Talk::new(&api, User::new(1001, "Lan", "A"));
+    let mut b = Talk::new(&api, User::new(1002, "Hùng", "B"));
+    a.say(&format!("/start {}", codes[0]))
+        .expect("Chào mừng")
+        .await;
+    b.say(&format!("/start {}", codes[1]))
+        .expect("Chào mừng")
+        .await;
+    a.say("/hoso").expect("(1/3)").await;
+    a.document("to-trinh.pdf", "application/pdf", b"%PDF-1.4 to trinh")
+        .expect("(2/3)")
+        .await;
+    a.document("bien-ban.pdf", "application/pdf", b"%PDF-1.4 bien ban")
+        .expect("(3/3)")
+        .await;
+
+    // The district now asks for one document only.
+    let text = std::fs::read_to_string(EXAMPLE).unwrap();
+    let cut = text
+        .find("[[deadline.document]]\nkey = \"bien_ban\"")
+        .unwrap();
+    let end = text.find("# Mẫu một hạn đăng ký").unwrap();
+    let shorter = format!("{}{}", &text[..cut], &text[end..]);
+    let file = env.dir.path().join("shorter.toml");
+    std::fs::write(&file, shorter).unwrap();
+    env.cli(&["campaign", "load", file.to_str().unwrap()]);
+    let show = env.cli(&["campaign", "show"]);
+    assert!(!show.contains("Biên bản họp"), "{show}");
+
+    let changed = a.say("gửi tiếp").expect("nay cần 1 tệp").await;
+    assert!(
+        changed.text.contains("Hồ sơ trình đề nghị khen thưởng"),
+        "{}",
+        changed.text
+    );
+    // And where the chair is now: the one document is in, the note comes next.
+    assert!(changed.text.contains("Ghi chú gửi"), "{}", changed.text);
+    a.say("Đủ hồ sơ").expect("Kiểm tra trước khi nộp").await;
+    b.say("/cuatoi").expect("chưa đăng ký công trình nào").await;
+    a.say("/huy").expect("Đã hủy").await;
+    assert!(bot.log_text().contains("Telegram channel started"));
+    let log = bot.log_text();
+    assert!(!log.contains("panicked"), "{log}");
+}
+
+/// Downloads by panicking, as a bug deep inside a turn would.
+struct Exploding;
+
+impl thidua::app::FileSource for Exploding {
+    fn fetch<'a>(
+        &'a self,
+        _: thidua::domain::member::Channel,
+        _: &'a thidua::app::IncomingFile,
+        _: u64,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<Vec<u8>>> + Send + 'a>>
+    {
+        Box::pin(async { panic!("a bug in a turn") })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_in_one_turn_is_contained_and_its_chat_starts_over() {
+    use thidua::app::{App, Incoming, IncomingFile, RawInput};
+    use thidua::channels::postman::Postman;
+    use thidua::domain::member::{Address, Channel};
+    use thidua::store::{self, chats, outbox};
+
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", "CĐCS Trường A"]);
+    let code = env.invite("CĐCS Trường A", "chair");
+    let db = store::connect(&env.database_url()).await.unwrap();
+    let app = App::new(db.clone())
+        .with_clock(thidua::clock::Clock::starting_at(
+            chrono::DateTime::parse_from_rfc3339("2025-04-20T09:00:00+07:00")
+                .unwrap()
+                .with_timezone(&chrono::Utc),
+        ))
+        .with_files(std::sync::Arc::new(Exploding), env.dir.path().join("data"));
+    // No channel is running: what cannot be sent waits in the outbox, where we read it.
+    let postman = Postman::new(30);
+    let say = |chat: &str, input: RawInput| Incoming {
+        channel: Channel::Telegram,
+        user_id: chat.into(),
+        chat_id: chat.into(),
+        display_name: "Lan".into(),
+        language_code: Some("vi".into()),
+        update_id: None,
+        message_id: None,
+        input,
+    };
+    postman
+        .serve(&app, say("11", RawInput::Text(format!("/start {code}"))))
+        .await;
+    postman
+        .serve(&app, say("11", RawInput::Text("/baocao".into())))
+        .await;
+    let file = IncomingFile {
+        file_id: "f1".into(),
+        name: "bao-cao.pdf".into(),
+        mime: Some("application/pdf".into()),
+        size: Some(100),
+    };
+    postman.serve(&app, say("11", RawInput::File(file))).await;
+
+    let here = Address {
+        channel: Channel::Telegram,
+        chat_id: "11".into(),
+    };
+    let chat = chats::peek(&mut db.read().await.unwrap(), &here)
+        .await
+        .unwrap();
+    assert_eq!(chat.dialogue, thidua::conversation::Dialogue::Idle);
+    let mut texts = Vec::new();
+    let mut conn = db.read().await.unwrap();
+    while let Some(item) = outbox::next_due(&mut conn, chrono::Utc::now())
+        .await
+        .unwrap()
+    {
+        texts.push(item.reply.text.clone());
+        assert!(outbox::claim(&mut conn, item.id).await.unwrap());
+    }
+    assert!(
+        texts.last().is_some_and(|t| t.contains("bắt đầu lại")),
+        "{texts:#?}"
+    );
+    // The process and every other chat go on.
+    postman
+        .serve(&app, say("12", RawInput::Text("xin chào".into())))
+        .await;
+    let item = outbox::next_due(&mut conn, chrono::Utc::now())
+        .await
+        .unwrap()
+        .expect("the stranger is answered");
+    assert!(item.reply.text.contains("mã mời"), "{}", item.reply.text);
+}
