@@ -401,7 +401,8 @@ async fn command(
         }
         Command::Export(ExportCommand::Submissions { out }) => {
             let mut conn = db.read().await?;
-            let n = export::submissions(&mut conn, &out).await?;
+            let data = crate::data_dir::DataDir::new(config.data_dir())?;
+            let n = export::submissions(&mut conn, &data, &out).await?;
             eprintln!(
                 "{}",
                 trf(

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod conversation;
+pub mod data_dir;
 pub mod delivery;
 pub mod domain;
 pub mod export;

@@ -106,7 +106,10 @@ async fn a_panic_in_one_turn_is_contained_and_its_chat_starts_over() {
                 .unwrap()
                 .with_timezone(&chrono::Utc),
         ))
-        .with_files(std::sync::Arc::new(Exploding), env.dir.path().join("data"));
+        .with_files(
+            std::sync::Arc::new(Exploding),
+            thidua::data_dir::DataDir::new(env.dir.path().join("data")).unwrap(),
+        );
     // No channel is running: what cannot be sent waits in the outbox, where we read it.
     let postman = Postman::new(30);
     let say = |chat: &str, input: RawInput| Incoming {
@@ -163,4 +166,94 @@ async fn a_panic_in_one_turn_is_contained_and_its_chat_starts_over() {
         .unwrap()
         .expect("the stranger is answered");
     assert!(item.reply.text.contains("mã mời"), "{}", item.reply.text);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_a_resubmission_keeps_the_accepted_file() {
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", "CĐCS Trường A"]);
+    env.cli(&["unit", "add", "LĐLĐ huyện"]);
+    let chair_code = env.invite("CĐCS Trường A", "chair");
+    let staff_code = env.invite("LĐLĐ huyện", "staff");
+    let api = FakeTelegram::start().await;
+    let bot = env.spawn_with(
+        &["run", "--now", "2025-05-03T09:00:00+07:00"],
+        &[
+            ("TELOXIDE_TOKEN", support::TOKEN.to_string()),
+            ("TELOXIDE_API_URL", api.url()),
+        ],
+    );
+    let mut chair = Talk::new(&api, User::new(1001, "Lan", "A"));
+    let mut staff = Talk::new(&api, User::new(2002, "Thoa", "Lê"));
+    chair
+        .say(&format!("/start {chair_code}"))
+        .expect("Chào mừng")
+        .await;
+    staff
+        .say(&format!("/start {staff_code}"))
+        .expect("cán bộ")
+        .await;
+    let report = b"%PDF-1.4 bao cao tong ket".to_vec();
+    for round in 0..2 {
+        chair.say("/baocao").expect("Xin gửi tệp").await;
+        chair
+            .document("bao-cao.pdf", "application/pdf", &report)
+            .expect("Đã nhận tệp")
+            .await;
+        let checklist = chair.say("/boqua").expect("Kiểm tra trước khi nộp").await;
+        if round == 0 {
+            chair.press(&checklist.button("Nộp")).expect("Đã nộp").await;
+        } else {
+            // The same file again, then cancelled: the accepted one must stay.
+            chair.say("/huy").expect("Đã hủy").await;
+        }
+    }
+    let list = staff.say("/duyet").expect("Hồ sơ chờ duyệt").await;
+    staff.press(&list.button("Xem tệp 1"));
+    let file = staff.expect("bao-cao.pdf").await;
+    assert_eq!(
+        file.document.as_ref().map(|(_, b)| b.clone()),
+        Some(report.clone()),
+        "{file:?}"
+    );
+    drop(bot);
+
+    // From another working directory, with the data folder named absolutely.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = elsewhere.path().join("ho-so");
+    let data = env.dir.path().join("data");
+    let done = env
+        .command()
+        .current_dir(elsewhere.path())
+        .env("THIDUA_DATA_DIR", &data)
+        .args(["export", "submissions", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let copied = walk(&out)
+        .into_iter()
+        .find(|p| p.to_string_lossy().ends_with("bao-cao.pdf"))
+        .expect("the report is exported");
+    assert_eq!(std::fs::read(copied).unwrap(), report);
+    let drafts = walk(&data.join("drafts"));
+    assert!(drafts.is_empty(), "drafts left behind: {drafts:?}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    out
 }

@@ -323,7 +323,18 @@ async fn a_report_is_handed_in_as_a_photo_on_zalo() {
     chair.say("1").expect("Đã nộp Báo cáo tổng kết").await;
     assert!(bot.terminate());
     let out = env.dir.path().join("export");
-    env.cli(&["export", "submissions", "--out", out.to_str().unwrap()]);
+    // The export reads the same configuration as the bot: its data folder too.
+    let done = env
+        .command()
+        .env("THIDUA_DATA_DIR", env.dir.path().join("files"))
+        .args(["export", "submissions", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
     let index = std::fs::read_to_string(out.join("index.csv")).unwrap();
     assert!(index.contains(",report,bao_cao,submitted,no,"), "{index}");
     let stored: Vec<_> = walk(&env.dir.path().join("files"));

@@ -23,6 +23,7 @@ use crate::clock::Clock;
 use chrono::{DateTime, Utc};
 
 use crate::conversation::{render, Action, Choice, Dialogue, Reply};
+use crate::data_dir::DataDir;
 use crate::domain::campaign::Campaign;
 use crate::domain::member::{Address, Channel, Member, Role};
 use crate::i18n::{tr, trf, Lang};
@@ -112,7 +113,7 @@ struct Handler {
     /// Downloads submitted files; none in the console.
     files: Option<Arc<dyn FileSource>>,
     /// Where submitted files are kept.
-    data_dir: std::path::PathBuf,
+    data: DataDir,
 }
 
 /// One turn: the chat's state, the transaction everything goes through, and what the
@@ -172,14 +173,14 @@ impl App {
             wake: None,
             handler: Handler {
                 files: None,
-                data_dir: std::path::PathBuf::from("data"),
+                data: DataDir::new("data").expect("the working directory is readable"),
             },
         }
     }
 
-    pub fn with_files(mut self, files: Arc<dyn FileSource>, data_dir: std::path::PathBuf) -> Self {
+    pub fn with_files(mut self, files: Arc<dyn FileSource>, data: DataDir) -> Self {
         self.handler.files = Some(files);
-        self.handler.data_dir = data_dir;
+        self.handler.data = data;
         self
     }
 

@@ -81,7 +81,7 @@ impl Handler {
             Action::ShowFiles(id) => {
                 let files = submissions::files(&mut turn.tx, id).await?;
                 for (_, name, path) in files {
-                    match std::fs::read(&path) {
+                    match std::fs::read(self.data.resolve(&path)) {
                         Ok(bytes) => turn.out.push(Outgoing {
                             to: turn.here.clone(),
                             lang,

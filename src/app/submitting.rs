@@ -10,7 +10,7 @@ use super::{Handler, Incoming, IncomingFile, Turn};
 use crate::conversation::{Action, Choice, Dialogue, Reply, StoredFile, SubmissionStep};
 use crate::domain::campaign_file::AsksFor;
 use crate::domain::dates::format_dmy;
-use crate::domain::document_file::{self, safe_name, MAX_BYTES};
+use crate::domain::document_file::{self, MAX_BYTES};
 use crate::domain::member::{Address, Channel, Member};
 use crate::i18n::{tr, trf};
 use crate::store::deadlines::Deadline;
@@ -281,11 +281,11 @@ impl Handler {
         };
         let (
             Dialogue::Submission {
-                step: SubmissionStep::Document(_),
-                deadline_id,
+                step: SubmissionStep::Document(index),
+                key,
                 ..
             },
-            Some(me),
+            Some(_),
         ) = (chat.dialogue, member)
         else {
             return Ok(Received::NotWanted);
@@ -309,21 +309,12 @@ impl Handler {
             return Ok(Received::Refused(why.key().into()));
         }
         let sha256 = format!("{:x}", Sha256::digest(&bytes));
-        let dir = self
-            .data_dir
-            .join("submissions")
-            .join(deadline_id.to_string())
-            .join(me.unit_id.to_string());
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-        let path = dir.join(format!("{}-{}", &sha256[..12], safe_name(&file.name)));
-        std::fs::write(&path, &bytes)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        let path = self.data.save_draft(&key, index, &file.name, &bytes)?;
         Ok(Received::Stored(StoredFile {
             name: file.name.clone(),
             size: bytes.len() as u64,
             sha256,
-            path: path.display().to_string(),
+            path,
             channel: inc.channel.as_str().into(),
             file_id: file.file_id.clone(),
         }))
@@ -351,6 +342,9 @@ impl Handler {
         };
         let received = trf(lang, "submission.received", &[("name", &stored.name)]);
         if let Dialogue::Submission { step, files, .. } = &mut turn.chat.dialogue {
+            if let Some(old) = files[i].take().filter(|old| old.path != stored.path) {
+                self.data.discard_draft(&old.path);
+            }
             files[i] = Some(stored);
             *step = if i + 1 < files.len() {
                 SubmissionStep::Document(i + 1)
@@ -419,9 +413,7 @@ impl Handler {
         };
         let next = match (&action, step) {
             (Action::Cancel, _) => {
-                for f in files.iter().flatten() {
-                    let _ = std::fs::remove_file(&f.path);
-                }
+                self.data.discard_drafts(&key);
                 turn.chat.dialogue = Dialogue::Idle;
                 turn.say_text("submission.cancelled");
                 return Ok(());
@@ -467,8 +459,9 @@ impl Handler {
             deadline_id,
             files,
             note,
+            key,
             ..
-        } = std::mem::take(&mut turn.chat.dialogue)
+        } = turn.chat.dialogue.clone()
         else {
             return Ok(());
         };
@@ -477,7 +470,29 @@ impl Handler {
             .context("deadline of a submission")?;
         let campaign = turn.campaign().await?;
         let due_at = d.spec.due_at(campaign.tz());
-        let files: Vec<StoredFile> = files.into_iter().flatten().collect();
+        let mut accepted = Vec::with_capacity(files.len());
+        for (i, f) in files.into_iter().enumerate() {
+            let mut f = f.context("checklist with a missing file")?;
+            match self
+                .data
+                .accept(&f.path, deadline_id, me.unit_id, &f.sha256, &f.name)?
+            {
+                Some(path) => f.path = path,
+                None => {
+                    // The draft was swept after a long pause: that document again.
+                    if let Dialogue::Submission { files, step, .. } = &mut turn.chat.dialogue {
+                        files[i] = None;
+                        *step = SubmissionStep::Document(i);
+                    }
+                    let gone = trf(turn.lang, "submission.file_gone", &[("name", &f.name)]);
+                    return self.reprompt(turn, Some(gone)).await;
+                }
+            }
+            accepted.push(f);
+        }
+        self.data.discard_drafts(&key);
+        turn.chat.dialogue = Dialogue::Idle;
+        let files = accepted;
         let id = submissions::submit(
             &mut turn.tx,
             &d,

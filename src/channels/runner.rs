@@ -10,7 +10,11 @@ use super::zalo::api::ZaloClient;
 use super::{telegram, zalo};
 use crate::app::App;
 use crate::config::Config;
+use crate::data_dir::DataDir;
 use crate::delivery::Worker;
+
+/// A submission begun and left alone this long is abandoned: its draft files go.
+const DRAFTS_KEPT: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
 
 pub fn any_configured(config: &Config) -> bool {
     config.telegram_token.is_some() || config.zalo_token.is_some()
@@ -38,7 +42,13 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         let _ = stop.send(true);
     });
 
-    let app = app.with_files(std::sync::Arc::new(postman.clone()), config.data_dir());
+    let data = DataDir::new(config.data_dir())?;
+    tracing::info!(data_dir = %data.root().display(), "submitted files are kept here");
+    let swept = data.sweep_drafts(DRAFTS_KEPT);
+    if swept > 0 {
+        tracing::info!(swept, "abandoned submission drafts removed");
+    }
+    let app = app.with_files(std::sync::Arc::new(postman.clone()), data);
     let worker = Worker::new(app.db.clone(), postman.clone(), clock.clone());
     let app = app.with_wake(worker.wake.clone());
     let mut channels = JoinSet::new();

@@ -5,10 +5,15 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use crate::data_dir::DataDir;
 use crate::domain::document_file::safe_name;
 use crate::store::{campaigns, submissions};
 
-pub async fn submissions(conn: &mut sqlx::AnyConnection, out: &Path) -> Result<usize> {
+pub async fn submissions(
+    conn: &mut sqlx::AnyConnection,
+    data: &DataDir,
+    out: &Path,
+) -> Result<usize> {
     let campaign = campaigns::current(&mut *conn)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no campaign"))?;
@@ -30,7 +35,7 @@ pub async fn submissions(conn: &mut sqlx::AnyConnection, out: &Path) -> Result<u
         let dir = out.join(safe_name(&r.unit)).join(&r.deadline_key);
         std::fs::create_dir_all(&dir)?;
         let name = format!("{}-{}", r.document_key, safe_name(&r.file_name));
-        std::fs::copy(&r.stored_path, dir.join(&name))
+        std::fs::copy(data.resolve(&r.stored_path), dir.join(&name))
             .with_context(|| format!("cannot copy {}", r.stored_path))?;
         let relative = Path::new(&safe_name(&r.unit))
             .join(&r.deadline_key)
