@@ -19,28 +19,6 @@ fn assert_no_errors(bot: &Bot) {
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
-/// The whole registration form, answered as a chair would, up to the confirmation.
-async fn register(chair: &mut Talk, name: &str) -> String {
-    let kind = chair.say("/dangky").expect("(1/9)").await;
-    chair.press(&kind.button("Mô hình")).expect("(2/9)").await;
-    chair.say(name).expect("(3/9)").await;
-    chair.say("15/1/2025").expect("(4/9)").await;
-    chair.say("30/6/2025").expect("(5/9)").await;
-    chair
-        .say("Vận động đoàn viên cùng góp sức xây dựng")
-        .expect("(6/9)")
-        .await;
-    chair.say("250 triệu").expect("(7/9)").await;
-    chair.say("Tiết kiệm chi phí").expect("(8/9)").await;
-    chair.say("Đoàn viên an tâm").expect("(9/9)").await;
-    let summary = chair.say("/boqua").expect("Xin kiểm tra lại").await;
-    let done = chair
-        .press(&summary.button("Xác nhận gửi"))
-        .expect("Đã nhận đăng ký số")
-        .await;
-    done.text
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_people_join_in_the_same_second() {
     let env = TestEnv::new();
@@ -161,7 +139,7 @@ async fn a_hard_kill_right_after_a_confirm_loses_no_staff_notice() {
         // as uncertain and never sent twice: that window is the request's own.)
         api.fail_chat(2002, true);
         let refused = api.refused(2002);
-        let done = register(&mut chair, &format!("Công trình số {i} của đơn vị")).await;
+        let done = chair.register(&format!("Công trình số {i} của đơn vị")).await;
         let until = Instant::now() + Duration::from_secs(10);
         while api.refused(2002) == refused {
             assert!(Instant::now() < until, "the notice was never attempted");

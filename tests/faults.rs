@@ -257,3 +257,45 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_withdrawn_work_cannot_be_changed_by_an_old_confirm() {
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", "CĐCS Trường A"]);
+    env.cli(&["unit", "add", "LĐLĐ huyện"]);
+    let code = env.invite("CĐCS Trường A", "chair");
+    let staff_code = env.invite("LĐLĐ huyện", "staff");
+    let api = FakeTelegram::start().await;
+    let _bot = env.run_bot(&api);
+    let mut staff = Talk::new(&api, User::new(2002, "Thoa", "Lê"));
+    staff
+        .say(&format!("/start {staff_code}"))
+        .expect("cán bộ")
+        .await;
+    let mut chair = Talk::new(&api, User::new(1001, "Lan", "A"));
+    chair.say(&format!("/start {code}")).expect("Chào mừng").await;
+    chair.register("Mái ấm công đoàn cho đoàn viên").await;
+    // Open the work for editing and reach its summary…
+    let list = chair.say("/cuatoi").expect("001/ĐK").await;
+    let summary = chair
+        .press(&list.button("Sửa 001/ĐK"))
+        .expect("Nếu đúng, bấm «Xác nhận gửi»")
+        .await;
+    // …withdraw it from the list meanwhile, then press the old summary's confirm.
+    chair
+        .press(&list.button("Rút đăng ký 001/ĐK"))
+        .expect("Rút bản đăng ký 001/ĐK")
+        .await;
+    chair.press("wy:1").expect("Đã rút").await;
+    chair
+        .press(&summary.button("Xác nhận gửi"))
+        .expect("đã được rút trước đó")
+        .await;
+    let works = chair.say("/cuatoi").expect("001/ĐK").await;
+    assert!(works.text.contains("Đã rút"), "{}", works.text);
+    let notices: Vec<String> = staff.quiet().await.into_iter().map(|s| s.text).collect();
+    assert!(
+        !notices.iter().any(|t| t.contains("sửa")),
+        "staff told of a change: {notices:#?}"
+    );
+}

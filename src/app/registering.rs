@@ -94,8 +94,15 @@ impl Handler {
         if let Some(editing) = &session.editing {
             match registrations::get_one(&mut turn.tx, editing.id).await? {
                 Some(r) if r.unit_id == me.unit_id => {
-                    registrations::update(&mut turn.tx, r.id, &draft, &session.key, turn.now)
-                        .await?;
+                    if !registrations::update(&mut turn.tx, r.id, &draft, &session.key, turn.now)
+                        .await?
+                    {
+                        let number = r.number.to_string();
+                        let text = trf(lang, "works.already_withdrawn", &[("number", &number)]);
+                        turn.say(Reply::text(text));
+                        turn.chat.dialogue = Dialogue::Idle;
+                        return Ok(());
+                    }
                     let number = r.number.to_string();
                     let text = trf(lang, "form.updated", &[("number", &number)]);
                     turn.say(Reply::text(text));

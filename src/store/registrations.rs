@@ -115,11 +115,13 @@ pub async fn update(
     draft: &RegistrationDraft,
     key: &str,
     now: DateTime<Utc>,
-) -> Result<()> {
-    sqlx::query(
+) -> Result<bool> {
+    // Only a work still registered changes: one withdrawn meanwhile (from another
+    // chat, or this one's list) stays withdrawn, checked in the same statement.
+    let done = sqlx::query(
         "UPDATE registrations SET kind = $2, name = $3, start_date = $4, end_date = $5, \
          content = $6, estimated_value_vnd = $7, benefit_economic = $8, benefit_social = $9, \
-         time_saved = $10, updated_at = $11 WHERE id = $1",
+         time_saved = $10, updated_at = $11 WHERE id = $1 AND status = 'submitted'",
     )
     .bind(id)
     .bind(draft.kind.as_str())
@@ -134,7 +136,11 @@ pub async fn update(
     .bind(ts(now))
     .execute(&mut *conn)
     .await?;
-    record_confirmation(conn, key, id, now).await
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    record_confirmation(conn, key, id, now).await?;
+    Ok(true)
 }
 
 async fn record_confirmation(

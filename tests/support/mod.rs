@@ -252,6 +252,28 @@ impl Talk {
         .await
     }
 
+    /// The whole registration form, answered as a chair would, up to the confirmation;
+    /// returns the bot's confirmation text.
+    pub async fn register(&mut self, name: &str) -> String {
+        let kind = self.say("/dangky").expect("(1/9)").await;
+        self.press(&kind.button("Mô hình")).expect("(2/9)").await;
+        self.say(name).expect("(3/9)").await;
+        self.say("15/1/2025").expect("(4/9)").await;
+        self.say("30/6/2025").expect("(5/9)").await;
+        self.say("Vận động đoàn viên cùng góp sức xây dựng")
+            .expect("(6/9)")
+            .await;
+        self.say("250 triệu").expect("(7/9)").await;
+        self.say("Tiết kiệm chi phí").expect("(8/9)").await;
+        self.say("Đoàn viên an tâm").expect("(9/9)").await;
+        let summary = self.say("/boqua").expect("Xin kiểm tra lại").await;
+        let done = self
+            .press(&summary.button("Xác nhận gửi"))
+            .expect("Đã nhận đăng ký số")
+            .await;
+        done.text
+    }
+
     /// Waits until the bot has been quiet for a moment, and returns what it said since
     /// the last `expect`/`quiet`.
     pub async fn quiet(&mut self) -> Vec<Sent> {
