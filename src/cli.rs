@@ -287,7 +287,8 @@ async fn command(
             let Some(u) = units::find(&mut tx, unit).await? else {
                 bail!("{}", trf(lang, "cli.unit_not_found", &[("unit", unit)]));
             };
-            crate::app::review_submission(&mut tx, &u, deadline, status, reason, Utc::now())
+            let review = (status, reason);
+            crate::app::review_submission(&mut tx, &u, deadline, review, lang, Utc::now())
                 .await?;
             tx.commit().await?;
             println!("{}", tr(lang, "cli.reviewed"));

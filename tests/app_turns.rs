@@ -165,3 +165,31 @@ async fn a_broken_stored_state_starts_over_instead_of_locking_the_chat() {
         .unwrap();
     assert!(texts(&out)[0].contains("(1/9)"), "{out:?}");
 }
+
+#[tokio::test]
+async fn forged_buttons_record_nothing() {
+    let (app, _dir) = app().await;
+    member(&app).await;
+    // "Đã nhận" of an announcement this member never received.
+    let out = app
+        .handle(msg(Some(2), RawInput::Button("ak:999999".into())))
+        .await
+        .unwrap();
+    assert!(texts(&out)[0].contains("đã cũ"), "{out:?}");
+    let acks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM broadcast_acks")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(acks, 0);
+    // A language that does not exist changes nothing and says nothing false.
+    let out = app
+        .handle(msg(Some(3), RawInput::Button("l:zz".into())))
+        .await
+        .unwrap();
+    assert!(texts(&out)[0].contains("đã cũ"), "{out:?}");
+    let out = app
+        .handle(msg(Some(4), RawInput::Text("/help".into())))
+        .await
+        .unwrap();
+    assert!(texts(&out)[0].contains("Chủ tịch"), "still Vietnamese: {out:?}");
+}

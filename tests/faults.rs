@@ -299,3 +299,18 @@ async fn a_withdrawn_work_cannot_be_changed_by_an_old_confirm() {
         "staff told of a change: {notices:#?}"
     );
 }
+
+#[test]
+fn operator_commands_answer_in_the_shells_language() {
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", "CĐCS Trường A"]);
+    let out = env
+        .command()
+        .env("LANG", "en_US.UTF-8")
+        .args(["submission", "approve", "--unit", "CĐCS Trường A", "--deadline", "report"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("has submitted nothing"), "{err}");
+}

@@ -182,8 +182,11 @@ impl Handler {
     }
 
     pub(super) async fn ack(&self, turn: &mut Turn, me: &Member, id: i64) -> Result<()> {
-        broadcasts::ack(&mut turn.tx, id, me.id, turn.now).await?;
-        turn.say_text("broadcast.acked");
+        if broadcasts::ack(&mut turn.tx, id, me.id, turn.now).await? {
+            turn.say_text("broadcast.acked");
+        } else {
+            turn.say_text("idle.stale_button");
+        }
         Ok(())
     }
 }

@@ -441,10 +441,12 @@ impl Handler {
     async fn standalone_action(&self, turn: &mut Turn, me: &Member, action: Action) -> Result<()> {
         match action {
             Action::SetLang(code) => {
-                if let Some(lang) = Lang::from_code(&code) {
-                    turn.chat.locale = Some(lang);
-                    turn.lang = lang;
-                }
+                let Some(lang) = Lang::from_code(&code) else {
+                    turn.say_text("idle.stale_button");
+                    return Ok(());
+                };
+                turn.chat.locale = Some(lang);
+                turn.lang = lang;
                 turn.say_text("lang.changed");
                 self.remind_form(turn).await
             }

@@ -23,16 +23,16 @@ pub enum Review {
     NotFound,
 }
 
-/// From the command line: the unit's submission for the deadline with this key.
+/// From the command line: the unit's submission for the deadline with this key. Errors
+/// are worded in the operator's language.
 pub async fn review_submission(
     tx: &mut AnyConnection,
     unit: &Unit,
     deadline_key: &str,
-    status: Status,
-    reason: Option<&str>,
+    (status, reason): (Status, Option<&str>),
+    lang: Lang,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let lang = Lang::default();
     let campaign = campaigns::current_or_seed(&mut *tx).await?;
     let Some(d) = deadlines::for_campaign(&mut *tx, campaign.id)
         .await?

@@ -36,7 +36,8 @@ pub async fn by_draft_key(conn: &mut AnyConnection, key: &str) -> Result<Option<
     row.map(|r| get(&r, "id")).transpose()
 }
 
-/// Records "Đã nhận"; false when this member had already pressed it.
+/// Records "Đã nhận" of someone the announcement was sent to; anyone else's press
+/// (forged or mistaken button data) records nothing. False when not recorded.
 pub async fn ack(
     conn: &mut AnyConnection,
     broadcast_id: i64,
@@ -44,7 +45,8 @@ pub async fn ack(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "INSERT INTO broadcast_acks (broadcast_id, member_id, acked_at) VALUES ($1, $2, $3) \
+        "INSERT INTO broadcast_acks (broadcast_id, member_id, acked_at) SELECT $1, $2, $3 \
+         WHERE EXISTS (SELECT 1 FROM outbox WHERE broadcast_id = $1 AND member_id = $2) \
          ON CONFLICT (broadcast_id, member_id) DO NOTHING",
     )
     .bind(broadcast_id)
@@ -52,7 +54,16 @@ pub async fn ack(
     .bind(ts(now))
     .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() == 1 {
+        return Ok(true);
+    }
+    // Pressed twice is still a thank-you; never sent to this member is a stale button.
+    let acked = sqlx::query("SELECT 1 AS x FROM broadcast_acks WHERE broadcast_id = $1 AND member_id = $2")
+        .bind(broadcast_id)
+        .bind(member_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(acked.is_some())
 }
 
 pub async fn ack_count(conn: &mut AnyConnection, broadcast_id: i64) -> Result<i64> {
