@@ -49,7 +49,7 @@ pub enum Command {
     Unit(UnitCommand),
     /// Create a one-time invite code for a chair or a staff member.
     Invite {
-        /// Unit name or id.
+        /// Unit name, or its id written `#5` (a name is always a name: "05" is not 5).
         #[arg(long)]
         unit: String,
         #[arg(long, value_parser = ["chair", "staff"])]
@@ -110,7 +110,8 @@ pub enum RemindersCommand {
         /// Start of the window (RFC 3339); default now.
         #[arg(long, value_parser = parse_instant)]
         from: Option<DateTime<Utc>>,
-        #[arg(long, default_value_t = 30)]
+        /// How many days to look ahead (at most ten years).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=3660))]
         days: i64,
     },
 }
@@ -288,8 +289,7 @@ async fn command(
                 bail!("{}", trf(lang, "cli.unit_not_found", &[("unit", unit)]));
             };
             let review = (status, reason);
-            crate::app::review_submission(&mut tx, &u, deadline, review, lang, Utc::now())
-                .await?;
+            crate::app::review_submission(&mut tx, &u, deadline, review, lang, Utc::now()).await?;
             tx.commit().await?;
             println!("{}", tr(lang, "cli.reviewed"));
             Ok(())

@@ -191,5 +191,8 @@ async fn forged_buttons_record_nothing() {
         .handle(msg(Some(4), RawInput::Text("/help".into())))
         .await
         .unwrap();
-    assert!(texts(&out)[0].contains("Chủ tịch"), "still Vietnamese: {out:?}");
+    assert!(
+        texts(&out)[0].contains("Chủ tịch"),
+        "still Vietnamese: {out:?}"
+    );
 }

@@ -139,7 +139,9 @@ async fn a_hard_kill_right_after_a_confirm_loses_no_staff_notice() {
         // as uncertain and never sent twice: that window is the request's own.)
         api.fail_chat(2002, true);
         let refused = api.refused(2002);
-        let done = chair.register(&format!("Công trình số {i} của đơn vị")).await;
+        let done = chair
+            .register(&format!("Công trình số {i} của đơn vị"))
+            .await;
         let until = Instant::now() + Duration::from_secs(10);
         while api.refused(2002) == refused {
             assert!(Instant::now() < until, "the notice was never attempted");

@@ -128,7 +128,7 @@ fn from_message(bot: &Bot, update_id: Option<i64>, msg: Message) -> Option<Incom
             file_id: doc.file.id.0.clone(),
             name: doc.file_name.clone().unwrap_or_else(|| "tep".into()),
             mime: doc.mime_type.as_ref().map(|m| m.essence_str().to_string()),
-            size: Some(u64::from(doc.file.size)),
+            size: known_size(doc.file.size),
         })
     } else if let Some(photo) = msg
         .photo()
@@ -139,7 +139,7 @@ fn from_message(bot: &Bot, update_id: Option<i64>, msg: Message) -> Option<Incom
             file_id: photo.file.id.0.clone(),
             name: format!("anh-{}.jpg", photo.file.unique_id.0),
             mime: Some("image/jpeg".into()),
-            size: Some(u64::from(photo.file.size)),
+            size: known_size(photo.file.size),
         })
     } else {
         RawInput::Unsupported
@@ -154,6 +154,12 @@ fn from_message(bot: &Bot, update_id: Option<i64>, msg: Message) -> Option<Incom
         message_id: None,
         input,
     })
+}
+
+/// teloxide reads a missing `file_size` as `u32::MAX`: unknown, checked while the
+/// file is downloaded, not refused as too big.
+fn known_size(size: u32) -> Option<u64> {
+    (size != u32::MAX).then_some(u64::from(size))
 }
 
 fn from_button(bot: &Bot, update_id: Option<i64>, q: CallbackQuery) -> Option<Incoming> {

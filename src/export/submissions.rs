@@ -19,7 +19,17 @@ pub async fn submissions(
         .ok_or_else(|| anyhow::anyhow!("no campaign"))?;
     let rows = submissions::index(&mut *conn, campaign.id).await?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let mut index = csv::Writer::from_path(out.join("index.csv"))?;
+    let index_file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(out.join("index.csv"))
+        .with_context(|| {
+            format!(
+                "{} holds an export already: use an empty folder",
+                out.display()
+            )
+        })?;
+    let mut index = csv::Writer::from_writer(index_file);
     index.write_record([
         "unit",
         "deadline",
@@ -32,14 +42,14 @@ pub async fn submissions(
         "sha256",
     ])?;
     for r in &rows {
-        let dir = out.join(safe_name(&r.unit)).join(&r.deadline_key);
+        // The unit's id keeps folders apart when two names clean to the same text
+        // ("Trường A/B", "Trường A_B").
+        let folder = format!("{}-{}", r.unit_id, safe_name(&r.unit));
+        let dir = out.join(&folder).join(&r.deadline_key);
         std::fs::create_dir_all(&dir)?;
         let name = format!("{}-{}", r.document_key, safe_name(&r.file_name));
-        std::fs::copy(data.resolve(&r.stored_path), dir.join(&name))
-            .with_context(|| format!("cannot copy {}", r.stored_path))?;
-        let relative = Path::new(&safe_name(&r.unit))
-            .join(&r.deadline_key)
-            .join(&name);
+        copy_new(&data.resolve(&r.stored_path), &dir.join(&name))?;
+        let relative = Path::new(&folder).join(&r.deadline_key).join(&name);
         index.write_record([
             r.unit.as_str(),
             r.deadline_key.as_str(),
@@ -54,4 +64,24 @@ pub async fn submissions(
     }
     index.flush()?;
     Ok(rows.len())
+}
+
+/// Copies without ever replacing a file already there: an export into a folder that
+/// holds an earlier one stops and says so instead of mixing the two.
+fn copy_new(from: &Path, to: &Path) -> Result<()> {
+    let mut source =
+        std::fs::File::open(from).with_context(|| format!("cannot open {}", from.display()))?;
+    let mut target = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(to)
+        .with_context(|| {
+            format!(
+                "{} already exists: export into an empty folder",
+                to.display()
+            )
+        })?;
+    std::io::copy(&mut source, &mut target)
+        .with_context(|| format!("cannot copy {}", from.display()))?;
+    Ok(())
 }

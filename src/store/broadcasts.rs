@@ -58,11 +58,12 @@ pub async fn ack(
         return Ok(true);
     }
     // Pressed twice is still a thank-you; never sent to this member is a stale button.
-    let acked = sqlx::query("SELECT 1 AS x FROM broadcast_acks WHERE broadcast_id = $1 AND member_id = $2")
-        .bind(broadcast_id)
-        .bind(member_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let acked =
+        sqlx::query("SELECT 1 AS x FROM broadcast_acks WHERE broadcast_id = $1 AND member_id = $2")
+            .bind(broadcast_id)
+            .bind(member_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     Ok(acked.is_some())
 }
 

@@ -264,6 +264,7 @@ pub async fn replace_files(
 /// One row of the submissions index: a file of a unit's submission.
 #[derive(Debug, Clone)]
 pub struct IndexRow {
+    pub unit_id: i64,
     pub unit: String,
     pub deadline_key: String,
     pub deadline_title: String,
@@ -279,7 +280,7 @@ pub struct IndexRow {
 
 pub async fn index(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<IndexRow>> {
     sqlx::query(
-        "SELECT u.name AS unit, d.key AS deadline_key, d.title AS deadline_title, s.status, s.late, \
+        "SELECT u.id AS unit_id, u.name AS unit, d.key AS deadline_key, d.title AS deadline_title, s.status, s.late, \
          s.submitted_at, f.document_key, f.file_name, f.size_bytes, f.sha256, f.stored_path \
          FROM submission_files f JOIN submissions s ON s.id = f.submission_id \
          JOIN deadlines d ON d.id = s.deadline_id JOIN units u ON u.id = s.unit_id \
@@ -291,6 +292,7 @@ pub async fn index(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<Ind
     .iter()
     .map(|r| {
         Ok(IndexRow {
+            unit_id: get(r, "unit_id")?,
             unit: get(r, "unit")?,
             deadline_key: get(r, "deadline_key")?,
             deadline_title: get(r, "deadline_title")?,

@@ -49,12 +49,14 @@ pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Unit>> {
     row.as_ref().map(from_row).transpose()
 }
 
-/// By id, or by name ignoring case and diacritics ("cdcs thcs" finds "CĐCS THCS").
+/// By name ignoring case and diacritics ("cdcs thcs" finds "CĐCS THCS"), or by id
+/// written `#5`. A name is always a name: a unit called "05" is not unit 5.
 pub async fn find(conn: &mut AnyConnection, name_or_id: &str) -> Result<Option<Unit>> {
-    if let Ok(id) = name_or_id.trim().parse::<i64>() {
-        if let Some(u) = by_id(&mut *conn, id).await? {
-            return Ok(Some(u));
-        }
+    if let Some(id) = name_or_id.trim().strip_prefix('#') {
+        return match id.trim().parse::<i64>() {
+            Ok(id) => by_id(&mut *conn, id).await,
+            Err(_) => Ok(None),
+        };
     }
     let wanted = fold(name_or_id);
     let units = list(&mut *conn).await?;

@@ -54,6 +54,8 @@ struct Inner {
     blocked: std::collections::HashSet<i64>,
     /// Chats whose messages the server fails to take (500) for now.
     failing: std::collections::HashSet<i64>,
+    /// Documents without `file_size` (optional in the Bot API).
+    omit_sizes: bool,
     /// How many sends each failing chat was refused.
     refused: std::collections::HashMap<i64, u32>,
     /// Messages a second the server accepts before answering 429.
@@ -133,11 +135,19 @@ impl FakeTelegram {
             inner.files.insert(id.clone(), bytes.to_vec());
             id
         };
-        let msg = user.message(json!({ "document": {
+        let mut msg = user.message(json!({ "document": {
             "file_id": file_id, "file_unique_id": format!("u{file_id}"), "file_name": name,
             "mime_type": mime, "file_size": bytes.len()
         } }));
+        if self.inner.lock().unwrap().omit_sizes {
+            msg["document"].as_object_mut().unwrap().remove("file_size");
+        }
         self.push(|id| json!({ "update_id": id, "message": msg }));
+    }
+
+    /// Documents sent from now on come without `file_size`, which the Bot API allows.
+    pub fn omit_file_sizes(&self) {
+        self.inner.lock().unwrap().omit_sizes = true;
     }
 
     pub fn press(&self, user: &User, data: &str) {
