@@ -24,6 +24,8 @@ pub struct Config {
     pub zalo_webhook_listen: Option<String>,
     /// Where submitted files are kept (default `data`).
     pub data_dir: Option<String>,
+    /// Hosts Zalo photos may be fetched from (comma-separated; default Zalo's own).
+    pub zalo_file_hosts: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -77,6 +79,7 @@ impl Config {
             ("ZALO_WEBHOOK_SECRET", &mut cfg.zalo_webhook_secret),
             ("ZALO_WEBHOOK_LISTEN", &mut cfg.zalo_webhook_listen),
             ("THIDUA_DATA_DIR", &mut cfg.data_dir),
+            ("ZALO_FILE_HOSTS", &mut cfg.zalo_file_hosts),
         ] {
             if let Some(v) = env(var) {
                 *slot = Some(v);

@@ -415,3 +415,34 @@ async fn units_whose_names_clean_alike_export_to_separate_folders_and_nothing_is
     let again = thidua::export::submissions(&mut conn, &data, &out).await;
     assert!(again.is_err(), "an export overwrote an earlier one");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zalo_photo_from_outside_zalo_is_not_fetched() {
+    use support::fake_zalo::{FakeZalo, ZTalk, ZUser, TOKEN as ZALO_TOKEN};
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", "CĐCS Trường A"]);
+    let code = env.invite("CĐCS Trường A", "chair");
+    let api = FakeZalo::start().await;
+    // No ZALO_FILE_HOSTS: the fake's loopback photo URL is not Zalo's.
+    let bot = env.spawn_with(
+        &["run", "--now", "2025-05-02T09:00:00+07:00"],
+        &[
+            ("ZALO_BOT_TOKEN", ZALO_TOKEN.to_string()),
+            ("ZALO_API_URL", api.url()),
+        ],
+    );
+    let mut chair = ZTalk::new(&api, ZUser::new("e4ea2cd5189df1c3a88c", "Nguyen Van A"));
+    chair.say(&code).expect("Chào mừng").await;
+    chair.say("/baocao").expect("(1/1) Xin gửi tệp").await;
+    chair.photo().expect("Chưa tải được tệp").await;
+    assert!(
+        !api.calls().iter().any(|c| c.contains("img")),
+        "{:?}",
+        api.calls()
+    );
+    let log = bot.log_text();
+    assert!(
+        !log.contains(ZALO_TOKEN.split(':').nth(1).unwrap()),
+        "{log}"
+    );
+}

@@ -14,6 +14,8 @@ fn zalo_vars(api: &FakeZalo) -> Vec<(&'static str, String)> {
     vec![
         ("ZALO_BOT_TOKEN", ZALO_TOKEN.to_string()),
         ("ZALO_API_URL", api.url()),
+        // The fake serves photos from loopback over plain HTTP.
+        ("ZALO_FILE_HOSTS", "http://127.0.0.1".to_string()),
     ]
 }
 

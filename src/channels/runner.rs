@@ -27,10 +27,13 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         Some(token) => Some(telegram::bot(token, config.telegram_api_url.as_deref())?),
         None => None,
     };
-    let zalo_client = config
-        .zalo_token
-        .as_deref()
-        .map(|token| ZaloClient::new(token, config.zalo_api_url.as_deref()));
+    let zalo_client = config.zalo_token.as_deref().map(|token| {
+        let client = ZaloClient::new(token, config.zalo_api_url.as_deref());
+        match &config.zalo_file_hosts {
+            Some(hosts) => client.with_file_hosts(hosts),
+            None => client,
+        }
+    });
     let zalo_webhook = config.zalo_webhook()?;
     postman.telegram = telegram_bot.clone();
     postman.zalo = zalo_client.clone().map(ZaloSender::new);

@@ -77,7 +77,12 @@ impl FakeZalo {
             .route("/{token}/{method}", post(handle))
             .route(
                 "/img/{name}",
-                axum::routing::get(|| async { b"\xff\xd8\xff zalo jpeg".to_vec() }),
+                axum::routing::get(
+                    |axum::extract::State(fake): axum::extract::State<FakeZalo>| async move {
+                        fake.inner.lock().unwrap().calls.push("img".into());
+                        b"\xff\xd8\xff zalo jpeg".to_vec()
+                    },
+                ),
             )
             .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

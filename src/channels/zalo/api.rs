@@ -49,11 +49,20 @@ impl fmt::Display for ZaloError {
 
 impl std::error::Error for ZaloError {}
 
+/// Where Zalo serves the photos users send. A photo URL elsewhere (or over plain
+/// HTTP) is not fetched: the bot must not become a way to reach other machines.
+pub const DEFAULT_FILE_HOSTS: &str = "zdn.vn,zadn.vn,zalo.me,zaloapp.com";
+
 #[derive(Clone)]
 pub struct ZaloClient {
     http: reqwest::Client,
     /// `{api_url}/bot{token}`: secret, never printed.
     base: String,
+    /// The token and its secret part, cut out of any text Zalo sends back before it
+    /// can reach a log.
+    secrets: Vec<String>,
+    /// `host` (HTTPS, the host or any subdomain) or `scheme://host` entries.
+    file_hosts: Vec<String>,
 }
 
 impl fmt::Debug for ZaloClient {
@@ -65,10 +74,47 @@ impl fmt::Debug for ZaloClient {
 impl ZaloClient {
     pub fn new(token: &str, api_url: Option<&str>) -> ZaloClient {
         let api = api_url.unwrap_or(DEFAULT_API_URL).trim_end_matches('/');
+        let mut secrets = vec![token.to_string()];
+        if let Some((_, secret)) = token.split_once(':').filter(|(_, s)| s.len() >= 8) {
+            secrets.push(secret.to_string());
+        }
         ZaloClient {
             http: reqwest::Client::new(),
             base: format!("{api}/bot{token}"),
+            secrets,
+            file_hosts: split_hosts(DEFAULT_FILE_HOSTS),
         }
+    }
+
+    /// Hosts photos may come from, as `ZALO_FILE_HOSTS` lists them.
+    pub fn with_file_hosts(mut self, hosts: &str) -> ZaloClient {
+        self.file_hosts = split_hosts(hosts);
+        self
+    }
+
+    fn redact(&self, text: &str) -> String {
+        self.secrets
+            .iter()
+            .fold(text.to_string(), |t, s| t.replace(s.as_str(), "***"))
+    }
+
+    /// Whether a photo URL is one of Zalo's (or, in tests, of the configured hosts).
+    pub fn may_fetch(&self, url: &str) -> bool {
+        let Ok(url) = reqwest::Url::parse(url) else {
+            return false;
+        };
+        let Some(host) = url.host_str() else {
+            return false;
+        };
+        self.file_hosts
+            .iter()
+            .any(|allowed| match allowed.split_once("://") {
+                Some((scheme, h)) => url.scheme() == scheme && host == h,
+                None => {
+                    url.scheme() == "https"
+                        && (host == allowed || host.ends_with(&format!(".{allowed}")))
+                }
+            })
     }
 
     async fn call(&self, method: &str, body: Value, timeout: Duration) -> Result<Value, ZaloError> {
@@ -79,12 +125,11 @@ impl ZaloClient {
             .timeout(timeout)
             .send()
             .await
-            .map_err(|e| ZaloError::Transport(e.without_url().to_string()))?;
+            .map_err(|e| ZaloError::Transport(self.redact(&e.without_url().to_string())))?;
         let status = response.status();
-        let envelope: Value = response
-            .json()
-            .await
-            .map_err(|e| ZaloError::Transport(format!("HTTP {status}: {}", e.without_url())))?;
+        let envelope: Value = response.json().await.map_err(|e| {
+            ZaloError::Transport(self.redact(&format!("HTTP {status}: {}", e.without_url())))
+        })?;
         if envelope.get("ok").and_then(Value::as_bool) == Some(true) {
             Ok(envelope)
         } else {
@@ -93,11 +138,12 @@ impl ZaloClient {
                     .get("error_code")
                     .and_then(Value::as_i64)
                     .unwrap_or(i64::from(status.as_u16())),
-                description: envelope
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
+                description: self.redact(
+                    envelope
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default(),
+                ),
             })
         }
     }
@@ -177,6 +223,9 @@ impl ZaloClient {
 
     /// A photo a user sent: Zalo gives it as a URL.
     pub async fn download(&self, url: &str, max: u64) -> anyhow::Result<Vec<u8>> {
+        if !self.may_fetch(url) {
+            anyhow::bail!("photo URL outside Zalo's hosts refused");
+        }
         let mut response = self
             .http
             .get(url)
@@ -214,5 +263,41 @@ impl ZaloClient {
         self.call("deleteWebhook", json!({}), Duration::from_secs(20))
             .await
             .map(drop)
+    }
+}
+
+fn split_hosts(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(|h| h.trim().to_ascii_lowercase())
+        .filter(|h| !h.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod host_tests {
+    use super::*;
+
+    #[test]
+    fn only_zalo_hosts_over_https_are_fetched() {
+        let c = ZaloClient::new("123:secret-part-of-token", None);
+        assert!(c.may_fetch("https://s120.zdn.vn/photo/abc.jpg"));
+        assert!(c.may_fetch("https://zalo.me/x.jpg"));
+        assert!(!c.may_fetch("http://s120.zdn.vn/photo/abc.jpg"));
+        assert!(!c.may_fetch("https://127.0.0.1/x.jpg"));
+        assert!(!c.may_fetch("https://evilzdn.vn/x.jpg"));
+        assert!(!c.may_fetch("http://localhost:8080/admin"));
+        let test = c.clone().with_file_hosts("http://127.0.0.1");
+        assert!(test.may_fetch("http://127.0.0.1:4000/img/scan.jpg"));
+        assert!(!test.may_fetch("https://s120.zdn.vn/photo/abc.jpg"));
+    }
+
+    #[test]
+    fn the_token_never_survives_in_a_description() {
+        let c = ZaloClient::new("1459232241454765289:zalo-secret-part", None);
+        let said = c.redact("bad path /bot1459232241454765289:zalo-secret-part/sendMessage");
+        assert!(!said.contains("zalo-secret-part"), "{said}");
+        assert!(!c
+            .redact("secret zalo-secret-part alone")
+            .contains("zalo-secret-part"));
     }
 }
