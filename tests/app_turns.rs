@@ -196,3 +196,23 @@ async fn forged_buttons_record_nothing() {
         "still Vietnamese: {out:?}"
     );
 }
+
+#[tokio::test]
+async fn a_zalo_message_delivered_again_later_is_answered_once() {
+    let (app, _dir) = app().await;
+    let zalo = |id: &str| Incoming {
+        channel: Channel::Zalo,
+        user_id: "a0b1c2".into(),
+        chat_id: "a0b1c2".into(),
+        display_name: "Hoa".into(),
+        language_code: None,
+        update_id: None,
+        message_id: Some(id.into()),
+        input: RawInput::Text("xin chào".into()),
+    };
+    assert_eq!(app.handle(zalo("m1")).await.unwrap().len(), 1);
+    assert_eq!(app.handle(zalo("m2")).await.unwrap().len(), 1);
+    // m1 again after m2: a webhook retry that came late.
+    assert!(app.handle(zalo("m1")).await.unwrap().is_empty());
+    assert_eq!(app.handle(zalo("m3")).await.unwrap().len(), 1);
+}

@@ -240,12 +240,16 @@ impl App {
                 return Ok((vec![], false));
             }
         }
-        if inc.message_id.is_some() && inc.message_id == chat.last_message_id {
-            tracing::debug!("ignoring a repeated message");
-            return Ok((vec![], false));
+        if let Some(id) = &inc.message_id {
+            if chat.recent_message_ids.contains(id) {
+                tracing::debug!("ignoring a repeated message");
+                return Ok((vec![], false));
+            }
+            chat.recent_message_ids.push(id.clone());
+            let extra = chat.recent_message_ids.len().saturating_sub(chats::RECENT_IDS);
+            chat.recent_message_ids.drain(..extra);
         }
         chat.last_update_id = inc.update_id.or(chat.last_update_id);
-        chat.last_message_id = inc.message_id.clone().or(chat.last_message_id);
         let lang = chat
             .locale
             .unwrap_or_else(|| Lang::from_client(inc.language_code.as_deref()));

@@ -7,6 +7,9 @@ use crate::conversation::{Action, Dialogue};
 use crate::domain::member::Address;
 use crate::i18n::Lang;
 
+/// How many message ids a chat remembers for spotting a repeat.
+pub const RECENT_IDS: usize = 50;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Chat {
     pub locale: Option<Lang>,
@@ -14,7 +17,9 @@ pub struct Chat {
     /// The numbered choices last shown on a text-only channel.
     pub menu: Vec<(u32, Action)>,
     pub last_update_id: Option<i64>,
-    pub last_message_id: Option<String>,
+    /// The latest message ids seen (Zalo's are not ordered): a repeat among them,
+    /// however late, is ignored. Newest last.
+    pub recent_message_ids: Vec<String>,
 }
 
 /// The chat's row, locked for the rest of the caller's transaction: a chat's turns
@@ -68,7 +73,9 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Chat> {
             .filter_map(|(n, data)| Action::decode(&data).map(|a| (n, a)))
             .collect(),
         last_update_id: get(r, "last_update_id")?,
-        last_message_id: get(r, "last_message_id")?,
+        recent_message_ids: get::<Option<String>>(r, "last_message_id")?
+            .map(|ids| ids.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default(),
     })
 }
 
@@ -103,7 +110,7 @@ pub async fn save(conn: &mut AnyConnection, at: &Address, chat: &Chat) -> Result
     .bind(serde_json::to_string(&chat.dialogue)?)
     .bind(serde_json::to_string(&menu)?)
     .bind(chat.last_update_id)
-    .bind(&chat.last_message_id)
+    .bind(Some(chat.recent_message_ids.join(" ")).filter(|ids| !ids.is_empty()))
     .bind(ts(Utc::now()))
     .execute(conn)
     .await?;
