@@ -74,6 +74,12 @@ pub enum Command {
     /// Export data for district staff.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// A consistent copy of the SQLite database, safe while the bot runs (copying
+    /// thidua.db by hand can miss what is still in thidua.db-wal).
+    Backup {
+        /// The new file; an existing one is not replaced.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -398,6 +404,31 @@ async fn command(
                 println!("https://t.me/{bot}?start={code}");
             }
             println!("{}: {code}", tr(lang, "cli.code"));
+            Ok(())
+        }
+        Command::Backup { file } => {
+            if db.backend == store::Backend::Postgres {
+                bail!("{}", tr(lang, "cli.backup_postgres"));
+            }
+            if file.exists() {
+                bail!(
+                    "{}",
+                    trf(
+                        lang,
+                        "cli.backup_exists",
+                        &[("file", &file.display().to_string())]
+                    )
+                );
+            }
+            db.backup_into(&file).await?;
+            println!(
+                "{}",
+                trf(
+                    lang,
+                    "cli.backup_done",
+                    &[("file", &file.display().to_string())]
+                )
+            );
             Ok(())
         }
         Command::Export(ExportCommand::Submissions { out }) => {

@@ -446,3 +446,43 @@ async fn a_zalo_photo_from_outside_zalo_is_not_fetched() {
         "{log}"
     );
 }
+
+#[test]
+fn a_damaged_or_empty_database_file_is_named_at_once() {
+    let env = TestEnv::new();
+    for (content, says) in [
+        (b"".as_slice(), "empty (0 bytes)"),
+        (
+            b"not a database at all, just text".as_slice(),
+            "not a SQLite database",
+        ),
+    ] {
+        std::fs::write(env.db_path(), content).unwrap();
+        let started = std::time::Instant::now();
+        let out = env.cli_raw(&["unit", "list"]);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // Nothing was written over it.
+        assert_eq!(std::fs::read(env.db_path()).unwrap(), content);
+    }
+}
+
+#[test]
+fn a_backup_is_a_consistent_copy_and_never_overwrites() {
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", "CĐCS Trường A"]);
+    let copy = env.dir.path().join("sao-luu.db");
+    let out = env.cli(&["backup", copy.to_str().unwrap()]);
+    assert!(out.contains("sao-luu.db"), "{out}");
+    let restored = TestEnv::new();
+    std::fs::copy(&copy, restored.db_path()).unwrap();
+    assert!(restored.cli(&["unit", "list"]).contains("CĐCS Trường A"));
+    let again = env.cli_raw(&["backup", copy.to_str().unwrap()]);
+    assert!(!again.status.success());
+    // The CLI closes the database on exit: the main file alone holds every write.
+    let alone = TestEnv::new();
+    std::fs::copy(env.db_path(), alone.db_path()).unwrap();
+    assert!(alone.cli(&["unit", "list"]).contains("CĐCS Trường A"));
+}

@@ -246,7 +246,10 @@ impl App {
                 return Ok((vec![], false));
             }
             chat.recent_message_ids.push(id.clone());
-            let extra = chat.recent_message_ids.len().saturating_sub(chats::RECENT_IDS);
+            let extra = chat
+                .recent_message_ids
+                .len()
+                .saturating_sub(chats::RECENT_IDS);
             chat.recent_message_ids.drain(..extra);
         }
         chat.last_update_id = inc.update_id.or(chat.last_update_id);

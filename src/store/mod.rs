@@ -95,6 +95,9 @@ pub fn normalize_url(raw: &str) -> (String, Backend) {
 pub async fn connect(raw_url: &str) -> Result<Db> {
     sqlx::any::install_default_drivers();
     let (url, backend) = normalize_url(raw_url);
+    if backend == Backend::Sqlite {
+        check_sqlite_file(&url)?;
+    }
     let pool = AnyPoolOptions::new()
         // Writers hold one connection each at most (one at a time on SQLite); the
         // rest serve readers: exports, the outbox's counts, the CLI.
@@ -159,6 +162,18 @@ impl Db {
         Ok(self.pool.acquire().await?)
     }
 
+    /// A consistent copy of a SQLite database in a new file (`VACUUM INTO`), taken while
+    /// others go on reading and writing.
+    pub async fn backup_into(&self, file: &std::path::Path) -> Result<()> {
+        let mut conn = self.read().await?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(file.display().to_string())
+            .execute(&mut *conn)
+            .await
+            .with_context(|| format!("backup into {}", file.display()))?;
+        Ok(())
+    }
+
     /// Closes the pool, so SQLite checkpoints its WAL into the main file.
     pub async fn close(&self) {
         self.pool.close().await;
@@ -171,6 +186,35 @@ impl Db {
         }
         .context("database migration failed")
     }
+}
+
+/// A file that is there but is no SQLite database is said at once, with its cause:
+/// left to the driver it costs a 30-second pool time-out, and a 0-byte file (a copy
+/// gone wrong) would silently become a new, empty database.
+fn check_sqlite_file(url: &str) -> Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path.starts_with(':') {
+        return Ok(()); // in memory
+    }
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(()); // not there yet: created on first use
+    };
+    let mut bytes = Vec::with_capacity(16);
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, 16), &mut bytes)
+        .with_context(|| format!("cannot read {path}"))?;
+    if bytes.is_empty() {
+        anyhow::bail!(
+            "the database file {path} is empty (0 bytes): restore it from a backup, or delete it to start a new database"
+        );
+    }
+    if bytes != b"SQLite format 3\0" {
+        anyhow::bail!("{path} is not a SQLite database (damaged, or another kind of file)");
+    }
+    Ok(())
 }
 
 /// Whether a failed unit of work may simply be run again: the database was busy, a
