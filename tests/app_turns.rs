@@ -216,3 +216,50 @@ async fn a_zalo_message_delivered_again_later_is_answered_once() {
     assert!(app.handle(zalo("m1")).await.unwrap().is_empty());
     assert_eq!(app.handle(zalo("m3")).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn guessing_invite_codes_is_slowed_down() {
+    let (app, _dir) = app().await;
+    let unit = units::add(
+        &mut app.db.read().await.unwrap(),
+        "CĐCS Bưu điện huyện",
+        UnitKind::Enterprise,
+    )
+    .await
+    .unwrap();
+    let code = invites::create(
+        &mut app.db.read().await.unwrap(),
+        unit.id,
+        Role::Chair,
+        Utc::now() + Duration::days(1),
+    )
+    .await
+    .unwrap();
+    for (i, guess) in ["AAAA2222", "BBBB3333", "CCCC4444", "DDDD5555", "EEEE6666"]
+        .iter()
+        .enumerate()
+    {
+        let out = app
+            .handle(msg(
+                Some(i as i64),
+                RawInput::Text(format!("/start {guess}")),
+            ))
+            .await
+            .unwrap();
+        assert!(texts(&out)[0].contains("không đúng"), "{out:?}");
+    }
+    // The right code now waits too: the sixth try in a row is not even looked at.
+    let out = app
+        .handle(msg(Some(9), RawInput::Text(format!("/start {code}"))))
+        .await
+        .unwrap();
+    assert!(texts(&out)[0].contains("Xin chờ 10 phút"), "{out:?}");
+    let later = App::new(app.db.clone()).with_clock(thidua::clock::Clock::starting_at(
+        Utc::now() + Duration::minutes(11),
+    ));
+    let out = later
+        .handle(msg(Some(10), RawInput::Text(format!("/start {code}"))))
+        .await
+        .unwrap();
+    assert!(texts(&out)[0].contains("CĐCS Bưu điện huyện"), "{out:?}");
+}

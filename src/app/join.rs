@@ -12,14 +12,30 @@ use crate::store::invites::{self, RedeemError};
 use crate::store::members::{self, NewMember};
 use crate::store::units;
 
+/// Wrong codes in a row before a pause, and the pause.
+const JOIN_TRIES: i64 = 5;
+const JOIN_PAUSE: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
 impl Handler {
     pub(super) async fn join(&self, turn: &mut Turn, inc: &Incoming, raw: &str) -> Result<()> {
+        if let Some(until) = turn.chat.join_blocked_until.filter(|t| *t > turn.now) {
+            let minutes = (until - turn.now).num_minutes() + 1;
+            let text = trf(turn.lang, "join.wait", &[("minutes", &minutes.to_string())]);
+            turn.say(Reply::text(text));
+            return Ok(());
+        }
         let Some(code) = invite::normalize(raw) else {
             turn.say_text("join.bad_code");
             return Ok(());
         };
-        match invites::redeem(&mut turn.tx, &code, turn.now).await? {
+        let redeemed = invites::redeem(&mut turn.tx, &code, turn.now).await?;
+        if redeemed.is_err() {
+            self.count_failure(turn, inc);
+        }
+        match redeemed {
             Ok((unit_id, role)) => {
+                turn.chat.join_failures = 0;
+                turn.chat.join_blocked_until = None;
                 let member_id = members::upsert(
                     &mut turn.tx,
                     &NewMember {
@@ -47,6 +63,19 @@ impl Handler {
             }),
         }
         Ok(())
+    }
+
+    /// Invite codes are short enough to guess: a chat that keeps sending wrong ones
+    /// waits a while after each run of them, and the operator sees it in the log.
+    fn count_failure(&self, turn: &mut Turn, inc: &Incoming) {
+        turn.chat.join_failures += 1;
+        let failures = turn.chat.join_failures;
+        if failures >= 3 {
+            tracing::warn!(channel = %inc.channel, chat = %inc.chat_id, failures, "wrong invite codes");
+        }
+        if failures % JOIN_TRIES == 0 {
+            turn.chat.join_blocked_until = Some(turn.now + JOIN_PAUSE);
+        }
     }
 
     /// A newcomer on the console with an empty database tries everything as chair

@@ -20,6 +20,9 @@ pub struct Chat {
     /// The latest message ids seen (Zalo's are not ordered): a repeat among them,
     /// however late, is ignored. Newest last.
     pub recent_message_ids: Vec<String>,
+    /// Wrong invite codes in a row, and until when no code is tried at all.
+    pub join_failures: i64,
+    pub join_blocked_until: Option<chrono::DateTime<Utc>>,
 }
 
 /// The chat's row, locked for the rest of the caller's transaction: a chat's turns
@@ -29,7 +32,8 @@ pub async fn lock(conn: &mut AnyConnection, at: &Address) -> Result<Chat> {
     let r = sqlx::query(
         "INSERT INTO chats (channel, chat_id, state, menu, updated_at) VALUES ($1, $2, $3, '[]', $4) \
          ON CONFLICT (channel, chat_id) DO UPDATE SET updated_at = chats.updated_at \
-         RETURNING locale, state, menu, last_update_id, last_message_id",
+         RETURNING locale, state, menu, last_update_id, last_message_id, join_failures, \
+         join_blocked_until",
     )
     .bind(at.channel.as_str())
     .bind(&at.chat_id)
@@ -44,7 +48,8 @@ pub async fn lock(conn: &mut AnyConnection, at: &Address) -> Result<Chat> {
 /// wanted at all before downloading it).
 pub async fn peek(conn: &mut AnyConnection, at: &Address) -> Result<Chat> {
     let row = sqlx::query(
-        "SELECT locale, state, menu, last_update_id, last_message_id FROM chats \
+        "SELECT locale, state, menu, last_update_id, last_message_id, join_failures, \
+         join_blocked_until FROM chats \
          WHERE channel = $1 AND chat_id = $2",
     )
     .bind(at.channel.as_str())
@@ -76,6 +81,11 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Chat> {
         recent_message_ids: get::<Option<String>>(r, "last_message_id")?
             .map(|ids| ids.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default(),
+        join_failures: get(r, "join_failures")?,
+        join_blocked_until: get::<Option<String>>(r, "join_blocked_until")?
+            .as_deref()
+            .map(super::parse_ts)
+            .transpose()?,
     })
 }
 
@@ -99,10 +109,12 @@ pub async fn save(conn: &mut AnyConnection, at: &Address, chat: &Chat) -> Result
     let menu: Vec<(u32, String)> = chat.menu.iter().map(|(n, a)| (*n, a.encode())).collect();
     sqlx::query(
         "INSERT INTO chats (channel, chat_id, locale, state, menu, last_update_id, last_message_id, \
-         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (channel, chat_id) DO UPDATE \
+         updated_at, join_failures, join_blocked_until) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (channel, chat_id) DO UPDATE \
          SET locale = excluded.locale, state = excluded.state, menu = excluded.menu, \
          last_update_id = excluded.last_update_id, last_message_id = excluded.last_message_id, \
-         updated_at = excluded.updated_at",
+         updated_at = excluded.updated_at, join_failures = excluded.join_failures, \
+         join_blocked_until = excluded.join_blocked_until",
     )
     .bind(at.channel.as_str())
     .bind(&at.chat_id)
@@ -112,6 +124,8 @@ pub async fn save(conn: &mut AnyConnection, at: &Address, chat: &Chat) -> Result
     .bind(chat.last_update_id)
     .bind(Some(chat.recent_message_ids.join(" ")).filter(|ids| !ids.is_empty()))
     .bind(ts(Utc::now()))
+    .bind(chat.join_failures)
+    .bind(chat.join_blocked_until.map(ts))
     .execute(conn)
     .await?;
     Ok(())
