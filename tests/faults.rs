@@ -486,3 +486,26 @@ fn a_backup_is_a_consistent_copy_and_never_overwrites() {
     std::fs::copy(env.db_path(), alone.db_path()).unwrap();
     assert!(alone.cli(&["unit", "list"]).contains("CĐCS Trường A"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_right_after_start_stops_the_bot() {
+    for delay in [50, 150, 300, 600] {
+        let env = TestEnv::new();
+        let api = FakeTelegram::start().await;
+        let mut bot = env.run_bot(&api);
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+        let stopped = std::time::Instant::now();
+        std::process::Command::new("kill")
+            .args(["-TERM", &bot.pid().to_string()])
+            .status()
+            .unwrap();
+        while bot.is_running() {
+            assert!(
+                stopped.elapsed() < std::time::Duration::from_secs(10),
+                "still running {delay} ms after start:\n{}",
+                bot.log_text()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
