@@ -36,7 +36,8 @@ fn texts(out: &[Outgoing]) -> Vec<String> {
         .collect()
 }
 
-async fn member(app: &App) {
+/// A unit and a chair's invite code for it.
+async fn invite(app: &App) -> String {
     let unit = units::add(
         &mut app.db.read().await.unwrap(),
         "CĐCS Bưu điện huyện",
@@ -44,14 +45,18 @@ async fn member(app: &App) {
     )
     .await
     .unwrap();
-    let code = invites::create(
+    invites::create(
         &mut app.db.read().await.unwrap(),
         unit.id,
         Role::Chair,
         Utc::now() + Duration::days(1),
     )
     .await
-    .unwrap();
+    .unwrap()
+}
+
+async fn member(app: &App) {
+    let code = invite(app).await;
     let out = app
         .handle(msg(Some(1), RawInput::Text(format!("/start {code}"))))
         .await
@@ -220,21 +225,7 @@ async fn a_zalo_message_delivered_again_later_is_answered_once() {
 #[tokio::test]
 async fn guessing_invite_codes_is_slowed_down() {
     let (app, _dir) = app().await;
-    let unit = units::add(
-        &mut app.db.read().await.unwrap(),
-        "CĐCS Bưu điện huyện",
-        UnitKind::Enterprise,
-    )
-    .await
-    .unwrap();
-    let code = invites::create(
-        &mut app.db.read().await.unwrap(),
-        unit.id,
-        Role::Chair,
-        Utc::now() + Duration::days(1),
-    )
-    .await
-    .unwrap();
+    let code = invite(&app).await;
     for (i, guess) in ["AAAA2222", "BBBB3333", "CCCC4444", "DDDD5555", "EEEE6666"]
         .iter()
         .enumerate()

@@ -236,28 +236,13 @@ async fn cancelling_a_resubmission_keeps_the_accepted_file() {
         "{}",
         String::from_utf8_lossy(&done.stderr)
     );
-    let copied = walk(&out)
+    let copied = support::files_under(&out)
         .into_iter()
         .find(|p| p.to_string_lossy().ends_with("bao-cao.pdf"))
         .expect("the report is exported");
     assert_eq!(std::fs::read(copied).unwrap(), report);
-    let drafts = walk(&data.join("drafts"));
+    let drafts = support::files_under(&data.join("drafts"));
     assert!(drafts.is_empty(), "drafts left behind: {drafts:?}");
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            if e.path().is_dir() {
-                stack.push(e.path());
-            } else {
-                out.push(e.path());
-            }
-        }
-    }
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -404,7 +389,7 @@ async fn units_whose_names_clean_alike_export_to_separate_folders_and_nothing_is
         .await
         .unwrap();
     assert_eq!(n, 2);
-    let mut contents: Vec<Vec<u8>> = walk(&out)
+    let mut contents: Vec<Vec<u8>> = support::files_under(&out)
         .into_iter()
         .filter(|p| p.to_string_lossy().ends_with(".pdf"))
         .map(|p| std::fs::read(p).unwrap())

@@ -22,12 +22,7 @@ async fn fifty_chairs_register_at_once_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_chairs_register_at_once_on_postgresql() {
-    let Ok(server) = std::env::var("THIDUA_TEST_POSTGRES") else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must set THIDUA_TEST_POSTGRES"
-        );
-        eprintln!("skipped: THIDUA_TEST_POSTGRES is not set");
+    let Some(server) = support::postgres_server() else {
         return;
     };
     let name = format!("thidua_many_chairs_{}", std::process::id());

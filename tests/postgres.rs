@@ -9,33 +9,17 @@ mod support;
 use std::io::Write;
 use std::process::Stdio;
 
-use sqlx::Executor;
 use support::TestEnv;
 use thidua::scheduler;
 use thidua::store::{self, outbox};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_flows_run_on_postgresql() {
-    let Ok(server) = std::env::var("THIDUA_TEST_POSTGRES") else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must set THIDUA_TEST_POSTGRES"
-        );
-        eprintln!("skipped: THIDUA_TEST_POSTGRES is not set");
+    let Some(server) = support::postgres_server() else {
         return;
     };
     let name = format!("thidua_test_{}", std::process::id());
-    let admin = sqlx::PgPool::connect(&server).await.unwrap();
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
-        .await
-        .unwrap();
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .unwrap();
-    let (base, _) = server.rsplit_once('/').unwrap();
-    let url = format!("{base}/{name}");
+    let url = support::load::fresh_postgres(&server, &name).await;
 
     let mut env = TestEnv::new();
     env.database_url = Some(url.clone());
@@ -144,8 +128,5 @@ async fn the_same_flows_run_on_postgresql() {
 
     a.pool.close().await;
     b.pool.close().await;
-    admin
-        .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
-        .await
-        .unwrap();
+    support::load::drop_postgres(&server, &name).await;
 }

@@ -339,23 +339,10 @@ async fn a_report_is_handed_in_as_a_photo_on_zalo() {
     );
     let index = std::fs::read_to_string(out.join("index.csv")).unwrap();
     assert!(index.contains(",report,bao_cao,submitted,no,"), "{index}");
-    let stored: Vec<_> = walk(&env.dir.path().join("files"));
+    let stored: Vec<_> = support::files_under(&env.dir.path().join("files"));
     assert_eq!(stored.len(), 1, "{stored:?}");
     assert_eq!(
         std::fs::read(&stored[0]).unwrap(),
         b"\xff\xd8\xff zalo jpeg"
     );
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }

@@ -368,3 +368,33 @@ pub async fn seed_chairs_at(database_url: &str, n: i64, first_chat: i64) -> Vec<
     db.pool.close().await;
     chats
 }
+
+/// Every file below `dir` (none if it does not exist).
+pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+/// The PostgreSQL server tests may use, or `None` (the test then says it is skipped).
+/// CI always has one: there a missing server is a failure, not a skip.
+pub fn postgres_server() -> Option<String> {
+    let server = std::env::var("THIDUA_TEST_POSTGRES").ok();
+    if server.is_none() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must set THIDUA_TEST_POSTGRES"
+        );
+        eprintln!("skipped: THIDUA_TEST_POSTGRES is not set");
+    }
+    server
+}
