@@ -14,7 +14,8 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::audience::Audience;
 use crate::domain::member::Role;
-use crate::domain::unit::{normalize_unit_name, UnitKind};
+use crate::domain::text::clean;
+use crate::domain::unit::{normalize_unit_name, UnitKind, UnitNameError};
 use crate::export;
 use crate::i18n::{tr, trf, Lang};
 use crate::store::{self, invites, members, settings, units};
@@ -240,9 +241,24 @@ async fn command(
         }
         Command::Broadcast { text, audience } => {
             let audience: Audience = audience.parse().map_err(anyhow::Error::msg)?;
+            let text = clean(&text);
             let text = text.trim();
             if text.is_empty() {
                 bail!("{}", tr(lang, "cli.broadcast_empty"));
+            }
+            let len = text.chars().count();
+            if len > crate::broadcast::MAX_TEXT {
+                bail!(
+                    "{}",
+                    trf(
+                        lang,
+                        "cli.broadcast_too_long",
+                        &[
+                            ("max", &crate::broadcast::MAX_TEXT.to_string()),
+                            ("len", &len.to_string())
+                        ]
+                    )
+                );
             }
             let mut tx = db.write().await?;
             let created = crate::broadcast::create(
@@ -333,7 +349,14 @@ async fn command(
         }
         Command::Campaign(CampaignCommand::Load { .. }) => unreachable!("handled above"),
         Command::Unit(UnitCommand::Add { name, kind }) => {
-            let name = normalize_unit_name(&name).map_err(anyhow::Error::msg)?;
+            let name = normalize_unit_name(&clean(&name)).map_err(|e| match e {
+                UnitNameError::Invisible => anyhow::anyhow!(tr(lang, "cli.unit_name_invisible")),
+                UnitNameError::Length(n) => anyhow::anyhow!(trf(
+                    lang,
+                    "cli.unit_name_length",
+                    &[("len", &n.to_string())]
+                )),
+            })?;
             let kind = match kind {
                 KindArg::Agency => UnitKind::Agency,
                 KindArg::Enterprise => UnitKind::Enterprise,

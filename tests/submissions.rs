@@ -51,6 +51,11 @@ async fn a_chair_submits_the_report_and_the_dossier() {
         .document("virus.exe", "application/octet-stream", b"MZ")
         .expect("không đúng loại")
         .await;
+    // The same program renamed: the name passes, the bytes do not.
+    chair
+        .document("bao-cao.pdf", "application/pdf", b"MZ\x90\x00 program")
+        .expect("không đúng định dạng")
+        .await;
     let report = b"%PDF-1.4 bao cao tong ket".to_vec();
     chair
         .document("Bao cao tong ket.pdf", "application/pdf", &report)
@@ -163,7 +168,7 @@ async fn a_chair_submits_the_report_and_the_dossier() {
         .document(
             "to-trinh.docx",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            b"PK word",
+            b"PK\x03\x04 word",
         )
         .expect("(2/3)")
         .await;
@@ -179,7 +184,7 @@ async fn a_chair_submits_the_report_and_the_dossier() {
         .expect("(2/3) Xin gửi tệp: Biên bản")
         .await;
     chair
-        .document("bien-ban.pdf", "application/pdf", b"%PDF bien ban")
+        .document("bien-ban.pdf", "application/pdf", b"%PDF-1.4 bien ban")
         .expect("(3/3)")
         .await;
     chair
@@ -256,7 +261,7 @@ async fn a_report_after_the_deadline_is_marked_late_and_big_files_are_refused() 
         .expect("lớn hơn 20 MB")
         .await;
     chair
-        .document("bc.pdf", "application/pdf", b"%PDF late")
+        .document("bc.pdf", "application/pdf", b"%PDF-1.4 late")
         .expect("Ghi chú")
         .await;
     let list = chair.say("/boqua").expect("Kiểm tra").await;

@@ -12,8 +12,7 @@ use crate::domain::member::Member;
 use crate::i18n::{tr, trf};
 use crate::store::{audience, broadcasts};
 
-/// Long enough for a real announcement, short enough for one Zalo message.
-const MAX_TEXT: usize = 1500;
+use crate::broadcast::MAX_TEXT;
 
 impl Handler {
     pub(super) async fn start_broadcast(&self, turn: &mut Turn) -> Result<()> {

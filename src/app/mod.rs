@@ -3,6 +3,7 @@
 
 mod broadcasting;
 mod command;
+mod edge;
 mod join;
 mod registering;
 mod review;
@@ -199,6 +200,7 @@ impl App {
     /// is sent, so a crash never half-applies a turn and a resend is always safe. A
     /// turn that fails for a transient reason (busy database, conflict) runs again.
     pub async fn handle(&self, inc: Incoming) -> Result<Vec<Outgoing>> {
+        let inc = edge::cleaned(inc);
         // Downloading a file is slow: it happens before the turn holds anything.
         let file = match &inc.input {
             RawInput::File(f) => Some(self.handler.receive_file(&self.db, &inc, f).await?),

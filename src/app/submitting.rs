@@ -305,6 +305,9 @@ impl Handler {
         };
         if let Err(why) =
             document_file::check(&file.name, file.mime.as_deref(), Some(bytes.len() as u64))
+                .and_then(|()| {
+                    document_file::check_content(&file.name, file.mime.as_deref(), &bytes)
+                })
         {
             return Ok(Received::Refused(why.key().into()));
         }

@@ -12,6 +12,10 @@ use crate::store::outbox::{self, NewItem, Purpose};
 use crate::store::{audience, broadcasts, chats};
 use sqlx::AnyConnection;
 
+/// The longest announcement, in characters, from the chat and from the command line
+/// alike: long enough for a real announcement, short enough for one Zalo message.
+pub const MAX_TEXT: usize = 1500;
+
 pub struct Created {
     pub id: i64,
     pub recipients: usize,

@@ -307,6 +307,27 @@ fn text_limits_are_enforced() {
 }
 
 #[test]
+fn a_name_of_invisible_characters_is_refused() {
+    let mut s = new();
+    s.step = Step::Field(1);
+    let zero_width = "\u{200B}".repeat(6);
+    let (after, r) = text(s.clone(), &zero_width);
+    assert_eq!(after.step, Step::Field(1));
+    assert!(r.text.contains("không nhìn thấy"), "{}", r.text);
+    let (after, _) = text(
+        s.clone(),
+        "\u{202E}\u{202E}\u{2066}\u{2069}\u{FEFF}\u{00AD}",
+    );
+    assert_eq!(after.step, Step::Field(1));
+    // Visible letters padded with zero-width ones are still too short.
+    let (after, r) = text(s.clone(), "Nhà\u{200B}\u{200B}\u{200B}");
+    assert_eq!(after.step, Step::Field(1));
+    assert!(r.text.contains("ít nhất 5"), "{}", r.text);
+    let (after, _) = text(s, "Mái ấm");
+    assert_eq!(after.step, Step::Field(2));
+}
+
+#[test]
 fn a_session_survives_serialisation() {
     let s = at_summary();
     let json = serde_json::to_string(&s).unwrap();

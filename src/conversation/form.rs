@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::dates::{self, DateError};
 use crate::domain::money::{MoneyError, Vnd};
-use crate::domain::text::fold;
+use crate::domain::text::{fold, visible_len};
 
 #[derive(Debug)]
 pub struct FormSpec {
@@ -130,7 +130,12 @@ impl FieldSpec {
             FieldKind::Text { min, max } => {
                 let text = input.trim();
                 let len = text.chars().count();
-                if len < *min {
+                // The minimum counts what a reader sees: five zero-width spaces are
+                // five characters and an empty name in every list.
+                let visible = visible_len(text);
+                if visible == 0 {
+                    Err(Rejection::plain("form.invisible"))
+                } else if visible < *min {
                     Err(Rejection {
                         key: "form.too_short",
                         args: vec![("min", min.to_string())],

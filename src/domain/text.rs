@@ -5,7 +5,7 @@ use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 /// Folds text for matching: lowercase, Vietnamese diacritics removed
 /// (`đ`/`Đ` become `d`), runs of whitespace collapsed to one space, trimmed.
 /// Invisible characters that phone keyboards sometimes insert (zero-width
-/// spaces and joiners, soft hyphens, byte-order marks) are dropped.
+/// spaces and joiners, soft hyphens, byte-order marks, direction marks) are dropped.
 ///
 /// `"  Tỷ  Đồng "` folds to `"ty dong"`.
 pub fn fold(s: &str) -> String {
@@ -28,16 +28,102 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// Text as it may be stored and shown: control characters (C0, C1) removed except
+/// line breaks and tabs, and the bidi overrides and isolates removed. PostgreSQL
+/// refuses U+0000 in text, so a NUL that got in would make every later write of
+/// that row fail; an override makes a name read backwards in staff's lists.
+/// A lone `\r` (old Mac line end) becomes `\n` rather than gluing two lines.
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\r' if chars.peek() != Some(&'\n') => out.push('\n'),
+            c if c.is_control() || is_bidi_control(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// How many characters a reader actually sees: whitespace, control characters and
+/// the zero-width or formatting ones do not count. A name of only U+200B is
+/// five characters long and shows as nothing.
+pub fn visible_len(s: &str) -> usize {
+    s.chars()
+        .filter(|&c| !(c.is_whitespace() || c.is_control() || is_invisible(c)))
+        .count()
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that take no room on screen: format characters, fillers and
+/// selectors (the ones seen in "blank" chat names), besides whitespace.
 fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
-    )
+    is_bidi_control(c)
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{206A}'..='\u{206F}'
+                | '\u{2800}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
 }
 
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{clean, fold, visible_len};
+
+    #[test]
+    fn clean_removes_controls_and_bidi_overrides_but_keeps_lines() {
+        let cases = [
+            ("Mái ấm\u{0}", "Mái ấm"),
+            ("a\u{0}b\u{7}c\u{1B}[0m\u{7F}d\u{85}e\u{9F}", "abc[0mde"),
+            ("dòng 1\ndòng 2\tcột", "dòng 1\ndòng 2\tcột"),
+            ("dòng 1\r\ndòng 2\rdòng 3", "dòng 1\ndòng 2\ndòng 3"),
+            ("\u{202E}cba\u{202C} \u{2066}x\u{2069}", "cba x"),
+            ("\u{202A}\u{202B}\u{202D}\u{2067}\u{2068}", ""),
+            // Zero-width joiners build emoji and some scripts: they stay.
+            ("👨\u{200D}👩", "👨\u{200D}👩"),
+            ("Tỷ đồng", "Tỷ đồng"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(clean(input), want, "clean({input:?})");
+        }
+    }
+
+    #[test]
+    fn visible_len_counts_what_shows() {
+        assert_eq!(visible_len("Mái ấm"), 5);
+        assert_eq!(visible_len("\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}"), 0);
+        assert_eq!(
+            visible_len("\u{202E}\u{202D}\u{2066}\u{0}\u{FEFF}\u{00AD}"),
+            0
+        );
+        assert_eq!(
+            visible_len("  \t\n\u{00A0}\u{3000}\u{200E}\u{200F}\u{2060}"),
+            0
+        );
+        assert_eq!(visible_len("\u{3164}\u{3164}\u{2800}"), 0);
+        assert_eq!(visible_len("a\u{200B}b"), 2);
+    }
 
     #[test]
     fn folds_case_diacritics_and_spaces() {

@@ -1,6 +1,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::text::visible_len;
+
 /// A grassroots union (CĐCS) belongs either to a state agency or to an enterprise;
 /// the plan's award criteria differ between the two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -43,12 +45,30 @@ pub struct Unit {
     pub kind: UnitKind,
 }
 
-/// A unit name as typed by an operator: trimmed, single-spaced, 2–200 characters.
-pub fn normalize_unit_name(raw: &str) -> Result<String, String> {
+/// Why a unit name was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitNameError {
+    /// Nothing a reader could see: only zero-width, control or direction characters.
+    Invisible,
+    /// Not 2–200 characters; the length is that of what shows.
+    Length(usize),
+}
+
+/// A unit name as typed by an operator: trimmed, single-spaced, 2–200 characters,
+/// at least 2 of them visible (a name of zero-width spaces would look blank in
+/// every list, and `--unit ''` would find it).
+pub fn normalize_unit_name(raw: &str) -> Result<String, UnitNameError> {
     let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let visible = visible_len(&name);
+    if visible == 0 {
+        return Err(UnitNameError::Invisible);
+    }
     let len = name.chars().count();
-    if !(2..=200).contains(&len) {
-        return Err(format!("unit name must be 2–200 characters, got {len}"));
+    if len > 200 {
+        return Err(UnitNameError::Length(len));
+    }
+    if visible < 2 {
+        return Err(UnitNameError::Length(visible));
     }
     Ok(name)
 }
@@ -71,6 +91,31 @@ mod tests {
             normalize_unit_name("  CĐCS   Trường  THCS ").unwrap(),
             "CĐCS Trường THCS"
         );
-        assert!(normalize_unit_name(" a ").is_err());
+        assert_eq!(normalize_unit_name(" a "), Err(UnitNameError::Length(1)));
+        assert_eq!(
+            normalize_unit_name(&"x".repeat(201)),
+            Err(UnitNameError::Length(201))
+        );
+    }
+
+    #[test]
+    fn a_unit_name_with_nothing_visible_is_refused() {
+        for raw in [
+            "\u{200B}\u{200B}\u{200B}",
+            "\u{202E}\u{202E}",
+            "\u{0}\u{0}",
+            "\u{FEFF}\u{2060}\u{00AD}",
+            "",
+        ] {
+            assert_eq!(
+                normalize_unit_name(raw),
+                Err(UnitNameError::Invisible),
+                "{raw:?}"
+            );
+        }
+        assert_eq!(
+            normalize_unit_name("A\u{200B}\u{200B}"),
+            Err(UnitNameError::Length(1))
+        );
     }
 }

@@ -72,10 +72,40 @@ pub async fn rows(conn: &mut sqlx::AnyConnection) -> Result<Vec<Row>> {
         .collect())
 }
 
+/// A text cell a spreadsheet will not run: one starting like a formula (`=`, `+`,
+/// `-`, `@`, tab, carriage return) gets a leading `'` (OWASP's advice for CSV
+/// injection). Work names and file names come from chairs; staff open the CSV in
+/// Excel, where `=HYPERLINK(…)` would be a live link.
+pub(crate) fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
+impl Row {
+    /// The row with every free-text cell made safe for a spreadsheet; numbers,
+    /// dates and fixed codes are left alone.
+    fn for_csv(&self) -> Row {
+        let text = |s: &String| csv_text(s).into_owned();
+        Row {
+            unit: text(&self.unit),
+            name: text(&self.name),
+            content: text(&self.content),
+            benefit_economic: self.benefit_economic.as_ref().map(text),
+            benefit_social: self.benefit_social.as_ref().map(text),
+            time_saved: self.time_saved.as_ref().map(text),
+            submitted_by: text(&self.submitted_by),
+            ..self.clone()
+        }
+    }
+}
+
 pub fn csv(rows: &[Row]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
-        w.serialize(r)?;
+        w.serialize(r.for_csv())?;
     }
     if rows.is_empty() {
         // The header still tells a reader what the columns would be.
@@ -147,6 +177,40 @@ mod tests {
         assert_eq!(&rec[6], "Dòng 1\nDòng 2");
         assert_eq!(&rec[7], "250000000");
         assert_eq!(&rec[8], "");
+    }
+
+    #[test]
+    fn csv_cells_that_look_like_formulas_are_neutralised() {
+        let mut r = row();
+        r.name = "=HYPERLINK(\"http://x.example\",\"Bấm\")".into();
+        r.content = "+cmd|' /C calc'!A0".into();
+        r.benefit_economic = Some("@SUM(1+1)".into());
+        r.benefit_social = Some("-2+3".into());
+        r.time_saved = Some("\t=1".into());
+        r.unit = "\r=1".into();
+        r.submitted_by = "=Nguyễn".into();
+        let out = String::from_utf8(csv(&[r]).unwrap()).unwrap();
+        let mut reader = csv::Reader::from_reader(out.as_bytes());
+        let rec = reader.records().next().unwrap().unwrap();
+        assert_eq!(&rec[1], "'\r=1");
+        assert_eq!(&rec[3], "'=HYPERLINK(\"http://x.example\",\"Bấm\")");
+        assert_eq!(&rec[6], "'+cmd|' /C calc'!A0");
+        assert_eq!(&rec[8], "'@SUM(1+1)");
+        assert_eq!(&rec[9], "'-2+3");
+        assert_eq!(&rec[10], "'\t=1");
+        assert_eq!(&rec[12], "'=Nguyễn");
+        // Numbers and dates stay as they are.
+        assert_eq!(&rec[0], "001/ĐK");
+        assert_eq!(&rec[4], "2025-01-15");
+        assert_eq!(&rec[7], "250000000");
+        assert_eq!(&rec[13], "2025-03-01T09:30:00+07:00");
+        // Ordinary text is untouched, and JSON keeps what was typed.
+        assert_eq!(csv_text("Mái ấm"), "Mái ấm");
+        assert_eq!(csv_text("a=b"), "a=b");
+        let mut r = row();
+        r.name = "=1+1".into();
+        let v: serde_json::Value = serde_json::from_slice(&json(&[r]).unwrap()).unwrap();
+        assert_eq!(v[0]["name"], "=1+1");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use super::csv_text;
 use crate::data_dir::DataDir;
 use crate::domain::document_file::safe_name;
 use crate::store::{campaigns, submissions};
@@ -51,13 +52,13 @@ pub async fn submissions(
         copy_new(&data.resolve(&r.stored_path), &dir.join(&name))?;
         let relative = Path::new(&folder).join(&r.deadline_key).join(&name);
         index.write_record([
-            r.unit.as_str(),
-            r.deadline_key.as_str(),
-            r.document_key.as_str(),
+            &*csv_text(&r.unit),
+            &*csv_text(&r.deadline_key),
+            &*csv_text(&r.document_key),
             r.status.as_str(),
             if r.late { "yes" } else { "no" },
             r.submitted_at.as_str(),
-            &relative.display().to_string(),
+            &*csv_text(&relative.display().to_string()),
             &r.size_bytes.to_string(),
             r.sha256.as_str(),
         ])?;

@@ -4,7 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
 use super::{get, ts};
-use crate::domain::text::fold;
+use crate::domain::text::{fold, visible_len};
 use crate::domain::unit::{Unit, UnitKind};
 
 pub(crate) fn from_row(r: &AnyRow) -> Result<Unit> {
@@ -57,6 +57,10 @@ pub async fn find(conn: &mut AnyConnection, name_or_id: &str) -> Result<Option<U
             Ok(id) => by_id(&mut *conn, id).await,
             Err(_) => Ok(None),
         };
+    }
+    // An empty or invisible name would match a unit whose name folds to nothing.
+    if visible_len(name_or_id) == 0 {
+        return Ok(None);
     }
     let wanted = fold(name_or_id);
     let units = list(&mut *conn).await?;
