@@ -121,6 +121,13 @@ pub fn check_content(name: &str, mime: Option<&str>, bytes: &[u8]) -> Result<(),
     match claimed {
         None => Err(FileRejection::Type),
         Some(f) if f.matches(bytes) => Ok(()),
+        // A photo is a photo: apps and Zalo's servers do not always name JPEG and
+        // PNG rightly, and either is harmless to open.
+        Some(Format::Jpeg | Format::Png)
+            if Format::Jpeg.matches(bytes) || Format::Png.matches(bytes) =>
+        {
+            Ok(())
+        }
         Some(_) => Err(FileRejection::Content),
     }
 }
@@ -248,11 +255,14 @@ mod tests {
             ("to-trinh.docx", &pdf[..]),
             ("to-trinh.docx", &ole[..]),
             ("cu.doc", &zip[..]),
-            ("anh.jpg", &png[..]),
-            ("anh.png", &jpeg[..]),
+            ("anh.jpg", &pdf[..]),
+            ("anh.png", &zip[..]),
             ("anh.jpg", &b""[..]),
             ("bang.xlsx", &b"PK"[..]),
         ];
+        // One image format under the other's name is still a photo.
+        assert_eq!(check_content("anh.jpg", None, png), Ok(()));
+        assert_eq!(check_content("anh.png", None, jpeg), Ok(()));
         for (name, bytes) in renamed {
             assert_eq!(
                 check_content(name, None, bytes),
@@ -262,8 +272,9 @@ mod tests {
         }
         // Without an extension the MIME type is the claim.
         assert_eq!(check_content("scan", Some("image/png"), png), Ok(()));
+        assert_eq!(check_content("scan", Some("image/png"), jpeg), Ok(()));
         assert_eq!(
-            check_content("scan", Some("image/png"), jpeg),
+            check_content("scan", Some("image/png"), pdf),
             Err(FileRejection::Content)
         );
         assert_eq!(check_content("scan", None, pdf), Err(FileRejection::Type));
