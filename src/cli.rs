@@ -303,9 +303,10 @@ async fn command(
                     unit,
                     deadline,
                     store::submissions::Status::Returned,
-                    Some(reason.as_str()),
+                    Some(clean(reason)),
                 ),
             };
+            let reason = reason.as_deref();
             let mut tx = db.write().await?;
             let Some(u) = units::find(&mut tx, unit).await? else {
                 bail!("{}", trf(lang, "cli.unit_not_found", &[("unit", unit)]));
