@@ -18,7 +18,7 @@ use crate::domain::text::clean;
 use crate::domain::unit::{normalize_unit_name, UnitKind, UnitNameError};
 use crate::export;
 use crate::i18n::{tr, trf, Lang};
-use crate::store::{self, invites, members, settings, units};
+use crate::store::{self, invites, settings, units};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -381,20 +381,22 @@ async fn command(
         }
         Command::Unit(UnitCommand::List) => {
             let mut conn = db.read().await?;
-            let all = units::list(&mut conn).await?;
+            let all = units::list_with_members(&mut conn).await?;
             if all.is_empty() {
                 println!("{}", tr(lang, "cli.no_units"));
             }
-            for u in all {
-                let n = members::count_for_unit(&mut conn, u.id).await?;
-                println!(
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for (u, n) in all {
+                writeln!(
+                    out,
                     "{}\t{}\t{}\t{}",
                     u.id,
                     u.name,
                     u.kind,
                     trf(lang, "cli.members", &[("n", &n.to_string())])
-                );
+                )?;
             }
+            out.flush()?;
             Ok(())
         }
         Command::Invite { unit, role, days } => {

@@ -56,7 +56,7 @@ impl Handler {
         let campaign = turn.campaign().await?;
         let mut choices = Vec::new();
         for a in Audience::ALL {
-            let n = audience::chairs(&mut turn.tx, campaign.id, a).await?.len();
+            let n = audience::count(&mut turn.tx, campaign.id, a).await?;
             choices.push(Choice::new(
                 trf(
                     lang,
@@ -92,7 +92,7 @@ impl Handler {
         let (key, text) = (key.clone(), text.clone());
         let lang = turn.lang;
         let campaign = turn.campaign().await?;
-        let n = audience::chairs(&mut turn.tx, campaign.id, a).await?.len();
+        let n = audience::count(&mut turn.tx, campaign.id, a).await?;
         let preview = trf(
             lang,
             "broadcast.preview",

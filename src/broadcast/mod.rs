@@ -42,17 +42,21 @@ pub async fn create(
         now,
     )
     .await?;
-    for m in &recipients {
-        let lang = chats::lang_of(&mut *tx, &m.address()).await?;
-        let reply = announcement(id, text, lang);
-        let item = NewItem {
+    let replies: Vec<Reply> = recipients
+        .iter()
+        .map(|(_, lang)| announcement(id, text, *lang))
+        .collect();
+    let items: Vec<NewItem> = recipients
+        .iter()
+        .zip(&replies)
+        .map(|((m, lang), reply)| NewItem {
             broadcast_id: Some(id),
-            ..NewItem::for_member(m, lang, &reply, Purpose::Broadcast)
-        };
-        outbox::enqueue(&mut *tx, &item, now)
-            .await
-            .context("queueing the announcement")?;
-    }
+            ..NewItem::for_member(m, *lang, reply, Purpose::Broadcast)
+        })
+        .collect();
+    outbox::enqueue_many(&mut *tx, &items, now)
+        .await
+        .context("queueing the announcement")?;
     if recipients.is_empty() {
         report_if_done(tx, id, now).await?;
     }

@@ -17,6 +17,11 @@ use crate::clock::Clock;
 use crate::domain::member::Member;
 use crate::domain::reminders::{self, Due};
 use crate::store::outbox::{self, NewItem, Purpose};
+use std::collections::HashSet;
+
+use crate::conversation::Reply;
+use crate::i18n::Lang;
+use crate::store::deadlines::Deadline;
 use crate::store::{campaigns, chats, deadlines, members, reminders as claims, submissions, Db};
 
 /// How often the scheduler looks. Cheap: a handful of queries.
@@ -24,19 +29,30 @@ pub const TICK: Duration = Duration::from_secs(5);
 
 /// The key under which one message (or one unit's reminder) is claimed.
 pub fn key(deadline_id: i64, due: Due, unit_id: i64) -> String {
-    match due {
-        Due::Reminder { days_before } => format!("r:{deadline_id}:{days_before}:{unit_id}"),
-        Due::Overdue => format!("o:{deadline_id}:{unit_id}"),
-    }
+    format!("{}{unit_id}", key_prefix(deadline_id, due))
 }
 
 pub fn digest_key(deadline_id: i64) -> String {
     format!("d:{deadline_id}")
 }
 
-/// One look at the calendar. Returns how many messages were queued. Each unit's
-/// reminder is its own small write transaction (claim, then queue), so turns are never
-/// held up behind a whole sweep.
+/// The part of a unit's key before its id: a whole slot is claimed at once by
+/// appending each missing unit's id in SQL.
+pub(crate) fn key_prefix(deadline_id: i64, due: Due) -> String {
+    match due {
+        Due::Reminder { days_before } => format!("r:{deadline_id}:{days_before}:"),
+        Due::Overdue => format!("o:{deadline_id}:"),
+    }
+}
+
+/// Marks a slot as swept: later ticks in its window cost one look-up, not a sweep.
+fn slot_key(deadline_id: i64, due: Due) -> String {
+    format!("s:{}", key_prefix(deadline_id, due))
+}
+
+/// One look at the calendar. Returns how many messages were queued. Each due slot is
+/// swept once, set-based: one statement claims every missing unit, one query finds
+/// their chairs, a few hundred inserts queue the messages, in one transaction.
 pub async fn tick(db: &Db, now: DateTime<Utc>) -> Result<usize> {
     let (campaign, due_now) = {
         let mut conn = db.read().await?;
@@ -51,49 +67,82 @@ pub async fn tick(db: &Db, now: DateTime<Utc>) -> Result<usize> {
         let mut due_now = Vec::new();
         for d in deadlines::for_campaign(&mut conn, campaign.id).await? {
             if let Some(due) = reminders::due_at(&d.spec, tz, now) {
-                let missing = submissions::missing_units(&mut conn, &d).await?;
-                due_now.push((d, due, missing));
+                let swept = claims::is_claimed(&mut conn, &slot_key(d.id, due)).await?;
+                let digested =
+                    due != Due::Overdue || claims::is_claimed(&mut conn, &digest_key(d.id)).await?;
+                if !(swept && digested) {
+                    due_now.push((d, due));
+                }
             }
         }
         (campaign, due_now)
     };
     let tz = campaign.tz();
     let mut queued = 0;
-    for (d, due, missing) in &due_now {
-        let due = *due;
-        for unit in missing {
-            let mut tx = db.write().await?;
-            let kind = if due == Due::Overdue {
-                "overdue"
-            } else {
-                "reminder"
-            };
-            let key = key(d.id, due, unit.id);
-            if !claims::claim(&mut tx, &key, d.id, Some(unit.id), kind, now).await? {
-                continue;
-            }
-            for chair in members::active_chairs_of(&mut tx, unit.id).await? {
-                let lang = chats::lang_of(&mut tx, &chair.address()).await?;
-                let text = messages::to_chair(d, due, &unit.name, tz, now, lang);
-                queue(&mut tx, &chair, lang, text, now).await?;
-                queued += 1;
-            }
-            tx.commit().await?;
-        }
-        if due == Due::Overdue {
-            let mut tx = db.write().await?;
-            if claims::claim(&mut tx, &digest_key(d.id), d.id, None, "digest", now).await? {
-                let total = submissions::subject_units(&mut tx).await?.len();
-                for s in members::active_staff(&mut tx).await? {
-                    let lang = chats::lang_of(&mut tx, &s.address()).await?;
-                    let text = messages::digest(d, missing, total, lang);
-                    queue(&mut tx, &s, lang, text, now).await?;
-                    queued += 1;
-                }
-                tx.commit().await?;
-            }
+    for (d, due) in &due_now {
+        queued += sweep(db, d, *due, tz, now).await?;
+        if *due == Due::Overdue {
+            queued += digest(db, d, now).await?;
         }
     }
+    Ok(queued)
+}
+
+async fn sweep(
+    db: &Db,
+    d: &Deadline,
+    due: Due,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let mut tx = db.write().await?;
+    if !claims::claim(&mut tx, &slot_key(d.id, due), d.id, None, "slot", now).await? {
+        return Ok(0);
+    }
+    let kind = if due == Due::Overdue {
+        "overdue"
+    } else {
+        "reminder"
+    };
+    let claimed: HashSet<i64> =
+        claims::claim_missing(&mut tx, d, &key_prefix(d.id, due), kind, now)
+            .await?
+            .into_iter()
+            .collect();
+    let replies: Vec<(Member, Lang, Reply)> = members::chairs_of_missing(&mut tx, d)
+        .await?
+        .into_iter()
+        .filter(|(chair, _)| claimed.contains(&chair.unit_id))
+        .map(|(chair, lang)| {
+            let text = messages::to_chair(d, due, &chair.unit_name, tz, now, lang);
+            (chair, lang, Reply::text(text))
+        })
+        .collect();
+    let items: Vec<NewItem> = replies
+        .iter()
+        .map(|(chair, lang, reply)| NewItem::for_member(chair, *lang, reply, Purpose::Reminder))
+        .collect();
+    outbox::enqueue_many(&mut tx, &items, now).await?;
+    tx.commit().await?;
+    Ok(items.len())
+}
+
+/// After a deadline, staff get one digest of who is still missing.
+async fn digest(db: &Db, d: &Deadline, now: DateTime<Utc>) -> Result<usize> {
+    let mut tx = db.write().await?;
+    if !claims::claim(&mut tx, &digest_key(d.id), d.id, None, "digest", now).await? {
+        return Ok(0);
+    }
+    let missing = submissions::missing_units(&mut tx, d).await?;
+    let total = submissions::subject_units(&mut tx).await?.len();
+    let mut queued = 0;
+    for s in members::active_staff(&mut tx).await? {
+        let lang = chats::lang_of(&mut tx, &s.address()).await?;
+        let text = messages::digest(d, &missing, total, lang);
+        queue(&mut tx, &s, lang, text, now).await?;
+        queued += 1;
+    }
+    tx.commit().await?;
     Ok(queued)
 }
 

@@ -5,7 +5,7 @@ use anyhow::Result;
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::key;
+use super::key_prefix;
 use crate::domain::reminders::{is_quiet, Due};
 use crate::store::{campaigns, deadlines, reminders as claims, submissions};
 
@@ -60,12 +60,12 @@ pub async fn plan(
             if at < from || at >= until {
                 continue;
             }
-            let mut units = Vec::new();
-            for u in &missing {
-                if !claims::is_claimed(&mut *conn, &key(d.id, due, u.id)).await? {
-                    units.push(u.name.clone());
-                }
-            }
+            let claimed = claims::claimed_units(&mut *conn, d.id, &key_prefix(d.id, due)).await?;
+            let units: Vec<String> = missing
+                .iter()
+                .filter(|u| !claimed.contains(&u.id))
+                .map(|u| u.name.clone())
+                .collect();
             if !units.is_empty() {
                 out.push(Planned {
                     at,

@@ -10,6 +10,22 @@ pub(crate) const SELECT: &str =
     "SELECT m.id, m.channel, m.user_id, m.chat_id, m.unit_id, u.name AS unit_name, \
      m.role, m.display_name, m.active FROM members m JOIN units u ON u.id = m.unit_id";
 
+/// The same, with the language each member's chat chose: messages to many people are
+/// written in one query, not one look-up per person.
+pub(crate) const SELECT_WITH_LANG: &str =
+    "SELECT m.id, m.channel, m.user_id, m.chat_id, m.unit_id, u.name AS unit_name, \
+     m.role, m.display_name, m.active, c.locale AS chat_locale FROM members m \
+     JOIN units u ON u.id = m.unit_id \
+     LEFT JOIN chats c ON c.channel = m.channel AND c.chat_id = m.chat_id";
+
+pub(crate) fn from_row_with_lang(r: &AnyRow) -> Result<(Member, crate::i18n::Lang)> {
+    let lang = get::<Option<String>>(r, "chat_locale")?
+        .as_deref()
+        .and_then(crate::i18n::Lang::from_code)
+        .unwrap_or_default();
+    Ok((from_row(r)?, lang))
+}
+
 fn from_row(r: &AnyRow) -> Result<Member> {
     Ok(Member {
         id: get(r, "id")?,
@@ -126,14 +142,6 @@ pub async fn set_active(conn: &mut AnyConnection, id: i64, active: bool) -> Resu
     Ok(())
 }
 
-pub async fn count_for_unit(conn: &mut AnyConnection, unit_id: i64) -> Result<i64> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM members WHERE unit_id = $1")
-        .bind(unit_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    get(&row, "n")
-}
-
 /// The person blocked the bot or left: stop writing to them until they write again.
 pub async fn deactivate_chat(
     conn: &mut AnyConnection,
@@ -145,4 +153,25 @@ pub async fn deactivate_chat(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Active chairs of every unit still missing what the deadline asks for, each with the
+/// language their chat chose: one query for a whole reminder sweep.
+pub async fn chairs_of_missing(
+    conn: &mut AnyConnection,
+    deadline: &super::deadlines::Deadline,
+) -> Result<Vec<(Member, crate::i18n::Lang)>> {
+    let (missing, bind) = super::submissions::missing_condition(deadline);
+    let subject = super::submissions::SUBJECT;
+    let sql = format!(
+        "{SELECT_WITH_LANG} WHERE m.role = 'chair' AND m.active = 1 AND {subject} AND {missing} \
+         ORDER BY m.id"
+    );
+    sqlx::query(&sql)
+        .bind(bind)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(from_row_with_lang)
+        .collect()
 }

@@ -80,15 +80,6 @@ pub async fn enqueue(
     item: &NewItem<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let body = StoredBody {
-        text: item.reply.text.clone(),
-        choices: item
-            .reply
-            .choices
-            .iter()
-            .map(|c| (c.label.clone(), c.action.encode()))
-            .collect(),
-    };
     let row = sqlx::query(
         "INSERT INTO outbox (channel, chat_id, member_id, locale, body, purpose, broadcast_id, \
          status, not_before, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9) \
@@ -98,7 +89,7 @@ pub async fn enqueue(
     .bind(&item.to.chat_id)
     .bind(item.member_id)
     .bind(item.lang.code())
-    .bind(serde_json::to_string(&body)?)
+    .bind(body(item.reply)?)
     .bind(item.purpose.as_str())
     .bind(item.broadcast_id)
     .bind(ts(ASAP))
@@ -106,6 +97,66 @@ pub async fn enqueue(
     .fetch_one(conn)
     .await?;
     get(&row, "id")
+}
+
+/// Queues many messages with few statements: a sweep of 100 000 reminders is a few
+/// hundred inserts, not 100 000.
+pub async fn enqueue_many(
+    conn: &mut AnyConnection,
+    items: &[NewItem<'_>],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    const ROWS: usize = 200;
+    for chunk in items.chunks(ROWS) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = |k: usize| format!("${}", i * 9 + k);
+                format!(
+                    "({}, {}, {}, {}, {}, {}, {}, 'pending', {}, {})",
+                    p(1),
+                    p(2),
+                    p(3),
+                    p(4),
+                    p(5),
+                    p(6),
+                    p(7),
+                    p(8),
+                    p(9)
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO outbox (channel, chat_id, member_id, locale, body, purpose, broadcast_id, \
+             status, not_before, created_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for item in chunk {
+            query = query
+                .bind(item.to.channel.as_str())
+                .bind(item.to.chat_id.clone())
+                .bind(item.member_id)
+                .bind(item.lang.code())
+                .bind(body(item.reply)?)
+                .bind(item.purpose.as_str())
+                .bind(item.broadcast_id)
+                .bind(ts(ASAP))
+                .bind(ts(now));
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+fn body(reply: &Reply) -> Result<String> {
+    Ok(serde_json::to_string(&StoredBody {
+        text: reply.text.clone(),
+        choices: reply
+            .choices
+            .iter()
+            .map(|c| (c.label.clone(), c.action.encode()))
+            .collect(),
+    })?)
 }
 
 fn from_row(r: &AnyRow) -> Result<Item> {

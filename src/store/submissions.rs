@@ -10,8 +10,7 @@ use crate::domain::campaign_file::AsksFor;
 use crate::domain::unit::Unit;
 
 /// Units that must submit: all but the district federation's own (units with staff).
-const SUBJECT_UNITS: &str = "SELECT u.id, u.name, u.kind FROM units u WHERE NOT EXISTS \
-     (SELECT 1 FROM members st WHERE st.unit_id = u.id AND st.role = 'staff')";
+const UNITS: &str = "SELECT u.id, u.name, u.kind FROM units u";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -43,7 +42,7 @@ pub struct Submission {
 }
 
 pub async fn subject_units(conn: &mut AnyConnection) -> Result<Vec<Unit>> {
-    sqlx::query(&format!("{SUBJECT_UNITS} ORDER BY u.id"))
+    sqlx::query(&format!("{UNITS} WHERE {SUBJECT} ORDER BY u.id"))
         .fetch_all(&mut *conn)
         .await?
         .iter()
@@ -54,30 +53,119 @@ pub async fn subject_units(conn: &mut AnyConnection) -> Result<Vec<Unit>> {
 /// Units that have not handed in what the deadline asks for (a returned submission
 /// counts as not handed in).
 pub async fn missing_units(conn: &mut AnyConnection, deadline: &Deadline) -> Result<Vec<Unit>> {
-    let (sql, bind) = match deadline.spec.asks_for {
-        AsksFor::Registration => (
-            format!(
-                "{SUBJECT_UNITS} AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.unit_id = u.id \
-                 AND r.campaign_id = $1 AND r.status = 'submitted') ORDER BY u.id"
-            ),
-            deadline.campaign_id,
-        ),
-        AsksFor::Report | AsksFor::Nomination => (
-            format!(
-                "{SUBJECT_UNITS} AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.unit_id = u.id \
-                 AND s.deadline_id = $1 AND s.status IN ('submitted', 'approved')) ORDER BY u.id"
-            ),
-            deadline.id,
-        ),
-    };
-    sqlx::query(&sql)
-        .bind(bind)
+    let (missing, bind) = missing_condition(deadline);
+    sqlx::query(&format!(
+        "{UNITS} WHERE {SUBJECT} AND {missing} ORDER BY u.id"
+    ))
+    .bind(bind)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(super::units::from_row)
+    .collect()
+}
+
+/// How many units must submit (all but the district's own).
+pub async fn subject_count(conn: &mut AnyConnection) -> Result<i64> {
+    let row = sqlx::query(&format!(
+        "SELECT COUNT(*) AS n FROM units u WHERE {SUBJECT}"
+    ))
+    .fetch_one(&mut *conn)
+    .await?;
+    get(&row, "n")
+}
+
+/// The first `limit` units that must submit, in id order.
+pub async fn subject_units_page(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Unit>> {
+    sqlx::query(&format!("{UNITS} WHERE {SUBJECT} ORDER BY u.id LIMIT $1"))
+        .bind(limit)
         .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(super::units::from_row)
         .collect()
 }
+
+/// How many units miss what the deadline asks for, and the first `limit` of them: a
+/// chat message names a few, never a province's thousands.
+pub async fn missing_page(
+    conn: &mut AnyConnection,
+    deadline: &Deadline,
+    limit: i64,
+) -> Result<(i64, Vec<Unit>)> {
+    let (missing, bind) = missing_condition(deadline);
+    let count = sqlx::query(&format!(
+        "SELECT COUNT(*) AS n FROM units u WHERE {SUBJECT} AND {missing}"
+    ))
+    .bind(bind)
+    .fetch_one(&mut *conn)
+    .await?;
+    let first = sqlx::query(&format!(
+        "{UNITS} WHERE {SUBJECT} AND {missing} ORDER BY u.id LIMIT $2"
+    ))
+    .bind(bind)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(super::units::from_row)
+    .collect::<Result<_>>()?;
+    Ok((get(&count, "n")?, first))
+}
+
+/// The submissions of these units for these deadlines, in one query.
+pub async fn of_units(
+    conn: &mut AnyConnection,
+    deadline_ids: &[i64],
+    unit_ids: &[i64],
+) -> Result<Vec<Submission>> {
+    if deadline_ids.is_empty() || unit_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = |from: usize, n: usize| {
+        (from..from + n)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let sql = format!(
+        "{SELECT} WHERE deadline_id IN ({}) AND unit_id IN ({})",
+        list(1, deadline_ids.len()),
+        list(deadline_ids.len() + 1, unit_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in deadline_ids.iter().chain(unit_ids) {
+        query = query.bind(*id);
+    }
+    query
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// The SQL condition "unit `u` has not handed in what the deadline asks for" (with
+/// its one parameter, `$1`), for queries that select units, and whether the unit
+/// must submit at all (`SUBJECT`).
+pub(crate) fn missing_condition(deadline: &Deadline) -> (&'static str, i64) {
+    match deadline.spec.asks_for {
+        AsksFor::Registration => (
+            "NOT EXISTS (SELECT 1 FROM registrations r WHERE r.unit_id = u.id \
+             AND r.campaign_id = $1 AND r.status = 'submitted')",
+            deadline.campaign_id,
+        ),
+        AsksFor::Report | AsksFor::Nomination => (
+            "NOT EXISTS (SELECT 1 FROM submissions s WHERE s.unit_id = u.id \
+             AND s.deadline_id = $1 AND s.status IN ('submitted', 'approved'))",
+            deadline.id,
+        ),
+    }
+}
+
+/// Units that must submit (not the district's own), as a condition on `u`.
+pub(crate) const SUBJECT: &str =
+    "NOT EXISTS (SELECT 1 FROM members st WHERE st.unit_id = u.id AND st.role = 'staff')";
 
 const SELECT: &str =
     "SELECT id, deadline_id, unit_id, status, late, note, review_reason, submitted_at \

@@ -66,3 +66,16 @@ pub async fn find(conn: &mut AnyConnection, name_or_id: &str) -> Result<Option<U
     let units = list(&mut *conn).await?;
     Ok(units.into_iter().find(|u| fold(&u.name) == wanted))
 }
+
+/// Every unit with how many members it has, in one query.
+pub async fn list_with_members(conn: &mut AnyConnection) -> Result<Vec<(Unit, i64)>> {
+    sqlx::query(
+        "SELECT u.id, u.name, u.kind, COUNT(m.id) AS members FROM units u \
+         LEFT JOIN members m ON m.unit_id = u.id GROUP BY u.id, u.name, u.kind ORDER BY u.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| Ok((from_row(r)?, get(r, "members")?)))
+    .collect()
+}
