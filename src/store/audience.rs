@@ -15,7 +15,7 @@ const NOT_DISTRICT: &str =
 
 /// The condition on member `m` for an audience, and whether it uses `$1` (the
 /// campaign): PostgreSQL refuses a parameter a statement does not use.
-fn condition(audience: Audience) -> (String, bool) {
+pub(super) fn condition(audience: Audience) -> (String, bool) {
     let missing = match audience {
         Audience::All => {
             return (

@@ -16,6 +16,9 @@ pub mod settings;
 pub mod submissions;
 pub mod units;
 
+#[cfg(test)]
+mod plans;
+
 use std::sync::Arc;
 
 use anyhow::{Context, Result};

@@ -1,0 +1,187 @@
+//! Everyday commands at a province's and a nation's size: UNITS units (default
+//! "1000,10000,100000"), each with a chair and a registration, one district unit with
+//! staff. Times the real binary's commands and the reminder sweep, and the peak memory
+//! of the exports.
+//!
+//! `cargo bench --bench scale` (env: UNITS, DB=sqlite|postgres).
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use support::TestEnv;
+use thidua::store;
+
+/// Runs a command, sampling its peak RSS; returns (seconds, peak MiB).
+fn timed(env: &TestEnv, args: &[&str]) -> (f64, f64) {
+    let started = Instant::now();
+    let mut child = env
+        .command()
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status) {
+            if let Some(kb) = s
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+            {
+                peak_kb = peak_kb.max(kb);
+            }
+        }
+        if let Some(exit) = child.try_wait().unwrap() {
+            assert!(exit.success(), "thidua {args:?} failed");
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    (started.elapsed().as_secs_f64(), peak_kb as f64 / 1024.0)
+}
+
+async fn seed(url: &str, n: i64) {
+    support::seed_chairs_at(url, n, 1_000_000).await;
+    let db = store::connect(url).await.unwrap();
+    let campaign = store::campaigns::ensure_seed(&db).await.unwrap();
+    let mut tx = db.write().await.unwrap();
+    // One registration per unit, by its chair.
+    sqlx::query(
+        "INSERT INTO registrations (campaign_id, seq, unit_id, kind, name, start_date, end_date, \
+         content, estimated_value_vnd, status, submitted_by, submitted_at, updated_at) \
+         SELECT $1, m.unit_id, m.unit_id, 'mo_hinh', 'Mái ấm công đoàn', '2025-01-15', \
+         '2025-06-30', 'Xây nhà cho đoàn viên', 250000000, 'submitted', m.id, \
+         '2025-02-01T00:00:00Z', '2025-02-01T00:00:00Z' FROM members m WHERE m.role = 'chair'",
+    )
+    .bind(campaign.id)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    let unit: i64 = sqlx::query_scalar(
+        "INSERT INTO units (name, kind, created_at) VALUES ('LĐLĐ tải', 'agency', '2025-01-01T00:00:00Z') RETURNING id",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, active, joined_at) \
+         VALUES ('telegram', '42', '42', $1, 'staff', 'Cán bộ', 1, '2025-01-01T00:00:00Z')",
+    )
+    .bind(unit)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    db.close().await;
+}
+
+#[tokio::main]
+async fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let sizes: Vec<i64> = std::env::var("UNITS")
+        .unwrap_or_else(|_| "1000,10000,100000".into())
+        .split(',')
+        .map(|n| n.trim().parse().unwrap())
+        .collect();
+    let pg = std::env::var("DB").is_ok_and(|d| d == "postgres");
+    println!("| units | unit list | broadcast queueing | reminders preview 60 d | sweep (queued) | idle tick | export csv (RSS) | export xlsx (RSS) | /tinhtrang staff |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for n in sizes {
+        let mut env = TestEnv::new();
+        let name = format!("thidua_scale_{}_{n}", std::process::id());
+        if pg {
+            let server = std::env::var("THIDUA_TEST_POSTGRES").expect("THIDUA_TEST_POSTGRES");
+            env.database_url = Some(support::load::fresh_postgres(&server, &name).await);
+        }
+        let url = env.database_url();
+        seed(&url, n).await;
+        let (list, _) = timed(&env, &["unit", "list"]);
+        let (preview, _) = timed(
+            &env,
+            &[
+                "reminders",
+                "preview",
+                "--from",
+                "2025-04-20T00:00:00+07:00",
+                "--days",
+                "60",
+            ],
+        );
+        let (broadcast, _) = timed(
+            &env,
+            &["broadcast", "--text", "Đo tải", "--audience", "all"],
+        );
+        let csv = env.dir.path().join("dk.csv");
+        let (csv_s, csv_mb) = timed(
+            &env,
+            &[
+                "export",
+                "registrations",
+                "--format",
+                "csv",
+                "--out",
+                csv.to_str().unwrap(),
+            ],
+        );
+        let xlsx = env.dir.path().join("dk.xlsx");
+        let (xlsx_s, xlsx_mb) = timed(
+            &env,
+            &[
+                "export",
+                "registrations",
+                "--format",
+                "xlsx",
+                "--out",
+                xlsx.to_str().unwrap(),
+            ],
+        );
+
+        let db = store::connect(&url).await.unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2025-04-28T08:00:00+07:00")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let started = Instant::now();
+        let queued = thidua::scheduler::tick(&db, at).await.unwrap();
+        let sweep = started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        assert_eq!(thidua::scheduler::tick(&db, at).await.unwrap(), 0);
+        let idle = started.elapsed().as_secs_f64();
+
+        let app = thidua::app::App::new(db.clone());
+        let started = Instant::now();
+        let out = app
+            .handle(thidua::app::Incoming {
+                channel: thidua::domain::member::Channel::Telegram,
+                user_id: "42".into(),
+                chat_id: "42".into(),
+                display_name: "Cán bộ".into(),
+                language_code: Some("vi".into()),
+                update_id: None,
+                message_id: None,
+                input: thidua::app::RawInput::Text("/tinhtrang".into()),
+            })
+            .await
+            .unwrap();
+        let status = started.elapsed().as_secs_f64();
+        assert!(!out.is_empty());
+        db.close().await;
+        if pg {
+            let server = std::env::var("THIDUA_TEST_POSTGRES").unwrap();
+            support::load::drop_postgres(&server, &name).await;
+        }
+        println!(
+            "| {n} | {list:.2} s | {broadcast:.2} s | {preview:.2} s | {sweep:.2} s ({queued}) | {:.1} ms | {csv_s:.2} s ({csv_mb:.0} MiB) | {xlsx_s:.2} s ({xlsx_mb:.0} MiB) | {:.1} ms |",
+            idle * 1000.0,
+            status * 1000.0
+        );
+    }
+}

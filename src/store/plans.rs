@@ -1,0 +1,141 @@
+//! The hot queries' plans on a real SQLite file: each may walk the one set it exists
+//! to list (units, or the members it returns), but every look-up inside it must use an
+//! index. A full scan of members, submissions, registrations, outbox or reminders
+//! under another loop is what made 100 000 units take minutes.
+
+use super::submissions::{missing_condition, SUBJECT};
+use super::{audience, connect, members, Db};
+use crate::domain::audience::Audience;
+use crate::domain::campaign_file::AsksFor;
+use sqlx::Row;
+
+async fn plan(db: &Db, sql: &str, binds: usize) -> Vec<String> {
+    let mut query = sqlx::query(Box::leak(
+        format!("EXPLAIN QUERY PLAN {sql}").into_boxed_str(),
+    ));
+    for i in 0..binds {
+        query = query.bind(i as i64 + 1);
+    }
+    let mut conn = db.read().await.unwrap();
+    query
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .iter()
+        .map(|r| r.try_get::<String, _>("detail").unwrap())
+        .collect()
+}
+
+/// The first step may scan the set the query lists; any later full scan is a defect,
+/// and so is an index SQLite has to build for the query itself ("AUTOMATIC"): that
+/// is a full scan too, repeated at every run.
+fn assert_indexed(what: &str, plan: &[String]) {
+    let scans: Vec<&String> = plan
+        .iter()
+        .filter(|l| l.starts_with("SCAN "))
+        .skip(1)
+        .chain(plan.iter().filter(|l| l.contains("AUTOMATIC")))
+        .collect();
+    assert!(scans.is_empty(), "{what} scans inside a loop: {plan:#?}");
+}
+
+fn deadline(asks_for: AsksFor) -> super::deadlines::Deadline {
+    let file = crate::domain::campaign_file::parse(super::campaigns::SEED_FILE).unwrap();
+    let mut spec = file.deadlines[0].clone();
+    spec.asks_for = asks_for;
+    super::deadlines::Deadline {
+        id: 1,
+        campaign_id: 1,
+        spec,
+    }
+}
+
+#[tokio::test]
+async fn hot_queries_look_things_up_by_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = connect(&format!("sqlite://{}", dir.path().join("p.db").display()))
+        .await
+        .unwrap();
+    let mut checked = 0;
+    for a in [
+        Audience::All,
+        Audience::Unregistered,
+        Audience::MissingReport,
+        Audience::MissingNomination,
+    ] {
+        let (condition, binds) = audience::condition(a);
+        let list = format!("{} WHERE {condition}", members::SELECT_WITH_LANG);
+        assert_indexed(
+            &format!("audience {a:?}"),
+            &plan(&db, &list, binds as usize).await,
+        );
+        let count = format!("SELECT COUNT(*) FROM members m WHERE {condition}");
+        assert_indexed(
+            &format!("count {a:?}"),
+            &plan(&db, &count, binds as usize).await,
+        );
+        checked += 2;
+    }
+    for asks_for in [AsksFor::Registration, AsksFor::Report] {
+        let (missing, _) = missing_condition(&deadline(asks_for));
+        let sweep = format!("SELECT u.id FROM units u WHERE {SUBJECT} AND {missing}");
+        assert_indexed("missing units", &plan(&db, &sweep, 1).await);
+        let chairs = format!(
+            "{} WHERE m.role = 'chair' AND m.active = 1 AND {SUBJECT} AND {missing}",
+            members::SELECT_WITH_LANG
+        );
+        assert_indexed("chairs of missing units", &plan(&db, &chairs, 1).await);
+        checked += 2;
+    }
+    for (what, sql, binds) in [
+        (
+            "a member by channel and user",
+            format!("{} WHERE m.channel = $1 AND m.user_id = $2", members::SELECT),
+            2,
+        ),
+        (
+            "a unit's chairs",
+            format!(
+                "{} WHERE m.unit_id = $1 AND m.role = 'chair' AND m.active = 1",
+                members::SELECT
+            ),
+            1,
+        ),
+        (
+            "the staff",
+            format!("{} WHERE m.role = 'staff' AND m.active = 1", members::SELECT),
+            0,
+        ),
+        (
+            "the next message due",
+            "SELECT id FROM outbox WHERE status = 'pending' AND not_before <= $1 ORDER BY id LIMIT 1"
+                .to_string(),
+            1,
+        ),
+        (
+            "a recipient's Đã nhận",
+            "SELECT 1 FROM outbox WHERE broadcast_id = $1 AND member_id = $2".to_string(),
+            2,
+        ),
+        (
+            "claimed units of a slot",
+            "SELECT unit_id FROM reminders_sent WHERE deadline_id = $1 AND unit_id IS NOT NULL"
+                .to_string(),
+            1,
+        ),
+        (
+            "a unit's works",
+            "SELECT id FROM registrations WHERE campaign_id = $1 AND unit_id = $2".to_string(),
+            2,
+        ),
+    ] {
+        let plan = plan(&db, &sql, binds).await;
+        assert!(
+            plan.iter()
+                .all(|l| !l.starts_with("SCAN ") && !l.contains("AUTOMATIC")),
+            "{what} scans a table: {plan:#?}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 19);
+}
