@@ -475,33 +475,53 @@ async fn command(
             Ok(())
         }
         Command::Export(ExportCommand::Registrations { format, out }) => {
+            if matches!(format, Format::Xlsx) && out.is_none() {
+                bail!("{}", tr(lang, "cli.xlsx_needs_out"));
+            }
             let mut conn = db.read().await?;
-            let rows = export::rows(&mut conn).await?;
-            let bytes = match format {
-                Format::Csv => export::csv(&rows)?,
-                Format::Json => export::json(&rows)?,
-                Format::Xlsx => export::xlsx(&rows, lang)?,
-            };
-            match out {
-                Some(path) => {
-                    std::fs::write(&path, &bytes)
+            // Row by row from the database to the file: memory stays flat at any size.
+            let count = match (format, &out) {
+                (Format::Xlsx, Some(path)) => {
+                    let mut sheet = export::Sheet::new(lang, true)?;
+                    let n = export::each_row(&mut conn, |r| sheet.push(&r)).await?;
+                    sheet
+                        .save(path)
                         .with_context(|| format!("cannot write {}", path.display()))?;
-                    eprintln!(
-                        "{}",
-                        trf(
-                            lang,
-                            "cli.exported",
-                            &[
-                                ("count", &rows.len().to_string()),
-                                ("file", &path.display().to_string())
-                            ]
-                        )
-                    );
+                    n
                 }
-                None if matches!(format, Format::Xlsx) => {
-                    bail!("{}", tr(lang, "cli.xlsx_needs_out"))
+                _ => {
+                    let sink: Box<dyn Write> = match &out {
+                        Some(path) => Box::new(std::io::BufWriter::new(
+                            std::fs::File::create(path)
+                                .with_context(|| format!("cannot write {}", path.display()))?,
+                        )),
+                        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+                    };
+                    if matches!(format, Format::Json) {
+                        let mut json = export::JsonOut::new(sink)?;
+                        let n = export::each_row(&mut conn, |r| json.push(&r)).await?;
+                        json.finish()?.flush()?;
+                        n
+                    } else {
+                        let mut csv = export::CsvOut::new(sink);
+                        let n = export::each_row(&mut conn, |r| csv.push(&r)).await?;
+                        csv.finish()?.flush()?;
+                        n
+                    }
                 }
-                None => std::io::stdout().write_all(&bytes)?,
+            };
+            if let Some(path) = out {
+                eprintln!(
+                    "{}",
+                    trf(
+                        lang,
+                        "cli.exported",
+                        &[
+                            ("count", &count.to_string()),
+                            ("file", &path.display().to_string())
+                        ]
+                    )
+                );
             }
             Ok(())
         }

@@ -4,7 +4,7 @@ mod submissions;
 mod xlsx;
 
 pub use submissions::submissions;
-pub use xlsx::xlsx;
+pub use xlsx::{xlsx, Sheet};
 
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
@@ -41,35 +41,47 @@ pub struct Row {
 }
 
 pub async fn rows(conn: &mut sqlx::AnyConnection) -> Result<Vec<Row>> {
-    Ok(registrations::all(conn)
-        .await?
-        .into_iter()
-        .map(|l| {
-            let r = l.registration;
-            Row {
-                number: r.number.to_string(),
-                unit: r.unit_name,
-                kind: r.draft.kind.as_str(),
-                name: r.draft.name,
-                start_date: r.draft.start_date,
-                end_date: r.draft.end_date,
-                content: r.draft.content,
-                estimated_value_vnd: r.draft.estimated_value.dong(),
-                benefit_economic: r.draft.benefit_economic,
-                benefit_social: r.draft.benefit_social,
-                time_saved: r.draft.time_saved,
-                status: r.status.as_str(),
-                submitted_by: r.submitted_by,
-                submitted_at: r
-                    .submitted_at
-                    .with_timezone(&Ho_Chi_Minh)
-                    .to_rfc3339_opts(SecondsFormat::Secs, false),
-                work_kind: r.draft.kind,
-                registration_status: r.status,
-                submitted_at_utc: r.submitted_at,
-            }
-        })
-        .collect())
+    let mut rows = Vec::new();
+    each_row(conn, |r| {
+        rows.push(r);
+        Ok(())
+    })
+    .await?;
+    Ok(rows)
+}
+
+/// Every registration as a row, one at a time, as the database yields them.
+pub async fn each_row(
+    conn: &mut sqlx::AnyConnection,
+    mut each: impl FnMut(Row) -> Result<()>,
+) -> Result<usize> {
+    registrations::for_each(conn, |l| each(row(l))).await
+}
+
+fn row(l: registrations::Listed) -> Row {
+    let r = l.registration;
+    Row {
+        number: r.number.to_string(),
+        unit: r.unit_name,
+        kind: r.draft.kind.as_str(),
+        name: r.draft.name,
+        start_date: r.draft.start_date,
+        end_date: r.draft.end_date,
+        content: r.draft.content,
+        estimated_value_vnd: r.draft.estimated_value.dong(),
+        benefit_economic: r.draft.benefit_economic,
+        benefit_social: r.draft.benefit_social,
+        time_saved: r.draft.time_saved,
+        status: r.status.as_str(),
+        submitted_by: r.submitted_by,
+        submitted_at: r
+            .submitted_at
+            .with_timezone(&Ho_Chi_Minh)
+            .to_rfc3339_opts(SecondsFormat::Secs, false),
+        work_kind: r.draft.kind,
+        registration_status: r.status,
+        submitted_at_utc: r.submitted_at,
+    }
 }
 
 /// A text cell a spreadsheet will not run: one starting like a formula (`=`, `+`,
@@ -102,16 +114,41 @@ impl Row {
     }
 }
 
+/// CSV written a row at a time.
+pub struct CsvOut<W: std::io::Write> {
+    w: csv::Writer<W>,
+    rows: usize,
+}
+
+impl<W: std::io::Write> CsvOut<W> {
+    pub fn new(w: W) -> Self {
+        CsvOut {
+            w: csv::Writer::from_writer(w),
+            rows: 0,
+        }
+    }
+
+    pub fn push(&mut self, r: &Row) -> Result<()> {
+        self.w.serialize(r.for_csv())?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<W> {
+        if self.rows == 0 {
+            // The header still tells a reader what the columns would be.
+            self.w.write_record(HEADER)?;
+        }
+        self.w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+    }
+}
+
 pub fn csv(rows: &[Row]) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut out = CsvOut::new(Vec::new());
     for r in rows {
-        w.serialize(r.for_csv())?;
+        out.push(r)?;
     }
-    if rows.is_empty() {
-        // The header still tells a reader what the columns would be.
-        w.write_record(HEADER)?;
-    }
-    Ok(w.into_inner()?)
+    out.finish()
 }
 
 pub const HEADER: [&str; 14] = [
@@ -131,10 +168,38 @@ pub const HEADER: [&str; 14] = [
     "submitted_at",
 ];
 
+/// A JSON array written a row at a time, one object a line.
+pub struct JsonOut<W: std::io::Write> {
+    w: W,
+    rows: usize,
+}
+
+impl<W: std::io::Write> JsonOut<W> {
+    pub fn new(mut w: W) -> Result<Self> {
+        w.write_all(b"[")?;
+        Ok(JsonOut { w, rows: 0 })
+    }
+
+    pub fn push(&mut self, r: &Row) -> Result<()> {
+        self.w
+            .write_all(if self.rows == 0 { b"\n  " } else { b",\n  " })?;
+        serde_json::to_writer(&mut self.w, r)?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<W> {
+        self.w.write_all(b"\n]\n")?;
+        Ok(self.w)
+    }
+}
+
 pub fn json(rows: &[Row]) -> Result<Vec<u8>> {
-    let mut out = serde_json::to_vec_pretty(rows)?;
-    out.push(b'\n');
-    Ok(out)
+    let mut out = JsonOut::new(Vec::new())?;
+    for r in rows {
+        out.push(r)?;
+    }
+    out.finish()
 }
 
 #[cfg(test)]

@@ -27,39 +27,73 @@ const HEADERS: [&str; 14] = [
 /// Widest a column grows; longer text wraps.
 const MAX_WIDTH: usize = 60;
 
-pub fn xlsx(rows: &[Row], lang: Lang) -> Result<Vec<u8>> {
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(tr(lang, "export.sheet"))?;
+/// The registrations sheet, written a row at a time: in constant-memory mode each row
+/// goes to disk as it is written, so 100 000 rows cost what one does.
+pub struct Sheet {
+    book: Workbook,
+    lang: Lang,
+    formats: Formats,
+    widths: Vec<usize>,
+    rows: u32,
+}
 
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_border(FormatBorder::Thin)
-        .set_background_color("#DDEBF7");
-    let text = Format::new().set_align(FormatAlign::Top).set_text_wrap();
-    let date = Format::new()
-        .set_align(FormatAlign::Top)
-        .set_num_format("dd/mm/yyyy");
-    let stamp = Format::new()
-        .set_align(FormatAlign::Top)
-        .set_num_format("dd/mm/yyyy hh:mm");
-    let money = Format::new()
-        .set_align(FormatAlign::Top)
-        .set_num_format(tr(lang, "export.money_format"));
+struct Formats {
+    text: Format,
+    date: Format,
+    stamp: Format,
+    money: Format,
+}
 
-    let mut widths: Vec<usize> = HEADERS
-        .iter()
-        .map(|k| tr(lang, k).chars().count().min(24))
-        .collect();
-    for (col, key) in HEADERS.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, tr(lang, key), &header)?;
+impl Sheet {
+    pub fn new(lang: Lang, constant_memory: bool) -> Result<Sheet> {
+        let mut book = Workbook::new();
+        let sheet = if constant_memory {
+            book.add_worksheet_with_constant_memory()?
+        } else {
+            book.add_worksheet()
+        };
+        sheet.set_name(tr(lang, "export.sheet"))?;
+        let header = Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_border(FormatBorder::Thin)
+            .set_background_color("#DDEBF7");
+        let widths: Vec<usize> = HEADERS
+            .iter()
+            .map(|k| tr(lang, k).chars().count().min(24))
+            .collect();
+        for (col, key) in HEADERS.iter().enumerate() {
+            sheet.write_string_with_format(0, col as u16, tr(lang, key), &header)?;
+        }
+        let formats = Formats {
+            text: Format::new().set_align(FormatAlign::Top).set_text_wrap(),
+            date: Format::new()
+                .set_align(FormatAlign::Top)
+                .set_num_format("dd/mm/yyyy"),
+            stamp: Format::new()
+                .set_align(FormatAlign::Top)
+                .set_num_format("dd/mm/yyyy hh:mm"),
+            money: Format::new()
+                .set_align(FormatAlign::Top)
+                .set_num_format(tr(lang, "export.money_format")),
+        };
+        Ok(Sheet {
+            book,
+            lang,
+            formats,
+            widths,
+            rows: 0,
+        })
     }
 
-    for (i, r) in rows.iter().enumerate() {
-        let row = i as u32 + 1;
+    pub fn push(&mut self, r: &Row) -> Result<()> {
+        let lang = self.lang;
+        let f = &self.formats;
+        let widths = &mut self.widths;
+        let sheet = self.book.worksheet_from_index(0)?;
+        let row = self.rows + 1;
         let texts = [
             (0, r.number.clone()),
             (1, r.unit.clone()),
@@ -75,24 +109,50 @@ pub fn xlsx(rows: &[Row], lang: Lang) -> Result<Vec<u8>> {
         for (col, value) in texts {
             let longest = value.lines().map(|l| l.chars().count()).max().unwrap_or(0);
             widths[col] = widths[col].max(longest);
-            sheet.write_string_with_format(row, col as u16, value, &text)?;
+            sheet.write_string_with_format(row, col as u16, value, &f.text)?;
         }
         for (col, d) in [(4u16, r.start_date), (5, r.end_date)] {
             let excel = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
-            sheet.write_datetime_with_format(row, col, excel, &date)?;
+            sheet.write_datetime_with_format(row, col, excel, &f.date)?;
             widths[col as usize] = widths[col as usize].max(11);
         }
-        sheet.write_number_with_format(row, 7, r.estimated_value_vnd as f64, &money)?;
+        sheet.write_number_with_format(row, 7, r.estimated_value_vnd as f64, &f.money)?;
         widths[7] = widths[7].max(r.estimated_value_vnd.to_string().len() * 4 / 3 + 3);
         let local = r.submitted_at_utc.with_timezone(&Ho_Chi_Minh).naive_local();
-        sheet.write_datetime_with_format(row, 13, local, &stamp)?;
+        sheet.write_datetime_with_format(row, 13, local, &f.stamp)?;
         widths[13] = widths[13].max(17);
+        self.rows = row;
+        Ok(())
     }
 
-    for (col, w) in widths.iter().enumerate() {
-        sheet.set_column_width(col as u16, (*w).clamp(8, MAX_WIDTH) as f64 + 2.0)?;
+    fn finish(&mut self) -> Result<()> {
+        let (widths, rows) = (self.widths.clone(), self.rows);
+        let sheet = self.book.worksheet_from_index(0)?;
+        for (col, w) in widths.iter().enumerate() {
+            sheet.set_column_width(col as u16, (*w).clamp(8, MAX_WIDTH) as f64 + 2.0)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        sheet.autofilter(0, 0, rows, (HEADERS.len() - 1) as u16)?;
+        Ok(())
     }
-    sheet.set_freeze_panes(1, 0)?;
-    sheet.autofilter(0, 0, rows.len() as u32, (HEADERS.len() - 1) as u16)?;
-    Ok(book.save_to_buffer()?)
+
+    pub fn save(mut self, path: &std::path::Path) -> Result<u32> {
+        self.finish()?;
+        self.book.save(path)?;
+        Ok(self.rows)
+    }
+
+    pub fn into_bytes(mut self) -> Result<Vec<u8>> {
+        self.finish()?;
+        Ok(self.book.save_to_buffer()?)
+    }
+}
+
+/// The registrations as an in-memory workbook (the chat's `/xuat`).
+pub fn xlsx(rows: &[Row], lang: Lang) -> Result<Vec<u8>> {
+    let mut sheet = Sheet::new(lang, false)?;
+    for r in rows {
+        sheet.push(r)?;
+    }
+    sheet.into_bytes()
 }

@@ -224,3 +224,20 @@ pub async fn all(conn: &mut AnyConnection) -> Result<Vec<Listed>> {
         .map(from_row)
         .collect()
 }
+
+/// Every registration, in campaign and number order, handed to `each` one at a time as
+/// the database yields them: an export of 100 000 never holds them all.
+pub async fn for_each(
+    conn: &mut AnyConnection,
+    mut each: impl FnMut(Listed) -> Result<()>,
+) -> Result<usize> {
+    use futures::TryStreamExt;
+    let sql = format!("{SELECT} ORDER BY r.campaign_id, r.seq");
+    let mut rows = sqlx::query(&sql).fetch(&mut *conn);
+    let mut n = 0;
+    while let Some(r) = rows.try_next().await? {
+        each(from_row(&r)?)?;
+        n += 1;
+    }
+    Ok(n)
+}
