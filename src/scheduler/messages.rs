@@ -58,9 +58,13 @@ pub fn to_chair(
     }
 }
 
-pub fn digest(d: &Deadline, missing: &[Unit], total: usize, lang: Lang) -> String {
+/// Names listed in a digest: the query asks for no more.
+pub const DIGEST_LIMIT: i64 = DIGEST_NAMES as i64;
+
+/// `first`: the first missing units (at most `DIGEST_NAMES`), of `missing` in all.
+pub fn digest(d: &Deadline, first: &[Unit], missing: i64, total: i64, lang: Lang) -> String {
     let due = format_dmy(d.spec.due_on);
-    if missing.is_empty() {
+    if missing == 0 {
         return trf(
             lang,
             "reminder.digest_all_in",
@@ -71,17 +75,18 @@ pub fn digest(d: &Deadline, missing: &[Unit], total: usize, lang: Lang) -> Strin
             ],
         );
     }
-    let mut names: Vec<&str> = missing
+    let mut names: Vec<&str> = first
         .iter()
         .take(DIGEST_NAMES)
         .map(|u| u.name.as_str())
         .collect();
     let more;
-    if missing.len() > DIGEST_NAMES {
+    let listed = names.len() as i64;
+    if missing > listed {
         more = trf(
             lang,
             "reminder.digest_more",
-            &[("n", &(missing.len() - DIGEST_NAMES).to_string())],
+            &[("n", &(missing - listed).to_string())],
         );
         names.push(&more);
     }
@@ -91,7 +96,7 @@ pub fn digest(d: &Deadline, missing: &[Unit], total: usize, lang: Lang) -> Strin
         &[
             ("title", &d.spec.title),
             ("due", &due),
-            ("missing", &missing.len().to_string()),
+            ("missing", &missing.to_string()),
             ("total", &total.to_string()),
             ("units", &names.join(", ")),
         ],

@@ -133,12 +133,12 @@ async fn digest(db: &Db, d: &Deadline, now: DateTime<Utc>) -> Result<usize> {
     if !claims::claim(&mut tx, &digest_key(d.id), d.id, None, "digest", now).await? {
         return Ok(0);
     }
-    let missing = submissions::missing_units(&mut tx, d).await?;
-    let total = submissions::subject_units(&mut tx).await?.len();
+    let (missing, first) = submissions::missing_page(&mut tx, d, messages::DIGEST_LIMIT).await?;
+    let total = submissions::subject_count(&mut tx).await?;
     let mut queued = 0;
     for s in members::active_staff(&mut tx).await? {
         let lang = chats::lang_of(&mut tx, &s.address()).await?;
-        let text = messages::digest(d, &missing, total, lang);
+        let text = messages::digest(d, &first, missing, total, lang);
         queue(&mut tx, &s, lang, text, now).await?;
         queued += 1;
     }

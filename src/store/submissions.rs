@@ -41,15 +41,6 @@ pub struct Submission {
     pub submitted_at: DateTime<Utc>,
 }
 
-pub async fn subject_units(conn: &mut AnyConnection) -> Result<Vec<Unit>> {
-    sqlx::query(&format!("{UNITS} WHERE {SUBJECT} ORDER BY u.id"))
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(super::units::from_row)
-        .collect()
-}
-
 /// Units that have not handed in what the deadline asks for (a returned submission
 /// counts as not handed in).
 pub async fn missing_units(conn: &mut AnyConnection, deadline: &Deadline) -> Result<Vec<Unit>> {
