@@ -93,8 +93,8 @@ async fn main() {
         .map(|n| n.trim().parse().unwrap())
         .collect();
     let pg = std::env::var("DB").is_ok_and(|d| d == "postgres");
-    println!("| units | unit list | broadcast queueing | reminders preview 60 d | sweep (queued) | idle tick | export csv (RSS) | export xlsx (RSS) | /tinhtrang staff |");
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("| units | unit list | broadcast queueing | reminders preview 60 d | sweep (queued) | idle tick | export csv (RSS) | export xlsx (RSS) | /tinhtrang staff | invite --all (RSS) |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for n in sizes {
         let mut env = TestEnv::new();
         let name = format!("thidua_scale_{}_{n}", std::process::id());
@@ -130,6 +130,18 @@ async fn main() {
                 "csv",
                 "--out",
                 csv.to_str().unwrap(),
+            ],
+        );
+        let codes = env.dir.path().join("ma-moi.xlsx");
+        let (invites, invites_mb) = timed(
+            &env,
+            &[
+                "invite",
+                "--all",
+                "--role",
+                "chair",
+                "--out",
+                codes.to_str().unwrap(),
             ],
         );
         let xlsx = env.dir.path().join("dk.xlsx");
@@ -179,7 +191,7 @@ async fn main() {
             support::load::drop_postgres(&server, &name).await;
         }
         println!(
-            "| {n} | {list:.2} s | {broadcast:.2} s | {preview:.2} s | {sweep:.2} s ({queued}) | {:.1} ms | {csv_s:.2} s ({csv_mb:.0} MiB) | {xlsx_s:.2} s ({xlsx_mb:.0} MiB) | {:.1} ms |",
+            "| {n} | {list:.2} s | {broadcast:.2} s | {preview:.2} s | {sweep:.2} s ({queued}) | {:.1} ms | {csv_s:.2} s ({csv_mb:.0} MiB) | {xlsx_s:.2} s ({xlsx_mb:.0} MiB) | {:.1} ms | {invites:.2} s ({invites_mb:.0} MiB) |",
             idle * 1000.0,
             status * 1000.0
         );

@@ -51,13 +51,20 @@ pub enum Command {
     /// Create a one-time invite code for a chair or a staff member.
     Invite {
         /// Unit name, or its id written `#5` (a name is always a name: "05" is not 5).
-        #[arg(long)]
-        unit: String,
+        #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+        unit: Option<String>,
+        /// One chair's code for every unit that must submit, into the spreadsheet
+        /// named by --out (for a mail merge).
+        #[arg(long, requires = "out")]
+        all: bool,
         #[arg(long, value_parser = ["chair", "staff"])]
         role: String,
         /// Days before the code expires.
         #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(i64).range(1..=365))]
         days: i64,
+        /// With --all: the XLSX file to write (unit, code, link, expiry).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Queue an announcement to the units' chairs; `thidua run` delivers it.
     Broadcast {
@@ -399,7 +406,41 @@ async fn command(
             out.flush()?;
             Ok(())
         }
-        Command::Invite { unit, role, days } => {
+        Command::Invite {
+            all: true,
+            role,
+            days,
+            out: Some(out),
+            ..
+        } => {
+            let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+            if role != Role::Chair {
+                bail!("{}", tr(lang, "cli.invite_all_chairs"));
+            }
+            if out.exists() {
+                let file = out.display().to_string();
+                bail!("{}", trf(lang, "cli.backup_exists", &[("file", &file)]));
+            }
+            let expires = Utc::now() + Duration::days(days);
+            let mut tx = db.write().await?;
+            let units = store::submissions::subject_units_page(&mut tx, i64::MAX).await?;
+            let codes = invites::create_many(&mut tx, &units, role, expires).await?;
+            let bot = settings::get_value(&mut tx, settings::TELEGRAM_USERNAME).await?;
+            export::invites_xlsx(&units, &codes, bot.as_deref(), expires, lang, &out)?;
+            // The codes exist only once the file holding them does.
+            tx.commit().await?;
+            let file = out.display().to_string();
+            let n = codes.len().to_string();
+            println!(
+                "{}",
+                trf(lang, "cli.invites_written", &[("n", &n), ("file", &file)])
+            );
+            Ok(())
+        }
+        Command::Invite {
+            unit, role, days, ..
+        } => {
+            let unit = unit.unwrap_or_default();
             let role: Role = role.parse().map_err(anyhow::Error::msg)?;
             let mut tx = db.write().await?;
             let Some(unit) = units::find(&mut tx, &unit).await? else {

@@ -1,8 +1,10 @@
 //! Registrations for district staff: CSV and JSON for machines, XLSX for people.
 
+mod invites;
 mod submissions;
 mod xlsx;
 
+pub use invites::invites_xlsx;
 pub use submissions::submissions;
 pub use xlsx::{xlsx, Sheet};
 

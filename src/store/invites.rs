@@ -78,3 +78,58 @@ pub async fn set_used_by(conn: &mut AnyConnection, code: &str, member_id: i64) -
         .await?;
     Ok(())
 }
+
+/// One code per unit, in few statements; a code that happens to exist already is drawn
+/// again. Codes in the order of `units`.
+pub async fn create_many(
+    conn: &mut AnyConnection,
+    units: &[crate::domain::unit::Unit],
+    role: Role,
+    expires_at: DateTime<Utc>,
+) -> Result<Vec<String>> {
+    const ROWS: usize = 500;
+    let mut codes: Vec<String> = units.iter().map(|_| invite::generate()).collect();
+    let created = ts(Utc::now());
+    for (chunk_no, chunk) in units.chunks(ROWS).enumerate() {
+        let offset = chunk_no * ROWS;
+        loop {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| format!("(${}, ${}, $1, $2, $3)", 4 + 2 * i, 5 + 2 * i))
+                .collect();
+            let sql = format!(
+                "INSERT INTO invites (code, unit_id, role, created_at, expires_at) VALUES {} \
+                 ON CONFLICT (code) DO NOTHING RETURNING code",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(&sql)
+                .bind(role.as_str())
+                .bind(&created)
+                .bind(ts(expires_at));
+            for (i, unit) in chunk.iter().enumerate() {
+                query = query.bind(codes[offset + i].clone()).bind(unit.id);
+            }
+            let taken: std::collections::HashSet<String> = query
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|r| get(r, "code"))
+                .collect::<Result<_>>()?;
+            if taken.len() == chunk.len() {
+                break;
+            }
+            // Rare: some codes existed. Remove what was inserted and draw those again.
+            for code in &taken {
+                sqlx::query("DELETE FROM invites WHERE code = $1")
+                    .bind(code)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            for i in 0..chunk.len() {
+                if !taken.contains(&codes[offset + i]) {
+                    codes[offset + i] = invite::generate();
+                }
+            }
+        }
+    }
+    Ok(codes)
+}
