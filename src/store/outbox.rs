@@ -106,7 +106,9 @@ pub async fn enqueue_many(
     items: &[NewItem<'_>],
     now: DateTime<Utc>,
 ) -> Result<()> {
-    const ROWS: usize = 200;
+    // Measured queueing 100 000 on SQLite: 50 rows a statement 1.6 s, 100 → 1.8 s,
+    // 200 → 2.6 s, 1 000 → 8.6 s: a statement's cost grows faster than its rows.
+    const ROWS: usize = 50;
     for chunk in items.chunks(ROWS) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
