@@ -140,6 +140,9 @@ pub enum UnitCommand {
     },
     /// List units.
     List,
+    /// Add every unit of a list (CSV or XLSX: name, kind, parent, contact), checked
+    /// whole first: one bad line imports nothing, and every problem names its line.
+    Import { file: PathBuf },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -385,6 +388,43 @@ async fn command(
                 )
             );
             Ok(())
+        }
+        Command::Unit(UnitCommand::Import { file }) => {
+            let rows = crate::table_file::read(&file)?;
+            let mut tx = db.write().await?;
+            let existing = units::list(&mut tx)
+                .await?
+                .iter()
+                .map(|u| crate::domain::text::fold(&u.name))
+                .collect();
+            match crate::domain::unit_import::check(&rows, &existing) {
+                Ok(new) => {
+                    let n = units::add_many(&mut tx, &new).await?;
+                    tx.commit().await?;
+                    let file = file.display().to_string();
+                    println!(
+                        "{}",
+                        trf(
+                            lang,
+                            "cli.import.done",
+                            &[("n", &n.to_string()), ("file", &file)]
+                        )
+                    );
+                    Ok(())
+                }
+                Err(problems) => {
+                    for p in &problems {
+                        let why = trf(lang, p.key, &[("value", &p.value)]);
+                        let line = p.line.to_string();
+                        eprintln!(
+                            "{}",
+                            trf(lang, "cli.import.line", &[("line", &line), ("why", &why)])
+                        );
+                    }
+                    let n = problems.len().to_string();
+                    bail!("{}", trf(lang, "cli.import.nothing", &[("n", &n)]))
+                }
+            }
         }
         Command::Unit(UnitCommand::List) => {
             let mut conn = db.read().await?;

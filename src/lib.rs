@@ -17,3 +17,4 @@ pub mod export;
 pub mod i18n;
 pub mod scheduler;
 pub mod store;
+pub mod table_file;

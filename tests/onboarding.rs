@@ -66,3 +66,60 @@ async fn every_unit_gets_a_code_in_one_spreadsheet() {
         .await;
     assert!(welcome.text.contains("CĐCS Trạm Y tế"), "{}", welcome.text);
 }
+
+#[test]
+fn a_provinces_list_is_imported_whole_or_not_at_all() {
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", "LĐLĐ tỉnh Kiên Giang"]);
+    let bad = env.dir.path().join("sai.csv");
+    std::fs::write(
+        &bad,
+        "Tên đơn vị,Loại,Đơn vị cấp trên,Điện thoại\n\
+         LĐLĐ huyện Vĩnh Thuận,cơ quan,LĐLĐ tỉnh Kiên Giang,\n\
+         CĐCS Trường A,,LĐLĐ huyện Vĩnh Thuận,0912 345 678\n\
+         CĐCS Công ty B,xyz,LĐLĐ huyện Vĩnh Thuận,\n\
+         CĐCS Trường A,,,\n",
+    )
+    .unwrap();
+    let out = env.cli_raw(&["unit", "import", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("dòng 4: loại «xyz»"), "{err}");
+    assert!(
+        err.contains("dòng 5: đơn vị «CĐCS Trường A» đã có"),
+        "{err}"
+    );
+    assert!(err.contains("Không nhập đơn vị nào: có 2 lỗi"), "{err}");
+    assert!(!env.cli(&["unit", "list"]).contains("Trường A"));
+
+    // The same list fixed, as a spreadsheet.
+    let good = env.dir.path().join("dung.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows = [
+        ["Tên đơn vị", "Loại", "Đơn vị cấp trên", "Điện thoại"],
+        [
+            "LĐLĐ huyện Vĩnh Thuận",
+            "cơ quan",
+            "LĐLĐ tỉnh Kiên Giang",
+            "",
+        ],
+        ["CĐCS Trường A", "", "LĐLĐ huyện Vĩnh Thuận", "0912 345 678"],
+        [
+            "CĐCS Công ty B",
+            "doanh nghiệp",
+            "LĐLĐ huyện Vĩnh Thuận",
+            "b@ctyb.vn",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    book.save(&good).unwrap();
+    let said = env.cli(&["unit", "import", good.to_str().unwrap()]);
+    assert!(said.contains("Đã nhập 3 đơn vị"), "{said}");
+    let list = env.cli(&["unit", "list"]);
+    assert!(list.contains("CĐCS Công ty B\tenterprise"), "{list}");
+}

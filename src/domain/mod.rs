@@ -12,3 +12,4 @@ pub mod registration;
 pub mod reminders;
 pub mod text;
 pub mod unit;
+pub mod unit_import;

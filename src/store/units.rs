@@ -79,3 +79,33 @@ pub async fn list_with_members(conn: &mut AnyConnection) -> Result<Vec<(Unit, i6
     .map(|r| Ok((from_row(r)?, get(r, "members")?)))
     .collect()
 }
+
+/// Writes a checked import in the caller's transaction, in file order, so a parent
+/// named earlier in the file exists when its children are written.
+pub async fn add_many(
+    conn: &mut AnyConnection,
+    units: &[crate::domain::unit_import::NewUnit],
+) -> Result<usize> {
+    let mut ids: std::collections::HashMap<String, i64> = list(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|u| (fold(&u.name), u.id))
+        .collect();
+    let created = ts(Utc::now());
+    for u in units {
+        let parent = u.parent.as_deref().and_then(|p| ids.get(&fold(p)).copied());
+        let row = sqlx::query(
+            "INSERT INTO units (name, kind, created_at, parent_id, contact) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&u.name)
+        .bind(u.kind.as_str())
+        .bind(&created)
+        .bind(parent)
+        .bind(&u.contact)
+        .fetch_one(&mut *conn)
+        .await?;
+        ids.insert(fold(&u.name), get(&row, "id")?);
+    }
+    Ok(units.len())
+}

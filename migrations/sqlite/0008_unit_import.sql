@@ -1,0 +1,4 @@
+-- Bulk onboarding: the unit above (a district federation over its CĐCS) and how to
+-- reach the chair, as the province's list gives them.
+ALTER TABLE units ADD COLUMN parent_id INTEGER REFERENCES units (id);
+ALTER TABLE units ADD COLUMN contact TEXT;

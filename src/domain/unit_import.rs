@@ -1,0 +1,206 @@
+//! `thidua unit import FILE`: a province's list of units (CSV or XLSX), checked whole
+//! before anything is written. Every problem is reported with its line, so the list
+//! can be fixed in one go; one bad line imports nothing.
+
+use std::collections::HashSet;
+
+use super::text::fold;
+use super::unit::{normalize_unit_name, UnitKind};
+
+/// A line of the file, ready to be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUnit {
+    pub line: usize,
+    pub name: String,
+    pub kind: UnitKind,
+    /// The unit above it, by name: one already in the database or earlier in the file.
+    pub parent: Option<String>,
+    /// The chair's phone number or e-mail address.
+    pub contact: Option<String>,
+}
+
+/// What is wrong with a line: its locale key and the offending value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub key: &'static str,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Name,
+    Kind,
+    Parent,
+    Contact,
+}
+
+/// Headers as a province's spreadsheet may write them, folded (no case, no diacritics).
+fn column(header: &str) -> Option<Column> {
+    match fold(header).as_str() {
+        "name" | "ten" | "don vi" | "ten don vi" => Some(Column::Name),
+        "kind" | "loai" | "loai hinh" => Some(Column::Kind),
+        "parent" | "cap tren" | "don vi cap tren" => Some(Column::Parent),
+        "contact" | "lien he" | "dien thoai" | "so dien thoai" | "email" => Some(Column::Contact),
+        _ => None,
+    }
+}
+
+fn kind(value: &str) -> Option<UnitKind> {
+    match fold(value).as_str() {
+        "" | "agency" | "co quan" | "hcsn" | "don vi" => Some(UnitKind::Agency),
+        "enterprise" | "doanh nghiep" | "dn" => Some(UnitKind::Enterprise),
+        _ => None,
+    }
+}
+
+fn contact_ok(value: &str) -> bool {
+    if let Some((user, host)) = value.split_once('@') {
+        return !user.is_empty() && host.contains('.') && !value.contains(char::is_whitespace);
+    }
+    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+    let allowed = value
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '+' | '(' | ')'));
+    allowed && (9..=12).contains(&digits.len())
+}
+
+/// Checks a table (first row the headers, each row with its line number in the file)
+/// against the names already in the database (folded).
+pub fn check(
+    rows: &[(usize, Vec<String>)],
+    existing: &HashSet<String>,
+) -> Result<Vec<NewUnit>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let Some(((header_line, headers), body)) = rows.split_first() else {
+        return Err(vec![Problem {
+            line: 1,
+            key: "cli.import.empty",
+            value: String::new(),
+        }]);
+    };
+    let columns: Vec<Option<Column>> = headers.iter().map(|h| column(h)).collect();
+    if !columns.contains(&Some(Column::Name)) {
+        return Err(vec![Problem {
+            line: *header_line,
+            key: "cli.import.no_name_column",
+            value: headers.join(", "),
+        }]);
+    }
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut units = Vec::new();
+    for (line, cells) in body {
+        let cell = |c: Column| {
+            columns
+                .iter()
+                .position(|x| *x == Some(c))
+                .and_then(|i| cells.get(i))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut problem = |key, value: String| {
+            problems.push(Problem {
+                line: *line,
+                key,
+                value,
+            })
+        };
+        let raw_name = cell(Column::Name);
+        let Ok(name) = normalize_unit_name(&crate::domain::text::clean(&raw_name)) else {
+            problem("cli.import.bad_name", raw_name);
+            continue;
+        };
+        let folded = fold(&name);
+        if existing.contains(&folded) || !seen.insert(folded) {
+            problem("cli.import.duplicate", name.clone());
+        }
+        let Some(unit_kind) = kind(&cell(Column::Kind)) else {
+            problem("cli.import.bad_kind", cell(Column::Kind));
+            continue;
+        };
+        let parent = Some(cell(Column::Parent)).filter(|p| !p.is_empty());
+        if let Some(p) = &parent {
+            let p = fold(p);
+            if !existing.contains(&p) && !seen.contains(&p) {
+                problem("cli.import.unknown_parent", cell(Column::Parent));
+            }
+        }
+        let contact = Some(cell(Column::Contact)).filter(|c| !c.is_empty());
+        if contact.as_deref().is_some_and(|c| !contact_ok(c)) {
+            problem("cli.import.bad_contact", cell(Column::Contact));
+        }
+        units.push(NewUnit {
+            line: *line,
+            name,
+            kind: unit_kind,
+            parent,
+            contact,
+        });
+    }
+    if problems.is_empty() {
+        Ok(units)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(lines: &[&str]) -> Vec<(usize, Vec<String>)> {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.split(';').map(str::to_string).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn a_good_list_is_taken_whole_with_vietnamese_headers() {
+        let rows = table(&[
+            "Tên đơn vị;Loại;Đơn vị cấp trên;Điện thoại",
+            "LĐLĐ huyện Vĩnh Thuận;cơ quan;;",
+            "CĐCS Trường A;;LĐLĐ huyện Vĩnh Thuận;0912 345 678",
+            "CĐCS Công ty B;Doanh nghiệp;LĐLĐ huyện Vĩnh Thuận;chu.tich@ctyb.vn",
+        ]);
+        let units = check(&rows, &HashSet::new()).unwrap();
+        assert_eq!(units.len(), 3);
+        assert_eq!(units[2].kind, UnitKind::Enterprise);
+        assert_eq!(units[1].parent.as_deref(), Some("LĐLĐ huyện Vĩnh Thuận"));
+    }
+
+    #[test]
+    fn every_bad_line_is_named_and_nothing_is_taken() {
+        let existing: HashSet<String> = [fold("CĐCS Đã Có")].into();
+        let rows = table(&[
+            "name;kind;parent;contact",
+            "CĐCS Đã Có;;;",
+            "CĐCS Mới;xyz;;",
+            "CĐCS Khác;;Không có đâu;",
+            "CĐCS Nữa;;;12",
+            "\u{200B};;;",
+        ]);
+        let problems = check(&rows, &existing).unwrap_err();
+        let lines: Vec<(usize, &str)> = problems.iter().map(|p| (p.line, p.key)).collect();
+        assert_eq!(
+            lines,
+            [
+                (2, "cli.import.duplicate"),
+                (3, "cli.import.bad_kind"),
+                (4, "cli.import.unknown_parent"),
+                (5, "cli.import.bad_contact"),
+                (6, "cli.import.bad_name"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_list_without_a_name_column_is_refused() {
+        let problems = check(&table(&["loai;lien he", "co quan;"]), &HashSet::new()).unwrap_err();
+        assert_eq!(problems[0].key, "cli.import.no_name_column");
+    }
+}
