@@ -224,18 +224,7 @@ async fn cancelling_a_resubmission_keeps_the_accepted_file() {
     let elsewhere = tempfile::tempdir().unwrap();
     let out = elsewhere.path().join("ho-so");
     let data = env.dir.path().join("data");
-    let done = env
-        .command()
-        .current_dir(elsewhere.path())
-        .env("THIDUA_DATA_DIR", &data)
-        .args(["export", "submissions", "--out", out.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+    env.export_submissions(&data, &out, Some(elsewhere.path()));
     let copied = support::files_under(&out)
         .into_iter()
         .find(|p| p.to_string_lossy().ends_with("bao-cao.pdf"))

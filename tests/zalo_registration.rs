@@ -326,17 +326,7 @@ async fn a_report_is_handed_in_as_a_photo_on_zalo() {
     assert!(bot.terminate());
     let out = env.dir.path().join("export");
     // The export reads the same configuration as the bot: its data folder too.
-    let done = env
-        .command()
-        .env("THIDUA_DATA_DIR", env.dir.path().join("files"))
-        .args(["export", "submissions", "--out", out.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+    env.export_submissions(&env.dir.path().join("files"), &out, None);
     let index = std::fs::read_to_string(out.join("index.csv")).unwrap();
     assert!(index.contains(",report,bao_cao,submitted,no,"), "{index}");
     let stored: Vec<_> = support::files_under(&env.dir.path().join("files"));

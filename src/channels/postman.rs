@@ -78,7 +78,8 @@ impl Postman {
         // A turn's future is large: boxed, it exists only for the turns in hand, not
         // for every chat waiting for a place. A panic in it stays in it: the other
         // chats never notice, and this one starts over instead of meeting it again.
-        let turn = std::panic::AssertUnwindSafe(Box::pin(self.turn(app, incoming)));
+        let turn = self.turn(app, incoming, here.clone(), lang);
+        let turn = std::panic::AssertUnwindSafe(Box::pin(turn));
         if let Err(panic) = futures::FutureExt::catch_unwind(turn).await {
             let what = panic
                 .downcast_ref::<&str>()
@@ -89,35 +90,24 @@ impl Postman {
             if let Err(e) = app.start_over(&here).await {
                 tracing::error!(error = %format!("{e:#}"), "could not reset the chat");
             }
-            let out = Outgoing {
-                to: here,
-                lang,
-                body: Body::Reply(Reply::text(tr(lang, "error.started_over"))),
-            };
-            if let Err(e) = self.reply(&app.db, app.clock.now(), &out).await {
-                tracing::error!(error = %format!("{e:#}"), "reply lost");
-            }
+            self.reply_all(app, &[apology(here, lang, "error.started_over")])
+                .await;
         }
     }
 
-    async fn turn(&self, app: &App, incoming: Incoming) {
-        let here = Address {
-            channel: incoming.channel,
-            chat_id: incoming.chat_id.clone(),
-        };
-        let lang = Lang::from_client(incoming.language_code.as_deref());
+    async fn turn(&self, app: &App, incoming: Incoming, here: Address, lang: Lang) {
         let outgoing = match app.handle(incoming).await {
             Ok(out) => out,
             Err(e) => {
                 tracing::error!(error = %format!("{e:#}"), "turn failed");
-                vec![Outgoing {
-                    to: here,
-                    lang,
-                    body: Body::Reply(Reply::text(tr(lang, "error.generic"))),
-                }]
+                vec![apology(here, lang, "error.generic")]
             }
         };
-        for out in &outgoing {
+        self.reply_all(app, &outgoing).await;
+    }
+
+    async fn reply_all(&self, app: &App, outgoing: &[Outgoing]) {
+        for out in outgoing {
             if let Err(e) = self.reply(&app.db, app.clock.now(), out).await {
                 tracing::error!(channel = %out.to.channel, error = %format!("{e:#}"), "reply lost");
             }
@@ -292,5 +282,14 @@ impl FileSource for Postman {
                 Channel::Console => anyhow::bail!("the console has no files"),
             }
         })
+    }
+}
+
+/// What a person is told when their turn could not be done.
+fn apology(to: Address, lang: Lang, key: &str) -> Outgoing {
+    Outgoing {
+        to,
+        lang,
+        body: Body::Reply(Reply::text(tr(lang, key))),
     }
 }

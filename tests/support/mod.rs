@@ -6,7 +6,7 @@ pub mod fake_telegram;
 pub mod fake_zalo;
 pub mod load;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -62,6 +62,23 @@ impl TestEnv {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// `thidua export submissions --out OUT` with the bot's data folder, run from `cwd`
+    /// (the environment's folder when `None`); panics with stderr if it fails.
+    pub fn export_submissions(&self, data_dir: &Path, out: &Path, cwd: Option<&Path>) {
+        let done = self
+            .command()
+            .current_dir(cwd.unwrap_or(self.dir.path()))
+            .env("THIDUA_DATA_DIR", data_dir)
+            .args(["export", "submissions", "--out", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
     }
 
     pub fn cli_raw(&self, args: &[&str]) -> Output {
