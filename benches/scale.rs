@@ -1,7 +1,8 @@
 //! Everyday commands at a province's and a nation's size: UNITS units (default
-//! "1000,10000,100000"), each with a chair and a registration, one district unit with
-//! staff. Times the real binary's commands and the reminder sweep, and the peak memory
-//! of the exports.
+//! "1000,10000,100000"), each with a chair and a registration, spread over 100
+//! districts under one federation at the top, whose staff see everything; one
+//! district has staff too. Times the real binary's commands, the reminder sweep and
+//! staff turns, and the peak memory of the exports and of a unit import.
 //!
 //! `cargo bench --bench scale` (env: UNITS, DB=sqlite|postgres).
 
@@ -47,6 +48,42 @@ fn timed(env: &TestEnv, args: &[&str]) -> (f64, f64) {
     (started.elapsed().as_secs_f64(), peak_kb as f64 / 1024.0)
 }
 
+const DISTRICTS: i64 = 100;
+
+/// One staff turn through the app, timed.
+async fn staff_turn(app: &thidua::app::App, user: &str, input: thidua::app::RawInput) -> f64 {
+    let started = Instant::now();
+    let out = app
+        .handle(thidua::app::Incoming {
+            channel: thidua::domain::member::Channel::Telegram,
+            user_id: user.into(),
+            chat_id: user.into(),
+            display_name: "Cán bộ".into(),
+            language_code: Some("vi".into()),
+            update_id: None,
+            message_id: None,
+            input,
+        })
+        .await
+        .unwrap();
+    assert!(!out.is_empty());
+    started.elapsed().as_secs_f64()
+}
+
+/// A province's list of `n` units under one federation, as `unit import` reads it.
+fn unit_list(path: &std::path::Path, n: i64) {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(
+        f,
+        "Tên đơn vị,Loại,Đơn vị cấp trên,Điện thoại\nLĐLĐ tỉnh Thử,cơ quan,,"
+    )
+    .unwrap();
+    for i in 0..n {
+        writeln!(f, "CĐCS Đơn vị số {i},doanh nghiệp,LĐLĐ tỉnh Thử,09{i:08}").unwrap();
+    }
+}
+
 async fn seed(url: &str, n: i64) {
     support::seed_chairs_at(url, n, 1_000_000).await;
     let db = store::connect(url).await.unwrap();
@@ -70,14 +107,44 @@ async fn seed(url: &str, n: i64) {
     .fetch_one(&mut *tx)
     .await
     .unwrap();
-    sqlx::query(
-        "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, active, joined_at) \
-         VALUES ('telegram', '42', '42', $1, 'staff', 'Cán bộ', 1, '2025-01-01T00:00:00Z')",
-    )
-    .bind(unit)
-    .execute(&mut *tx)
-    .await
-    .unwrap();
+    let staff = "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, \
+                 active, joined_at) VALUES ('telegram', $2, $2, $1, 'staff', 'Cán bộ', 1, \
+                 '2025-01-01T00:00:00Z')";
+    sqlx::query(staff)
+        .bind(unit)
+        .bind("42")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    // 100 districts under the top federation, the units spread over them.
+    let mut first_district = 0;
+    for k in 0..DISTRICTS {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO units (name, kind, created_at, parent_id) \
+             VALUES ($1, 'agency', '2025-01-01T00:00:00Z', $2) RETURNING id",
+        )
+        .bind(format!("LĐLĐ huyện số {k}"))
+        .bind(unit)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        if k == 0 {
+            first_district = id;
+        }
+    }
+    sqlx::query("UPDATE units SET parent_id = $1 + (id % $2) WHERE id < $3")
+        .bind(first_district)
+        .bind(DISTRICTS)
+        .bind(unit)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(staff)
+        .bind(first_district)
+        .bind("43")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     db.close().await;
 }
@@ -93,8 +160,8 @@ async fn main() {
         .map(|n| n.trim().parse().unwrap())
         .collect();
     let pg = std::env::var("DB").is_ok_and(|d| d == "postgres");
-    println!("| units | unit list | broadcast queueing | reminders preview 60 d | sweep (queued) | idle tick | export csv (RSS) | export xlsx (RSS) | /tinhtrang staff | invite --all (RSS) |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("| units | unit import (RSS) | unit list | audience count | broadcast queueing | reminders preview 60 d | sweep (queued) | idle tick | export csv (RSS) | export xlsx (RSS) | invite --all (RSS) | /tinhtrang top | /tinhtrang district | status file top |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for n in sizes {
         let mut env = TestEnv::new();
         let name = format!("thidua_scale_{}_{n}", std::process::id());
@@ -103,6 +170,17 @@ async fn main() {
             env.database_url = Some(support::load::fresh_postgres(&server, &name).await);
         }
         let url = env.database_url();
+        // The import goes into its own fresh database first.
+        let list = env.dir.path().join("don-vi.csv");
+        unit_list(&list, n);
+        let (import, import_mb) = timed(&env, &["unit", "import", list.to_str().unwrap()]);
+        if pg {
+            let server = std::env::var("THIDUA_TEST_POSTGRES").unwrap();
+            support::load::drop_postgres(&server, &name).await;
+            env.database_url = Some(support::load::fresh_postgres(&server, &name).await);
+        } else {
+            std::fs::remove_file(env.db_path()).unwrap();
+        }
         seed(&url, n).await;
         let (list, _) = timed(&env, &["unit", "list"]);
         let (preview, _) = timed(
@@ -168,32 +246,37 @@ async fn main() {
         assert_eq!(thidua::scheduler::tick(&db, at).await.unwrap(), 0);
         let idle = started.elapsed().as_secs_f64();
 
-        let app = thidua::app::App::new(db.clone());
         let started = Instant::now();
-        let out = app
-            .handle(thidua::app::Incoming {
-                channel: thidua::domain::member::Channel::Telegram,
-                user_id: "42".into(),
-                chat_id: "42".into(),
-                display_name: "Cán bộ".into(),
-                language_code: Some("vi".into()),
-                update_id: None,
-                message_id: None,
-                input: thidua::app::RawInput::Text("/tinhtrang".into()),
-            })
-            .await
-            .unwrap();
-        let status = started.elapsed().as_secs_f64();
-        assert!(!out.is_empty());
+        let campaign = store::campaigns::ensure_seed(&db).await.unwrap();
+        let mut conn = db.read().await.unwrap();
+        let everyone = store::audience::count(
+            &mut conn,
+            campaign.id,
+            thidua::domain::audience::Audience::MissingReport,
+            thidua::domain::unit::Scope::Everything,
+        )
+        .await
+        .unwrap();
+        assert_eq!(everyone, n);
+        let audience = started.elapsed().as_secs_f64();
+        drop(conn);
+
+        let app = thidua::app::App::new(db.clone());
+        use thidua::app::RawInput;
+        let status = staff_turn(&app, "42", RawInput::Text("/tinhtrang".into())).await;
+        let district = staff_turn(&app, "43", RawInput::Text("/tinhtrang".into())).await;
+        let file = staff_turn(&app, "42", RawInput::Button("st".into())).await;
         db.close().await;
         if pg {
             let server = std::env::var("THIDUA_TEST_POSTGRES").unwrap();
             support::load::drop_postgres(&server, &name).await;
         }
         println!(
-            "| {n} | {list:.2} s | {broadcast:.2} s | {preview:.2} s | {sweep:.2} s ({queued}) | {:.1} ms | {csv_s:.2} s ({csv_mb:.0} MiB) | {xlsx_s:.2} s ({xlsx_mb:.0} MiB) | {:.1} ms | {invites:.2} s ({invites_mb:.0} MiB) |",
+            "| {n} | {import:.2} s ({import_mb:.0} MiB) | {list:.2} s | {:.1} ms | {broadcast:.2} s | {preview:.2} s | {sweep:.2} s ({queued}) | {:.1} ms | {csv_s:.2} s ({csv_mb:.0} MiB) | {xlsx_s:.2} s ({xlsx_mb:.0} MiB) | {invites:.2} s ({invites_mb:.0} MiB) | {:.1} ms | {:.1} ms | {file:.2} s |",
+            audience * 1000.0,
             idle * 1000.0,
-            status * 1000.0
+            status * 1000.0,
+            district * 1000.0
         );
     }
 }

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::domain::audience::Audience;
 use crate::domain::member::Role;
 use crate::domain::text::clean;
-use crate::domain::unit::{normalize_unit_name, UnitKind, UnitNameError};
+use crate::domain::unit::{normalize_unit_name, Scope, UnitKind, UnitNameError};
 use crate::export;
 use crate::i18n::{tr, trf, Lang};
 use crate::store::{self, invites, settings, units};
@@ -137,6 +137,9 @@ pub enum UnitCommand {
         name: String,
         #[arg(long, value_enum, default_value_t = KindArg::Agency)]
         kind: KindArg,
+        /// The unit above it (a CĐCS's district, a district's province), by name or #id.
+        #[arg(long)]
+        parent: Option<String>,
     },
     /// List units.
     List,
@@ -157,6 +160,15 @@ pub enum ExportCommand {
     Submissions {
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Every unit's standing on each deadline, as `/tinhtrang`'s spreadsheet.
+    Status {
+        /// The .xlsx file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Only the units below this federation (name or #id); every unit without it.
+        #[arg(long)]
+        unit: Option<String>,
     },
     /// Every registration.
     Registrations {
@@ -276,7 +288,7 @@ async fn command(
                 campaign.id,
                 None,
                 text,
-                audience,
+                (audience, Scope::Everything),
                 None,
                 Utc::now(),
             )
@@ -359,7 +371,7 @@ async fn command(
             Ok(())
         }
         Command::Campaign(CampaignCommand::Load { .. }) => unreachable!("handled above"),
-        Command::Unit(UnitCommand::Add { name, kind }) => {
+        Command::Unit(UnitCommand::Add { name, kind, parent }) => {
             let name = normalize_unit_name(&clean(&name)).map_err(|e| match e {
                 UnitNameError::Invisible => anyhow::anyhow!(tr(lang, "cli.unit_name_invisible")),
                 UnitNameError::Length(n) => anyhow::anyhow!(trf(
@@ -374,6 +386,12 @@ async fn command(
             };
             let mut tx = db.write().await?;
             let unit = units::add(&mut tx, &name, kind).await?;
+            if let Some(parent) = parent {
+                let Some(p) = units::find(&mut tx, &parent).await? else {
+                    bail!("{}", trf(lang, "cli.unit_not_found", &[("unit", &parent)]));
+                };
+                units::set_parent(&mut tx, unit.id, p.id).await?;
+            }
             tx.commit().await?;
             println!(
                 "{}",
@@ -397,7 +415,14 @@ async fn command(
                 .iter()
                 .map(|u| crate::domain::text::fold(&u.name))
                 .collect();
-            match crate::domain::unit_import::check(&rows, &existing) {
+            let mut unreadable = None;
+            let rows = rows.map_while(|r| r.map_err(|e| unreadable = Some(e)).ok());
+            let checked = crate::domain::unit_import::check(rows, &existing);
+            drop(existing);
+            if let Some(e) = unreadable {
+                return Err(e);
+            }
+            match checked {
                 Ok(new) => {
                     let n = units::add_many(&mut tx, &new).await?;
                     tx.commit().await?;
@@ -463,7 +488,9 @@ async fn command(
             }
             let expires = Utc::now() + Duration::days(days);
             let mut tx = db.write().await?;
-            let units = store::submissions::subject_units_page(&mut tx, i64::MAX).await?;
+            let units =
+                store::submissions::subject_units_page(&mut tx, Scope::Everything, i64::MAX)
+                    .await?;
             let codes = invites::create_many(&mut tx, &units, role, expires).await?;
             let bot = settings::get_value(&mut tx, settings::TELEGRAM_USERNAME).await?;
             export::invites_xlsx(&units, &codes, bot.as_deref(), expires, lang, &out)?;
@@ -555,6 +582,33 @@ async fn command(
             );
             Ok(())
         }
+        Command::Export(ExportCommand::Status { out, unit }) => {
+            let mut conn = db.read().await?;
+            let within = match unit {
+                None => Scope::Everything,
+                Some(name) => match units::find(&mut conn, &name).await? {
+                    Some(u) => store::scope::of_staff(&mut conn, u.id).await?,
+                    None => bail!("{}", trf(lang, "cli.unit_not_found", &[("unit", &name)])),
+                },
+            };
+            let deadlines = store::deadlines::reported(&mut conn, campaign.id).await?;
+            let mut sheet = export::StatusSheet::new(lang, campaign.tz(), &deadlines)?;
+            let ids: Vec<i64> = deadlines.iter().map(|d| d.id).collect();
+            let n = store::submissions::each_unit_status(&mut conn, within, &ids, |u, s| {
+                sheet.push(&u, &s)
+            })
+            .await?;
+            sheet
+                .save(&out)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            let file = out.display().to_string();
+            let n = n.to_string();
+            eprintln!(
+                "{}",
+                trf(lang, "cli.exported_status", &[("n", &n), ("file", &file)])
+            );
+            Ok(())
+        }
         Command::Export(ExportCommand::Registrations { format, out }) => {
             if matches!(format, Format::Xlsx) && out.is_none() {
                 bail!("{}", tr(lang, "cli.xlsx_needs_out"));
@@ -564,7 +618,8 @@ async fn command(
             let count = match (format, &out) {
                 (Format::Xlsx, Some(path)) => {
                     let mut sheet = export::Sheet::new(lang, true)?;
-                    let n = export::each_row(&mut conn, |r| sheet.push(&r)).await?;
+                    let n =
+                        export::each_row(&mut conn, Scope::Everything, |r| sheet.push(&r)).await?;
                     sheet
                         .save(path)
                         .with_context(|| format!("cannot write {}", path.display()))?;
@@ -580,12 +635,14 @@ async fn command(
                     };
                     if matches!(format, Format::Json) {
                         let mut json = export::JsonOut::new(sink)?;
-                        let n = export::each_row(&mut conn, |r| json.push(&r)).await?;
+                        let n = export::each_row(&mut conn, Scope::Everything, |r| json.push(&r))
+                            .await?;
                         json.finish()?.flush()?;
                         n
                     } else {
                         let mut csv = export::CsvOut::new(sink);
-                        let n = export::each_row(&mut conn, |r| csv.push(&r)).await?;
+                        let n = export::each_row(&mut conn, Scope::Everything, |r| csv.push(&r))
+                            .await?;
                         csv.finish()?.flush()?;
                         n
                     }

@@ -10,7 +10,7 @@ use crate::conversation::{Action, Choice, Dialogue, Reply};
 use crate::domain::audience::Audience;
 use crate::domain::member::Member;
 use crate::i18n::{tr, trf};
-use crate::store::{audience, broadcasts};
+use crate::store::{audience, broadcasts, scope};
 
 use crate::broadcast::MAX_TEXT;
 
@@ -33,7 +33,12 @@ impl Handler {
         Ok(())
     }
 
-    pub(super) async fn broadcast_text(&self, turn: &mut Turn, text: String) -> Result<()> {
+    pub(super) async fn broadcast_text(
+        &self,
+        turn: &mut Turn,
+        me: &Member,
+        text: String,
+    ) -> Result<()> {
         let text = text.trim().to_string();
         let len = text.chars().count();
         if len == 0 || len > MAX_TEXT {
@@ -48,15 +53,16 @@ impl Handler {
         if let Dialogue::Broadcast { text: slot, .. } = &mut turn.chat.dialogue {
             *slot = Some(text);
         }
-        self.audience_menu(turn).await
+        self.audience_menu(turn, me).await
     }
 
-    async fn audience_menu(&self, turn: &mut Turn) -> Result<()> {
+    async fn audience_menu(&self, turn: &mut Turn, me: &Member) -> Result<()> {
         let lang = turn.lang;
         let campaign = turn.campaign().await?;
+        let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
         let mut choices = Vec::new();
         for a in Audience::ALL {
-            let n = audience::count(&mut turn.tx, campaign.id, a).await?;
+            let n = audience::count(&mut turn.tx, campaign.id, a, within).await?;
             choices.push(Choice::new(
                 trf(
                     lang,
@@ -74,7 +80,12 @@ impl Handler {
         Ok(())
     }
 
-    pub(super) async fn broadcast_audience(&self, turn: &mut Turn, picked: String) -> Result<()> {
+    pub(super) async fn broadcast_audience(
+        &self,
+        turn: &mut Turn,
+        me: &Member,
+        picked: String,
+    ) -> Result<()> {
         let Dialogue::Broadcast {
             key,
             text: Some(text),
@@ -92,7 +103,8 @@ impl Handler {
         let (key, text) = (key.clone(), text.clone());
         let lang = turn.lang;
         let campaign = turn.campaign().await?;
-        let n = audience::count(&mut turn.tx, campaign.id, a).await?;
+        let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
+        let n = audience::count(&mut turn.tx, campaign.id, a, within).await?;
         let preview = trf(
             lang,
             "broadcast.preview",
@@ -142,12 +154,13 @@ impl Handler {
         };
         let text = text.clone();
         let campaign = turn.campaign().await?;
+        let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
         let created = broadcast::create(
             &mut turn.tx,
             campaign.id,
             Some(me),
             &text,
-            a,
+            (a, within),
             Some(&key),
             turn.now,
         )

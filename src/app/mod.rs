@@ -406,11 +406,11 @@ impl Handler {
                 turn.say(language_menu(turn.lang));
                 Ok(())
             }
-            Command::Export => self.export_to_chat(turn).await,
+            Command::Export => self.export_to_chat(turn, me).await,
             Command::Report => self.start_submission(turn, me, AsksFor::Report).await,
             Command::Dossier => self.start_submission(turn, me, AsksFor::Nomination).await,
             Command::Status => self.status(turn, me).await,
-            Command::Review => self.review_list(turn).await,
+            Command::Review => self.review_list(turn, me).await,
             Command::Announce => self.start_broadcast(turn).await,
             Command::AnnounceReport => self.broadcast_report(turn, me).await,
             // The typed forms of the navigation buttons: one path for both.
@@ -459,12 +459,15 @@ impl Handler {
                 turn.say_text("lang.changed");
                 self.remind_form(turn).await
             }
-            Action::Approve(_) | Action::Return(_) | Action::ShowFiles(_) => {
+            Action::Approve(_) | Action::Return(_) | Action::ShowFiles(_) | Action::StatusFile => {
                 if me.role != Role::Staff {
                     turn.say_text("review.staff_only");
                     return Ok(());
                 }
-                self.review_action(turn, action).await
+                if action == Action::StatusFile {
+                    return self.status_file(turn, me).await;
+                }
+                self.review_action(turn, me, action).await
             }
             Action::Register => self.start_registration(turn, me).await,
             Action::EditWork(id) => self.edit_work(turn, me, id).await,
@@ -517,12 +520,12 @@ impl Handler {
                 Ok(())
             }
             (Dialogue::Broadcast { .. }, Msg::Action(Action::Audience(a))) => {
-                self.broadcast_audience(turn, a).await
+                self.broadcast_audience(turn, me, a).await
             }
             (Dialogue::Broadcast { .. }, Msg::Action(Action::SendBroadcast(key))) => {
                 self.send_broadcast(turn, me, key).await
             }
-            (Dialogue::Broadcast { .. }, Msg::Text(t)) => self.broadcast_text(turn, t).await,
+            (Dialogue::Broadcast { .. }, Msg::Text(t)) => self.broadcast_text(turn, me, t).await,
             (Dialogue::Broadcast { .. }, Msg::File(_) | Msg::Unsupported) => {
                 turn.say_text("broadcast.text_only");
                 Ok(())
@@ -533,7 +536,7 @@ impl Handler {
                 turn.say_text("review.cancelled");
                 Ok(())
             }
-            (Dialogue::ReturnReason { .. }, Msg::Text(t)) => self.return_reason(turn, t).await,
+            (Dialogue::ReturnReason { .. }, Msg::Text(t)) => self.return_reason(turn, me, t).await,
 
             // A second press of a summary's "Xác nhận gửi" or an announcement's "Gửi"
             // after the dialogue ended: said to be done, nothing sent twice.
@@ -571,7 +574,8 @@ impl Handler {
         })
     }
 
-    /// Staff hear about every change in the units' registrations, through the outbox.
+    /// The staff over the unit hear about every change in its registrations, through
+    /// the outbox; the staff of another district do not.
     async fn notify_staff(
         &self,
         turn: &mut Turn,
@@ -579,11 +583,10 @@ impl Handler {
         key: &str,
         args: &[(&str, &str)],
     ) -> Result<()> {
-        for staff in members::active_staff(&mut turn.tx).await? {
+        for (staff, lang) in members::staff_over(&mut turn.tx, me.unit_id).await? {
             if staff.id == me.id {
                 continue;
             }
-            let lang = chats::lang_of(&mut turn.tx, &staff.address()).await?;
             let text = trf(lang, key, args);
             turn.notify(&staff, lang, Reply::text(text)).await?;
         }
@@ -598,6 +601,7 @@ fn is_step(a: &Action) -> bool {
         a,
         Action::SetLang(_)
             | Action::Approve(_)
+            | Action::StatusFile
             | Action::Return(_)
             | Action::ShowFiles(_)
             | Action::Register

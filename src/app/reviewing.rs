@@ -6,20 +6,22 @@ use anyhow::Result;
 use super::review::{self, Review};
 use super::{Body, Handler, Outgoing, Turn};
 use crate::conversation::{Action, Choice, Dialogue, Reply};
+use crate::domain::member::Member;
 use crate::i18n::{tr, trf};
 use crate::store::submissions::{self, Status};
-use crate::store::{deadlines, units};
+use crate::store::{deadlines, scope, units};
 
 /// Submissions listed at once: a chat screen, not a register.
 const PAGE: i64 = 8;
 const MAX_REASON: usize = 500;
 
 impl Handler {
-    pub(super) async fn review_list(&self, turn: &mut Turn) -> Result<()> {
+    pub(super) async fn review_list(&self, turn: &mut Turn, me: &Member) -> Result<()> {
         let lang = turn.lang;
         let campaign = turn.campaign().await?;
         let tz = campaign.tz();
-        let waiting = submissions::awaiting_review(&mut turn.tx, campaign.id, PAGE).await?;
+        let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
+        let waiting = submissions::awaiting_review(&mut turn.tx, campaign.id, within, PAGE).await?;
         if waiting.is_empty() {
             turn.say_text("review.none");
             return Ok(());
@@ -74,9 +76,40 @@ impl Handler {
         Ok(())
     }
 
-    /// Staff actions on one submission; anything else is a stale button.
-    pub(super) async fn review_action(&self, turn: &mut Turn, action: Action) -> Result<()> {
+    /// Whether `me` may act on submission `id`: it exists and its unit is below theirs.
+    /// Says why not.
+    async fn may_review(&self, turn: &mut Turn, me: &Member, id: i64) -> Result<bool> {
+        let Some(s) = submissions::by_id(&mut turn.tx, id).await? else {
+            turn.say_text("idle.stale_button");
+            return Ok(false);
+        };
+        let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
+        if !scope::contains(&mut turn.tx, within, s.unit_id).await? {
+            tracing::warn!(
+                member = me.id,
+                submission = id,
+                "review outside the staff's units"
+            );
+            turn.say_text("review.not_yours");
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// Staff actions on one submission of a unit below theirs; anything else is a
+    /// stale button.
+    pub(super) async fn review_action(
+        &self,
+        turn: &mut Turn,
+        me: &Member,
+        action: Action,
+    ) -> Result<()> {
         let lang = turn.lang;
+        if let Action::ShowFiles(id) | Action::Approve(id) | Action::Return(id) = action {
+            if !self.may_review(turn, me, id).await? {
+                return Ok(());
+            }
+        }
         match action {
             Action::ShowFiles(id) => {
                 let files = submissions::files(&mut turn.tx, id).await?;
@@ -119,10 +152,19 @@ impl Handler {
         Ok(())
     }
 
-    pub(super) async fn return_reason(&self, turn: &mut Turn, reason: String) -> Result<()> {
+    pub(super) async fn return_reason(
+        &self,
+        turn: &mut Turn,
+        me: &Member,
+        reason: String,
+    ) -> Result<()> {
         let Dialogue::ReturnReason { submission_id } = turn.chat.dialogue else {
             return Ok(());
         };
+        if !self.may_review(turn, me, submission_id).await? {
+            turn.chat.dialogue = Dialogue::Idle;
+            return Ok(());
+        }
         let reason = reason.trim().to_string();
         let len = reason.chars().count();
         if len == 0 || len > MAX_REASON {

@@ -1,17 +1,22 @@
-//! "/tinhtrang": a chair sees the unit's checklist; staff see every unit.
+//! "/tinhtrang": a chair sees the unit's checklist; staff see the units they act on,
+//! counted, with the first few named, each district's figures for a province, and the
+//! whole table as a spreadsheet on request.
 
 use std::collections::HashMap;
 
 use anyhow::Result;
 
-use super::{Handler, Turn};
-use crate::conversation::Reply;
-use crate::domain::campaign_file::AsksFor;
+use super::{Body, Handler, Outgoing, Turn};
+use crate::conversation::{Action, Choice, Reply};
 use crate::domain::dates::format_dmy;
 use crate::domain::member::{Member, Role};
-use crate::i18n::{tr, trf};
-use crate::store::deadlines;
-use crate::store::submissions::{self, Status};
+use crate::domain::unit::Scope;
+use crate::export::{submission_state, StatusSheet};
+use crate::i18n::{tr, trf, Lang};
+use crate::scheduler::messages;
+use crate::store::deadlines::{self, Deadline};
+use crate::store::scope;
+use crate::store::submissions::{self, Branch, Status};
 
 /// Names listed per deadline for staff before "and N more".
 const NAMES: usize = 20;
@@ -20,94 +25,67 @@ const TABLE_ROWS: i64 = 40;
 
 impl Handler {
     pub(super) async fn status(&self, turn: &mut Turn, me: &Member) -> Result<()> {
-        let lang = turn.lang;
         let campaign = turn.campaign().await?;
-        let tz = campaign.tz();
-        let mut lines = vec![trf(lang, "status.title", &[("campaign", &campaign.code)])];
-        let total = submissions::subject_count(&mut turn.tx).await?;
-        for d in deadlines::for_campaign(&mut turn.tx, campaign.id).await? {
-            if d.spec.asks_for == AsksFor::Registration {
-                continue;
-            }
-            let due = format_dmy(d.spec.due_on);
-            if me.role == Role::Staff {
-                let (missing, first) =
-                    submissions::missing_page(&mut turn.tx, &d, NAMES as i64).await?;
-                let mut names: Vec<String> = first.iter().map(|u| u.name.clone()).collect();
-                if missing > NAMES as i64 {
-                    names.push(trf(
-                        lang,
-                        "reminder.digest_more",
-                        &[("n", &(missing - NAMES as i64).to_string())],
-                    ));
-                }
-                let done = total - missing;
-                let mut line = trf(
-                    lang,
-                    "status.staff_line",
-                    &[
-                        ("title", &d.spec.title),
-                        ("due", &due),
-                        ("done", &done.to_string()),
-                        ("total", &total.to_string()),
-                    ],
-                );
-                if !names.is_empty() {
-                    line.push('\n');
-                    line.push_str(&trf(
-                        lang,
-                        "status.missing",
-                        &[("units", &names.join(", "))],
-                    ));
-                }
-                lines.push(line);
-            } else {
-                let state = match submissions::for_unit(&mut turn.tx, d.id, me.unit_id).await? {
-                    None => tr(lang, "status.not_submitted"),
-                    Some(s) => {
-                        let at = s
-                            .submitted_at
-                            .with_timezone(&tz)
-                            .format("%d/%m/%Y %H:%M")
-                            .to_string();
-                        match s.status {
-                            Status::Submitted if s.late => {
-                                trf(lang, "status.submitted_late", &[("at", &at)])
-                            }
-                            Status::Submitted => trf(lang, "status.submitted", &[("at", &at)]),
-                            Status::Approved => tr(lang, "status.approved"),
-                            Status::Returned => trf(
-                                lang,
-                                "status.returned",
-                                &[("reason", s.review_reason.as_deref().unwrap_or("-"))],
-                            ),
-                        }
-                    }
-                };
-                lines.push(format!(
-                    "{} ({}): {state}",
-                    d.spec.title,
-                    trf(lang, "status.due", &[("due", &due)])
-                ));
-            }
-        }
+        let deadlines = deadlines::reported(&mut turn.tx, campaign.id).await?;
+        let title = trf(turn.lang, "status.title", &[("campaign", &campaign.code)]);
         if me.role == Role::Staff {
-            lines.push(self.unit_table(turn, total, campaign.id).await?);
+            return self.staff_status(turn, me, title, &deadlines).await;
+        }
+        let tz = campaign.tz();
+        let mut lines = vec![title];
+        for d in &deadlines {
+            let s = submissions::for_unit(&mut turn.tx, d.id, me.unit_id).await?;
+            let due = format_dmy(d.spec.due_on);
+            lines.push(format!(
+                "{} ({}): {}",
+                d.spec.title,
+                trf(turn.lang, "status.due", &[("due", &due)]),
+                submission_state(turn.lang, s.as_ref(), tz)
+            ));
         }
         turn.say(Reply::text(lines.join("\n\n")));
         Ok(())
     }
 
-    /// One line per unit, one mark per deadline, for the first units; the rest is
-    /// counted, and the whole table is the export's job (`/xuat`).
-    async fn unit_table(&self, turn: &mut Turn, total: i64, campaign_id: i64) -> Result<String> {
+    async fn staff_status(
+        &self,
+        turn: &mut Turn,
+        me: &Member,
+        title: String,
+        deadlines: &[Deadline],
+    ) -> Result<()> {
         let lang = turn.lang;
-        let deadlines: Vec<_> = deadlines::for_campaign(&mut turn.tx, campaign_id)
-            .await?
-            .into_iter()
-            .filter(|d| d.spec.asks_for != AsksFor::Registration)
-            .collect();
-        let units = submissions::subject_units_page(&mut turn.tx, TABLE_ROWS).await?;
+        let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
+        let total = submissions::subject_count(&mut turn.tx, within).await?;
+        let mut lines = vec![title];
+        for d in deadlines {
+            let (missing, first) =
+                submissions::missing_page(&mut turn.tx, d, within, NAMES as i64).await?;
+            let branches = submissions::by_branch(&mut turn.tx, d, me.unit_id).await?;
+            lines.push(deadline_lines(lang, d, total, missing, &first, &branches));
+        }
+        lines.push(self.unit_table(turn, within, total, deadlines).await?);
+        turn.say(Reply::with_choices(
+            lines.join("\n\n"),
+            vec![Choice::new(
+                tr(lang, "button.status_file"),
+                Action::StatusFile,
+            )],
+        ));
+        Ok(())
+    }
+
+    /// One line per unit, one mark per deadline, for the first units; the rest is
+    /// counted, and the whole table is the spreadsheet's job.
+    async fn unit_table(
+        &self,
+        turn: &mut Turn,
+        within: Scope,
+        total: i64,
+        deadlines: &[Deadline],
+    ) -> Result<String> {
+        let lang = turn.lang;
+        let units = submissions::subject_units_page(&mut turn.tx, within, TABLE_ROWS).await?;
         let deadline_ids: Vec<i64> = deadlines.iter().map(|d| d.id).collect();
         let unit_ids: Vec<i64> = units.iter().map(|u| u.id).collect();
         let handed_in: HashMap<(i64, i64), submissions::Submission> =
@@ -142,4 +120,64 @@ impl Handler {
         }
         Ok(rows.join("\n"))
     }
+
+    /// The whole status table of the staff member's units, as a spreadsheet in the chat.
+    pub(super) async fn status_file(&self, turn: &mut Turn, me: &Member) -> Result<()> {
+        let campaign = turn.campaign().await?;
+        let deadlines = deadlines::reported(&mut turn.tx, campaign.id).await?;
+        let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
+        let mut sheet = StatusSheet::new(turn.lang, campaign.tz(), &deadlines)?;
+        let ids: Vec<i64> = deadlines.iter().map(|d| d.id).collect();
+        let n =
+            submissions::each_unit_status(&mut turn.tx, within, &ids, |u, s| sheet.push(&u, &s))
+                .await?;
+        let caption = trf(turn.lang, "status.file_caption", &[("n", &n.to_string())]);
+        turn.out.push(Outgoing {
+            to: turn.here.clone(),
+            lang: turn.lang,
+            body: Body::Document {
+                file_name: format!("tinh-trang-{}.xlsx", turn.now.format("%Y%m%d")),
+                bytes: sheet.into_bytes()?,
+                caption,
+            },
+        });
+        Ok(())
+    }
+}
+
+/// A deadline's line for staff: how many handed in, the first missing by name, and a
+/// province's districts one line each.
+fn deadline_lines(
+    lang: Lang,
+    d: &Deadline,
+    total: i64,
+    missing: i64,
+    first: &[crate::domain::unit::Unit],
+    branches: &[Branch],
+) -> String {
+    let mut line = trf(
+        lang,
+        "status.staff_line",
+        &[
+            ("title", &d.spec.title),
+            ("due", &format_dmy(d.spec.due_on)),
+            ("done", &(total - missing).to_string()),
+            ("total", &total.to_string()),
+        ],
+    );
+    let mut names: Vec<String> = first.iter().map(|u| u.name.clone()).collect();
+    if missing > first.len() as i64 {
+        let more = (missing - first.len() as i64).to_string();
+        names.push(trf(lang, "reminder.digest_more", &[("n", &more)]));
+    }
+    if !names.is_empty() {
+        line.push('\n');
+        line.push_str(&trf(
+            lang,
+            "status.missing",
+            &[("units", &names.join(", "))],
+        ));
+    }
+    line.push_str(&messages::branch_lines(lang, branches));
+    line
 }

@@ -149,15 +149,14 @@ impl Handler {
         self.notify_staff(turn, me, "notify.withdrawn", &args).await
     }
 
-    /// "/xuat": staff get every registration as a spreadsheet in the chat.
-    pub(super) async fn export_to_chat(&self, turn: &mut Turn) -> Result<()> {
-        let rows = export::rows(&mut turn.tx).await?;
-        let bytes = export::xlsx(&rows, turn.lang)?;
-        let caption = trf(
-            turn.lang,
-            "export.caption",
-            &[("count", &rows.len().to_string())],
-        );
+    /// "/xuat": staff get the registrations of their units as a spreadsheet in the
+    /// chat, written a row at a time (a province's is 100 000 rows).
+    pub(super) async fn export_to_chat(&self, turn: &mut Turn, me: &Member) -> Result<()> {
+        let within = crate::store::scope::of_staff(&mut turn.tx, me.unit_id).await?;
+        let mut sheet = export::Sheet::new(turn.lang, true)?;
+        let n = export::each_row(&mut turn.tx, within, |r| sheet.push(&r)).await?;
+        let bytes = sheet.into_bytes()?;
+        let caption = trf(turn.lang, "export.caption", &[("count", &n.to_string())]);
         let file_name = format!("dang-ky-thi-dua-{}.xlsx", turn.now.format("%Y%m%d"));
         turn.out.push(super::Outgoing {
             to: turn.here.clone(),

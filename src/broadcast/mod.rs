@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::conversation::{Action, Choice, Reply};
 use crate::domain::audience::Audience;
 use crate::domain::member::Member;
+use crate::domain::unit::Scope;
 use crate::i18n::{tr, trf, Lang};
 use crate::store::outbox::{self, NewItem, Purpose};
 use crate::store::{audience, broadcasts, chats};
@@ -28,11 +29,10 @@ pub async fn create(
     campaign_id: i64,
     author: Option<&Member>,
     text: &str,
-    audience: Audience,
+    (audience, scope): (Audience, Scope),
     draft_key: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Created> {
-    let recipients = audience::chairs(&mut *tx, campaign_id, audience).await?;
     let id = broadcasts::insert(
         &mut *tx,
         author.map(|a| a.id),
@@ -42,33 +42,35 @@ pub async fn create(
         now,
     )
     .await?;
-    let replies: Vec<Reply> = recipients
-        .iter()
-        .map(|(_, lang)| announcement(id, text, *lang))
-        .collect();
-    let items: Vec<NewItem> = recipients
-        .iter()
-        .zip(&replies)
-        .map(|((m, lang), reply)| NewItem {
-            broadcast_id: Some(id),
-            ..NewItem::for_member(m, *lang, reply, Purpose::Broadcast)
-        })
-        .collect();
-    outbox::enqueue_many(&mut *tx, &items, now)
-        .await
-        .context("queueing the announcement")?;
-    if recipients.is_empty() {
+    let recipients = audience::enqueue(
+        &mut *tx,
+        campaign_id,
+        (audience, scope),
+        id,
+        |lang| announcement(id, text, author.map(|a| a.unit_name.as_str()), lang),
+        now,
+    )
+    .await
+    .context("queueing the announcement")?;
+    if recipients == 0 {
         report_if_done(tx, id, now).await?;
     }
     Ok(Created {
         id,
-        recipients: recipients.len(),
+        recipients: recipients as usize,
     })
 }
 
-pub fn announcement(id: i64, text: &str, lang: Lang) -> Reply {
+/// An announcement signed with the author's federation (a province's staff write as
+/// the province); one from the command line is the district's.
+pub fn announcement(id: i64, text: &str, from: Option<&str>, lang: Lang) -> Reply {
+    let from = from.map_or_else(|| tr(lang, "broadcast.from_district"), str::to_string);
     Reply::with_choices(
-        trf(lang, "broadcast.message", &[("text", text)]),
+        trf(
+            lang,
+            "broadcast.message",
+            &[("text", text), ("from", &from)],
+        ),
         vec![Choice::new(tr(lang, "button.ack"), Action::Ack(id))],
     )
 }

@@ -35,6 +35,8 @@ pub enum Action {
     Approve(i64),
     Return(i64),
     ShowFiles(i64),
+    /// Staff: the whole status table of their units as a spreadsheet.
+    StatusFile,
 }
 
 impl Action {
@@ -60,6 +62,7 @@ impl Action {
             Action::Approve(id) => format!("ap:{id}"),
             Action::Return(id) => format!("rt:{id}"),
             Action::ShowFiles(id) => format!("sf:{id}"),
+            Action::StatusFile => "st".into(),
         }
     }
 
@@ -93,6 +96,7 @@ impl Action {
             ("ap", _) => Action::Approve(id()?),
             ("rt", _) => Action::Return(id()?),
             ("sf", _) => Action::ShowFiles(id()?),
+            ("st", None) => Action::StatusFile,
             _ => return None,
         })
     }
@@ -167,6 +171,7 @@ mod tests {
             Action::Approve(3),
             Action::Return(3),
             Action::ShowFiles(3),
+            Action::StatusFile,
         ];
         for a in all {
             let data = a.encode();

@@ -3,6 +3,15 @@ use std::str::FromStr;
 
 use super::text::visible_len;
 
+/// The units a staff member acts on. A federation at the top of the tree (no unit
+/// above it: the district of a district-only deployment, a province over its
+/// districts) sees every unit; any other federation sees the units below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Everything,
+    Below(i64),
+}
+
 /// A grassroots union (CĐCS) belongs either to a state agency or to an enterprise;
 /// the plan's award criteria differ between the two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -66,13 +66,15 @@ fn contact_ok(value: &str) -> bool {
 }
 
 /// Checks a table (first row the headers, each row with its line number in the file)
-/// against the names already in the database (folded).
+/// against the names already in the database (folded), a row at a time: a province's
+/// list is never held whole beside what is made of it.
 pub fn check(
-    rows: &[(usize, Vec<String>)],
+    rows: impl IntoIterator<Item = (usize, Vec<String>)>,
     existing: &HashSet<String>,
 ) -> Result<Vec<NewUnit>, Vec<Problem>> {
     let mut problems = Vec::new();
-    let Some(((header_line, headers), body)) = rows.split_first() else {
+    let mut rows = rows.into_iter();
+    let Some((header_line, headers)) = rows.next() else {
         return Err(vec![Problem {
             line: 1,
             key: "cli.import.empty",
@@ -82,14 +84,14 @@ pub fn check(
     let columns: Vec<Option<Column>> = headers.iter().map(|h| column(h)).collect();
     if !columns.contains(&Some(Column::Name)) {
         return Err(vec![Problem {
-            line: *header_line,
+            line: header_line,
             key: "cli.import.no_name_column",
             value: headers.join(", "),
         }]);
     }
     let mut seen: HashSet<String> = HashSet::new();
     let mut units = Vec::new();
-    for (line, cells) in body {
+    for (line, cells) in rows {
         let cell = |c: Column| {
             columns
                 .iter()
@@ -101,13 +103,7 @@ pub fn check(
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let mut problem = |key, value: String| {
-            problems.push(Problem {
-                line: *line,
-                key,
-                value,
-            })
-        };
+        let mut problem = |key, value: String| problems.push(Problem { line, key, value });
         let raw_name = cell(Column::Name);
         let Ok(name) = normalize_unit_name(&crate::domain::text::clean(&raw_name)) else {
             problem("cli.import.bad_name", raw_name);
@@ -133,7 +129,7 @@ pub fn check(
             problem("cli.import.bad_contact", cell(Column::Contact));
         }
         units.push(NewUnit {
-            line: *line,
+            line,
             name,
             kind: unit_kind,
             parent,
@@ -167,7 +163,7 @@ mod tests {
             "CĐCS Trường A;;LĐLĐ huyện Vĩnh Thuận;0912 345 678",
             "CĐCS Công ty B;Doanh nghiệp;LĐLĐ huyện Vĩnh Thuận;chu.tich@ctyb.vn",
         ]);
-        let units = check(&rows, &HashSet::new()).unwrap();
+        let units = check(rows, &HashSet::new()).unwrap();
         assert_eq!(units.len(), 3);
         assert_eq!(units[2].kind, UnitKind::Enterprise);
         assert_eq!(units[1].parent.as_deref(), Some("LĐLĐ huyện Vĩnh Thuận"));
@@ -184,7 +180,7 @@ mod tests {
             "CĐCS Nữa;;;12",
             "\u{200B};;;",
         ]);
-        let problems = check(&rows, &existing).unwrap_err();
+        let problems = check(rows, &existing).unwrap_err();
         let lines: Vec<(usize, &str)> = problems.iter().map(|p| (p.line, p.key)).collect();
         assert_eq!(
             lines,
@@ -200,7 +196,7 @@ mod tests {
 
     #[test]
     fn a_list_without_a_name_column_is_refused() {
-        let problems = check(&table(&["loai;lien he", "co quan;"]), &HashSet::new()).unwrap_err();
+        let problems = check(table(&["loai;lien he", "co quan;"]), &HashSet::new()).unwrap_err();
         assert_eq!(problems[0].key, "cli.import.no_name_column");
     }
 }

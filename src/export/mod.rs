@@ -1,12 +1,14 @@
 //! Registrations for district staff: CSV and JSON for machines, XLSX for people.
 
 mod invites;
+mod status;
 mod submissions;
 mod xlsx;
 
 pub use invites::invites_xlsx;
+pub use status::{submission_state, StatusSheet};
 pub use submissions::submissions;
-pub use xlsx::{xlsx, Sheet};
+pub use xlsx::Sheet;
 
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
@@ -14,6 +16,7 @@ use chrono_tz::Asia::Ho_Chi_Minh;
 use serde::Serialize;
 
 use crate::domain::registration::{RegistrationStatus, WorkKind};
+use crate::domain::unit::Scope;
 use crate::store::registrations;
 
 /// One registration, flat, in the CSV's column order.
@@ -42,22 +45,14 @@ pub struct Row {
     pub submitted_at_utc: DateTime<Utc>,
 }
 
-pub async fn rows(conn: &mut sqlx::AnyConnection) -> Result<Vec<Row>> {
-    let mut rows = Vec::new();
-    each_row(conn, |r| {
-        rows.push(r);
-        Ok(())
-    })
-    .await?;
-    Ok(rows)
-}
-
-/// Every registration as a row, one at a time, as the database yields them.
+/// Every registration of the units in scope as a row, one at a time, as the
+/// database yields them.
 pub async fn each_row(
     conn: &mut sqlx::AnyConnection,
+    within: Scope,
     mut each: impl FnMut(Row) -> Result<()>,
 ) -> Result<usize> {
-    registrations::for_each(conn, |l| each(row(l))).await
+    registrations::for_each(conn, within, |l| each(row(l))).await
 }
 
 fn row(l: registrations::Listed) -> Row {

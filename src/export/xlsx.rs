@@ -147,12 +147,3 @@ impl Sheet {
         Ok(self.book.save_to_buffer()?)
     }
 }
-
-/// The registrations as an in-memory workbook (the chat's `/xuat`).
-pub fn xlsx(rows: &[Row], lang: Lang) -> Result<Vec<u8>> {
-    let mut sheet = Sheet::new(lang, false)?;
-    for r in rows {
-        sheet.push(r)?;
-    }
-    sheet.into_bytes()
-}

@@ -7,9 +7,12 @@ use crate::domain::reminders::{days_left, Due};
 use crate::domain::unit::Unit;
 use crate::i18n::{tr, trf, Lang};
 use crate::store::deadlines::Deadline;
+use crate::store::submissions::Branch;
 
 /// Names listed in a digest before "and N more": a chat message, not a register.
 const DIGEST_NAMES: usize = 30;
+/// Districts listed under a province's figures before "and N more".
+const BRANCHES: usize = 20;
 
 pub fn command(asks_for: AsksFor) -> &'static str {
     match asks_for {
@@ -101,4 +104,27 @@ pub fn digest(d: &Deadline, first: &[Unit], missing: i64, total: i64, lang: Lang
             ("units", &names.join(", ")),
         ],
     )
+}
+
+/// "• LĐLĐ huyện A: 40/60 đã nộp" per district, the first `BRANCHES` of them.
+pub fn branch_lines(lang: Lang, branches: &[Branch]) -> String {
+    let mut out = String::new();
+    for b in branches.iter().take(BRANCHES) {
+        out.push('\n');
+        out.push_str(&trf(
+            lang,
+            "status.branch_line",
+            &[
+                ("unit", &b.unit.name),
+                ("done", &(b.subjects - b.missing).to_string()),
+                ("total", &b.subjects.to_string()),
+            ],
+        ));
+    }
+    if branches.len() > BRANCHES {
+        out.push('\n');
+        let more = (branches.len() - BRANCHES).to_string();
+        out.push_str(&trf(lang, "status.more_units", &[("n", &more)]));
+    }
+    out
 }

@@ -3,7 +3,7 @@
 //! missed tick, a restart or a second process changes nothing. Each message is
 //! claimed under a unique key and queued in the same transaction.
 
-mod messages;
+pub mod messages;
 pub use messages::command;
 pub mod preview;
 
@@ -22,7 +22,7 @@ use std::collections::HashSet;
 use crate::conversation::Reply;
 use crate::i18n::Lang;
 use crate::store::deadlines::Deadline;
-use crate::store::{campaigns, chats, deadlines, members, reminders as claims, submissions, Db};
+use crate::store::{campaigns, deadlines, members, reminders as claims, scope, submissions, Db};
 
 /// How often the scheduler looks. Cheap: a handful of queries.
 pub const TICK: Duration = Duration::from_secs(5);
@@ -133,14 +133,23 @@ async fn digest(db: &Db, d: &Deadline, now: DateTime<Utc>) -> Result<usize> {
     if !claims::claim(&mut tx, &digest_key(d.id), d.id, None, "digest", now).await? {
         return Ok(0);
     }
-    let (missing, first) = submissions::missing_page(&mut tx, d, messages::DIGEST_LIMIT).await?;
-    let total = submissions::subject_count(&mut tx).await?;
+    let staff = members::active_staff(&mut tx).await?;
     let mut queued = 0;
-    for s in members::active_staff(&mut tx).await? {
-        let lang = chats::lang_of(&mut tx, &s.address()).await?;
-        let text = messages::digest(d, &first, missing, total, lang);
-        queue(&mut tx, &s, lang, text, now).await?;
-        queued += 1;
+    // Staff come ordered by unit: each federation's figures are counted once, over
+    // the units below it (a province's over all its districts).
+    for unit_staff in staff.chunk_by(|(a, _), (b, _)| a.unit_id == b.unit_id) {
+        let unit_id = unit_staff[0].0.unit_id;
+        let within = scope::of_staff(&mut tx, unit_id).await?;
+        let (missing, first) =
+            submissions::missing_page(&mut tx, d, within, messages::DIGEST_LIMIT).await?;
+        let total = submissions::subject_count(&mut tx, within).await?;
+        let branches = submissions::by_branch(&mut tx, d, unit_id).await?;
+        for (s, lang) in unit_staff {
+            let mut text = messages::digest(d, &first, missing, total, *lang);
+            text.push_str(&messages::branch_lines(*lang, &branches));
+            queue(&mut tx, s, *lang, text, now).await?;
+            queued += 1;
+        }
     }
     tx.commit().await?;
     Ok(queued)

@@ -4,7 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
 use super::{get, parse_day, ts};
-use crate::domain::campaign_file::{CampaignFile, DeadlineSpec, DocumentSpec};
+use crate::domain::campaign_file::{AsksFor, CampaignFile, DeadlineSpec, DocumentSpec};
 
 /// A deadline as stored, with its campaign.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,4 +163,13 @@ async fn upsert(conn: &mut AnyConnection, campaign_id: i64, d: &DeadlineSpec) ->
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The deadlines units hand files in for (registration has its own lists).
+pub async fn reported(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<Deadline>> {
+    Ok(for_campaign(conn, campaign_id)
+        .await?
+        .into_iter()
+        .filter(|d| d.spec.asks_for != AsksFor::Registration)
+        .collect())
 }

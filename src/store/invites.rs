@@ -93,13 +93,10 @@ pub async fn create_many(
     for (chunk_no, chunk) in units.chunks(ROWS).enumerate() {
         let offset = chunk_no * ROWS;
         loop {
-            let values: Vec<String> = (0..chunk.len())
-                .map(|i| format!("(${}, ${}, $1, $2, $3)", 4 + 2 * i, 5 + 2 * i))
-                .collect();
             let sql = format!(
-                "INSERT INTO invites (code, unit_id, role, created_at, expires_at) VALUES {} \
+                "INSERT INTO invites (role, created_at, expires_at, code, unit_id) VALUES {} \
                  ON CONFLICT (code) DO NOTHING RETURNING code",
-                values.join(", ")
+                super::placeholders(chunk.len(), 2, 4, "$1, $2, $3")
             );
             let mut query = sqlx::query(&sql)
                 .bind(role.as_str())

@@ -122,14 +122,32 @@ pub async fn active_chairs_of(conn: &mut AnyConnection, unit_id: i64) -> Result<
     .await
 }
 
-pub async fn active_staff(conn: &mut AnyConnection) -> Result<Vec<Member>> {
+/// Every active staff member with their chat's language, by unit.
+pub async fn active_staff(conn: &mut AnyConnection) -> Result<Vec<(Member, crate::i18n::Lang)>> {
     sqlx::query(&format!(
-        "{SELECT} WHERE m.role = 'staff' AND m.active = 1 ORDER BY m.id"
+        "{SELECT_WITH_LANG} WHERE m.role = 'staff' AND m.active = 1 ORDER BY m.unit_id, m.id"
     ))
     .fetch_all(&mut *conn)
     .await?
     .iter()
-    .map(from_row)
+    .map(from_row_with_lang)
+    .collect()
+}
+
+/// The active staff who act on unit `unit_id` (their federation is above it, or at
+/// the top of the tree), with their chat's language.
+pub async fn staff_over(
+    conn: &mut AnyConnection,
+    unit_id: i64,
+) -> Result<Vec<(Member, crate::i18n::Lang)>> {
+    let over = super::scope::over(unit_id, "u.id");
+    sqlx::query(&format!(
+        "{SELECT_WITH_LANG} WHERE m.role = 'staff' AND m.active = 1 AND {over} ORDER BY m.id"
+    ))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(from_row_with_lang)
     .collect()
 }
 

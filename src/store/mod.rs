@@ -12,6 +12,7 @@ pub mod members;
 pub mod outbox;
 pub mod registrations;
 pub mod reminders;
+pub mod scope;
 pub mod settings;
 pub mod submissions;
 pub mod units;
@@ -272,6 +273,23 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// `rows` tuples of `cols` numbered parameters from `$first` on, each led by the
+/// shared expression `lead` (a parameter every row repeats): the VALUES of a
+/// multi-row INSERT.
+pub(crate) fn placeholders(rows: usize, cols: usize, first: usize, lead: &str) -> String {
+    (0..rows)
+        .map(|r| {
+            let own = (0..cols).map(|c| format!("${}", first + r * cols + c));
+            let all: Vec<String> = std::iter::once(lead.to_string())
+                .filter(|l| !l.is_empty())
+                .chain(own)
+                .collect();
+            format!("({})", all.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -297,6 +315,15 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_number_every_row_after_the_shared_ones() {
+        assert_eq!(
+            placeholders(2, 2, 4, "$1, $2"),
+            "($1, $2, $4, $5), ($1, $2, $6, $7)"
+        );
+        assert_eq!(placeholders(2, 1, 1, ""), "($1), ($2)");
+    }
 
     #[test]
     fn urls_are_normalized() {

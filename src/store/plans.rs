@@ -3,10 +3,11 @@
 //! index. A full scan of members, submissions, registrations, outbox or reminders
 //! under another loop is what made 100 000 units take minutes.
 
-use super::submissions::{missing_condition, SUBJECT};
-use super::{audience, connect, members, Db};
+use super::submissions::{branch_sql, missing_condition, status_sql, SUBJECT};
+use super::{audience, connect, members, scope, Db};
 use crate::domain::audience::Audience;
 use crate::domain::campaign_file::AsksFor;
+use crate::domain::unit::Scope;
 use sqlx::Row;
 
 async fn plan(db: &Db, sql: &str, binds: usize) -> Vec<String> {
@@ -26,13 +27,26 @@ async fn plan(db: &Db, sql: &str, binds: usize) -> Vec<String> {
         .collect()
 }
 
+/// The walks of the federation tree read their own work queue (`below b`, `up`,
+/// `tree t`): scanning that is the walk, not a table.
+const WALKS: [&str; 4] = ["SCAN b", "SCAN below", "SCAN up", "SCAN t"];
+
+/// A district's query starts from the walk down its tree and looks each unit up: its
+/// cost is the district's size, not the nation's.
+fn assert_walks(what: &str, plan: &[String]) {
+    assert!(
+        plan.first().is_some_and(|l| l.starts_with("SEARCH ")),
+        "{what} does not start from the district's units: {plan:#?}"
+    );
+}
+
 /// The first step may scan the set the query lists; any later full scan is a defect,
 /// and so is an index SQLite has to build for the query itself ("AUTOMATIC"): that
 /// is a full scan too, repeated at every run.
 fn assert_indexed(what: &str, plan: &[String]) {
     let scans: Vec<&String> = plan
         .iter()
-        .filter(|l| l.starts_with("SCAN "))
+        .filter(|l| l.starts_with("SCAN ") && !WALKS.contains(&l.as_str()))
         .skip(1)
         .chain(plan.iter().filter(|l| l.contains("AUTOMATIC")))
         .collect();
@@ -57,18 +71,28 @@ async fn hot_queries_look_things_up_by_index() {
         .await
         .unwrap();
     let mut checked = 0;
-    for a in [
+    for (a, within) in [
         Audience::All,
         Audience::Unregistered,
         Audience::MissingReport,
         Audience::MissingNomination,
-    ] {
-        let (condition, binds) = audience::condition(a);
+    ]
+    .into_iter()
+    .flat_map(|a| [(a, Scope::Everything), (a, Scope::Below(7))])
+    {
+        let a = (a, within);
+        let (condition, binds) = audience::condition(a.0, a.1);
         let list = format!("{} WHERE {condition}", members::SELECT_WITH_LANG);
         assert_indexed(
             &format!("audience {a:?}"),
             &plan(&db, &list, binds as usize).await,
         );
+        if within != Scope::Everything {
+            assert_walks(
+                "a district's audience",
+                &plan(&db, &list, binds as usize).await,
+            );
+        }
         let count = format!("SELECT COUNT(*) FROM members m WHERE {condition}");
         assert_indexed(
             &format!("count {a:?}"),
@@ -80,6 +104,17 @@ async fn hot_queries_look_things_up_by_index() {
         let (missing, _) = missing_condition(&deadline(asks_for));
         let sweep = format!("SELECT u.id FROM units u WHERE {SUBJECT} AND {missing}");
         assert_indexed("missing units", &plan(&db, &sweep, 1).await);
+        let below = scope::condition(Scope::Below(7), "u.id");
+        let district =
+            format!("SELECT u.id FROM units u WHERE {SUBJECT} AND {below} AND {missing}");
+        let p = plan(&db, &district, 1).await;
+        assert_indexed("a district's missing units", &p);
+        assert_walks("a district's missing units", &p);
+        assert_indexed(
+            "a province's districts",
+            &plan(&db, &branch_sql(missing, 7), 1).await,
+        );
+        checked += 2;
         let chairs = format!(
             "{} WHERE m.role = 'chair' AND m.active = 1 AND {SUBJECT} AND {missing}",
             members::SELECT_WITH_LANG
@@ -87,6 +122,20 @@ async fn hot_queries_look_things_up_by_index() {
         assert_indexed("chairs of missing units", &plan(&db, &chairs, 1).await);
         checked += 2;
     }
+    for within in [Scope::Everything, Scope::Below(7)] {
+        let table = plan(&db, &status_sql(within, &[1, 2]), 0).await;
+        assert_indexed("the status table", &table);
+        if within != Scope::Everything {
+            assert_walks("a district's status table", &table);
+        }
+        checked += 1;
+    }
+    let over = format!(
+        "{} WHERE m.role = 'staff' AND m.active = 1 AND {}",
+        members::SELECT_WITH_LANG,
+        scope::over(9, "u.id")
+    );
+    assert_indexed("the staff over a unit", &plan(&db, &over, 0).await);
     for (what, sql, binds) in [
         (
             "a member by channel and user",
@@ -137,5 +186,5 @@ async fn hot_queries_look_things_up_by_index() {
         );
         checked += 1;
     }
-    assert!(checked >= 19);
+    assert!(checked >= 32, "{checked}");
 }

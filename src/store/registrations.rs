@@ -229,10 +229,12 @@ pub async fn all(conn: &mut AnyConnection) -> Result<Vec<Listed>> {
 /// the database yields them: an export of 100 000 never holds them all.
 pub async fn for_each(
     conn: &mut AnyConnection,
+    within: crate::domain::unit::Scope,
     mut each: impl FnMut(Listed) -> Result<()>,
 ) -> Result<usize> {
     use futures::TryStreamExt;
-    let sql = format!("{SELECT} ORDER BY r.campaign_id, r.seq");
+    let within = super::scope::condition(within, "r.unit_id");
+    let sql = format!("{SELECT} WHERE {within} ORDER BY r.campaign_id, r.seq");
     let mut rows = sqlx::query(&sql).fetch(&mut *conn);
     let mut n = 0;
     while let Some(r) = rows.try_next().await? {

@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
 use super::deadlines::Deadline;
+use super::scope;
 use super::{get, parse_ts, ts};
 use crate::domain::campaign_file::AsksFor;
-use crate::domain::unit::Unit;
+use crate::domain::unit::{Scope, Unit};
 
 /// Units that must submit: all but the district federation's own (units with staff).
 const UNITS: &str = "SELECT u.id, u.name, u.kind FROM units u";
@@ -56,25 +57,33 @@ pub async fn missing_units(conn: &mut AnyConnection, deadline: &Deadline) -> Res
     .collect()
 }
 
-/// How many units must submit (all but the district's own).
-pub async fn subject_count(conn: &mut AnyConnection) -> Result<i64> {
+/// How many units in the scope must submit (all but the federations).
+pub async fn subject_count(conn: &mut AnyConnection, within: Scope) -> Result<i64> {
+    let within = scope::condition(within, "u.id");
     let row = sqlx::query(&format!(
-        "SELECT COUNT(*) AS n FROM units u WHERE {SUBJECT}"
+        "SELECT COUNT(*) AS n FROM units u WHERE {SUBJECT} AND {within}"
     ))
     .fetch_one(&mut *conn)
     .await?;
     get(&row, "n")
 }
 
-/// The first `limit` units that must submit, in id order.
-pub async fn subject_units_page(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Unit>> {
-    sqlx::query(&format!("{UNITS} WHERE {SUBJECT} ORDER BY u.id LIMIT $1"))
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(super::units::from_row)
-        .collect()
+/// The first `limit` units in the scope that must submit, in id order.
+pub async fn subject_units_page(
+    conn: &mut AnyConnection,
+    within: Scope,
+    limit: i64,
+) -> Result<Vec<Unit>> {
+    let within = scope::condition(within, "u.id");
+    sqlx::query(&format!(
+        "{UNITS} WHERE {SUBJECT} AND {within} ORDER BY u.id LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(super::units::from_row)
+    .collect()
 }
 
 /// How many units miss what the deadline asks for, and the first `limit` of them: a
@@ -82,17 +91,19 @@ pub async fn subject_units_page(conn: &mut AnyConnection, limit: i64) -> Result<
 pub async fn missing_page(
     conn: &mut AnyConnection,
     deadline: &Deadline,
+    within: Scope,
     limit: i64,
 ) -> Result<(i64, Vec<Unit>)> {
     let (missing, bind) = missing_condition(deadline);
+    let within = scope::condition(within, "u.id");
     let count = sqlx::query(&format!(
-        "SELECT COUNT(*) AS n FROM units u WHERE {SUBJECT} AND {missing}"
+        "SELECT COUNT(*) AS n FROM units u WHERE {SUBJECT} AND {within} AND {missing}"
     ))
     .bind(bind)
     .fetch_one(&mut *conn)
     .await?;
     let first = sqlx::query(&format!(
-        "{UNITS} WHERE {SUBJECT} AND {missing} ORDER BY u.id LIMIT $2"
+        "{UNITS} WHERE {SUBJECT} AND {within} AND {missing} ORDER BY u.id LIMIT $2"
     ))
     .bind(bind)
     .bind(limit)
@@ -102,6 +113,111 @@ pub async fn missing_page(
     .map(super::units::from_row)
     .collect::<Result<_>>()?;
     Ok((get(&count, "n")?, first))
+}
+
+/// A federation directly below a staff member's unit, with what its units did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Branch {
+    pub unit: Unit,
+    pub subjects: i64,
+    pub missing: i64,
+}
+
+/// The federations directly below unit `top` (a province's districts), each with how
+/// many units below it must hand in what the deadline asks for and how many have not:
+/// one walk down the tree, counted per branch.
+pub async fn by_branch(
+    conn: &mut AnyConnection,
+    deadline: &Deadline,
+    top: i64,
+) -> Result<Vec<Branch>> {
+    let (missing, bind) = missing_condition(deadline);
+    let sql = branch_sql(missing, top);
+    sqlx::query(&sql)
+        .bind(bind)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Branch {
+                unit: super::units::from_row(r)?,
+                subjects: get(r, "subjects")?,
+                missing: get(r, "missing")?,
+            })
+        })
+        .collect()
+}
+
+/// `by_branch`'s statement: the walk down from `top`, counted per branch.
+pub(super) fn branch_sql(missing: &str, top: i64) -> String {
+    format!(
+        "WITH RECURSIVE tree(id, branch) AS (\
+         SELECT b.id, b.id FROM units b WHERE b.parent_id = {top} \
+         AND EXISTS (SELECT 1 FROM units g WHERE g.parent_id = b.id) \
+         UNION SELECT c.id, t.branch FROM units c JOIN tree t ON c.parent_id = t.id), \
+         counts(branch, subjects, missing) AS (SELECT t.branch, COUNT(*), \
+         SUM(CASE WHEN {missing} THEN 1 ELSE 0 END) \
+         FROM tree t CROSS JOIN units u WHERE u.id = t.id AND {SUBJECT} GROUP BY t.branch) \
+         SELECT bu.id, bu.name, bu.kind, n.subjects, n.missing \
+         FROM counts n CROSS JOIN units bu WHERE bu.id = n.branch ORDER BY bu.id"
+    )
+}
+
+/// Every unit in the scope that must hand things in, in id order, with its
+/// submissions for these deadlines: one streamed query, a unit at a time.
+pub async fn each_unit_status(
+    conn: &mut AnyConnection,
+    within: Scope,
+    deadline_ids: &[i64],
+    mut each: impl FnMut(Unit, Vec<Submission>) -> Result<()>,
+) -> Result<usize> {
+    use futures::TryStreamExt;
+    let sql = status_sql(within, deadline_ids);
+    let mut rows = sqlx::query(&sql).fetch(&mut *conn);
+    let mut current: Option<(Unit, Vec<Submission>)> = None;
+    let mut n = 0;
+    while let Some(r) = rows.try_next().await? {
+        let unit_id: i64 = get(&r, "unit_id")?;
+        if let Some((u, subs)) = current.take_if(|(u, _)| u.id != unit_id) {
+            each(u, subs)?;
+            n += 1;
+        }
+        if current.is_none() {
+            let kind = get::<String>(&r, "kind")?.parse();
+            let unit = Unit {
+                id: unit_id,
+                name: get(&r, "name")?,
+                kind: kind.map_err(anyhow::Error::msg)?,
+            };
+            current = Some((unit, Vec::new()));
+        }
+        if let (Some((_, subs)), Some(_)) = (&mut current, get::<Option<i64>>(&r, "id")?) {
+            subs.push(from_row(&r)?);
+        }
+    }
+    if let Some((u, subs)) = current {
+        each(u, subs)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// `each_unit_status`'s statement.
+pub(super) fn status_sql(within: Scope, deadline_ids: &[i64]) -> String {
+    let within = scope::condition(within, "u.id");
+    // Deadline ids are integers from the database, written into the statement.
+    let ids: Vec<String> = deadline_ids.iter().map(i64::to_string).collect();
+    let ids = if ids.is_empty() {
+        "NULL".to_string()
+    } else {
+        ids.join(", ")
+    };
+    format!(
+        "SELECT u.id AS unit_id, u.name, u.kind, s.id, s.deadline_id, s.status, s.late, s.note, \
+         s.review_reason, s.submitted_at FROM units u LEFT JOIN submissions s \
+         ON s.unit_id = u.id AND s.deadline_id IN ({ids}) \
+         WHERE {SUBJECT} AND {within} ORDER BY u.id"
+    )
 }
 
 /// The submissions of these units for these deadlines, in one query.
@@ -154,9 +270,8 @@ pub(crate) fn missing_condition(deadline: &Deadline) -> (&'static str, i64) {
     }
 }
 
-/// Units that must submit (not the district's own), as a condition on `u`.
-pub(crate) const SUBJECT: &str =
-    "NOT EXISTS (SELECT 1 FROM members st WHERE st.unit_id = u.id AND st.role = 'staff')";
+/// Units that must submit (not a federation), as a condition on `u`.
+pub(crate) const SUBJECT: &str = super::scope::subject!("u.id");
 
 const SELECT: &str =
     "SELECT id, deadline_id, unit_id, status, late, note, review_reason, submitted_at \
@@ -200,14 +315,16 @@ pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Submissio
     row.as_ref().map(from_row).transpose()
 }
 
-/// Submissions of a campaign waiting for the district's review, oldest first.
+/// Submissions of a campaign from the units in scope waiting for review, oldest first.
 pub async fn awaiting_review(
     conn: &mut AnyConnection,
     campaign_id: i64,
+    within: Scope,
     limit: i64,
 ) -> Result<Vec<Submission>> {
+    let within = scope::condition(within, "unit_id");
     sqlx::query(&format!(
-        "{SELECT} WHERE status = 'submitted' AND deadline_id IN \
+        "{SELECT} WHERE status = 'submitted' AND {within} AND deadline_id IN \
          (SELECT id FROM deadlines WHERE campaign_id = $1) ORDER BY submitted_at, id LIMIT $2"
     ))
     .bind(campaign_id)

@@ -1,0 +1,94 @@
+//! The status table behind `/tinhtrang` as a spreadsheet: one row per unit that must
+//! hand things in, one column per deadline. A chat message shows the first units; this
+//! file has them all, written a row at a time.
+
+use anyhow::Result;
+use chrono_tz::Tz;
+use rust_xlsxwriter::{Format, FormatBorder, Workbook};
+
+use crate::domain::unit::Unit;
+use crate::i18n::{tr, trf, Lang};
+use crate::store::deadlines::Deadline;
+use crate::store::submissions::{Status, Submission};
+
+/// How a unit stands on one deadline, in words: the chat and the sheet say the same.
+pub fn submission_state(lang: Lang, s: Option<&Submission>, tz: Tz) -> String {
+    let Some(s) = s else {
+        return tr(lang, "status.not_submitted");
+    };
+    let at = s
+        .submitted_at
+        .with_timezone(&tz)
+        .format("%d/%m/%Y %H:%M")
+        .to_string();
+    match s.status {
+        Status::Submitted if s.late => trf(lang, "status.submitted_late", &[("at", &at)]),
+        Status::Submitted => trf(lang, "status.submitted", &[("at", &at)]),
+        Status::Approved => tr(lang, "status.approved"),
+        Status::Returned => trf(
+            lang,
+            "status.returned",
+            &[("reason", s.review_reason.as_deref().unwrap_or("-"))],
+        ),
+    }
+}
+
+pub struct StatusSheet {
+    book: Workbook,
+    lang: Lang,
+    tz: Tz,
+    deadlines: Vec<i64>,
+    text: Format,
+    rows: u32,
+}
+
+impl StatusSheet {
+    pub fn new(lang: Lang, tz: Tz, deadlines: &[Deadline]) -> Result<StatusSheet> {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet_with_constant_memory()?;
+        sheet.set_name(tr(lang, "export.status_sheet"))?;
+        let header = Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_border(FormatBorder::Thin)
+            .set_background_color("#DDEBF7");
+        sheet.set_column_width(0, 40)?;
+        sheet.write_string_with_format(0, 0, tr(lang, "export.col.unit"), &header)?;
+        for (i, d) in deadlines.iter().enumerate() {
+            let col = i as u16 + 1;
+            sheet.set_column_width(col, 28)?;
+            sheet.write_string_with_format(0, col, &d.spec.title, &header)?;
+        }
+        sheet.set_freeze_panes(1, 1)?;
+        Ok(StatusSheet {
+            book,
+            lang,
+            tz,
+            deadlines: deadlines.iter().map(|d| d.id).collect(),
+            text: Format::new().set_text_wrap(),
+            rows: 0,
+        })
+    }
+
+    pub fn push(&mut self, unit: &Unit, submissions: &[Submission]) -> Result<()> {
+        let row = self.rows + 1;
+        let sheet = self.book.worksheet_from_index(0)?;
+        sheet.write_string_with_format(row, 0, &unit.name, &self.text)?;
+        for (i, id) in self.deadlines.iter().enumerate() {
+            let s = submissions.iter().find(|s| s.deadline_id == *id);
+            let state = submission_state(self.lang, s, self.tz);
+            sheet.write_string_with_format(row, i as u16 + 1, state, &self.text)?;
+        }
+        self.rows = row;
+        Ok(())
+    }
+
+    pub fn save(mut self, path: &std::path::Path) -> Result<u32> {
+        self.book.save(path)?;
+        Ok(self.rows)
+    }
+
+    pub fn into_bytes(mut self) -> Result<Vec<u8>> {
+        Ok(self.book.save_to_buffer()?)
+    }
+}
