@@ -246,9 +246,9 @@ async fn main() {
         assert_eq!(thidua::scheduler::tick(&db, at).await.unwrap(), 0);
         let idle = started.elapsed().as_secs_f64();
 
-        let started = Instant::now();
         let campaign = store::campaigns::ensure_seed(&db).await.unwrap();
         let mut conn = db.read().await.unwrap();
+        let started = Instant::now();
         let everyone = store::audience::count(
             &mut conn,
             campaign.id,
@@ -267,6 +267,10 @@ async fn main() {
         let district = staff_turn(&app, "43", RawInput::Text("/tinhtrang".into())).await;
         let file = staff_turn(&app, "42", RawInput::Button("st".into())).await;
         db.close().await;
+        // SCALE_KEEP=DIR keeps each SQLite database for a closer look (perf, EXPLAIN).
+        if let (Ok(dir), false) = (std::env::var("SCALE_KEEP"), pg) {
+            std::fs::copy(env.db_path(), format!("{dir}/scale-{n}.db")).unwrap();
+        }
         if pg {
             let server = std::env::var("THIDUA_TEST_POSTGRES").unwrap();
             support::load::drop_postgres(&server, &name).await;

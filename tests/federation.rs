@@ -153,6 +153,13 @@ async fn below_their_own(env: &TestEnv) {
     let cells = sheet_text(&bytes);
     assert!(cells.contains(A1) && cells.contains(A2), "{cells}");
     assert!(!cells.contains(B1), "{cells}");
+    // A file Telegram will not take: the person is told, never left waiting.
+    api.fail_documents(true);
+    staff_a
+        .press(&mine.button("Tải bảng"))
+        .expect("chưa gửi được tệp tinh-trang-")
+        .await;
+    api.fail_documents(false);
     // A chair has no such button to press.
     chair_a1.press("st").expect("Chỉ cán bộ").await;
 

@@ -333,9 +333,7 @@ impl Handler {
                 self.start_demo(turn, inc).await
             }
             _ => {
-                if inc.channel == Channel::Console
-                    && store::units::list(&mut turn.tx).await?.is_empty()
-                {
+                if inc.channel == Channel::Console && !store::units::any(&mut turn.tx).await? {
                     let text = tr(turn.lang, "demo.offer");
                     let label = tr(turn.lang, "button.demo");
                     turn.say(Reply::with_choices(

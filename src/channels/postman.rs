@@ -12,7 +12,7 @@ use crate::app::{App, Body, FileSource, Incoming, IncomingFile, Outgoing};
 use crate::conversation::{render, Reply};
 use crate::delivery::rate::RateLimiter;
 use crate::domain::member::{Address, Channel};
-use crate::i18n::{tr, Lang};
+use crate::i18n::{tr, trf, Lang};
 use crate::store::outbox::{self, NewItem, Purpose};
 use crate::store::{members, Db};
 
@@ -145,8 +145,16 @@ impl Postman {
                 }
             }
         }
-        let Body::Reply(reply) = &out.body else {
-            anyhow::bail!("document not delivered: {why}");
+        // A file that cannot go is not queued (it may be megabytes); the person is told,
+        // through the outbox, to ask for it again.
+        let apology;
+        let reply = match &out.body {
+            Body::Reply(reply) => reply,
+            Body::Document { file_name, .. } => {
+                let text = trf(out.lang, "error.document_failed", &[("file", file_name)]);
+                apology = Reply::text(text);
+                &apology
+            }
         };
         tracing::warn!(channel = %out.to.channel, error = %why, "reply handed to the outbox");
         let mut tx = db.write().await?;

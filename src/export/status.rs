@@ -38,7 +38,6 @@ pub struct StatusSheet {
     lang: Lang,
     tz: Tz,
     deadlines: Vec<i64>,
-    text: Format,
     rows: u32,
 }
 
@@ -52,11 +51,15 @@ impl StatusSheet {
             .set_text_wrap()
             .set_border(FormatBorder::Thin)
             .set_background_color("#DDEBF7");
+        // Cells take their column's format: one per cell costs a hash each time.
+        let text = Format::new().set_text_wrap();
         sheet.set_column_width(0, 40)?;
+        sheet.set_column_format(0, &text)?;
         sheet.write_string_with_format(0, 0, tr(lang, "export.col.unit"), &header)?;
         for (i, d) in deadlines.iter().enumerate() {
             let col = i as u16 + 1;
             sheet.set_column_width(col, 28)?;
+            sheet.set_column_format(col, &text)?;
             sheet.write_string_with_format(0, col, &d.spec.title, &header)?;
         }
         sheet.set_freeze_panes(1, 1)?;
@@ -65,7 +68,6 @@ impl StatusSheet {
             lang,
             tz,
             deadlines: deadlines.iter().map(|d| d.id).collect(),
-            text: Format::new().set_text_wrap(),
             rows: 0,
         })
     }
@@ -73,11 +75,11 @@ impl StatusSheet {
     pub fn push(&mut self, unit: &Unit, submissions: &[Submission]) -> Result<()> {
         let row = self.rows + 1;
         let sheet = self.book.worksheet_from_index(0)?;
-        sheet.write_string_with_format(row, 0, &unit.name, &self.text)?;
+        sheet.write_string(row, 0, &unit.name)?;
         for (i, id) in self.deadlines.iter().enumerate() {
             let s = submissions.iter().find(|s| s.deadline_id == *id);
             let state = submission_state(self.lang, s, self.tz);
-            sheet.write_string_with_format(row, i as u16 + 1, state, &self.text)?;
+            sheet.write_string(row, i as u16 + 1, state)?;
         }
         self.rows = row;
         Ok(())

@@ -185,11 +185,5 @@ pub async fn chairs_of_missing(
         "{SELECT_WITH_LANG} WHERE m.role = 'chair' AND m.active = 1 AND {subject} AND {missing} \
          ORDER BY m.id"
     );
-    sqlx::query(&sql)
-        .bind(bind)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(from_row_with_lang)
-        .collect()
+    super::collect(sqlx::query(&sql).bind(bind), conn, from_row_with_lang).await
 }

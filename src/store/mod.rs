@@ -116,7 +116,8 @@ pub async fn connect(raw_url: &str) -> Result<Db> {
                     // it spares every turn an fsync while the other writers queue.
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                         PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
+                         PRAGMA cache_size = -8192;",
                     )
                     .await?;
                 }
@@ -288,6 +289,22 @@ pub(crate) fn placeholders(rows: usize, cols: usize, first: usize, lead: &str) -
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A query's rows mapped one at a time as they arrive: a 100 000-row answer is never
+/// held twice over (the driver's rows, then the values made of them).
+pub(crate) async fn collect<'q, T>(
+    query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    conn: &mut AnyConnection,
+    map: impl Fn(&AnyRow) -> Result<T>,
+) -> Result<Vec<T>> {
+    use futures::TryStreamExt;
+    let mut rows = query.fetch(conn);
+    let mut out = Vec::new();
+    while let Some(row) = rows.try_next().await? {
+        out.push(map(&row)?);
+    }
+    Ok(out)
 }
 
 pub fn ts(t: DateTime<Utc>) -> String {

@@ -75,15 +75,8 @@ pub async fn subject_units_page(
     limit: i64,
 ) -> Result<Vec<Unit>> {
     let within = scope::condition(within, "u.id");
-    sqlx::query(&format!(
-        "{UNITS} WHERE {SUBJECT} AND {within} ORDER BY u.id LIMIT $1"
-    ))
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(super::units::from_row)
-    .collect()
+    let sql = format!("{UNITS} WHERE {SUBJECT} AND {within} ORDER BY u.id LIMIT $1");
+    super::collect(sqlx::query(&sql).bind(limit), conn, super::units::from_row).await
 }
 
 /// How many units miss what the deadline asks for, and the first `limit` of them: a

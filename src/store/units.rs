@@ -50,12 +50,16 @@ pub async fn set_parent(conn: &mut AnyConnection, id: i64, parent_id: i64) -> Re
 }
 
 pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Unit>> {
-    sqlx::query("SELECT id, name, kind FROM units ORDER BY id")
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
+    let query = sqlx::query("SELECT id, name, kind FROM units ORDER BY id");
+    super::collect(query, conn, from_row).await
+}
+
+/// Whether any unit exists (a fresh database offers the console's demo).
+pub async fn any(conn: &mut AnyConnection) -> Result<bool> {
+    let row = sqlx::query("SELECT id FROM units LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.is_some())
 }
 
 pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Unit>> {
@@ -93,15 +97,11 @@ pub async fn find(conn: &mut AnyConnection, name_or_id: &str) -> Result<Option<U
 
 /// Every unit with how many members it has, in one query.
 pub async fn list_with_members(conn: &mut AnyConnection) -> Result<Vec<(Unit, i64)>> {
-    sqlx::query(
+    let query = sqlx::query(
         "SELECT u.id, u.name, u.kind, COUNT(m.id) AS members FROM units u \
          LEFT JOIN members m ON m.unit_id = u.id GROUP BY u.id, u.name, u.kind ORDER BY u.id",
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| Ok((from_row(r)?, get(r, "members")?)))
-    .collect()
+    );
+    super::collect(query, conn, |r| Ok((from_row(r)?, get(r, "members")?))).await
 }
 
 /// Writes a checked import in the caller's transaction, 50 units to a statement (the

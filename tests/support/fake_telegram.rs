@@ -54,6 +54,8 @@ struct Inner {
     blocked: std::collections::HashSet<i64>,
     /// Chats whose messages the server fails to take (500) for now.
     failing: std::collections::HashSet<i64>,
+    /// Files are refused (a server error) while text still goes.
+    failing_documents: bool,
     /// Documents without `file_size` (optional in the Bot API).
     omit_sizes: bool,
     /// How many sends each failing chat was refused.
@@ -210,6 +212,11 @@ impl FakeTelegram {
         } else {
             inner.failing.remove(&chat_id);
         }
+    }
+
+    /// Makes every sendDocument fail with a server error until called with `false`.
+    pub fn fail_documents(&self, failing: bool) {
+        self.inner.lock().unwrap().failing_documents = failing;
     }
 
     /// How many sends to this chat `fail_chat` refused.
@@ -376,7 +383,7 @@ async fn handle(
                 return Json(json!({ "ok": false, "error_code": 403,
                     "description": "Forbidden: bot was blocked by the user" }));
             }
-            if inner.failing.contains(&chat_id) {
+            if inner.failing.contains(&chat_id) || (document.is_some() && inner.failing_documents) {
                 *inner.refused.entry(chat_id).or_default() += 1;
                 return Json(json!({ "ok": false, "error_code": 500,
                     "description": "Internal Server Error" }));
