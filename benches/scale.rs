@@ -271,7 +271,7 @@ async fn main() {
         if let (Ok(dir), false) = (std::env::var("SCALE_KEEP"), pg) {
             std::fs::copy(env.db_path(), format!("{dir}/scale-{n}.db")).unwrap();
         }
-        if pg {
+        if pg && std::env::var("SCALE_KEEP").is_err() {
             let server = std::env::var("THIDUA_TEST_POSTGRES").unwrap();
             support::load::drop_postgres(&server, &name).await;
         }

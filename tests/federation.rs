@@ -10,6 +10,8 @@ use support::{Talk, TestEnv};
 const PROVINCE: &str = "LĐLĐ tỉnh Kiên Giang";
 const A: &str = "LĐLĐ huyện An Biên";
 const B: &str = "LĐLĐ huyện Vĩnh Thuận";
+/// A level more inside district A: its schools' union (no staff, units below it).
+const SECTOR: &str = "Công đoàn ngành Giáo dục An Biên";
 const A1: &str = "CĐCS Trường Tiểu học An Biên";
 const A2: &str = "CĐCS Trạm Y tế An Biên";
 const B1: &str = "CĐCS Trường THCS Vĩnh Thuận";
@@ -21,7 +23,8 @@ fn province(env: &TestEnv) {
         format!(
             "Tên đơn vị,Loại,Đơn vị cấp trên,Điện thoại\n\
              {PROVINCE},cơ quan,,\n{A},cơ quan,{PROVINCE},\n{B},cơ quan,{PROVINCE},\n\
-             {A1},cơ quan,{A},0912345678\n{A2},cơ quan,{A},\n{B1},cơ quan,{B},0987654321\n"
+             {SECTOR},cơ quan,{A},\n{A1},cơ quan,{SECTOR},0912345678\n{A2},cơ quan,{A},\n\
+             {B1},cơ quan,{B},0987654321\n"
         ),
     )
     .unwrap();
@@ -130,6 +133,7 @@ async fn below_their_own(env: &TestEnv) {
         mine.text
     );
     assert!(!mine.text.contains(B1), "{}", mine.text);
+    assert!(mine.text.contains(&format!("• {SECTOR}: 0/1")), "{}", mine.text);
     let all = prov.say("/tinhtrang").expect("Tình trạng nộp").await;
     assert!(all.text.contains("1/3 đơn vị đã nộp"), "{}", all.text);
     assert!(all.text.contains(&format!("• {A}: 0/2")), "{}", all.text);

@@ -61,7 +61,7 @@ impl Handler {
         for d in deadlines {
             let (missing, first) =
                 submissions::missing_page(&mut turn.tx, d, within, NAMES as i64).await?;
-            let branches = submissions::by_branch(&mut turn.tx, d, me.unit_id).await?;
+            let branches = submissions::by_branch(&mut turn.tx, d, me.unit_id, within).await?;
             lines.push(deadline_lines(lang, d, total, missing, &first, &branches));
         }
         lines.push(self.unit_table(turn, within, total, deadlines).await?);

@@ -143,7 +143,7 @@ async fn digest(db: &Db, d: &Deadline, now: DateTime<Utc>) -> Result<usize> {
         let (missing, first) =
             submissions::missing_page(&mut tx, d, within, messages::DIGEST_LIMIT).await?;
         let total = submissions::subject_count(&mut tx, within).await?;
-        let branches = submissions::by_branch(&mut tx, d, unit_id).await?;
+        let branches = submissions::by_branch(&mut tx, d, unit_id, within).await?;
         for (s, lang) in unit_staff {
             let mut text = messages::digest(d, &first, missing, total, *lang);
             text.push_str(&messages::branch_lines(*lang, &branches));

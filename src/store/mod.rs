@@ -120,6 +120,10 @@ pub async fn connect(raw_url: &str) -> Result<Db> {
                          PRAGMA cache_size = -8192;",
                     )
                     .await?;
+                } else {
+                    // Short queries whose row estimates are poor (a tree walk) crossed
+                    // the JIT's cost threshold and spent 250 ms compiling to run in 1.
+                    conn.execute("SET jit = off").await?;
                 }
                 Ok(())
             })

@@ -3,6 +3,11 @@
 //!
 //! Unit ids are written into the statements as integers (never text), so a scope
 //! adds no parameter and combines with any query's own `$n`.
+//!
+//! The walks use `UNION ALL` (deduplicating 100 000 rows cost PostgreSQL 200 ms) and
+//! stop at `MAX_DEPTH` levels: the tree has no cycles (a unit is only ever put below
+//! one that exists, and only while nothing is below it), and a database edited by
+//! hand into one still ends its walks.
 
 use anyhow::Result;
 use sqlx::AnyConnection;
@@ -46,11 +51,16 @@ pub(crate) fn condition(scope: Scope, col: &str) -> String {
     match scope {
         Scope::Everything => "1 = 1".to_string(),
         Scope::Below(id) => format!(
-            "{col} IN (WITH RECURSIVE below(id) AS (SELECT c.id FROM units c WHERE c.parent_id = {id} \
-             UNION SELECT c.id FROM units c JOIN below b ON c.parent_id = b.id) SELECT id FROM below)"
+            "{col} IN (WITH RECURSIVE below(id, depth) AS (\
+             SELECT c.id, 1 FROM units c WHERE c.parent_id = {id} \
+             UNION ALL SELECT c.id, b.depth + 1 FROM units c JOIN below b ON c.parent_id = b.id \
+             WHERE b.depth < {MAX_DEPTH}) SELECT id FROM below)"
         ),
     }
 }
+
+/// CĐCS, district, province, nation: a few levels; a walk never goes deeper than this.
+pub(crate) const MAX_DEPTH: u32 = 12;
 
 /// The condition that a staff member's unit `staff_unit` (a column of `units`, e.g.
 /// `su.id`, with its `parent_id` beside it) acts on unit `unit_id`: it is above the
@@ -58,9 +68,10 @@ pub(crate) fn condition(scope: Scope, col: &str) -> String {
 pub(crate) fn over(unit_id: i64, staff_unit: &str) -> String {
     let parent = staff_unit.replace(".id", ".parent_id");
     format!(
-        "({parent} IS NULL OR {staff_unit} IN (WITH RECURSIVE up(id) AS (\
-         SELECT p.parent_id FROM units p WHERE p.id = {unit_id} \
-         UNION SELECT p.parent_id FROM units p JOIN up ON p.id = up.id) SELECT id FROM up))"
+        "({parent} IS NULL OR {staff_unit} IN (WITH RECURSIVE up(id, depth) AS (\
+         SELECT p.parent_id, 1 FROM units p WHERE p.id = {unit_id} \
+         UNION ALL SELECT p.parent_id, up.depth + 1 FROM units p JOIN up ON p.id = up.id \
+         WHERE up.depth < {MAX_DEPTH}) SELECT id FROM up))"
     )
 }
 
@@ -78,3 +89,39 @@ macro_rules! subject {
     };
 }
 pub(crate) use subject;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tree edited by hand into a cycle still answers, on both walks.
+    #[tokio::test]
+    async fn a_cycle_ends_the_walks() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("c.db").display());
+        let db = super::super::connect(&url).await.unwrap();
+        let mut tx = db.write().await.unwrap();
+        for id in 1..=3 {
+            sqlx::query(
+                "INSERT INTO units (id, name, kind, created_at, parent_id) \
+                 VALUES ($1, $2, 'agency', '2025-01-01T00:00:00Z', NULL)",
+            )
+            .bind(id)
+            .bind(format!("U{id}"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        sqlx::query("UPDATE units SET parent_id = CASE id WHEN 1 THEN 2 ELSE 1 END")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let below = condition(Scope::Below(1), "u.id");
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM units u WHERE {below}"))
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(n, 3, "the walk ends, and each unit counts once");
+        assert!(contains(&mut tx, Scope::Below(2), 3).await.unwrap());
+    }
+}
