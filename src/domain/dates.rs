@@ -66,6 +66,18 @@ pub fn format_dmy(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// "ngày 15 tháng 01 năm 2025", as Nghị định 30/2020 writes dates on papers: a day
+/// below 10 and the months 1 and 2 take a leading zero, other months do not.
+pub fn format_long(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    let month = if d.month() <= 2 {
+        format!("{:02}", d.month())
+    } else {
+        d.month().to_string()
+    };
+    format!("ngày {:02} tháng {month} năm {}", d.day(), d.year())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tok<'a> {
     Num(&'a str),
@@ -187,6 +199,15 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_dates_follow_the_decree() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(super::format_long(d(2025, 1, 15)), "ngày 15 tháng 01 năm 2025");
+        assert_eq!(super::format_long(d(2025, 2, 5)), "ngày 05 tháng 02 năm 2025");
+        assert_eq!(super::format_long(d(2025, 6, 30)), "ngày 30 tháng 6 năm 2025");
+        assert_eq!(super::format_long(d(2025, 12, 1)), "ngày 01 tháng 12 năm 2025");
+    }
+
     use super::*;
 
     const FIXTURE: &str = include_str!("../../tests/fixtures/dates.tsv");

@@ -8,6 +8,7 @@ pub mod document_file;
 pub mod invite;
 pub mod member;
 pub mod money;
+pub mod money_words;
 pub mod registration;
 pub mod reminders;
 pub mod text;
