@@ -133,7 +133,11 @@ async fn below_their_own(env: &TestEnv) {
         mine.text
     );
     assert!(!mine.text.contains(B1), "{}", mine.text);
-    assert!(mine.text.contains(&format!("• {SECTOR}: 0/1")), "{}", mine.text);
+    assert!(
+        mine.text.contains(&format!("• {SECTOR}: 0/1")),
+        "{}",
+        mine.text
+    );
     let all = prov.say("/tinhtrang").expect("Tình trạng nộp").await;
     assert!(all.text.contains("1/3 đơn vị đã nộp"), "{}", all.text);
     assert!(all.text.contains(&format!("• {A}: 0/2")), "{}", all.text);

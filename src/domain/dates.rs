@@ -202,10 +202,22 @@ mod tests {
     #[test]
     fn long_dates_follow_the_decree() {
         let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        assert_eq!(super::format_long(d(2025, 1, 15)), "ngày 15 tháng 01 năm 2025");
-        assert_eq!(super::format_long(d(2025, 2, 5)), "ngày 05 tháng 02 năm 2025");
-        assert_eq!(super::format_long(d(2025, 6, 30)), "ngày 30 tháng 6 năm 2025");
-        assert_eq!(super::format_long(d(2025, 12, 1)), "ngày 01 tháng 12 năm 2025");
+        assert_eq!(
+            super::format_long(d(2025, 1, 15)),
+            "ngày 15 tháng 01 năm 2025"
+        );
+        assert_eq!(
+            super::format_long(d(2025, 2, 5)),
+            "ngày 05 tháng 02 năm 2025"
+        );
+        assert_eq!(
+            super::format_long(d(2025, 6, 30)),
+            "ngày 30 tháng 6 năm 2025"
+        );
+        assert_eq!(
+            super::format_long(d(2025, 12, 1)),
+            "ngày 01 tháng 12 năm 2025"
+        );
     }
 
     use super::*;
