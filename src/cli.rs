@@ -14,6 +14,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::audience::Audience;
 use crate::domain::member::Role;
+use crate::domain::registration::RegistrationStatus;
 use crate::domain::text::clean;
 use crate::domain::unit::{normalize_unit_name, Scope, UnitKind, UnitNameError};
 use crate::export;
@@ -161,6 +162,21 @@ pub enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The official registration form of every work still registered, one Word file
+    /// each, named by number and unit.
+    Forms {
+        /// The folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// "Bảng tổng hợp đăng ký": per unit, its works and their total value, and the
+    /// units that registered nothing.
+    Summary {
+        #[arg(long, value_enum)]
+        format: PaperFormat,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Every unit's standing on each deadline, as `/tinhtrang`'s spreadsheet.
     Status {
         /// The .xlsx file to write.
@@ -178,6 +194,12 @@ pub enum ExportCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PaperFormat {
+    Docx,
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -579,6 +601,63 @@ async fn command(
                         ("dir", &out.display().to_string())
                     ]
                 )
+            );
+            Ok(())
+        }
+        Command::Export(ExportCommand::Forms { out }) => {
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("cannot create {}", out.display()))?;
+            let mut conn = db.read().await?;
+            let parents = units::parent_names(&mut conn).await?;
+            let mut n = 0;
+            // One work at a time, as the database yields them.
+            store::registrations::for_each(&mut conn, Scope::Everything, |listed| {
+                let work = listed.registration;
+                if work.campaign_id != campaign.id || work.status != RegistrationStatus::Submitted {
+                    return Ok(());
+                }
+                let parent = parents.get(&work.unit_id).map(String::as_str);
+                let (name, bytes, _) = export::registration_paper(&campaign, &work, parent)?;
+                let path = out.join(name);
+                std::fs::write(&path, bytes)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                n += 1;
+                Ok(())
+            })
+            .await?;
+            let dir = out.display().to_string();
+            eprintln!(
+                "{}",
+                trf(
+                    lang,
+                    "cli.exported_forms",
+                    &[("n", &n.to_string()), ("dir", &dir)]
+                )
+            );
+            Ok(())
+        }
+        Command::Export(ExportCommand::Summary { format, out }) => {
+            let mut conn = db.read().await?;
+            let lines = store::registrations::totals_by_unit(&mut conn, campaign.id).await?;
+            let subtitle = campaign
+                .paper
+                .subtitle
+                .clone()
+                .unwrap_or_else(|| campaign.title.clone());
+            match format {
+                PaperFormat::Xlsx => export::summary_xlsx(&lines, &subtitle, &out),
+                PaperFormat::Docx => {
+                    let issuer = campaign.paper.issuer.clone().unwrap_or_default();
+                    std::fs::write(&out, export::summary_docx(&lines, &issuer, &subtitle)?)
+                        .map_err(anyhow::Error::from)
+                }
+            }
+            .with_context(|| format!("cannot write {}", out.display()))?;
+            let n = lines.len().to_string();
+            let file = out.display().to_string();
+            eprintln!(
+                "{}",
+                trf(lang, "cli.exported_summary", &[("n", &n), ("file", &file)])
             );
             Ok(())
         }

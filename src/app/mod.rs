@@ -470,6 +470,7 @@ impl Handler {
             Action::Register => self.start_registration(turn, me).await,
             Action::EditWork(id) => self.edit_work(turn, me, id).await,
             Action::Withdraw(id) => self.ask_withdraw(turn, me, id).await,
+            Action::WordForm(id) => self.word_form(turn, me, id).await,
             Action::WithdrawConfirmed(id) => self.withdraw(turn, me, id).await,
             Action::WithdrawKept => {
                 turn.say_text("works.withdraw_kept");
@@ -600,6 +601,7 @@ fn is_step(a: &Action) -> bool {
         Action::SetLang(_)
             | Action::Approve(_)
             | Action::StatusFile
+            | Action::WordForm(_)
             | Action::Return(_)
             | Action::ShowFiles(_)
             | Action::Register

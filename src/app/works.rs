@@ -8,11 +8,11 @@ use super::{Body, Handler, Turn};
 use crate::conversation::engine::{Editing, FormId, FormSession};
 use crate::conversation::registration_form::answers_from_draft;
 use crate::conversation::{engine, Action, Choice, Dialogue, Reply};
-use crate::domain::member::Member;
+use crate::domain::member::{Member, Role};
 use crate::domain::registration::{Registration, RegistrationStatus};
 use crate::export;
 use crate::i18n::{tr, trf};
-use crate::store::registrations;
+use crate::store::{registrations, scope};
 
 impl Handler {
     pub(super) async fn list_works(&self, turn: &mut Turn, me: &Member) -> Result<()> {
@@ -48,6 +48,10 @@ impl Handler {
                 choices.push(Choice::new(
                     trf(lang, "button.withdraw_work", &[("number", &n)]),
                     Action::Withdraw(w.id),
+                ));
+                choices.push(Choice::new(
+                    trf(lang, "button.word_form", &[("number", &n)]),
+                    Action::WordForm(w.id),
                 ));
             }
         }
@@ -147,6 +151,43 @@ impl Handler {
             ("member", me.display_name.as_str()),
         ];
         self.notify_staff(turn, me, "notify.withdrawn", &args).await
+    }
+
+    /// The work's official form as a Word document: for its own unit's members, and
+    /// for staff over the unit.
+    pub(super) async fn word_form(&self, turn: &mut Turn, me: &Member, id: i64) -> Result<()> {
+        let work = registrations::get_one(&mut turn.tx, id).await?;
+        let allowed = match &work {
+            Some(w) if w.unit_id == me.unit_id => true,
+            Some(w) if me.role == Role::Staff => {
+                let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
+                scope::contains(&mut turn.tx, within, w.unit_id).await?
+            }
+            _ => false,
+        };
+        let (Some(work), true) = (work, allowed) else {
+            turn.say_text("works.not_yours");
+            return Ok(());
+        };
+        let campaign = turn.campaign().await?;
+        let parent = crate::store::units::parent_of(&mut turn.tx, work.unit_id).await?;
+        let (file_name, bytes, issuer) =
+            export::registration_paper(&campaign, &work, parent.as_ref().map(|p| p.name.as_str()))?;
+        let caption = trf(
+            turn.lang,
+            "works.word_caption",
+            &[("number", &work.number.to_string()), ("issuer", &issuer)],
+        );
+        turn.out.push(super::Outgoing {
+            to: turn.here.clone(),
+            lang: turn.lang,
+            body: Body::Document {
+                file_name,
+                bytes,
+                caption,
+            },
+        });
+        Ok(())
     }
 
     /// "/xuat": staff get the registrations of their units as a spreadsheet in the

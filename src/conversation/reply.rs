@@ -37,6 +37,8 @@ pub enum Action {
     ShowFiles(i64),
     /// Staff: the whole status table of their units as a spreadsheet.
     StatusFile,
+    /// The official form of registration `id` as a Word document.
+    WordForm(i64),
 }
 
 impl Action {
@@ -63,6 +65,7 @@ impl Action {
             Action::Return(id) => format!("rt:{id}"),
             Action::ShowFiles(id) => format!("sf:{id}"),
             Action::StatusFile => "st".into(),
+            Action::WordForm(id) => format!("wd:{id}"),
         }
     }
 
@@ -97,6 +100,7 @@ impl Action {
             ("rt", _) => Action::Return(id()?),
             ("sf", _) => Action::ShowFiles(id()?),
             ("st", None) => Action::StatusFile,
+            ("wd", _) => Action::WordForm(id()?),
             _ => return None,
         })
     }
@@ -172,6 +176,7 @@ mod tests {
             Action::Return(3),
             Action::ShowFiles(3),
             Action::StatusFile,
+            Action::WordForm(i64::MAX),
         ];
         for a in all {
             let data = a.encode();

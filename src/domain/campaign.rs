@@ -10,6 +10,7 @@ pub struct Campaign {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub timezone: String,
+    pub paper: crate::domain::campaign_file::PaperSpec,
 }
 
 impl Campaign {

@@ -74,6 +74,20 @@ pub struct CampaignFile {
     pub timezone: Tz,
     /// In the order of the file.
     pub deadlines: Vec<DeadlineSpec>,
+    pub paper: PaperSpec,
+}
+
+/// What the printed forms say that the database does not know: `[paper]`, every
+/// line optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PaperSpec {
+    /// The federation that launched the campaign, in full ("Liên đoàn Lao động huyện
+    /// Vĩnh Thuận"): the form's header and its "Nơi nhận".
+    pub issuer: Option<String>,
+    /// Where forms are signed: "Vĩnh Thuận, ngày … tháng … năm …".
+    pub place: Option<String>,
+    /// The line under "BẢNG ĐĂNG KÝ" on the registration form.
+    pub subtitle: Option<String>,
 }
 
 /// One `[[deadline]]`, with the campaign's reminder defaults filled in.
@@ -219,6 +233,15 @@ struct RawFile {
     reminder_days: Option<Vec<Spanned<i64>>>,
     reminder_time: Option<Spanned<Value>>,
     deadline: Option<Vec<Spanned<RawDeadline>>>,
+    paper: Option<RawPaper>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPaper {
+    issuer: Option<Spanned<String>>,
+    place: Option<Spanned<String>>,
+    subtitle: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -359,6 +382,21 @@ impl Checker<'_> {
             .map(|(i, raw)| self.deadline(i, raw, &frame, &mut seen))
             .collect::<Result<Vec<_>, _>>()?;
 
+        let paper = match raw.paper {
+            None => PaperSpec::default(),
+            Some(p) => {
+                let text = |v: Option<Spanned<String>>, name: &str| {
+                    v.map(|v| self.text_value(v, &format!("paper.{name}")))
+                        .transpose()
+                };
+                PaperSpec {
+                    issuer: text(p.issuer, "issuer")?,
+                    place: text(p.place, "place")?,
+                    subtitle: text(p.subtitle, "subtitle")?,
+                }
+            }
+        };
+
         Ok(CampaignFile {
             code,
             title,
@@ -367,6 +405,7 @@ impl Checker<'_> {
             ends_on,
             timezone,
             deadlines,
+            paper,
         })
     }
 

@@ -95,6 +95,15 @@ fn example_file_is_the_seed_plan() {
         starts_on: date(2024, 11, 20),
         ends_on: date(2025, 7, 31),
         timezone: Tz::Asia__Ho_Chi_Minh,
+        paper: PaperSpec {
+            issuer: Some("Liên đoàn Lao động huyện Vĩnh Thuận".to_owned()),
+            place: Some("Vĩnh Thuận".to_owned()),
+            subtitle: Some(
+                "Công trình (sản phẩm, mô hình, chương trình) thi đua chào mừng Đại hội đảng \
+                 các cấp, tiến tới Đại hội Đảng bộ tỉnh lần thứ XII nhiệm kỳ 2025 - 2030"
+                    .to_owned(),
+            ),
+        },
         deadlines: vec![
             DeadlineSpec {
                 key: "report".to_owned(),
@@ -752,4 +761,20 @@ fn clock_changes_are_resolved() {
         spec(date(2025, 10, 26), time(2, 30)).reminder_slots(berlin),
         vec![(0, utc("2025-10-26T00:30:00Z"))]
     );
+}
+
+#[test]
+fn the_paper_table_is_optional_and_checked() {
+    let without = EXAMPLE.replace("[paper]", "[unused]");
+    assert!(parse(&without).is_err(), "an unknown table is refused");
+    let start = EXAMPLE.find("[paper]").unwrap();
+    let end = EXAMPLE.find("# ----").unwrap();
+    let bare = format!("{}{}", &EXAMPLE[..start], &EXAMPLE[end..]);
+    assert_eq!(parse(&bare).unwrap().paper, PaperSpec::default());
+    let typo = EXAMPLE.replace("place = ", "plac = ");
+    let err = parse(&typo).unwrap_err();
+    assert!(err.to_string().contains("plac"), "{err}");
+    let empty = EXAMPLE.replace("place = \"Vĩnh Thuận\"", "place = \"  \"");
+    let err = parse(&empty).unwrap_err();
+    assert_eq!(err.field, "paper.place", "{err}");
 }

@@ -1,13 +1,17 @@
 //! Registrations for district staff: CSV and JSON for machines, XLSX for people.
 
+mod form_docx;
 mod invites;
 mod status;
 mod submissions;
+mod summary;
 mod xlsx;
 
+pub use form_docx::{form_docx, registration_paper, FormPaper};
 pub use invites::invites_xlsx;
 pub use status::{submission_state, StatusSheet};
 pub use submissions::submissions;
+pub use summary::{summary_docx, summary_xlsx, UnitTotal};
 pub use xlsx::Sheet;
 
 use anyhow::Result;

@@ -14,13 +14,17 @@ fn from_row(r: &AnyRow) -> Result<Campaign> {
         starts_on: parse_day(&get::<String>(r, "starts_on")?)?,
         ends_on: parse_day(&get::<String>(r, "ends_on")?)?,
         timezone: get(r, "timezone")?,
+        paper: match get::<Option<String>>(r, "paper")? {
+            Some(json) => serde_json::from_str(&json)?,
+            None => Default::default(),
+        },
     })
 }
 
 /// The campaign registrations belong to: the newest one.
 pub async fn current(conn: &mut AnyConnection) -> Result<Option<Campaign>> {
     let row = sqlx::query(
-        "SELECT id, code, title, plan_ref, starts_on, ends_on, timezone \
+        "SELECT id, code, title, plan_ref, starts_on, ends_on, timezone, paper \
          FROM campaigns ORDER BY id DESC LIMIT 1",
     )
     .fetch_optional(&mut *conn)

@@ -77,7 +77,7 @@ pub async fn load_file(tx: &mut AnyConnection, file: &CampaignFile) -> Result<(i
         Some(id) => {
             sqlx::query(
                 "UPDATE campaigns SET title = $2, plan_ref = $3, starts_on = $4, ends_on = $5, \
-                 timezone = $6 WHERE id = $1",
+                 timezone = $6, paper = $7 WHERE id = $1",
             )
             .bind(id)
             .bind(&file.title)
@@ -85,14 +85,15 @@ pub async fn load_file(tx: &mut AnyConnection, file: &CampaignFile) -> Result<(i
             .bind(file.starts_on.to_string())
             .bind(file.ends_on.to_string())
             .bind(file.timezone.name())
+            .bind(serde_json::to_string(&file.paper)?)
             .execute(&mut *tx)
             .await?;
             id
         }
         None => {
             let row = sqlx::query(
-                "INSERT INTO campaigns (code, title, plan_ref, starts_on, ends_on, timezone, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                "INSERT INTO campaigns (code, title, plan_ref, starts_on, ends_on, timezone, \
+                 created_at, paper) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(&file.code)
             .bind(&file.title)
@@ -101,6 +102,7 @@ pub async fn load_file(tx: &mut AnyConnection, file: &CampaignFile) -> Result<(i
             .bind(file.ends_on.to_string())
             .bind(file.timezone.name())
             .bind(&now)
+            .bind(serde_json::to_string(&file.paper)?)
             .fetch_one(&mut *tx)
             .await?;
             get(&row, "id")?

@@ -243,3 +243,27 @@ pub async fn for_each(
     }
     Ok(n)
 }
+
+/// Per unit that hands things in, in id order: how many works it has registered in the
+/// campaign (still registered) and their total estimated value. One query.
+pub async fn totals_by_unit(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+) -> Result<Vec<crate::export::UnitTotal>> {
+    let subject = super::submissions::SUBJECT;
+    // PostgreSQL sums a BIGINT as NUMERIC: cast back.
+    let sql = format!(
+        "SELECT u.name, COUNT(r.id) AS works, \
+         CAST(COALESCE(SUM(r.estimated_value_vnd), 0) AS BIGINT) AS total FROM units u \
+         LEFT JOIN registrations r ON r.unit_id = u.id AND r.campaign_id = $1 \
+         AND r.status = 'submitted' WHERE {subject} GROUP BY u.id, u.name ORDER BY u.id"
+    );
+    super::collect(sqlx::query(&sql).bind(campaign_id), conn, |r| {
+        Ok(crate::export::UnitTotal {
+            unit: get(r, "name")?,
+            works: get(r, "works")?,
+            total_vnd: u64::try_from(get::<i64>(r, "total")?)?,
+        })
+    })
+    .await
+}

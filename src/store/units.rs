@@ -54,6 +54,30 @@ pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Unit>> {
     super::collect(query, conn, from_row).await
 }
 
+/// The unit above this one, if it has one.
+pub async fn parent_of(conn: &mut AnyConnection, id: i64) -> Result<Option<Unit>> {
+    let row = sqlx::query(
+        "SELECT p.id, p.name, p.kind FROM units u JOIN units p ON p.id = u.parent_id WHERE u.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Every unit's parent's name, by unit id, in one query (for many forms at once).
+pub async fn parent_names(
+    conn: &mut AnyConnection,
+) -> Result<std::collections::HashMap<i64, String>> {
+    let query = sqlx::query("SELECT u.id, p.name FROM units u JOIN units p ON p.id = u.parent_id");
+    Ok(
+        super::collect(query, conn, |r| Ok((get(r, "id")?, get(r, "name")?)))
+            .await?
+            .into_iter()
+            .collect(),
+    )
+}
+
 /// Whether any unit exists (a fresh database offers the console's demo).
 pub async fn any(conn: &mut AnyConnection) -> Result<bool> {
     let row = sqlx::query("SELECT id FROM units LIMIT 1")

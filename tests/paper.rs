@@ -1,0 +1,196 @@
+//! The paper itself: the official registration form as a Word document, from the chat
+//! (Telegram sends the file) and from the command line, with the layout and wording of
+//! the plan's form, read back from the produced .docx.
+
+mod support;
+
+use std::io::Read;
+
+use support::fake_telegram::{FakeTelegram, User};
+use support::{Talk, TestEnv};
+
+const SCHOOL: &str = "CĐCS Trường THCS Vĩnh Thuận";
+const CLINIC: &str = "CĐCS Trạm Y tế xã";
+
+/// The text of every paragraph of a .docx, in order (table cells left to right).
+fn paragraphs(docx: &[u8]) -> Vec<String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a .docx is a zip");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml.split("</w:p>")
+        .map(|p| {
+            p.split("<w:t")
+                .skip(1)
+                .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
+                .filter_map(|t| t.split_once("</w:t>").map(|(text, _)| text))
+                .collect::<String>()
+        })
+        .filter(|p| !p.trim().is_empty())
+        .collect()
+}
+
+/// `lines` appear in the document in this order, each as (part of) a paragraph.
+fn assert_in_order(doc: &[String], lines: &[&str]) {
+    let mut at = 0;
+    for line in lines {
+        match doc[at..].iter().position(|p| p.contains(line)) {
+            Some(i) => at += i + 1,
+            None => panic!("{line:?} not found after paragraph {at} in {doc:#?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chair_gets_the_official_form_as_word() {
+    let env = TestEnv::new();
+    for u in [SCHOOL, CLINIC] {
+        env.cli(&["unit", "add", u]);
+    }
+    let code = env.invite(SCHOOL, "chair");
+    let other = env.invite(CLINIC, "chair");
+    let api = FakeTelegram::start().await;
+    let mut bot = env.run_bot(&api);
+    let mut chair = Talk::new(&api, User::new(1001, "Lan", "Nguyễn Thị"));
+    chair
+        .say(&format!("/start {code}"))
+        .expect("Chào mừng")
+        .await;
+    chair
+        .register("Mái ấm công đoàn cho đoàn viên khó khăn")
+        .await;
+
+    let works = chair.say("/cuatoi").expect("001/ĐK").await;
+    let word = works.button("Bản Word 001/ĐK");
+    let sent = chair.press(&word).expect("in ra, ký, đóng dấu").await;
+    assert!(
+        sent.text.contains("Liên đoàn Lao động huyện Vĩnh Thuận"),
+        "{}",
+        sent.text
+    );
+    let (name, bytes) = sent.document.expect("a Word file");
+    assert_eq!(name, "001-DK-cdcs-truong-thcs-vinh-thuan.docx");
+    let doc = paragraphs(&bytes);
+    assert_in_order(
+        &doc,
+        &[
+            "LIÊN ĐOÀN LAO ĐỘNG HUYỆN VĨNH THUẬN",
+            "CĐCS TRƯỜNG THCS VĨNH THUẬN",
+            "Số: 001/ĐK",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Vĩnh Thuận, ngày",
+            "BẢNG ĐĂNG KÝ",
+            "thi đua chào mừng Đại hội đảng các cấp, tiến tới Đại hội Đảng bộ tỉnh lần thứ XII",
+            "1. Tên công trình (sản phẩm, mô hình, chương trình): Mái ấm công đoàn cho đoàn viên khó khăn (mô hình)",
+            "2. Thời gian bắt đầu và kết thúc: từ 15/01/2025 đến 30/06/2025",
+            "3. Nội dung công việc thực hiện để hoàn thành công trình (sản phẩm, mô hình, chương trình): Vận động đoàn viên",
+            "4. Tổng giá trị thực hiện dự kiến: 250.000.000 đồng (Bằng chữ: Hai trăm năm mươi triệu đồng)",
+            "5. Giá trị làm lợi, tiết kiệm:",
+            "- Kinh tế: Tiết kiệm chi phí",
+            "- Xã hội: Đoàn viên an tâm",
+            "- Rút ngắn thời gian thực hiện dự kiến (nếu có): ……",
+            "Nơi nhận:",
+            "- Liên đoàn Lao động huyện Vĩnh Thuận;",
+            "- Lưu.",
+            "TM. BAN CHẤP HÀNH",
+            "CHỦ TỊCH",
+            "Lan Nguyễn Thị",
+        ],
+    );
+    // The date is written out as the decree wants: two-digit day, "tháng", "năm".
+    let dated = doc
+        .iter()
+        .find(|p| p.starts_with("Vĩnh Thuận, ngày"))
+        .unwrap();
+    let words: Vec<&str> = dated.split_whitespace().collect();
+    assert_eq!(words[3].len(), 2, "{dated}");
+    assert_eq!(
+        (words[2], words[4], words[6]),
+        ("ngày", "tháng", "năm"),
+        "{dated}"
+    );
+
+    // Another unit's chair pressing the same button gets nothing of it.
+    let mut stranger = Talk::new(&api, User::new(1002, "Hoa", "Trần"));
+    stranger
+        .say(&format!("/start {other}"))
+        .expect("Chào mừng")
+        .await;
+    let refused = stranger
+        .press(&word)
+        .expect("Không tìm thấy công trình")
+        .await;
+    assert!(refused.document.is_none());
+    bot.terminate();
+
+    // The same paper from the command line, one file per work.
+    let dir = env.dir.path().join("mau-dang-ky");
+    env.cli(&["export", "forms", "--out", dir.to_str().unwrap()]);
+    let files = support::files_under(&dir);
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].ends_with("001-DK-cdcs-truong-thcs-vinh-thuan.docx"));
+    assert_eq!(paragraphs(&std::fs::read(&files[0]).unwrap()), doc);
+
+    // The district's summary: the school's one work and its value, the total, and the
+    // clinic among the units that registered nothing.
+    let summary = env.dir.path().join("tong-hop.docx");
+    env.cli(&[
+        "export",
+        "summary",
+        "--format",
+        "docx",
+        "--out",
+        summary.to_str().unwrap(),
+    ]);
+    let doc = paragraphs(&std::fs::read(&summary).unwrap());
+    assert_in_order(
+        &doc,
+        &[
+            "LIÊN ĐOÀN LAO ĐỘNG HUYỆN VĨNH THUẬN",
+            "BẢNG TỔNG HỢP ĐĂNG KÝ",
+            "STT",
+            SCHOOL,
+            "250.000.000",
+            "Tổng cộng",
+            "250.000.000",
+            "Các đơn vị chưa đăng ký (1):",
+            &format!("1. {CLINIC}"),
+        ],
+    );
+    let sheet = env.dir.path().join("tong-hop.xlsx");
+    env.cli(&[
+        "export",
+        "summary",
+        "--format",
+        "xlsx",
+        "--out",
+        sheet.to_str().unwrap(),
+    ]);
+    let cells = sheet_rows(&sheet);
+    assert!(
+        cells.contains(&format!("1|{SCHOOL}|1|250000000")),
+        "{cells}"
+    );
+    assert!(cells.contains("|Tổng cộng|1|250000000"), "{cells}");
+    assert!(cells.contains(&format!("1|{CLINIC}||")), "{cells}");
+}
+
+/// Every row of the first sheet as "a|b|c|d".
+fn sheet_rows(path: &std::path::Path) -> String {
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(path).unwrap();
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
