@@ -11,6 +11,7 @@ use support::{Talk, TestEnv};
 
 const SCHOOL: &str = "CĐCS Trường THCS Vĩnh Thuận";
 const CLINIC: &str = "CĐCS Trạm Y tế xã";
+const DISTRICT: &str = "LĐLĐ huyện Vĩnh Thuận";
 
 /// The text of every paragraph of a .docx, in order (table cells left to right).
 fn paragraphs(docx: &[u8]) -> Vec<String> {
@@ -32,6 +33,27 @@ fn paragraphs(docx: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// The registration form answered with this estimated value: (summary, confirmation).
+async fn register(talk: &mut Talk, name: &str, amount: &str) -> (String, String) {
+    let kind = talk.say("/dangky").expect("(1/9)").await;
+    talk.press(&kind.button("Mô hình")).expect("(2/9)").await;
+    talk.say(name).expect("(3/9)").await;
+    talk.say("15/1/2025").expect("(4/9)").await;
+    talk.say("30/6/2025").expect("(5/9)").await;
+    talk.say("Vận động đoàn viên cùng góp sức xây dựng")
+        .expect("(6/9)")
+        .await;
+    talk.say(amount).expect("(7/9)").await;
+    talk.say("Tiết kiệm chi phí").expect("(8/9)").await;
+    talk.say("Đoàn viên an tâm").expect("(9/9)").await;
+    let summary = talk.say("/boqua").expect("Xin kiểm tra lại").await;
+    let done = talk
+        .press(&summary.button("Xác nhận gửi"))
+        .expect("Đã nhận đăng ký số")
+        .await;
+    (summary.text, done.text)
+}
+
 /// `lines` appear in the document in this order, each as (part of) a paragraph.
 fn assert_in_order(doc: &[String], lines: &[&str]) {
     let mut at = 0;
@@ -46,10 +68,11 @@ fn assert_in_order(doc: &[String], lines: &[&str]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_chair_gets_the_official_form_as_word() {
     let env = TestEnv::new();
-    for u in [SCHOOL, CLINIC] {
+    for u in [SCHOOL, CLINIC, DISTRICT] {
         env.cli(&["unit", "add", u]);
     }
     let code = env.invite(SCHOOL, "chair");
+    let staff_code = env.invite(DISTRICT, "staff");
     let other = env.invite(CLINIC, "chair");
     let api = FakeTelegram::start().await;
     let mut bot = env.run_bot(&api);
@@ -124,14 +147,51 @@ async fn a_chair_gets_the_official_form_as_word() {
         .expect("Không tìm thấy công trình")
         .await;
     assert!(refused.document.is_none());
+
+    // 50 triệu reaches nothing: no hint.
+    let (summary, done) = register(&mut stranger, "Tủ sách cho con đoàn viên", "50 triệu").await;
+    assert!(
+        !summary.contains("💡") && !done.contains("💡"),
+        "{summary}\n{done}"
+    );
+
+    // Staff see the candidates: the school's work, not the clinic's.
+    let mut staff = Talk::new(&api, User::new(2001, "Thoa", "Lê Kim"));
+    staff
+        .say(&format!("/start {staff_code}"))
+        .expect("cán bộ")
+        .await;
+    let list = staff
+        .say("/ungvien")
+        .expect("đạt mức xét khen thưởng")
+        .await;
+    assert!(
+        list.text.contains(
+            "Bằng khen của BCH LĐLĐ tỉnh (mục III.2.2.1), từ 200.000.000 đồng: 1 công trình"
+        ),
+        "{}",
+        list.text
+    );
+    assert!(
+        list.text.contains(&format!("• 001/ĐK — {SCHOOL}")),
+        "{}",
+        list.text
+    );
+    assert!(!list.text.contains(CLINIC), "{}", list.text);
+    chair
+        .say("/ungvien")
+        .expect("Chỉ cán bộ LĐLĐ xem được")
+        .await;
     bot.terminate();
 
     // The same paper from the command line, one file per work.
     let dir = env.dir.path().join("mau-dang-ky");
     env.cli(&["export", "forms", "--out", dir.to_str().unwrap()]);
-    let files = support::files_under(&dir);
-    assert_eq!(files.len(), 1, "{files:?}");
+    let mut files = support::files_under(&dir);
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
     assert!(files[0].ends_with("001-DK-cdcs-truong-thcs-vinh-thuan.docx"));
+    assert!(files[1].ends_with("002-DK-cdcs-tram-y-te-xa.docx"));
     assert_eq!(paragraphs(&std::fs::read(&files[0]).unwrap()), doc);
 
     // The district's summary: the school's one work and its value, the total, and the
@@ -154,10 +214,11 @@ async fn a_chair_gets_the_official_form_as_word() {
             "STT",
             SCHOOL,
             "250.000.000",
+            CLINIC,
+            "50.000.000",
             "Tổng cộng",
-            "250.000.000",
-            "Các đơn vị chưa đăng ký (1):",
-            &format!("1. {CLINIC}"),
+            "300.000.000",
+            "Các đơn vị chưa đăng ký (0):",
         ],
     );
     let sheet = env.dir.path().join("tong-hop.xlsx");
@@ -174,8 +235,8 @@ async fn a_chair_gets_the_official_form_as_word() {
         cells.contains(&format!("1|{SCHOOL}|1|250000000")),
         "{cells}"
     );
-    assert!(cells.contains("|Tổng cộng|1|250000000"), "{cells}");
-    assert!(cells.contains(&format!("1|{CLINIC}||")), "{cells}");
+    assert!(cells.contains(&format!("2|{CLINIC}|1|50000000")), "{cells}");
+    assert!(cells.contains("|Tổng cộng|2|300000000"), "{cells}");
 }
 
 /// Every row of the first sheet as "a|b|c|d".

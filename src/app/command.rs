@@ -49,6 +49,7 @@ pub enum Command {
     Back,
     Skip,
     Export,
+    Candidates,
     Announce,
     AnnounceReport,
     Language,
@@ -149,6 +150,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         Gate::Staff("export.staff_only"),
     ),
     spec(
+        Command::Candidates,
+        &["ungvien", "candidates"],
+        Some("menu.ungvien"),
+        Gate::Staff("awards.staff_only"),
+    ),
+    spec(
         Command::Announce,
         &["thongbao", "announce"],
         Some("menu.thongbao"),
@@ -224,6 +231,6 @@ mod tests {
             Some(Command::Register)
         );
         assert_eq!(menu().next(), Some(("dangky", "menu.dangky")));
-        assert_eq!(menu().count(), 14);
+        assert_eq!(menu().count(), 15);
     }
 }

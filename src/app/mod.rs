@@ -2,6 +2,7 @@
 //! `Incoming`, get back the `Outgoing` messages, and only translate both.
 
 mod broadcasting;
+mod candidates;
 mod command;
 mod edge;
 mod join;
@@ -405,6 +406,7 @@ impl Handler {
                 Ok(())
             }
             Command::Export => self.export_to_chat(turn, me).await,
+            Command::Candidates => self.candidates(turn, me).await,
             Command::Report => self.start_submission(turn, me, AsksFor::Report).await,
             Command::Dossier => self.start_submission(turn, me, AsksFor::Nomination).await,
             Command::Status => self.status(turn, me).await,
@@ -570,6 +572,7 @@ impl Handler {
         Ok(crate::conversation::Ctx {
             lang: turn.lang,
             default_year: campaign.default_year(),
+            awards: campaign.awards.clone(),
         })
     }
 

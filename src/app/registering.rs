@@ -131,11 +131,17 @@ impl Handler {
         )
         .await?;
         let number = number.to_string();
-        let text = trf(
+        let mut text = trf(
             lang,
             "form.thanks",
             &[("number", &number), ("name", &draft.name)],
         );
+        for hint in
+            crate::conversation::engine::award_hints(&campaign.awards, &session.answers, lang)
+        {
+            text.push_str("\n\n");
+            text.push_str(&hint);
+        }
         turn.say(Reply::text(text));
         let args = [
             ("number", number.as_str()),

@@ -11,11 +11,13 @@ use crate::domain::dates::format_dmy;
 use crate::i18n::{tr, trf, Lang};
 
 /// What the engine needs to know about the world; all of it is plain data.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Ctx {
     pub lang: Lang,
     /// Year of dates typed without one ("15/1").
     pub default_year: i32,
+    /// The campaign's award criteria: the summary says which a work's values reach.
+    pub awards: Vec<crate::domain::awards::AwardCriterion>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -297,11 +299,13 @@ pub fn prompt(s: &FormSession, ctx: &Ctx) -> Reply {
                 Some(e) => trf(lang, "form.summary_title_edit", &[("number", &e.number)]),
                 None => tr(lang, "form.summary_title"),
             };
-            let text = format!(
-                "{title}\n\n{}\n\n{}",
-                summary_lines(s, lang),
-                tr(lang, "form.summary_ask")
-            );
+            let mut text = format!("{title}\n\n{}", summary_lines(s, lang));
+            for hint in award_hints(&ctx.awards, &s.answers, lang) {
+                text.push_str("\n\n");
+                text.push_str(&hint);
+            }
+            text.push_str("\n\n");
+            text.push_str(&tr(lang, "form.summary_ask"));
             Reply::with_choices(
                 text,
                 vec![
@@ -322,6 +326,37 @@ pub fn prompt(s: &FormSession, ctx: &Ctx) -> Reply {
             Reply::with_choices(tr(lang, "form.pick_edit"), choices)
         }
     }
+}
+
+/// "💡 Giá trị dự kiến 250 triệu đạt mức xét Bằng khen … — đây là gợi ý, không phải kết
+/// quả xét": one line per criterion a money answer reaches.
+pub fn award_hints(
+    awards: &[crate::domain::awards::AwardCriterion],
+    answers: &super::form::Answers,
+    lang: Lang,
+) -> Vec<String> {
+    answers
+        .iter()
+        .filter_map(|(key, a)| match a {
+            Answer::Money(v) => Some((key, *v)),
+            _ => None,
+        })
+        .flat_map(|(key, v)| {
+            crate::domain::awards::reached(awards, key, v)
+                .into_iter()
+                .map(move |c| {
+                    trf(
+                        lang,
+                        "award.hint",
+                        &[
+                            ("amount", &crate::i18n::money(lang, v)),
+                            ("award", &c.award),
+                            ("plan_ref", &c.plan_ref),
+                        ],
+                    )
+                })
+        })
+        .collect()
 }
 
 /// "1. Loại: Mô hình" lines, every field in order.

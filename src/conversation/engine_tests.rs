@@ -5,6 +5,7 @@ use crate::conversation::registration_form::{draft_from_answers, *};
 use crate::domain::registration::WorkKind;
 
 const CTX: Ctx = Ctx {
+    awards: Vec::new(),
     lang: Lang::Vi,
     default_year: 2025,
 };
@@ -340,6 +341,7 @@ fn english_users_get_english_questions() {
     let ctx = Ctx {
         lang: Lang::En,
         default_year: 2025,
+        awards: Vec::new(),
     };
     let r = prompt(&new(), &ctx);
     assert!(r.text.contains("What are you registering"), "{}", r.text);

@@ -11,6 +11,7 @@ pub struct Campaign {
     pub ends_on: NaiveDate,
     pub timezone: String,
     pub paper: crate::domain::campaign_file::PaperSpec,
+    pub awards: Vec<crate::domain::awards::AwardCriterion>,
 }
 
 impl Campaign {

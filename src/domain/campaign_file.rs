@@ -75,6 +75,8 @@ pub struct CampaignFile {
     /// In the order of the file.
     pub deadlines: Vec<DeadlineSpec>,
     pub paper: PaperSpec,
+    /// `[[award]]`: the plan's thresholds, in the order of the file.
+    pub awards: Vec<crate::domain::awards::AwardCriterion>,
 }
 
 /// What the printed forms say that the database does not know: `[paper]`, every
@@ -234,6 +236,19 @@ struct RawFile {
     reminder_time: Option<Spanned<Value>>,
     deadline: Option<Vec<Spanned<RawDeadline>>>,
     paper: Option<RawPaper>,
+    award: Option<Vec<Spanned<RawAward>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAward {
+    key: Option<Spanned<String>>,
+    subject: Option<Spanned<crate::domain::awards::AwardSubject>>,
+    field: Option<Spanned<String>>,
+    min: Option<Spanned<Value>>,
+    max: Option<Spanned<Value>>,
+    award: Option<Spanned<String>>,
+    plan_ref: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -397,6 +412,15 @@ impl Checker<'_> {
             }
         };
 
+        let mut seen_awards = SeenKeys::new();
+        let awards = raw
+            .award
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, raw)| self.award(i, raw, &mut seen_awards))
+            .collect::<Result<Vec<_>, _>>()?;
+
         Ok(CampaignFile {
             code,
             title,
@@ -406,6 +430,99 @@ impl Checker<'_> {
             timezone,
             deadlines,
             paper,
+            awards,
+        })
+    }
+
+    fn award(
+        &self,
+        index: usize,
+        raw: Spanned<RawAward>,
+        seen: &mut SeenKeys,
+    ) -> Result<crate::domain::awards::AwardCriterion, CampaignFileError> {
+        use crate::domain::awards::{AwardCriterion, AWARD_FIELDS};
+        let path = format!("award[{index}]");
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let field = |name: &str| format!("{path}.{name}");
+        let key = self.required(raw.key, &span, &field("key"), "key = \"bang_khen_tinh\"")?;
+        let key = self.unique_key(key, &path, seen, "award")?;
+        let subject = self.required(
+            raw.subject,
+            &span,
+            &field("subject"),
+            "subject = \"work\" (or \"supporter\", \"donor\")",
+        )?;
+        let value_field = self.required(
+            raw.field,
+            &span,
+            &field("field"),
+            "field = \"estimated_value\"",
+        )?;
+        if !AWARD_FIELDS.contains(&value_field.get_ref().as_str()) {
+            return Err(self.error(
+                value_field.span(),
+                &field("field"),
+                format!(
+                    "`{}` is not a value of a work; write one of: {}",
+                    value_field.get_ref(),
+                    AWARD_FIELDS.join(", ")
+                ),
+            ));
+        }
+        let min = self.required(raw.min, &span, &field("min"), "min = \"200 triệu\"")?;
+        let min = self.money(&min, &field("min"))?;
+        let max = match &raw.max {
+            None => None,
+            Some(m) => {
+                let max = self.money(m, &field("max"))?;
+                if max < min {
+                    return Err(self.error(m.span(), &field("max"), "is below min"));
+                }
+                Some(max)
+            }
+        };
+        let award = self.required(
+            raw.award,
+            &span,
+            &field("award"),
+            "award = \"Bằng khen của BCH LĐLĐ tỉnh\"",
+        )?;
+        let plan_ref = self.required(
+            raw.plan_ref,
+            &span,
+            &field("plan_ref"),
+            "plan_ref = \"mục III.2.2.1\"",
+        )?;
+        Ok(AwardCriterion {
+            key,
+            subject: subject.into_inner(),
+            field: value_field.into_inner(),
+            min,
+            max,
+            award: self.text_value(award, &field("award"))?,
+            plan_ref: self.text_value(plan_ref, &field("plan_ref"))?,
+        })
+    }
+
+    /// An amount as chairs write it ("200 triệu", "1,5 tỷ") or a whole number of đồng.
+    fn money(
+        &self,
+        value: &Spanned<Value>,
+        field: &str,
+    ) -> Result<crate::domain::money::Vnd, CampaignFileError> {
+        use crate::domain::money::Vnd;
+        let parsed = match value.get_ref() {
+            Value::Integer(i) => u64::try_from(*i).ok().and_then(|d| Vnd::from_dong(d).ok()),
+            Value::String(s) => Vnd::parse(s).ok(),
+            _ => None,
+        };
+        parsed.ok_or_else(|| {
+            self.error(
+                value.span(),
+                field,
+                "is not an amount; write it like \"200 triệu\" or 200000000",
+            )
         })
     }
 

@@ -104,6 +104,39 @@ fn example_file_is_the_seed_plan() {
                     .to_owned(),
             ),
         },
+        awards: {
+            use crate::domain::awards::{AwardCriterion, AwardSubject};
+            use crate::domain::money::Vnd;
+            let award = |key: &str, subject, min: u64, plan_ref: &str| AwardCriterion {
+                key: key.to_owned(),
+                subject,
+                field: "estimated_value".to_owned(),
+                min: Vnd::from_dong(min).unwrap(),
+                max: None,
+                award: "Bằng khen của BCH LĐLĐ tỉnh".to_owned(),
+                plan_ref: plan_ref.to_owned(),
+            };
+            vec![
+                award(
+                    "bang_khen_tinh_tap_the",
+                    AwardSubject::Work,
+                    200_000_000,
+                    "mục III.2.2.1",
+                ),
+                award(
+                    "bang_khen_tinh_don_vi_ho_tro",
+                    AwardSubject::Supporter,
+                    150_000_000,
+                    "mục III.2.2.1.b",
+                ),
+                award(
+                    "bang_khen_tinh_nha_hao_tam",
+                    AwardSubject::Donor,
+                    100_000_000,
+                    "mục III.2.2.2.c",
+                ),
+            ]
+        },
         deadlines: vec![
             DeadlineSpec {
                 key: "report".to_owned(),
@@ -777,4 +810,29 @@ fn the_paper_table_is_optional_and_checked() {
     let empty = EXAMPLE.replace("place = \"Vĩnh Thuận\"", "place = \"  \"");
     let err = parse(&empty).unwrap_err();
     assert_eq!(err.field, "paper.place", "{err}");
+}
+
+#[test]
+fn award_thresholds_are_checked() {
+    let bad_field = EXAMPLE.replacen("field = \"estimated_value\"", "field = \"name\"", 1);
+    let err = parse(&bad_field).unwrap_err();
+    assert_eq!(err.field, "award[0].field", "{err}");
+    let bad_min = EXAMPLE.replacen("min = \"200 triệu\"", "min = \"nhiều tiền\"", 1);
+    let err = parse(&bad_min).unwrap_err();
+    assert_eq!(err.field, "award[0].min", "{err}");
+    let below = EXAMPLE.replacen(
+        "min = \"200 triệu\"",
+        "min = \"200 triệu\"\nmax = \"100 triệu\"",
+        1,
+    );
+    let err = parse(&below).unwrap_err();
+    assert_eq!(err.field, "award[0].max", "{err}");
+    let twice = EXAMPLE.replace("bang_khen_tinh_nha_hao_tam", "bang_khen_tinh_tap_the");
+    let err = parse(&twice).unwrap_err();
+    assert!(err.to_string().contains("already the key"), "{err}");
+    let integer = EXAMPLE.replacen("min = \"200 triệu\"", "min = 200000000", 1);
+    assert_eq!(
+        parse(&integer).unwrap().awards,
+        parse(EXAMPLE).unwrap().awards
+    );
 }

@@ -1,6 +1,7 @@
 //! Plain types and rules of the campaign world. No I/O lives here.
 
 pub mod audience;
+pub mod awards;
 pub mod campaign;
 pub mod campaign_file;
 pub mod dates;

@@ -18,13 +18,17 @@ fn from_row(r: &AnyRow) -> Result<Campaign> {
             Some(json) => serde_json::from_str(&json)?,
             None => Default::default(),
         },
+        awards: match get::<Option<String>>(r, "awards")? {
+            Some(json) => serde_json::from_str(&json)?,
+            None => Vec::new(),
+        },
     })
 }
 
 /// The campaign registrations belong to: the newest one.
 pub async fn current(conn: &mut AnyConnection) -> Result<Option<Campaign>> {
     let row = sqlx::query(
-        "SELECT id, code, title, plan_ref, starts_on, ends_on, timezone, paper \
+        "SELECT id, code, title, plan_ref, starts_on, ends_on, timezone, paper, awards \
          FROM campaigns ORDER BY id DESC LIMIT 1",
     )
     .fetch_optional(&mut *conn)

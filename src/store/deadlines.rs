@@ -77,7 +77,7 @@ pub async fn load_file(tx: &mut AnyConnection, file: &CampaignFile) -> Result<(i
         Some(id) => {
             sqlx::query(
                 "UPDATE campaigns SET title = $2, plan_ref = $3, starts_on = $4, ends_on = $5, \
-                 timezone = $6, paper = $7 WHERE id = $1",
+                 timezone = $6, paper = $7, awards = $8 WHERE id = $1",
             )
             .bind(id)
             .bind(&file.title)
@@ -86,6 +86,7 @@ pub async fn load_file(tx: &mut AnyConnection, file: &CampaignFile) -> Result<(i
             .bind(file.ends_on.to_string())
             .bind(file.timezone.name())
             .bind(serde_json::to_string(&file.paper)?)
+            .bind(serde_json::to_string(&file.awards)?)
             .execute(&mut *tx)
             .await?;
             id
@@ -93,7 +94,8 @@ pub async fn load_file(tx: &mut AnyConnection, file: &CampaignFile) -> Result<(i
         None => {
             let row = sqlx::query(
                 "INSERT INTO campaigns (code, title, plan_ref, starts_on, ends_on, timezone, \
-                 created_at, paper) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                 created_at, paper, awards) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 RETURNING id",
             )
             .bind(&file.code)
             .bind(&file.title)
@@ -103,6 +105,7 @@ pub async fn load_file(tx: &mut AnyConnection, file: &CampaignFile) -> Result<(i
             .bind(file.timezone.name())
             .bind(&now)
             .bind(serde_json::to_string(&file.paper)?)
+            .bind(serde_json::to_string(&file.awards)?)
             .fetch_one(&mut *tx)
             .await?;
             get(&row, "id")?

@@ -267,3 +267,36 @@ pub async fn totals_by_unit(
     })
     .await
 }
+
+/// Still-registered works of the campaign in scope whose estimated value is within
+/// [min, max]: how many, and the first `limit` by value, highest first.
+pub async fn reaching(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    within: crate::domain::unit::Scope,
+    (min, max): (Vnd, Option<Vnd>),
+    limit: i64,
+) -> Result<(i64, Vec<Registration>)> {
+    let within = super::scope::condition(within, "r.unit_id");
+    // Amounts are integers from a parsed campaign file, written into the statement.
+    let upper = max.map_or(String::new(), |m| {
+        format!(" AND r.estimated_value_vnd <= {}", m.dong())
+    });
+    let condition = format!(
+        "r.campaign_id = $1 AND r.status = 'submitted' AND r.estimated_value_vnd >= {}{upper} \
+         AND {within}",
+        min.dong()
+    );
+    let count_sql = format!("SELECT COUNT(*) AS n FROM registrations r WHERE {condition}");
+    let row = sqlx::query(&count_sql)
+        .bind(campaign_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let sql =
+        format!("{SELECT} WHERE {condition} ORDER BY r.estimated_value_vnd DESC, r.seq LIMIT $2");
+    let first = super::collect(sqlx::query(&sql).bind(campaign_id).bind(limit), conn, |r| {
+        from_row(r).map(|l| l.registration)
+    })
+    .await?;
+    Ok((get(&row, "n")?, first))
+}
