@@ -169,6 +169,12 @@ pub enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The works staff proposed as "công trình tiêu biểu" (for a plaque), as CSV.
+    Featured {
+        /// File to write; standard output without it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// "Bảng tổng hợp đăng ký": per unit, its works and their total value, and the
     /// units that registered nothing.
     Summary {
@@ -634,6 +640,45 @@ async fn command(
                     &[("n", &n.to_string()), ("dir", &dir)]
                 )
             );
+            Ok(())
+        }
+        Command::Export(ExportCommand::Featured { out }) => {
+            let mut conn = db.read().await?;
+            let works =
+                store::registrations::featured(&mut conn, campaign.id, Scope::Everything).await?;
+            let sink: Box<dyn Write> = match &out {
+                Some(path) => Box::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("cannot write {}", path.display()))?,
+                ),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let mut csv = csv::Writer::from_writer(sink);
+            csv.write_record([
+                "number",
+                "unit",
+                "name",
+                "estimated_value_vnd",
+                "result",
+                "actual_value_vnd",
+            ])?;
+            for w in &works {
+                let actual = match &w.result {
+                    Some(crate::domain::registration::WorkResult::Done { actual, .. }) => {
+                        actual.dong().to_string()
+                    }
+                    _ => String::new(),
+                };
+                csv.write_record([
+                    w.number.to_string(),
+                    export::csv_text(&w.unit_name).into_owned(),
+                    export::csv_text(&w.draft.name).into_owned(),
+                    w.draft.estimated_value.dong().to_string(),
+                    w.result.as_ref().map_or("", |r| r.as_str()).to_string(),
+                    actual,
+                ])?;
+            }
+            csv.flush()?;
             Ok(())
         }
         Command::Export(ExportCommand::Summary { format, out }) => {

@@ -67,13 +67,7 @@ async fn staff_act_on_the_units_below_their_own_on_postgresql() {
 async fn below_their_own(env: &TestEnv) {
     province(env);
     let api = FakeTelegram::start().await;
-    let mut bot = env.spawn_with(
-        &["run", "--now", "2025-05-03T09:00:00+07:00"],
-        &[
-            ("TELOXIDE_TOKEN", support::TOKEN.to_string()),
-            ("TELOXIDE_API_URL", api.url()),
-        ],
-    );
+    let mut bot = env.run_at(&api, "2025-05-03T09:00:00+07:00");
     let mut prov = join(&api, env, 3001, "Tỉnh", PROVINCE, "staff").await;
     let mut staff_a = join(&api, env, 3002, "An Biên", A, "staff").await;
     let mut staff_b = join(&api, env, 3003, "Vĩnh Thuận", B, "staff").await;
@@ -242,13 +236,7 @@ async fn a_district_without_a_tree_sees_every_unit() {
         env.cli(&["unit", "add", u]);
     }
     let api = FakeTelegram::start().await;
-    let mut bot = env.spawn_with(
-        &["run", "--now", "2025-05-03T09:00:00+07:00"],
-        &[
-            ("TELOXIDE_TOKEN", support::TOKEN.to_string()),
-            ("TELOXIDE_API_URL", api.url()),
-        ],
-    );
+    let mut bot = env.run_at(&api, "2025-05-03T09:00:00+07:00");
     let mut staff = join(&api, &env, 3002, "An Biên", A, "staff").await;
     let table = staff.say("/tinhtrang").expect("Tình trạng nộp").await;
     assert!(table.text.contains("0/2 đơn vị đã nộp"), "{}", table.text);

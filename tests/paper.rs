@@ -33,27 +33,6 @@ fn paragraphs(docx: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// The registration form answered with this estimated value: (summary, confirmation).
-async fn register(talk: &mut Talk, name: &str, amount: &str) -> (String, String) {
-    let kind = talk.say("/dangky").expect("(1/9)").await;
-    talk.press(&kind.button("Mô hình")).expect("(2/9)").await;
-    talk.say(name).expect("(3/9)").await;
-    talk.say("15/1/2025").expect("(4/9)").await;
-    talk.say("30/6/2025").expect("(5/9)").await;
-    talk.say("Vận động đoàn viên cùng góp sức xây dựng")
-        .expect("(6/9)")
-        .await;
-    talk.say(amount).expect("(7/9)").await;
-    talk.say("Tiết kiệm chi phí").expect("(8/9)").await;
-    talk.say("Đoàn viên an tâm").expect("(9/9)").await;
-    let summary = talk.say("/boqua").expect("Xin kiểm tra lại").await;
-    let done = talk
-        .press(&summary.button("Xác nhận gửi"))
-        .expect("Đã nhận đăng ký số")
-        .await;
-    (summary.text, done.text)
-}
-
 /// `lines` appear in the document in this order, each as (part of) a paragraph.
 fn assert_in_order(doc: &[String], lines: &[&str]) {
     let mut at = 0;
@@ -149,7 +128,9 @@ async fn a_chair_gets_the_official_form_as_word() {
     assert!(refused.document.is_none());
 
     // 50 triệu reaches nothing: no hint.
-    let (summary, done) = register(&mut stranger, "Tủ sách cho con đoàn viên", "50 triệu").await;
+    let (summary, done) = stranger
+        .register_with("Tủ sách cho con đoàn viên", "50 triệu")
+        .await;
     assert!(
         !summary.contains("💡") && !done.contains("💡"),
         "{summary}\n{done}"
@@ -178,6 +159,44 @@ async fn a_chair_gets_the_official_form_as_word() {
         list.text
     );
     assert!(!list.text.contains(CLINIC), "{}", list.text);
+    // Staff propose the school's work for a plaque ("công trình tiêu biểu").
+    staff
+        .press(&list.button("Đề xuất tiêu biểu 001/ĐK"))
+        .expect("Đã đề xuất công trình 001/ĐK")
+        .await;
+    chair
+        .press(&list.button("Đề xuất tiêu biểu 001/ĐK"))
+        .expect("Chỉ cán bộ")
+        .await;
+    // /xuat offers every form of the district's units as one .zip of .docx files.
+    let offer = staff.say("/xuat").expect("Cần bản Word").await;
+    let zipped = staff
+        .press(&offer.button("Bản Word các bảng đăng ký"))
+        .expect("2 bảng đăng ký (Word)")
+        .await;
+    let (name, bytes) = zipped.document.expect("a .zip");
+    assert!(name.ends_with(".zip"), "{name}");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut names: Vec<String> = zip.file_names().map(str::to_string).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "001-DK-cdcs-truong-thcs-vinh-thuan.docx",
+            "002-DK-cdcs-tram-y-te-xa.docx"
+        ]
+    );
+    let mut first = Vec::new();
+    zip.by_name(&names[0])
+        .unwrap()
+        .read_to_end(&mut first)
+        .unwrap();
+    assert_eq!(paragraphs(&first), doc);
+    let again = staff
+        .say("/ungvien")
+        .expect("Công trình tiêu biểu đã đề xuất gắn biển (1): 001/ĐK")
+        .await;
+    assert!(again.text.contains("⭐ • 001/ĐK"), "{}", again.text);
     chair
         .say("/ungvien")
         .expect("Chỉ cán bộ LĐLĐ xem được")
@@ -193,6 +212,15 @@ async fn a_chair_gets_the_official_form_as_word() {
     assert!(files[0].ends_with("001-DK-cdcs-truong-thcs-vinh-thuan.docx"));
     assert!(files[1].ends_with("002-DK-cdcs-tram-y-te-xa.docx"));
     assert_eq!(paragraphs(&std::fs::read(&files[0]).unwrap()), doc);
+
+    let featured = env.cli(&["export", "featured"]);
+    assert_eq!(
+        featured.lines().collect::<Vec<_>>(),
+        [
+            "number,unit,name,estimated_value_vnd,result,actual_value_vnd",
+            &format!("001/ĐK,{SCHOOL},Mái ấm công đoàn cho đoàn viên khó khăn,250000000,,"),
+        ]
+    );
 
     // The district's summary: the school's one work and its value, the total, and the
     // clinic among the units that registered nothing.

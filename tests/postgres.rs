@@ -79,14 +79,19 @@ async fn the_same_flows_run_on_postgresql() {
     );
     assert!(csv.contains(",1200000000,"), "{csv}");
 
-    // Reminders: two schedulers at the same instant claim each message once.
     let a = store::connect(&url).await.unwrap();
     let b = store::connect(&url).await.unwrap();
     let at = chrono::DateTime::parse_from_rfc3339("2025-04-28T08:00:00+07:00")
         .unwrap()
         .with_timezone(&chrono::Utc);
+    // Reminders (and the question about the work that ended on 15/02): two schedulers at
+    // the same instant claim each message once.
     let (x, y) = tokio::join!(scheduler::tick(&a, at), scheduler::tick(&b, at));
-    assert_eq!(x.unwrap() + y.unwrap(), 1, "one chair, one reminder");
+    assert_eq!(
+        x.unwrap() + y.unwrap(),
+        2,
+        "one chair: one reminder, one question about the work's end"
+    );
     assert_eq!(scheduler::tick(&a, at).await.unwrap(), 0);
     let queued = outbox::next_due(&mut a.read().await.unwrap(), at)
         .await
@@ -106,6 +111,21 @@ async fn the_same_flows_run_on_postgresql() {
         "{}",
         queued.reply.text
     );
+    let question = outbox::next_due(&mut b.read().await.unwrap(), at)
+        .await
+        .unwrap()
+        .expect("the question about the work's end");
+    assert!(
+        question
+            .reply
+            .text
+            .contains("đã đến ngày kết thúc (15/02/2025)"),
+        "{}",
+        question.reply.text
+    );
+    assert!(outbox::claim(&mut b.read().await.unwrap(), question.id)
+        .await
+        .unwrap());
     assert!(
         outbox::next_due(&mut b.read().await.unwrap(), at)
             .await

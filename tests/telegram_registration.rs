@@ -314,7 +314,8 @@ async fn a_chair_registers_a_work_from_the_phone() {
             .collect::<Vec<_>>()
             .join(","),
         "number,unit,kind,name,start_date,end_date,content,estimated_value_vnd,benefit_economic,\
-         benefit_social,time_saved,status,submitted_by,submitted_at"
+         benefit_social,time_saved,status,submitted_by,submitted_at,result,actual_value_vnd,\
+         result_note"
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 2, "{csv_text}");

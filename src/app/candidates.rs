@@ -4,7 +4,7 @@
 use anyhow::Result;
 
 use super::{Handler, Turn};
-use crate::conversation::Reply;
+use crate::conversation::{Action, Choice, Reply};
 use crate::domain::awards::AwardSubject;
 use crate::domain::member::Member;
 use crate::i18n::{money, tr, trf};
@@ -19,6 +19,7 @@ impl Handler {
         let campaign = turn.campaign().await?;
         let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
         let mut blocks = vec![tr(lang, "awards.title")];
+        let mut choices = Vec::new();
         for c in campaign
             .awards
             .iter()
@@ -38,16 +39,35 @@ impl Handler {
                 ],
             )];
             for w in &first {
-                lines.push(trf(
-                    lang,
-                    "awards.work",
-                    &[
-                        ("number", &w.number.to_string()),
-                        ("unit", &w.unit_name),
-                        ("name", &w.draft.name),
-                        ("amount", &money(lang, w.draft.estimated_value)),
-                    ],
-                ));
+                let star = if w.featured { "⭐ " } else { "" };
+                let number = w.number.to_string();
+                let key = if w.featured {
+                    "button.unfeature"
+                } else {
+                    "button.feature"
+                };
+                if !choices
+                    .iter()
+                    .any(|c: &Choice| c.action == Action::Feature(w.id))
+                {
+                    choices.push(Choice::new(
+                        trf(lang, key, &[("number", &number)]),
+                        Action::Feature(w.id),
+                    ));
+                }
+                lines.push(
+                    star.to_string()
+                        + &trf(
+                            lang,
+                            "awards.work",
+                            &[
+                                ("number", &w.number.to_string()),
+                                ("unit", &w.unit_name),
+                                ("name", &w.draft.name),
+                                ("amount", &money(lang, w.draft.estimated_value)),
+                            ],
+                        ),
+                );
             }
             if n > first.len() as i64 {
                 let more = (n - first.len() as i64).to_string();
@@ -58,7 +78,45 @@ impl Handler {
         if blocks.len() == 1 {
             blocks.push(tr(lang, "awards.no_criteria"));
         }
-        turn.say(Reply::text(blocks.join("\n\n")));
+        let featured = registrations::featured(&mut turn.tx, campaign.id, within).await?;
+        let names: Vec<String> = featured.iter().map(|w| w.number.to_string()).collect();
+        blocks.push(trf(
+            lang,
+            "awards.featured",
+            &[
+                ("n", &names.len().to_string()),
+                ("numbers", &names.join(", ")),
+            ],
+        ));
+        turn.say(Reply::with_choices(blocks.join("\n\n"), choices));
+        Ok(())
+    }
+
+    /// Proposes a work of the staff's units as "công trình tiêu biểu" (or takes it back).
+    pub(super) async fn feature(&self, turn: &mut Turn, me: &Member, id: i64) -> Result<()> {
+        let work = registrations::get_one(&mut turn.tx, id).await?;
+        let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
+        let Some(w) = work else {
+            turn.say_text("idle.stale_button");
+            return Ok(());
+        };
+        if !scope::contains(&mut turn.tx, within, w.unit_id).await? {
+            turn.say_text("works.not_yours");
+            return Ok(());
+        }
+        registrations::set_featured(&mut turn.tx, id, !w.featured).await?;
+        let key = if w.featured {
+            "awards.unfeatured"
+        } else {
+            "awards.featured_now"
+        };
+        let number = w.number.to_string();
+        let text = trf(
+            turn.lang,
+            key,
+            &[("number", &number), ("name", &w.draft.name)],
+        );
+        turn.say(Reply::text(text));
         Ok(())
     }
 }

@@ -7,6 +7,7 @@ mod command;
 mod edge;
 mod join;
 mod registering;
+mod results;
 mod review;
 mod reviewing;
 mod status;
@@ -140,6 +141,19 @@ impl Turn {
             to: self.here.clone(),
             lang: self.lang,
             body: Body::Reply(reply),
+        });
+    }
+
+    /// A file for the person who wrote (Telegram sends it; Zalo says how to get it).
+    fn send_file(&mut self, file_name: String, bytes: Vec<u8>, caption: String) {
+        self.out.push(Outgoing {
+            to: self.here.clone(),
+            lang: self.lang,
+            body: Body::Document {
+                file_name,
+                bytes,
+                caption,
+            },
         });
     }
 
@@ -426,6 +440,7 @@ impl Handler {
                     Dialogue::Broadcast { .. } | Dialogue::ReturnReason { .. } => {
                         action == Action::Cancel
                     }
+                    Dialogue::WorkResult { .. } => action != Action::Back,
                 };
                 if takes_it {
                     self.in_state(turn, me, Msg::Action(action)).await
@@ -459,7 +474,12 @@ impl Handler {
                 turn.say_text("lang.changed");
                 self.remind_form(turn).await
             }
-            Action::Approve(_) | Action::Return(_) | Action::ShowFiles(_) | Action::StatusFile => {
+            Action::Approve(_)
+            | Action::Return(_)
+            | Action::ShowFiles(_)
+            | Action::StatusFile
+            | Action::FormsZip
+            | Action::Feature(_) => {
                 if me.role != Role::Staff {
                     turn.say_text("review.staff_only");
                     return Ok(());
@@ -467,12 +487,22 @@ impl Handler {
                 if action == Action::StatusFile {
                     return self.status_file(turn, me).await;
                 }
+                if let Action::Feature(id) = action {
+                    return self.feature(turn, me, id).await;
+                }
+                if action == Action::FormsZip {
+                    return self.forms_zip(turn, me).await;
+                }
                 self.review_action(turn, me, action).await
             }
             Action::Register => self.start_registration(turn, me).await,
             Action::EditWork(id) => self.edit_work(turn, me, id).await,
             Action::Withdraw(id) => self.ask_withdraw(turn, me, id).await,
             Action::WordForm(id) => self.word_form(turn, me, id).await,
+            Action::AskResult(id) => self.ask_result(turn, me, id).await,
+            Action::ResultDone(_) | Action::ResultLater(_) | Action::ResultNotDone(_) => {
+                self.result_action(turn, me, action).await
+            }
             Action::WithdrawConfirmed(id) => self.withdraw(turn, me, id).await,
             Action::WithdrawKept => {
                 turn.say_text("works.withdraw_kept");
@@ -529,6 +559,22 @@ impl Handler {
             (Dialogue::Broadcast { .. }, Msg::Text(t)) => self.broadcast_text(turn, me, t).await,
             (Dialogue::Broadcast { .. }, Msg::File(_) | Msg::Unsupported) => {
                 turn.say_text("broadcast.text_only");
+                Ok(())
+            }
+
+            (Dialogue::WorkResult { .. }, Msg::Action(Action::Cancel)) => {
+                turn.chat.dialogue = Dialogue::Idle;
+                turn.say_text("result.cancelled");
+                Ok(())
+            }
+            (Dialogue::WorkResult { .. }, Msg::Action(Action::Skip)) => {
+                self.result_input(turn, me, None).await
+            }
+            (Dialogue::WorkResult { .. }, Msg::Text(t)) => {
+                self.result_input(turn, me, Some(t)).await
+            }
+            (Dialogue::WorkResult { .. }, Msg::File(_) | Msg::Unsupported) => {
+                turn.say_text("result.text_please");
                 Ok(())
             }
 
@@ -605,6 +651,12 @@ fn is_step(a: &Action) -> bool {
             | Action::Approve(_)
             | Action::StatusFile
             | Action::WordForm(_)
+            | Action::AskResult(_)
+            | Action::Feature(_)
+            | Action::FormsZip
+            | Action::ResultDone(_)
+            | Action::ResultLater(_)
+            | Action::ResultNotDone(_)
             | Action::Return(_)
             | Action::ShowFiles(_)
             | Action::Register

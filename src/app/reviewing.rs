@@ -4,7 +4,7 @@
 use anyhow::Result;
 
 use super::review::{self, Review};
-use super::{Body, Handler, Outgoing, Turn};
+use super::{Handler, Turn};
 use crate::conversation::{Action, Choice, Dialogue, Reply};
 use crate::domain::member::Member;
 use crate::i18n::{tr, trf};
@@ -115,15 +115,7 @@ impl Handler {
                 let files = submissions::files(&mut turn.tx, id).await?;
                 for (_, name, path) in files {
                     match std::fs::read(self.data.resolve(&path)) {
-                        Ok(bytes) => turn.out.push(Outgoing {
-                            to: turn.here.clone(),
-                            lang,
-                            body: Body::Document {
-                                file_name: name.clone(),
-                                bytes,
-                                caption: name,
-                            },
-                        }),
+                        Ok(bytes) => turn.send_file(name.clone(), bytes, name),
                         Err(e) => {
                             tracing::warn!(error = %e, path, "stored file missing");
                             turn.say(Reply::text(trf(

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use anyhow::Result;
 
-use super::{Body, Handler, Outgoing, Turn};
+use super::{Handler, Turn};
 use crate::conversation::{Action, Choice, Reply};
 use crate::domain::dates::format_dmy;
 use crate::domain::member::{Member, Role};
@@ -63,6 +63,21 @@ impl Handler {
                 submissions::missing_page(&mut turn.tx, d, within, NAMES as i64).await?;
             let branches = submissions::by_branch(&mut turn.tx, d, me.unit_id, within).await?;
             lines.push(deadline_lines(lang, d, total, missing, &first, &branches));
+        }
+        let campaign = turn.campaign().await?;
+        let (done, ongoing, not_done, unreported) =
+            crate::store::registrations::result_counts(&mut turn.tx, campaign.id, within).await?;
+        if done + ongoing + not_done + unreported > 0 {
+            lines.push(trf(
+                lang,
+                "status.results",
+                &[
+                    ("done", &done.to_string()),
+                    ("ongoing", &ongoing.to_string()),
+                    ("not_done", &not_done.to_string()),
+                    ("unreported", &unreported.to_string()),
+                ],
+            ));
         }
         lines.push(self.unit_table(turn, within, total, deadlines).await?);
         turn.say(Reply::with_choices(
@@ -132,15 +147,8 @@ impl Handler {
             submissions::each_unit_status(&mut turn.tx, within, &ids, |u, s| sheet.push(&u, &s))
                 .await?;
         let caption = trf(turn.lang, "status.file_caption", &[("n", &n.to_string())]);
-        turn.out.push(Outgoing {
-            to: turn.here.clone(),
-            lang: turn.lang,
-            body: Body::Document {
-                file_name: format!("tinh-trang-{}.xlsx", turn.now.format("%Y%m%d")),
-                bytes: sheet.into_bytes()?,
-                caption,
-            },
-        });
+        let file_name = format!("tinh-trang-{}.xlsx", turn.now.format("%Y%m%d"));
+        turn.send_file(file_name, sheet.into_bytes()?, caption);
         Ok(())
     }
 }

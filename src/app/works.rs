@@ -4,15 +4,18 @@
 use anyhow::Result;
 
 use super::registering::new_key;
-use super::{Body, Handler, Turn};
+use super::{Handler, Turn};
 use crate::conversation::engine::{Editing, FormId, FormSession};
 use crate::conversation::registration_form::answers_from_draft;
 use crate::conversation::{engine, Action, Choice, Dialogue, Reply};
 use crate::domain::member::{Member, Role};
-use crate::domain::registration::{Registration, RegistrationStatus};
+use crate::domain::registration::{Registration, RegistrationStatus, WorkResult};
 use crate::export;
 use crate::i18n::{tr, trf};
 use crate::store::{registrations, scope};
+
+/// Forms sent as one .zip in the chat; more is `thidua export forms`.
+const MAX_FORMS_IN_CHAT: i64 = 500;
 
 impl Handler {
     pub(super) async fn list_works(&self, turn: &mut Turn, me: &Member) -> Result<()> {
@@ -27,8 +30,9 @@ impl Handler {
         }
         let mut lines = vec![trf(lang, "works.title", &[("unit", &me.unit_name)])];
         let mut choices = Vec::new();
+        let today = turn.now.with_timezone(&campaign.tz()).date_naive();
         for w in &works {
-            lines.push(trf(
+            let mut line = trf(
                 lang,
                 "works.line",
                 &[
@@ -38,7 +42,26 @@ impl Handler {
                     ("amount", &crate::i18n::money(lang, w.draft.estimated_value)),
                     ("status", &tr(lang, w.status.label_key())),
                 ],
-            ));
+            );
+            if let Some(result) = &w.result {
+                line.push('\n');
+                line.push_str(&super::results::result_line(lang, result));
+            }
+            lines.push(line);
+            let open = !matches!(
+                w.result,
+                Some(WorkResult::Done { .. } | WorkResult::NotDone { .. })
+            );
+            if w.status == RegistrationStatus::Submitted && open && w.draft.end_date < today {
+                choices.push(Choice::new(
+                    trf(
+                        lang,
+                        "button.ask_result",
+                        &[("number", &w.number.to_string())],
+                    ),
+                    Action::AskResult(w.id),
+                ));
+            }
             if w.status == RegistrationStatus::Submitted {
                 let n = w.number.to_string();
                 choices.push(Choice::new(
@@ -61,7 +84,7 @@ impl Handler {
     }
 
     /// The work if this member may change it; otherwise says why and gives `None`.
-    async fn own_work(
+    pub(super) async fn own_work(
         &self,
         turn: &mut Turn,
         me: &Member,
@@ -178,15 +201,7 @@ impl Handler {
             "works.word_caption",
             &[("number", &work.number.to_string()), ("issuer", &issuer)],
         );
-        turn.out.push(super::Outgoing {
-            to: turn.here.clone(),
-            lang: turn.lang,
-            body: Body::Document {
-                file_name,
-                bytes,
-                caption,
-            },
-        });
+        turn.send_file(file_name, bytes, caption);
         Ok(())
     }
 
@@ -199,15 +214,55 @@ impl Handler {
         let bytes = sheet.into_bytes()?;
         let caption = trf(turn.lang, "export.caption", &[("count", &n.to_string())]);
         let file_name = format!("dang-ky-thi-dua-{}.xlsx", turn.now.format("%Y%m%d"));
-        turn.out.push(super::Outgoing {
-            to: turn.here.clone(),
-            lang: turn.lang,
-            body: Body::Document {
-                file_name,
-                bytes,
-                caption,
-            },
-        });
+        turn.send_file(file_name, bytes, caption);
+        if n > 0 {
+            let offer = Choice::new(tr(turn.lang, "button.forms_zip"), Action::FormsZip);
+            turn.say(Reply::with_choices(
+                tr(turn.lang, "export.forms_offer"),
+                vec![offer],
+            ));
+        }
+        Ok(())
+    }
+
+    /// Every registered work's official form of the staff's units, as one .zip of
+    /// .docx files. A province's thousands are the command line's job.
+    pub(super) async fn forms_zip(&self, turn: &mut Turn, me: &Member) -> Result<()> {
+        let within = crate::store::scope::of_staff(&mut turn.tx, me.unit_id).await?;
+        let campaign = turn.campaign().await?;
+        let count = registrations::count_registered(&mut turn.tx, campaign.id, within).await?;
+        if count > MAX_FORMS_IN_CHAT {
+            let text = trf(
+                turn.lang,
+                "export.forms_too_many",
+                &[
+                    ("n", &count.to_string()),
+                    ("max", &MAX_FORMS_IN_CHAT.to_string()),
+                ],
+            );
+            turn.say(Reply::text(text));
+            return Ok(());
+        }
+        let parents = crate::store::units::parent_names(&mut turn.tx).await?;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let mut n = 0;
+        registrations::for_each(&mut turn.tx, within, |listed| {
+            let work = listed.registration;
+            if work.campaign_id != campaign.id || work.status != RegistrationStatus::Submitted {
+                return Ok(());
+            }
+            let parent = parents.get(&work.unit_id).map(String::as_str);
+            let (name, bytes, _) = export::registration_paper(&campaign, &work, parent)?;
+            zip.start_file(name, zip::write::SimpleFileOptions::default())?;
+            std::io::Write::write_all(&mut zip, &bytes)?;
+            n += 1;
+            Ok(())
+        })
+        .await?;
+        let bytes = zip.finish()?.into_inner();
+        let caption = trf(turn.lang, "export.forms_caption", &[("n", &n.to_string())]);
+        let file_name = format!("mau-dang-ky-{}.zip", turn.now.format("%Y%m%d"));
+        turn.send_file(file_name, bytes, caption);
         Ok(())
     }
 }

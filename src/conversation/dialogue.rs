@@ -23,12 +23,29 @@ pub enum Dialogue {
     ReturnReason {
         submission_id: i64,
     },
+    /// A chair telling how registration `registration_id` ended.
+    WorkResult {
+        registration_id: i64,
+        step: ResultStep,
+    },
     /// Staff composing an announcement: the text first, then the audience.
     Broadcast {
         key: String,
         text: Option<String>,
         audience: Option<String>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "at")]
+pub enum ResultStep {
+    /// Done: its actual value, then what it achieved (optional).
+    ActualValue,
+    Achieved {
+        actual_dong: u64,
+    },
+    /// Not done: why.
+    Reason,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,6 +8,6 @@ pub mod registration_form;
 pub mod render;
 pub mod reply;
 
-pub use dialogue::{Dialogue, StoredFile, SubmissionStep};
+pub use dialogue::{Dialogue, ResultStep, StoredFile, SubmissionStep};
 pub use engine::{Ctx, FormOutcome, FormSession, Input, Step};
 pub use reply::{Action, Choice, Reply};

@@ -39,6 +39,16 @@ pub enum Action {
     StatusFile,
     /// The official form of registration `id` as a Word document.
     WordForm(i64),
+    /// A work's end: done (its value follows), still going (ask later), not done
+    /// (the reason follows); and asking for that question from `/cuatoi`.
+    ResultDone(i64),
+    ResultLater(i64),
+    ResultNotDone(i64),
+    AskResult(i64),
+    /// Staff: propose registration `id` as "công trình tiêu biểu", or stop proposing it.
+    Feature(i64),
+    /// Staff: every form of their units as one .zip.
+    FormsZip,
 }
 
 impl Action {
@@ -66,6 +76,12 @@ impl Action {
             Action::ShowFiles(id) => format!("sf:{id}"),
             Action::StatusFile => "st".into(),
             Action::WordForm(id) => format!("wd:{id}"),
+            Action::ResultDone(id) => format!("rd:{id}"),
+            Action::ResultLater(id) => format!("rl:{id}"),
+            Action::ResultNotDone(id) => format!("rn:{id}"),
+            Action::AskResult(id) => format!("ra:{id}"),
+            Action::Feature(id) => format!("ft:{id}"),
+            Action::FormsZip => "fz".into(),
         }
     }
 
@@ -101,6 +117,12 @@ impl Action {
             ("sf", _) => Action::ShowFiles(id()?),
             ("st", None) => Action::StatusFile,
             ("wd", _) => Action::WordForm(id()?),
+            ("rd", _) => Action::ResultDone(id()?),
+            ("rl", _) => Action::ResultLater(id()?),
+            ("rn", _) => Action::ResultNotDone(id()?),
+            ("ra", _) => Action::AskResult(id()?),
+            ("ft", _) => Action::Feature(id()?),
+            ("fz", None) => Action::FormsZip,
             _ => return None,
         })
     }
@@ -177,6 +199,12 @@ mod tests {
             Action::ShowFiles(3),
             Action::StatusFile,
             Action::WordForm(i64::MAX),
+            Action::ResultDone(i64::MAX),
+            Action::ResultLater(1),
+            Action::ResultNotDone(2),
+            Action::AskResult(3),
+            Action::Feature(4),
+            Action::FormsZip,
         ];
         for a in all {
             let data = a.encode();

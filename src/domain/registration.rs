@@ -122,6 +122,43 @@ pub struct Registration {
     pub status: RegistrationStatus,
     pub submitted_by: String,
     pub submitted_at: DateTime<Utc>,
+    /// What the chair said once the end date passed; `None` until then.
+    pub result: Option<WorkResult>,
+    /// Proposed by staff as a "công trình tiêu biểu" (for a plaque).
+    pub featured: bool,
+}
+
+/// "Đang làm": the chair is asked again this many days later.
+pub const ASK_AGAIN_DAYS: u64 = 14;
+
+/// How a work ended, as its chair reported it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkResult {
+    /// Completed, with its actual value and what it achieved.
+    Done { actual: Vnd, note: Option<String> },
+    /// Still in progress: asked again on that day.
+    Ongoing { ask_again_on: NaiveDate },
+    /// Not carried out, and why.
+    NotDone { reason: String },
+}
+
+impl WorkResult {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            WorkResult::Done { .. } => "done",
+            WorkResult::Ongoing { .. } => "ongoing",
+            WorkResult::NotDone { .. } => "not_done",
+        }
+    }
+
+    /// Locale key of the result's name.
+    pub fn label_key(&self) -> &'static str {
+        match self {
+            WorkResult::Done { .. } => "result.done",
+            WorkResult::Ongoing { .. } => "result.ongoing",
+            WorkResult::NotDone { .. } => "result.not_done",
+        }
+    }
 }
 
 #[cfg(test)]

@@ -95,23 +95,7 @@ pub fn form_docx(p: &FormPaper) -> Result<Vec<u8>> {
         ),
     ];
 
-    let mut doc = Docx::new()
-        .page_size(A4.0, A4.1)
-        .page_margin(
-            PageMargin::new()
-                .top(1134)
-                .bottom(1134)
-                .left(1701)
-                .right(851),
-        )
-        .default_fonts(
-            RunFonts::new()
-                .ascii("Times New Roman")
-                .hi_ansi("Times New Roman")
-                .cs("Times New Roman")
-                .east_asia("Times New Roman"),
-        )
-        .default_size(BODY)
+    let mut doc = paper_docx(BODY)
         .add_table(header(p))
         .add_paragraph(Paragraph::new())
         .add_paragraph(centered(bold(&tr(PAPER, "paper.title"))))
@@ -127,6 +111,28 @@ pub fn form_docx(p: &FormPaper) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     doc.build().pack(std::io::Cursor::new(&mut bytes))?;
     Ok(bytes)
+}
+
+/// An empty document on the decree's paper: A4, margins 20/20/30/15 mm, Times New
+/// Roman at `size` half-points.
+pub(super) fn paper_docx(size: usize) -> Docx {
+    Docx::new()
+        .page_size(A4.0, A4.1)
+        .page_margin(
+            PageMargin::new()
+                .top(1134)
+                .bottom(1134)
+                .left(1701)
+                .right(851),
+        )
+        .default_fonts(
+            RunFonts::new()
+                .ascii("Times New Roman")
+                .hi_ansi("Times New Roman")
+                .cs("Times New Roman")
+                .east_asia("Times New Roman"),
+        )
+        .default_size(size)
 }
 
 /// LIÊN ĐOÀN … / CĐCS … / Số: … | CỘNG HÒA … / Độc lập … / …, ngày … tháng … năm …

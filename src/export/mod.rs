@@ -19,7 +19,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 use serde::Serialize;
 
-use crate::domain::registration::{RegistrationStatus, WorkKind};
+use crate::domain::registration::{RegistrationStatus, WorkKind, WorkResult};
 use crate::domain::unit::Scope;
 use crate::store::registrations;
 
@@ -41,12 +41,19 @@ pub struct Row {
     pub submitted_by: String,
     /// ISO 8601 with Vietnam's offset, as the district reads it.
     pub submitted_at: String,
+    /// How the work ended, once its chair said: done, ongoing, not_done (empty before).
+    pub result: &'static str,
+    pub actual_value_vnd: Option<u64>,
+    /// What a done work achieved, or why it was not done.
+    pub result_note: Option<String>,
     #[serde(skip)]
     pub work_kind: WorkKind,
     #[serde(skip)]
     pub registration_status: RegistrationStatus,
     #[serde(skip)]
     pub submitted_at_utc: DateTime<Utc>,
+    #[serde(skip)]
+    pub result_key: Option<&'static str>,
 }
 
 /// Every registration of the units in scope as a row, one at a time, as the
@@ -61,6 +68,13 @@ pub async fn each_row(
 
 fn row(l: registrations::Listed) -> Row {
     let r = l.registration;
+    let result = r.result.as_ref().map_or("", |x| x.as_str());
+    let result_key = r.result.as_ref().map(|x| x.label_key());
+    let (actual_value_vnd, result_note) = match r.result {
+        Some(WorkResult::Done { actual, note }) => (Some(actual.dong()), note),
+        Some(WorkResult::NotDone { reason }) => (None, Some(reason)),
+        _ => (None, None),
+    };
     Row {
         number: r.number.to_string(),
         unit: r.unit_name,
@@ -79,9 +93,13 @@ fn row(l: registrations::Listed) -> Row {
             .submitted_at
             .with_timezone(&Ho_Chi_Minh)
             .to_rfc3339_opts(SecondsFormat::Secs, false),
+        result,
+        actual_value_vnd,
+        result_note,
         work_kind: r.draft.kind,
         registration_status: r.status,
         submitted_at_utc: r.submitted_at,
+        result_key,
     }
 }
 
@@ -89,7 +107,7 @@ fn row(l: registrations::Listed) -> Row {
 /// `-`, `@`, tab, carriage return) gets a leading `'` (OWASP's advice for CSV
 /// injection). Work names and file names come from chairs; staff open the CSV in
 /// Excel, where `=HYPERLINK(…)` would be a live link.
-pub(crate) fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+pub fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}").into()
     } else {
@@ -110,6 +128,7 @@ impl Row {
             benefit_social: self.benefit_social.as_ref().map(text),
             time_saved: self.time_saved.as_ref().map(text),
             submitted_by: text(&self.submitted_by),
+            result_note: self.result_note.as_ref().map(text),
             ..self.clone()
         }
     }
@@ -152,7 +171,7 @@ pub fn csv(rows: &[Row]) -> Result<Vec<u8>> {
     out.finish()
 }
 
-pub const HEADER: [&str; 14] = [
+pub const HEADER: [&str; 17] = [
     "number",
     "unit",
     "kind",
@@ -167,6 +186,9 @@ pub const HEADER: [&str; 14] = [
     "status",
     "submitted_by",
     "submitted_at",
+    "result",
+    "actual_value_vnd",
+    "result_note",
 ];
 
 /// A JSON array written a row at a time, one object a line.
@@ -228,6 +250,10 @@ mod tests {
             work_kind: WorkKind::MoHinh,
             registration_status: RegistrationStatus::Submitted,
             submitted_at_utc: at,
+            result: "done",
+            actual_value_vnd: Some(260_000_000),
+            result_note: Some("=HYPERLINK(\"x\")".into()),
+            result_key: Some("result.done"),
         }
     }
 

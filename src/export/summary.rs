@@ -3,10 +3,7 @@
 //! As a spreadsheet or as a Word document for the district's file.
 
 use anyhow::Result;
-use docx_rs::{
-    AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableRow,
-    WidthType,
-};
+use docx_rs::{AlignmentType, Paragraph, Run, Table, TableCell, TableRow, WidthType};
 use rust_xlsxwriter::{Format, Workbook};
 
 use crate::domain::money::Vnd;
@@ -114,23 +111,7 @@ pub fn summary_docx(lines: &[UnitTotal], issuer: &str, subtitle: &str) -> Result
         cell(&works.to_string(), true),
         cell(&money(total), true),
     ]));
-    let mut doc = Docx::new()
-        .page_size(11906, 16838)
-        .page_margin(
-            PageMargin::new()
-                .top(1134)
-                .bottom(1134)
-                .left(1701)
-                .right(851),
-        )
-        .default_fonts(
-            RunFonts::new()
-                .ascii("Times New Roman")
-                .hi_ansi("Times New Roman")
-                .cs("Times New Roman")
-                .east_asia("Times New Roman"),
-        )
-        .default_size(26)
+    let mut doc = super::form_docx::paper_docx(26)
         .add_paragraph(
             Paragraph::new()
                 .add_run(Run::new().add_text(issuer.to_uppercase()))

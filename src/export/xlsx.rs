@@ -7,7 +7,7 @@ use super::Row;
 use crate::i18n::{tr, Lang};
 
 /// Locale keys of the spreadsheet's headers, in the paper form's order.
-const HEADERS: [&str; 14] = [
+const HEADERS: [&str; 17] = [
     "export.col.number",
     "export.col.unit",
     "export.col.kind",
@@ -22,6 +22,9 @@ const HEADERS: [&str; 14] = [
     "export.col.status",
     "export.col.submitted_by",
     "export.col.submitted_at",
+    "export.col.result",
+    "export.col.actual_value",
+    "export.col.result_note",
 ];
 
 /// Widest a column grows; longer text wraps.
@@ -75,7 +78,7 @@ impl Sheet {
         for col in 0..HEADERS.len() as u16 {
             let format = match col {
                 4 | 5 => &date,
-                7 => &money,
+                7 | 15 => &money,
                 13 => &stamp,
                 _ => &text,
             };
@@ -105,6 +108,8 @@ impl Sheet {
             (10, r.time_saved.clone().unwrap_or_default()),
             (11, tr(lang, r.registration_status.label_key())),
             (12, r.submitted_by.clone()),
+            (14, r.result_key.map(|k| tr(lang, k)).unwrap_or_default()),
+            (16, r.result_note.clone().unwrap_or_default()),
         ];
         for (col, value) in texts {
             if value.is_empty() {
@@ -123,6 +128,10 @@ impl Sheet {
         widths[7] = widths[7].max(r.estimated_value_vnd.to_string().len() * 4 / 3 + 3);
         let local = r.submitted_at_utc.with_timezone(&Ho_Chi_Minh).naive_local();
         sheet.write_datetime(row, 13, local)?;
+        if let Some(v) = r.actual_value_vnd {
+            sheet.write_number(row, 15, v as f64)?;
+            widths[15] = widths[15].max(v.to_string().len() * 4 / 3 + 3);
+        }
         widths[13] = widths[13].max(17);
         self.rows = row;
         Ok(())

@@ -1,8 +1,10 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use crate::conversation::{Action, Choice, Reply};
 use crate::domain::campaign_file::AsksFor;
 use crate::domain::dates::format_dmy;
+use crate::domain::registration::{Registration, ASK_AGAIN_DAYS};
 use crate::domain::reminders::{days_left, Due};
 use crate::domain::unit::Unit;
 use crate::i18n::{tr, trf, Lang};
@@ -127,4 +129,34 @@ pub fn branch_lines(lang: Lang, branches: &[Branch]) -> String {
         out.push_str(&trf(lang, "status.more_units", &[("n", &more)]));
     }
     out
+}
+
+/// The question about a work's end, with its three answers.
+pub fn result_question(lang: Lang, w: &Registration) -> Reply {
+    let number = w.number.to_string();
+    let text = trf(
+        lang,
+        "result.ask",
+        &[
+            ("number", &number),
+            ("name", &w.draft.name),
+            ("unit", &w.unit_name),
+            ("end", &format_dmy(w.draft.end_date)),
+        ],
+    );
+    let days = ASK_AGAIN_DAYS.to_string();
+    Reply::with_choices(
+        text,
+        vec![
+            Choice::new(tr(lang, "button.result_done"), Action::ResultDone(w.id)),
+            Choice::new(
+                trf(lang, "button.result_later", &[("days", &days)]),
+                Action::ResultLater(w.id),
+            ),
+            Choice::new(
+                tr(lang, "button.result_not_done"),
+                Action::ResultNotDone(w.id),
+            ),
+        ],
+    )
 }

@@ -22,7 +22,10 @@ use std::collections::HashSet;
 use crate::conversation::Reply;
 use crate::i18n::Lang;
 use crate::store::deadlines::Deadline;
-use crate::store::{campaigns, deadlines, members, reminders as claims, scope, submissions, Db};
+use crate::store::{
+    campaigns, deadlines, members, registrations, reminders as claims, scope, settings,
+    submissions, Db,
+};
 
 /// How often the scheduler looks. Cheap: a handful of queries.
 pub const TICK: Duration = Duration::from_secs(5);
@@ -85,6 +88,7 @@ pub async fn tick(db: &Db, now: DateTime<Utc>) -> Result<usize> {
             queued += digest(db, d, now).await?;
         }
     }
+    queued += ask_results(db, &campaign, now).await?;
     Ok(queued)
 }
 
@@ -118,13 +122,9 @@ async fn sweep(
             (chair, lang, Reply::text(text))
         })
         .collect();
-    let items: Vec<NewItem> = replies
-        .iter()
-        .map(|(chair, lang, reply)| NewItem::for_member(chair, *lang, reply, Purpose::Reminder))
-        .collect();
-    outbox::enqueue_many(&mut tx, &items, now).await?;
+    let queued = queue_all(&mut tx, &replies, now).await?;
     tx.commit().await?;
-    Ok(items.len())
+    Ok(queued)
 }
 
 /// After a deadline, staff get one digest of who is still missing.
@@ -153,6 +153,79 @@ async fn digest(db: &Db, d: &Deadline, now: DateTime<Utc>) -> Result<usize> {
     }
     tx.commit().await?;
     Ok(queued)
+}
+
+/// When, local time, the day's questions about works that ended go out.
+const RESULTS_AT: chrono::NaiveTime = match chrono::NaiveTime::from_hms_opt(8, 0, 0) {
+    Some(t) => t,
+    None => panic!("08:00"),
+};
+
+/// Questions stop this long after the campaign ends: a bot started a year later does
+/// not ask about works of a finished campaign (chairs can still answer from `/cuatoi`).
+const RESULTS_WINDOW_DAYS: u64 = 90;
+
+/// Once a day (after `RESULTS_AT`): every still-registered work whose end date, or the
+/// day its chair asked to be asked again, has passed is claimed and its unit's chairs
+/// asked how it ended. The day is claimed first, so the other ticks of the day cost one
+/// look-up; each work is claimed per round, so nobody is asked twice.
+async fn ask_results(
+    db: &Db,
+    campaign: &crate::domain::campaign::Campaign,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let local = now.with_timezone(&campaign.tz());
+    let today = local.date_naive();
+    let last_day = campaign.ends_on + chrono::Days::new(RESULTS_WINDOW_DAYS);
+    if local.time() < RESULTS_AT || today > last_day {
+        return Ok(0);
+    }
+    let key = format!("results_asked_on:{}", campaign.id);
+    {
+        let mut conn = db.read().await?;
+        let last = settings::get_value(&mut conn, &key).await?;
+        if last.is_some_and(|d| d >= today.to_string()) {
+            return Ok(0);
+        }
+    }
+    let mut tx = db.write().await?;
+    if !settings::advance(&mut tx, &key, &today.to_string()).await? {
+        return Ok(0);
+    }
+    let ids = registrations::claim_result_questions(&mut tx, campaign.id, today, now).await?;
+    let works = registrations::by_ids(&mut tx, &ids).await?;
+    let mut units: Vec<i64> = works.iter().map(|w| w.unit_id).collect();
+    units.sort_unstable();
+    units.dedup();
+    let chairs = members::active_chairs_of_units(&mut tx, &units).await?;
+    let replies: Vec<(&Member, Lang, Reply)> = works
+        .iter()
+        .flat_map(|w| {
+            chairs
+                .iter()
+                .filter(move |(c, _)| c.unit_id == w.unit_id)
+                .map(move |(c, lang)| (c, *lang, messages::result_question(*lang, w)))
+        })
+        .collect();
+    let queued = queue_all(&mut tx, &replies, now).await?;
+    tx.commit().await?;
+    Ok(queued)
+}
+
+/// Messages for many chairs, in the claiming transaction; how many.
+async fn queue_all<M: std::borrow::Borrow<Member>>(
+    conn: &mut sqlx::AnyConnection,
+    replies: &[(M, Lang, Reply)],
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let items: Vec<NewItem> = replies
+        .iter()
+        .map(|(chair, lang, reply)| {
+            NewItem::for_member(chair.borrow(), *lang, reply, Purpose::Reminder)
+        })
+        .collect();
+    outbox::enqueue_many(conn, &items, now).await?;
+    Ok(items.len())
 }
 
 /// A reminder, notice or digest for one person, in the claiming transaction.

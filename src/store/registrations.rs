@@ -5,13 +5,16 @@ use sqlx::AnyConnection;
 
 use super::{get, parse_day, parse_ts, ts};
 use crate::domain::money::Vnd;
-use crate::domain::registration::{Registration, RegistrationDraft, RegistrationNumber};
+use crate::domain::registration::{
+    Registration, RegistrationDraft, RegistrationNumber, WorkResult,
+};
 use crate::domain::unit::UnitKind;
 
 const SELECT: &str = "SELECT r.id, r.campaign_id, r.seq, r.unit_id, u.name AS unit_name, \
      u.kind AS unit_kind, r.kind, r.name, r.start_date, r.end_date, r.content, \
      r.estimated_value_vnd, r.benefit_economic, r.benefit_social, r.time_saved, r.status, \
-     m.display_name AS submitted_by, r.submitted_at \
+     m.display_name AS submitted_by, r.submitted_at, r.result, r.actual_value_vnd, \
+     r.result_note, r.ask_again_on, r.featured \
      FROM registrations r JOIN units u ON u.id = r.unit_id JOIN members m ON m.id = r.submitted_by";
 
 /// A registration with what the export needs about its unit.
@@ -49,11 +52,121 @@ fn from_row(r: &AnyRow) -> Result<Listed> {
                 .map_err(anyhow::Error::msg)?,
             submitted_by: get(r, "submitted_by")?,
             submitted_at: parse_ts(&get::<String>(r, "submitted_at")?)?,
+            result: result_from_row(r)?,
+            featured: get::<i64>(r, "featured")? != 0,
         },
         unit_kind: get::<String>(r, "unit_kind")?
             .parse()
             .map_err(anyhow::Error::msg)?,
     })
+}
+
+fn result_from_row(r: &AnyRow) -> Result<Option<WorkResult>> {
+    let note: Option<String> = get(r, "result_note")?;
+    Ok(match get::<Option<String>>(r, "result")?.as_deref() {
+        None => None,
+        Some("done") => {
+            let actual: i64 = get::<Option<i64>>(r, "actual_value_vnd")?.unwrap_or_default();
+            Some(WorkResult::Done {
+                actual: Vnd::from_dong(u64::try_from(actual)?)
+                    .map_err(|e| anyhow!("bad actual value {actual} in database: {e:?}"))?,
+                note,
+            })
+        }
+        Some("ongoing") => Some(WorkResult::Ongoing {
+            ask_again_on: parse_day(
+                &get::<Option<String>>(r, "ask_again_on")?.unwrap_or_default(),
+            )?,
+        }),
+        Some(_) => Some(WorkResult::NotDone {
+            reason: note.unwrap_or_default(),
+        }),
+    })
+}
+
+/// Records what the chair said of a work's end; only a work of `unit_id` still
+/// registered changes. Returns whether it did.
+pub async fn set_result(
+    conn: &mut AnyConnection,
+    id: i64,
+    unit_id: i64,
+    result: &WorkResult,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let (actual, note, again) = match result {
+        WorkResult::Done { actual, note } => (Some(dong(*actual)?), note.clone(), None),
+        WorkResult::Ongoing { ask_again_on } => (None, None, Some(ask_again_on.to_string())),
+        WorkResult::NotDone { reason } => (None, Some(reason.clone()), None),
+    };
+    let done = sqlx::query(
+        "UPDATE registrations SET result = $3, actual_value_vnd = $4, result_note = $5, \
+         ask_again_on = $6, result_at = $7 WHERE id = $1 AND unit_id = $2 AND status = 'submitted'",
+    )
+    .bind(id)
+    .bind(unit_id)
+    .bind(result.as_str())
+    .bind(actual)
+    .bind(note)
+    .bind(again)
+    .bind(ts(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Claims the day's questions: every still-registered work of the campaign whose end
+/// date is before `today` (or whose day to be asked again has come), with no final
+/// answer, not yet asked this round. One statement; returns the works claimed.
+pub async fn claim_result_questions(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    today: chrono::NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    let sql = "INSERT INTO result_questions (registration_id, round, asked_at) \
+         SELECT r.id, COALESCE(r.ask_again_on, 'end'), $3 FROM registrations r \
+         WHERE r.campaign_id = $1 AND r.status = 'submitted' \
+         AND (r.result IS NULL OR r.result = 'ongoing') \
+         AND ((r.ask_again_on IS NULL AND r.end_date < $2) OR r.ask_again_on <= $2) \
+         ON CONFLICT (registration_id, round) DO NOTHING RETURNING registration_id";
+    super::collect(
+        sqlx::query(sql)
+            .bind(campaign_id)
+            .bind(today.to_string())
+            .bind(ts(now)),
+        conn,
+        |r| get(r, "registration_id"),
+    )
+    .await
+}
+
+/// These works, by id, in number order.
+pub async fn by_ids(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<Registration>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let sql = format!(
+            "{SELECT} WHERE r.id IN ({}) ORDER BY r.seq",
+            list.join(", ")
+        );
+        out.extend(
+            super::collect(sqlx::query(&sql), conn, |r| {
+                from_row(r).map(|l| l.registration)
+            })
+            .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Proposes (or stops proposing) a work as "công trình tiêu biểu".
+pub async fn set_featured(conn: &mut AnyConnection, id: i64, featured: bool) -> Result<bool> {
+    let done = sqlx::query("UPDATE registrations SET featured = $2 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(featured))
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 fn dong(v: Vnd) -> Result<i64> {
@@ -299,4 +412,60 @@ pub async fn reaching(
     })
     .await?;
     Ok((get(&row, "n")?, first))
+}
+
+/// How the campaign's still-registered works of the units in scope ended so far:
+/// (done, ongoing, not done, not reported), in one query.
+pub async fn result_counts(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    within: crate::domain::unit::Scope,
+) -> Result<(i64, i64, i64, i64)> {
+    let within = super::scope::condition(within, "r.unit_id");
+    let sql = format!(
+        "SELECT COALESCE(r.result, '') AS result, COUNT(*) AS n FROM registrations r \
+         WHERE r.campaign_id = $1 AND r.status = 'submitted' AND {within} \
+         GROUP BY COALESCE(r.result, '')"
+    );
+    let rows = super::collect(sqlx::query(&sql).bind(campaign_id), conn, |r| {
+        Ok((get::<String>(r, "result")?, get::<i64>(r, "n")?))
+    })
+    .await?;
+    let n = |k: &str| rows.iter().find(|(r, _)| r == k).map_or(0, |(_, n)| *n);
+    Ok((n("done"), n("ongoing"), n("not_done"), n("")))
+}
+
+/// The works of the units in scope proposed as "công trình tiêu biểu", in number order.
+pub async fn featured(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    within: crate::domain::unit::Scope,
+) -> Result<Vec<Registration>> {
+    let within = super::scope::condition(within, "r.unit_id");
+    let sql = format!(
+        "{SELECT} WHERE r.campaign_id = $1 AND r.featured = 1 AND r.status = 'submitted' \
+         AND {within} ORDER BY r.seq"
+    );
+    super::collect(sqlx::query(&sql).bind(campaign_id), conn, |r| {
+        from_row(r).map(|l| l.registration)
+    })
+    .await
+}
+
+/// How many works of the campaign's units in scope are still registered.
+pub async fn count_registered(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    within: crate::domain::unit::Scope,
+) -> Result<i64> {
+    let within = super::scope::condition(within, "r.unit_id");
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM registrations r WHERE r.campaign_id = $1 \
+         AND r.status = 'submitted' AND {within}"
+    );
+    let row = sqlx::query(&sql)
+        .bind(campaign_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    get(&row, "n")
 }

@@ -24,3 +24,17 @@ pub async fn set_value(conn: &mut AnyConnection, key: &str, value: &str) -> Resu
     .await?;
     Ok(())
 }
+
+/// Moves `key` forward to `value` (compared as text, e.g. ISO dates) and says whether
+/// it moved: of two processes on the same day, one wins.
+pub async fn advance(conn: &mut AnyConnection, key: &str, value: &str) -> Result<bool> {
+    let row = sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE \
+         SET value = excluded.value WHERE settings.value < excluded.value RETURNING key",
+    )
+    .bind(key)
+    .bind(value)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.is_some())
+}

@@ -110,6 +110,17 @@ impl TestEnv {
         self.spawn_with(&["run"], vars)
     }
 
+    /// `thidua run` on the fake Telegram, its clock starting at `now` (RFC 3339).
+    pub fn run_at(&self, api: &FakeTelegram, now: &str) -> Bot {
+        self.spawn_with(
+            &["run", "--now", now],
+            &[
+                ("TELOXIDE_TOKEN", TOKEN.to_string()),
+                ("TELOXIDE_API_URL", api.url()),
+            ],
+        )
+    }
+
     pub fn spawn_with(&self, args: &[&str], vars: &[(&str, String)]) -> Bot {
         let log = self.dir.path().join("bot.log");
         let file = std::fs::OpenOptions::new()
@@ -272,6 +283,11 @@ impl Talk {
     /// The whole registration form, answered as a chair would, up to the confirmation;
     /// returns the bot's confirmation text.
     pub async fn register(&mut self, name: &str) -> String {
+        self.register_with(name, "250 triệu").await.1
+    }
+
+    /// The form answered with this estimated value: (the summary, the confirmation).
+    pub async fn register_with(&mut self, name: &str, amount: &str) -> (String, String) {
         let kind = self.say("/dangky").expect("(1/9)").await;
         self.press(&kind.button("Mô hình")).expect("(2/9)").await;
         self.say(name).expect("(3/9)").await;
@@ -280,7 +296,7 @@ impl Talk {
         self.say("Vận động đoàn viên cùng góp sức xây dựng")
             .expect("(6/9)")
             .await;
-        self.say("250 triệu").expect("(7/9)").await;
+        self.say(amount).expect("(7/9)").await;
         self.say("Tiết kiệm chi phí").expect("(8/9)").await;
         self.say("Đoàn viên an tâm").expect("(9/9)").await;
         let summary = self.say("/boqua").expect("Xin kiểm tra lại").await;
@@ -288,7 +304,7 @@ impl Talk {
             .press(&summary.button("Xác nhận gửi"))
             .expect("Đã nhận đăng ký số")
             .await;
-        done.text
+        (summary.text, done.text)
     }
 
     /// Waits until the bot has been quiet for a moment, and returns what it said since

@@ -1,0 +1,171 @@
+//! From registration to result: the day after a work's end date its chair is asked,
+//! once, how it ended (through the outbox, at 08:00, never twice across restarts); the
+//! answer shows in /cuatoi and the export; "still going" asks again 14 days later.
+
+mod support;
+
+use support::fake_telegram::{FakeTelegram, User};
+use support::{Talk, TestEnv};
+
+const SCHOOL: &str = "CĐCS Trường THCS Vĩnh Thuận";
+const DISTRICT: &str = "LĐLĐ huyện Vĩnh Thuận";
+const QUESTION: &str = "đã đến ngày kết thúc (30/06/2025). Đã hoàn thành chưa?";
+
+/// How many times the chair was asked about this work.
+fn asked(api: &FakeTelegram, chat: i64, number: &str) -> usize {
+    api.sent_to(chat)
+        .iter()
+        .filter(|m| m.text.contains(QUESTION) && m.text.contains(number))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chair_is_asked_once_how_a_work_ended() {
+    asked_once(&TestEnv::new()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chair_is_asked_once_how_a_work_ended_on_postgresql() {
+    let Some(server) = support::postgres_server() else {
+        return;
+    };
+    let name = format!("thidua_results_{}", std::process::id());
+    let mut env = TestEnv::new();
+    env.database_url = Some(support::load::fresh_postgres(&server, &name).await);
+    asked_once(&env).await;
+    support::load::drop_postgres(&server, &name).await;
+}
+
+async fn asked_once(env: &TestEnv) {
+    env.cli(&["unit", "add", SCHOOL]);
+    env.cli(&["unit", "add", DISTRICT]);
+    let code = env.invite(SCHOOL, "chair");
+    let staff_code = env.invite(DISTRICT, "staff");
+    let api = FakeTelegram::start().await;
+
+    // Two works registered in June, both ending on 30/06/2025.
+    let mut bot = env.run_at(&api, "2025-06-20T09:00:00+07:00");
+    let mut chair = Talk::new(&api, User::new(1001, "Lan", "Nguyễn Thị"));
+    chair
+        .say(&format!("/start {code}"))
+        .expect("Chào mừng")
+        .await;
+    chair.register("Mái ấm công đoàn cho đoàn viên").await;
+    chair.register("Tủ sách cho con đoàn viên").await;
+    let works = chair.say("/cuatoi").expect("002/ĐK").await;
+    assert!(
+        works
+            .buttons
+            .iter()
+            .all(|(l, _)| !l.contains("Báo kết quả")),
+        "not before the end date: {:?}",
+        works.buttons
+    );
+    bot.terminate();
+
+    // The morning after the end date: one question per work, at 08:00.
+    let mut bot = env.run_at(&api, "2025-07-01T07:59:55+07:00");
+    let first = chair
+        .expect(&format!(
+            "001/ĐK «Mái ấm công đoàn cho đoàn viên» của {SCHOOL} {QUESTION}"
+        ))
+        .await;
+    let second = chair.expect("002/ĐK").await;
+    assert!(second.text.contains(QUESTION), "{}", second.text);
+
+    // Done: the actual value (a typo is refused and asked again), then what it achieved.
+    chair
+        .press(&first.button("Hoàn thành"))
+        .expect("Giá trị thực hiện thực tế")
+        .await;
+    chair
+        .say("nhiều lắm")
+        .expect("Xin nhập lại giá trị thực hiện thực tế")
+        .await;
+    chair
+        .say("260 triệu")
+        .expect("Hiệu quả kinh tế, xã hội")
+        .await;
+    chair
+        .say("Xây xong 2 căn nhà cho đoàn viên")
+        .expect("Đã ghi nhận kết quả: 🏁 Kết quả: hoàn thành, giá trị thực tế 260.000.000 đồng")
+        .await;
+    // Still going: asked again in 14 days.
+    chair
+        .press(&second.button("Đang làm"))
+        .expect("Bot sẽ hỏi lại vào ngày 15/07/2025")
+        .await;
+    let mine = chair.say("/cuatoi").expect("Các công trình").await;
+    assert!(
+        mine.text
+            .contains("🏁 Kết quả: hoàn thành, giá trị thực tế 260.000.000 đồng"),
+        "{}",
+        mine.text
+    );
+    assert!(
+        mine.text
+            .contains("⏳ Kết quả: đang thực hiện (hỏi lại ngày 15/07/2025)"),
+        "{}",
+        mine.text
+    );
+    assert!(
+        mine.buttons
+            .iter()
+            .any(|(l, _)| l.contains("Báo kết quả 002/ĐK")),
+        "{:?}",
+        mine.buttons
+    );
+    assert!(
+        mine.buttons
+            .iter()
+            .all(|(l, _)| !l.contains("Báo kết quả 001/ĐK")),
+        "{:?}",
+        mine.buttons
+    );
+
+    // A power cut and a restart the same morning ask nobody again.
+    bot.kill_hard();
+    let bot2 = env.run_at(&api, "2025-07-01T08:05:00+07:00");
+    chair.quiet().await;
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    assert_eq!(asked(&api, 1001, "001/ĐK"), 1);
+    assert_eq!(asked(&api, 1001, "002/ĐK"), 1);
+    let mut bot = bot2;
+    bot.terminate();
+
+    // Fourteen days later: only the work still going is asked about.
+    let mut bot = env.run_at(&api, "2025-07-15T07:59:55+07:00");
+    let again = chair.expect("002/ĐK").await;
+    assert!(again.text.contains(QUESTION), "{}", again.text);
+    chair
+        .press(&again.button("Không thực hiện"))
+        .expect("Vì sao công trình 002/ĐK")
+        .await;
+    chair
+        .say("Đơn vị sáp nhập, không còn kinh phí")
+        .expect("không thực hiện — Đơn vị sáp nhập")
+        .await;
+    chair.quiet().await;
+    assert_eq!(asked(&api, 1001, "001/ĐK"), 1);
+    assert_eq!(asked(&api, 1001, "002/ĐK"), 2);
+    let mut staff = Talk::new(&api, User::new(2001, "Thoa", "Lê Kim"));
+    staff
+        .say(&format!("/start {staff_code}"))
+        .expect("cán bộ")
+        .await;
+    staff
+        .say("/tinhtrang")
+        .expect("1 hoàn thành, 0 đang thực hiện, 1 không thực hiện, 0 chưa báo")
+        .await;
+    bot.terminate();
+
+    // The export carries the results.
+    let csv = env.cli(&["export", "registrations", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(&rows[0][14], "done", "{csv}");
+    assert_eq!(&rows[0][15], "260000000");
+    assert_eq!(&rows[0][16], "Xây xong 2 căn nhà cho đoàn viên");
+    assert_eq!(&rows[1][14], "not_done");
+    assert_eq!(&rows[1][16], "Đơn vị sáp nhập, không còn kinh phí");
+}
