@@ -1,5 +1,6 @@
 //! Registrations for district staff: CSV and JSON for machines, XLSX for people.
 
+mod columns;
 mod form_docx;
 mod invites;
 mod status;
@@ -15,45 +16,27 @@ pub use summary::{summary_docx, summary_xlsx, UnitTotal};
 pub use xlsx::Sheet;
 
 use anyhow::Result;
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use chrono_tz::Asia::Ho_Chi_Minh;
-use serde::Serialize;
+use chrono::{DateTime, Utc};
 
-use crate::domain::registration::{RegistrationStatus, WorkKind, WorkResult};
+pub use columns::{cells, columns, Cell, CellKind, Column};
+
+use crate::conversation::form::Answers;
+use crate::conversation::registration_form::answers_from_draft;
+use crate::domain::registration::{RegistrationStatus, WorkResult};
 use crate::domain::unit::Scope;
 use crate::store::registrations;
 
-/// One registration, flat, in the CSV's column order.
-#[derive(Debug, Clone, Serialize)]
+/// One registration as the exports see it: the form's answers as the chair gave them,
+/// and how the work stands. Its columns are `columns::columns()`.
+#[derive(Debug, Clone)]
 pub struct Row {
     pub number: String,
     pub unit: String,
-    pub kind: &'static str,
-    pub name: String,
-    pub start_date: NaiveDate,
-    pub end_date: NaiveDate,
-    pub content: String,
-    pub estimated_value_vnd: u64,
-    pub benefit_economic: Option<String>,
-    pub benefit_social: Option<String>,
-    pub time_saved: Option<String>,
-    pub status: &'static str,
+    pub answers: Answers,
+    pub status: RegistrationStatus,
     pub submitted_by: String,
-    /// ISO 8601 with Vietnam's offset, as the district reads it.
-    pub submitted_at: String,
-    /// How the work ended, once its chair said: done, ongoing, not_done (empty before).
-    pub result: &'static str,
-    pub actual_value_vnd: Option<u64>,
-    /// What a done work achieved, or why it was not done.
-    pub result_note: Option<String>,
-    #[serde(skip)]
-    pub work_kind: WorkKind,
-    #[serde(skip)]
-    pub registration_status: RegistrationStatus,
-    #[serde(skip)]
-    pub submitted_at_utc: DateTime<Utc>,
-    #[serde(skip)]
-    pub result_key: Option<&'static str>,
+    pub submitted_at: DateTime<Utc>,
+    pub result: Option<WorkResult>,
 }
 
 /// Every registration of the units in scope as a row, one at a time, as the
@@ -68,38 +51,14 @@ pub async fn each_row(
 
 fn row(l: registrations::Listed) -> Row {
     let r = l.registration;
-    let result = r.result.as_ref().map_or("", |x| x.as_str());
-    let result_key = r.result.as_ref().map(|x| x.label_key());
-    let (actual_value_vnd, result_note) = match r.result {
-        Some(WorkResult::Done { actual, note }) => (Some(actual.dong()), note),
-        Some(WorkResult::NotDone { reason }) => (None, Some(reason)),
-        _ => (None, None),
-    };
     Row {
         number: r.number.to_string(),
         unit: r.unit_name,
-        kind: r.draft.kind.as_str(),
-        name: r.draft.name,
-        start_date: r.draft.start_date,
-        end_date: r.draft.end_date,
-        content: r.draft.content,
-        estimated_value_vnd: r.draft.estimated_value.dong(),
-        benefit_economic: r.draft.benefit_economic,
-        benefit_social: r.draft.benefit_social,
-        time_saved: r.draft.time_saved,
-        status: r.status.as_str(),
+        answers: answers_from_draft(&r.draft),
+        status: r.status,
         submitted_by: r.submitted_by,
-        submitted_at: r
-            .submitted_at
-            .with_timezone(&Ho_Chi_Minh)
-            .to_rfc3339_opts(SecondsFormat::Secs, false),
-        result,
-        actual_value_vnd,
-        result_note,
-        work_kind: r.draft.kind,
-        registration_status: r.status,
-        submitted_at_utc: r.submitted_at,
-        result_key,
+        submitted_at: r.submitted_at,
+        result: r.result,
     }
 }
 
@@ -112,25 +71,6 @@ pub fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
         format!("'{s}").into()
     } else {
         s.into()
-    }
-}
-
-impl Row {
-    /// The row with every free-text cell made safe for a spreadsheet; numbers,
-    /// dates and fixed codes are left alone.
-    fn for_csv(&self) -> Row {
-        let text = |s: &String| csv_text(s).into_owned();
-        Row {
-            unit: text(&self.unit),
-            name: text(&self.name),
-            content: text(&self.content),
-            benefit_economic: self.benefit_economic.as_ref().map(text),
-            benefit_social: self.benefit_social.as_ref().map(text),
-            time_saved: self.time_saved.as_ref().map(text),
-            submitted_by: text(&self.submitted_by),
-            result_note: self.result_note.as_ref().map(text),
-            ..self.clone()
-        }
     }
 }
 
@@ -148,8 +88,17 @@ impl<W: std::io::Write> CsvOut<W> {
         }
     }
 
+    /// One row; free text made safe for a spreadsheet, numbers, dates and codes as
+    /// they are.
     pub fn push(&mut self, r: &Row) -> Result<()> {
-        self.w.serialize(r.for_csv())?;
+        if self.rows == 0 {
+            self.w.write_record(header())?;
+        }
+        let record = columns::cells(r).into_iter().map(|c| match c {
+            Cell::Text(t) => csv_text(&t).into_owned(),
+            other => other.plain(),
+        });
+        self.w.write_record(record)?;
         self.rows += 1;
         Ok(())
     }
@@ -157,7 +106,7 @@ impl<W: std::io::Write> CsvOut<W> {
     pub fn finish(mut self) -> Result<W> {
         if self.rows == 0 {
             // The header still tells a reader what the columns would be.
-            self.w.write_record(HEADER)?;
+            self.w.write_record(header())?;
         }
         self.w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
     }
@@ -171,25 +120,10 @@ pub fn csv(rows: &[Row]) -> Result<Vec<u8>> {
     out.finish()
 }
 
-pub const HEADER: [&str; 17] = [
-    "number",
-    "unit",
-    "kind",
-    "name",
-    "start_date",
-    "end_date",
-    "content",
-    "estimated_value_vnd",
-    "benefit_economic",
-    "benefit_social",
-    "time_saved",
-    "status",
-    "submitted_by",
-    "submitted_at",
-    "result",
-    "actual_value_vnd",
-    "result_note",
-];
+/// The CSV header and the JSON keys, in order.
+pub fn header() -> Vec<String> {
+    columns::columns().into_iter().map(|c| c.name).collect()
+}
 
 /// A JSON array written a row at a time, one object a line.
 pub struct JsonOut<W: std::io::Write> {
@@ -206,7 +140,17 @@ impl<W: std::io::Write> JsonOut<W> {
     pub fn push(&mut self, r: &Row) -> Result<()> {
         self.w
             .write_all(if self.rows == 0 { b"\n  " } else { b",\n  " })?;
-        serde_json::to_writer(&mut self.w, r)?;
+        // Written key by key so the keys keep the columns' order.
+        self.w.write_all(b"{")?;
+        for (i, (name, cell)) in header().iter().zip(columns::cells(r)).enumerate() {
+            if i > 0 {
+                self.w.write_all(b", ")?;
+            }
+            serde_json::to_writer(&mut self.w, name)?;
+            self.w.write_all(b": ")?;
+            serde_json::to_writer(&mut self.w, &cell.json())?;
+        }
+        self.w.write_all(b"}")?;
         self.rows += 1;
         Ok(())
     }
@@ -231,30 +175,41 @@ mod tests {
     use chrono::TimeZone;
 
     fn row() -> Row {
-        let at = Utc.with_ymd_and_hms(2025, 3, 1, 2, 30, 0).unwrap();
+        use crate::conversation::form::Answer;
+        use crate::domain::money::Vnd;
+        let date = |m, d| Answer::Date(chrono::NaiveDate::from_ymd_opt(2025, m, d).unwrap());
+        let text = |t: &str| Answer::Text(t.into());
         Row {
             number: "001/ĐK".into(),
             unit: "CĐCS Trường THCS Vĩnh Thuận".into(),
-            kind: "mo_hinh",
-            name: "Mái ấm, \"công đoàn\"".into(),
-            start_date: NaiveDate::from_ymd_opt(2025, 1, 15).unwrap(),
-            end_date: NaiveDate::from_ymd_opt(2025, 6, 30).unwrap(),
-            content: "Dòng 1\nDòng 2".into(),
-            estimated_value_vnd: 250_000_000,
-            benefit_economic: None,
-            benefit_social: Some("An cư".into()),
-            time_saved: None,
-            status: "submitted",
+            answers: Answers::from([
+                ("kind".into(), Answer::Choice("mo_hinh".into())),
+                ("name".into(), text("Mái ấm, \"công đoàn\"")),
+                ("start_date".into(), date(1, 15)),
+                ("end_date".into(), date(6, 30)),
+                ("content".into(), text("Dòng 1\nDòng 2")),
+                (
+                    "estimated_value".into(),
+                    Answer::Money(Vnd::from_dong(250_000_000).unwrap()),
+                ),
+                ("benefit_economic".into(), Answer::Skipped),
+                ("benefit_social".into(), text("An cư")),
+            ]),
+            status: RegistrationStatus::Submitted,
             submitted_by: "Nguyễn Văn A".into(),
-            submitted_at: "2025-03-01T09:30:00+07:00".into(),
-            work_kind: WorkKind::MoHinh,
-            registration_status: RegistrationStatus::Submitted,
-            submitted_at_utc: at,
-            result: "done",
-            actual_value_vnd: Some(260_000_000),
-            result_note: Some("=HYPERLINK(\"x\")".into()),
-            result_key: Some("result.done"),
+            submitted_at: Utc.with_ymd_and_hms(2025, 3, 1, 2, 30, 0).unwrap(),
+            result: Some(WorkResult::Done {
+                actual: Vnd::from_dong(260_000_000).unwrap(),
+                note: Some("=HYPERLINK(\"x\")".into()),
+            }),
         }
+    }
+
+    fn set(r: &mut Row, key: &str, value: &str) {
+        r.answers.insert(
+            key.into(),
+            crate::conversation::form::Answer::Text(value.into()),
+        );
     }
 
     #[test]
@@ -262,7 +217,12 @@ mod tests {
         let out = String::from_utf8(csv(&[row()]).unwrap()).unwrap();
         let mut reader = csv::Reader::from_reader(out.as_bytes());
         let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-        assert_eq!(header, HEADER);
+        assert_eq!(
+            header.join(","),
+            "number,unit,kind,name,start_date,end_date,content,estimated_value_vnd,\
+             benefit_economic,benefit_social,time_saved,status,submitted_by,submitted_at,\
+             result,actual_value_vnd,result_note"
+        );
         let rec = reader.records().next().unwrap().unwrap();
         assert_eq!(&rec[3], "Mái ấm, \"công đoàn\"");
         assert_eq!(&rec[4], "2025-01-15");
@@ -274,11 +234,11 @@ mod tests {
     #[test]
     fn csv_cells_that_look_like_formulas_are_neutralised() {
         let mut r = row();
-        r.name = "=HYPERLINK(\"http://x.example\",\"Bấm\")".into();
-        r.content = "+cmd|' /C calc'!A0".into();
-        r.benefit_economic = Some("@SUM(1+1)".into());
-        r.benefit_social = Some("-2+3".into());
-        r.time_saved = Some("\t=1".into());
+        set(&mut r, "name", "=HYPERLINK(\"http://x.example\",\"Bấm\")");
+        set(&mut r, "content", "+cmd|' /C calc'!A0");
+        set(&mut r, "benefit_economic", "@SUM(1+1)");
+        set(&mut r, "benefit_social", "-2+3");
+        set(&mut r, "time_saved", "\t=1");
         r.unit = "\r=1".into();
         r.submitted_by = "=Nguyễn".into();
         let out = String::from_utf8(csv(&[r]).unwrap()).unwrap();
@@ -299,8 +259,9 @@ mod tests {
         // Ordinary text is untouched, and JSON keeps what was typed.
         assert_eq!(csv_text("Mái ấm"), "Mái ấm");
         assert_eq!(csv_text("a=b"), "a=b");
+        assert_eq!(&rec[16], "'=HYPERLINK(\"x\")");
         let mut r = row();
-        r.name = "=1+1".into();
+        set(&mut r, "name", "=1+1");
         let v: serde_json::Value = serde_json::from_slice(&json(&[r]).unwrap()).unwrap();
         assert_eq!(v[0]["name"], "=1+1");
     }
@@ -308,7 +269,7 @@ mod tests {
     #[test]
     fn empty_csv_still_has_a_header() {
         let out = String::from_utf8(csv(&[]).unwrap()).unwrap();
-        assert_eq!(out.trim_end(), HEADER.join(","));
+        assert_eq!(out.trim_end(), header().join(","));
     }
 
     #[test]
@@ -316,6 +277,8 @@ mod tests {
         let v: serde_json::Value = serde_json::from_slice(&json(&[row()]).unwrap()).unwrap();
         assert_eq!(v[0]["estimated_value_vnd"], 250_000_000);
         assert_eq!(v[0]["end_date"], "2025-06-30");
-        assert!(v[0].get("work_kind").is_none());
+        assert_eq!(v[0]["time_saved"], serde_json::Value::Null);
+        assert_eq!(v[0]["result"], "done");
+        assert_eq!(v[0]["actual_value_vnd"], 260_000_000);
     }
 }

@@ -3,29 +3,8 @@ use chrono::Datelike;
 use chrono_tz::Asia::Ho_Chi_Minh;
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
 
-use super::Row;
-use crate::i18n::{tr, Lang};
-
-/// Locale keys of the spreadsheet's headers, in the paper form's order.
-const HEADERS: [&str; 17] = [
-    "export.col.number",
-    "export.col.unit",
-    "export.col.kind",
-    "export.col.name",
-    "export.col.start_date",
-    "export.col.end_date",
-    "export.col.content",
-    "export.col.estimated_value",
-    "export.col.benefit_economic",
-    "export.col.benefit_social",
-    "export.col.time_saved",
-    "export.col.status",
-    "export.col.submitted_by",
-    "export.col.submitted_at",
-    "export.col.result",
-    "export.col.actual_value",
-    "export.col.result_note",
-];
+use super::{cells, columns, Cell, CellKind, Column, Row};
+use crate::i18n::{tr, trf, Lang};
 
 /// Widest a column grows; longer text wraps.
 const MAX_WIDTH: usize = 60;
@@ -35,6 +14,7 @@ const MAX_WIDTH: usize = 60;
 pub struct Sheet {
     book: Workbook,
     lang: Lang,
+    columns: Vec<Column>,
     widths: Vec<usize>,
     rows: u32,
 }
@@ -55,16 +35,26 @@ impl Sheet {
             .set_align(FormatAlign::VerticalCenter)
             .set_border(FormatBorder::Thin)
             .set_background_color("#DDEBF7");
-        let widths: Vec<usize> = HEADERS
+        let columns = columns();
+        let header_text = |c: &Column| match c.kind {
+            // Amounts say their unit in the header: "Tổng giá trị thực hiện dự kiến (đồng)".
+            CellKind::Money => trf(
+                lang,
+                "export.money_header",
+                &[("label", &tr(lang, c.label))],
+            ),
+            _ => tr(lang, c.label),
+        };
+        let widths: Vec<usize> = columns
             .iter()
-            .map(|k| tr(lang, k).chars().count().min(24))
+            .map(|c| header_text(c).chars().count().min(24))
             .collect();
-        for (col, key) in HEADERS.iter().enumerate() {
-            sheet.write_string_with_format(0, col as u16, tr(lang, key), &header)?;
+        for (col, c) in columns.iter().enumerate() {
+            sheet.write_string_with_format(0, col as u16, header_text(c), &header)?;
         }
-        // Each column's format is set once; cells written without one take it. A
-        // format per cell costs a hash of the whole format each time (a third of a
-        // 100 000-row export).
+        // Each column's format is set once, from its kind; cells written without one
+        // take it. A format per cell costs a hash of the whole format each time (a
+        // third of a 100 000-row export).
         let text = Format::new().set_align(FormatAlign::Top).set_text_wrap();
         let date = Format::new()
             .set_align(FormatAlign::Top)
@@ -75,18 +65,19 @@ impl Sheet {
         let money = Format::new()
             .set_align(FormatAlign::Top)
             .set_num_format(tr(lang, "export.money_format"));
-        for col in 0..HEADERS.len() as u16 {
-            let format = match col {
-                4 | 5 => &date,
-                7 | 15 => &money,
-                13 => &stamp,
-                _ => &text,
+        for (col, c) in columns.iter().enumerate() {
+            let format = match c.kind {
+                CellKind::Date => &date,
+                CellKind::Money => &money,
+                CellKind::Stamp => &stamp,
+                CellKind::Text | CellKind::Choice => &text,
             };
-            sheet.set_column_format(col, format)?;
+            sheet.set_column_format(col as u16, format)?;
         }
         Ok(Sheet {
             book,
             lang,
+            columns,
             widths,
             rows: 0,
         })
@@ -97,42 +88,36 @@ impl Sheet {
         let widths = &mut self.widths;
         let sheet = self.book.worksheet_from_index(0)?;
         let row = self.rows + 1;
-        let texts = [
-            (0, r.number.clone()),
-            (1, r.unit.clone()),
-            (2, tr(lang, r.work_kind.label_key())),
-            (3, r.name.clone()),
-            (6, r.content.clone()),
-            (8, r.benefit_economic.clone().unwrap_or_default()),
-            (9, r.benefit_social.clone().unwrap_or_default()),
-            (10, r.time_saved.clone().unwrap_or_default()),
-            (11, tr(lang, r.registration_status.label_key())),
-            (12, r.submitted_by.clone()),
-            (14, r.result_key.map(|k| tr(lang, k)).unwrap_or_default()),
-            (16, r.result_note.clone().unwrap_or_default()),
-        ];
-        for (col, value) in texts {
-            if value.is_empty() {
-                continue;
-            }
-            let longest = value.lines().map(|l| l.chars().count()).max().unwrap_or(0);
-            widths[col] = widths[col].max(longest);
-            sheet.write_string(row, col as u16, value)?;
+        for (i, cell) in cells(r).into_iter().enumerate() {
+            let col = i as u16;
+            let width = match cell {
+                Cell::Empty => 0,
+                Cell::Text(t) => {
+                    sheet.write_string(row, col, &t)?;
+                    t.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+                }
+                Cell::Choice { label, .. } => {
+                    let t = tr(lang, label);
+                    sheet.write_string(row, col, &t)?;
+                    t.chars().count()
+                }
+                Cell::Date(d) => {
+                    let excel =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                    sheet.write_datetime(row, col, excel)?;
+                    11
+                }
+                Cell::Money(v) => {
+                    sheet.write_number(row, col, v as f64)?;
+                    v.to_string().len() * 4 / 3 + 3
+                }
+                Cell::Stamp(t) => {
+                    sheet.write_datetime(row, col, t.with_timezone(&Ho_Chi_Minh).naive_local())?;
+                    17
+                }
+            };
+            widths[i] = widths[i].max(width);
         }
-        for (col, d) in [(4u16, r.start_date), (5, r.end_date)] {
-            let excel = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
-            sheet.write_datetime(row, col, excel)?;
-            widths[col as usize] = widths[col as usize].max(11);
-        }
-        sheet.write_number(row, 7, r.estimated_value_vnd as f64)?;
-        widths[7] = widths[7].max(r.estimated_value_vnd.to_string().len() * 4 / 3 + 3);
-        let local = r.submitted_at_utc.with_timezone(&Ho_Chi_Minh).naive_local();
-        sheet.write_datetime(row, 13, local)?;
-        if let Some(v) = r.actual_value_vnd {
-            sheet.write_number(row, 15, v as f64)?;
-            widths[15] = widths[15].max(v.to_string().len() * 4 / 3 + 3);
-        }
-        widths[13] = widths[13].max(17);
         self.rows = row;
         Ok(())
     }
@@ -144,7 +129,7 @@ impl Sheet {
             sheet.set_column_width(col as u16, (*w).clamp(8, MAX_WIDTH) as f64 + 2.0)?;
         }
         sheet.set_freeze_panes(1, 0)?;
-        sheet.autofilter(0, 0, rows, (HEADERS.len() - 1) as u16)?;
+        sheet.autofilter(0, 0, rows, (self.columns.len() - 1) as u16)?;
         Ok(())
     }
 
