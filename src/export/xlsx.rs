@@ -17,6 +17,8 @@ pub struct Sheet {
     columns: Vec<Column>,
     widths: Vec<usize>,
     rows: u32,
+    /// Choice labels, translated once: a lookup per cell showed in a 100 000-row export.
+    labels: std::collections::HashMap<&'static str, String>,
 }
 
 impl Sheet {
@@ -80,12 +82,14 @@ impl Sheet {
             columns,
             widths,
             rows: 0,
+            labels: Default::default(),
         })
     }
 
     pub fn push(&mut self, r: &Row) -> Result<()> {
         let lang = self.lang;
         let widths = &mut self.widths;
+        let labels = &mut self.labels;
         let sheet = self.book.worksheet_from_index(0)?;
         let row = self.rows + 1;
         for (i, cell) in cells(r).into_iter().enumerate() {
@@ -97,8 +101,8 @@ impl Sheet {
                     t.lines().map(|l| l.chars().count()).max().unwrap_or(0)
                 }
                 Cell::Choice { label, .. } => {
-                    let t = tr(lang, label);
-                    sheet.write_string(row, col, &t)?;
+                    let t = labels.entry(label).or_insert_with(|| tr(lang, label));
+                    sheet.write_string(row, col, t.as_str())?;
                     t.chars().count()
                 }
                 Cell::Date(d) => {
