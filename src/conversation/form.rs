@@ -21,7 +21,7 @@ impl FormSpec {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct FieldSpec {
     /// Stable name, stored in drafts: never rename.
     pub key: &'static str,
@@ -41,7 +41,7 @@ pub struct ChoiceOption {
     pub label: &'static str,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum FieldKind {
     Choice(&'static [ChoiceOption]),
     Text {

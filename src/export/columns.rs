@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
-use crate::conversation::form::{Answer, FieldKind};
+use crate::conversation::form::{Answer, FieldKind, FormSpec};
 use crate::conversation::registration_form::REGISTRATION;
 use crate::domain::registration::WorkResult;
 
@@ -78,8 +78,18 @@ fn kind_of(field: &FieldKind) -> CellKind {
     }
 }
 
-/// Every column, in order.
+/// Every column of the registration form's export, in order.
 pub fn columns() -> Vec<Column> {
+    columns_for(&REGISTRATION)
+}
+
+/// A row's cells for the registration form, in the order of `columns()`.
+pub fn cells(r: &Row) -> Vec<Cell> {
+    cells_for(&REGISTRATION, r)
+}
+
+/// The columns of a form's export: the form is the only place a field is declared.
+pub fn columns_for(form: &FormSpec) -> Vec<Column> {
     let col = |name: &str, label, kind| Column {
         name: name.to_string(),
         label,
@@ -89,7 +99,7 @@ pub fn columns() -> Vec<Column> {
         col("number", "export.col.number", CellKind::Text),
         col("unit", "export.col.unit", CellKind::Text),
     ];
-    all.extend(REGISTRATION.fields.iter().map(|f| Column {
+    all.extend(form.fields.iter().map(|f| Column {
         // Amounts say their unit in their name: `estimated_value_vnd`.
         name: match f.kind {
             FieldKind::Money => format!("{}_vnd", f.key),
@@ -113,10 +123,10 @@ pub fn columns() -> Vec<Column> {
     all
 }
 
-/// A row's cells, in the order of `columns()`.
-pub fn cells(r: &Row) -> Vec<Cell> {
+/// A row's cells, in the order of `columns_for(form)`.
+pub fn cells_for(form: &FormSpec, r: &Row) -> Vec<Cell> {
     let mut out = vec![Cell::Text(r.number.clone()), Cell::Text(r.unit.clone())];
-    out.extend(REGISTRATION.fields.iter().map(|f| {
+    out.extend(form.fields.iter().map(|f| {
         match (r.answers.get(f.key), &f.kind) {
             (None | Some(Answer::Skipped), _) => Cell::Empty,
             (Some(Answer::Choice(code)), FieldKind::Choice(options)) => Cell::Choice {
@@ -156,4 +166,53 @@ pub fn cells(r: &Row) -> Vec<Cell> {
         note.map_or(Cell::Empty, Cell::Text),
     ]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conversation::form::{Answers, FieldSpec};
+    use crate::domain::registration::RegistrationStatus;
+
+    /// The registration form with one more optional text field, declared once.
+    fn with_partner() -> FormSpec {
+        let mut fields: Vec<FieldSpec> = REGISTRATION.fields.to_vec();
+        fields.push(FieldSpec {
+            key: "partner",
+            label: "field.name.label",
+            prompt: "field.name.prompt",
+            hint: None,
+            kind: FieldKind::Text { min: 2, max: 300 },
+            optional: true,
+        });
+        FormSpec {
+            fields: Box::leak(fields.into_boxed_slice()),
+        }
+    }
+
+    #[test]
+    fn a_field_added_to_the_form_is_a_column_everywhere() {
+        let form = with_partner();
+        let names: Vec<String> = columns_for(&form).into_iter().map(|c| c.name).collect();
+        let base: Vec<String> = columns().into_iter().map(|c| c.name).collect();
+        assert_eq!(names.len(), base.len() + 1);
+        // After the form's last field, before how the work stands.
+        let at = names.iter().position(|n| n == "partner").unwrap();
+        assert_eq!(names[at - 1], "time_saved");
+        assert_eq!(names[at + 1], "status");
+        let row = Row {
+            number: "001/ĐK".into(),
+            unit: "CĐCS A".into(),
+            answers: Answers::from([("partner".into(), Answer::Text("Công ty B".into()))]),
+            status: RegistrationStatus::Submitted,
+            submitted_by: "Lan".into(),
+            submitted_at: chrono::Utc::now(),
+            result: None,
+        };
+        let cells = cells_for(&form, &row);
+        assert_eq!(cells.len(), names.len());
+        assert_eq!(cells[at], Cell::Text("Công ty B".into()));
+        // A field the form does not declare is not exported.
+        assert_eq!(cells_for(&REGISTRATION, &row).len(), base.len());
+    }
 }

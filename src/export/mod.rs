@@ -18,7 +18,7 @@ pub use xlsx::Sheet;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 
-pub use columns::{cells, columns, Cell, CellKind, Column};
+pub use columns::{cells, cells_for, columns, columns_for, Cell, CellKind, Column};
 
 use crate::conversation::form::Answers;
 use crate::conversation::registration_form::answers_from_draft;
