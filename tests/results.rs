@@ -169,3 +169,76 @@ async fn asked_once(env: &TestEnv) {
     assert_eq!(&rows[1][14], "not_done");
     assert_eq!(&rows[1][16], "Đơn vị sáp nhập, không còn kinh phí");
 }
+
+/// Fifty chairs asked at once answer at once: each result stored once, nobody asked
+/// twice, and a note too long is refused with the question kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_chairs_report_their_results_at_once() {
+    const N: i64 = 50;
+    let env = TestEnv::new();
+    let chats = support::seed_chairs(&env, N, 5000).await;
+    let db = thidua::store::connect(&env.database_url()).await.unwrap();
+    let campaign = thidua::store::campaigns::ensure_seed(&db).await.unwrap();
+    let mut tx = db.write().await.unwrap();
+    sqlx::query(
+        "INSERT INTO registrations (campaign_id, seq, unit_id, kind, name, start_date, end_date, \
+         content, estimated_value_vnd, status, submitted_by, submitted_at, updated_at) \
+         SELECT $1, m.unit_id, m.unit_id, 'mo_hinh', 'Mái ấm công đoàn', '2025-01-15', \
+         '2025-06-30', 'Xây nhà cho đoàn viên', 250000000, 'submitted', m.id, \
+         '2025-02-01T00:00:00Z', '2025-02-01T00:00:00Z' FROM members m WHERE m.role = 'chair'",
+    )
+    .bind(campaign.id)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    db.close().await;
+
+    let api = FakeTelegram::start().await;
+    let mut bot = env.run_at(&api, "2025-07-01T07:59:55+07:00");
+    let answers = chats.iter().enumerate().map(|(i, chat)| {
+        let api = api.clone();
+        let chat = *chat;
+        async move {
+            let mut talk = Talk::new(&api, User::new(chat, "Chủ tịch", "X"));
+            let q = talk.expect(QUESTION).await;
+            talk.press(&q.button("Hoàn thành"))
+                .expect("Giá trị thực hiện thực tế")
+                .await;
+            talk.say(&format!("{} triệu", 200 + i))
+                .expect("Hiệu quả kinh tế")
+                .await;
+            if i == 0 {
+                talk.say(&"x".repeat(1001))
+                    .expect("tối đa 1000 ký tự")
+                    .await;
+            }
+            talk.press("s").expect("Đã ghi nhận kết quả").await;
+        }
+    });
+    futures::future::join_all(answers).await;
+    bot.terminate();
+
+    let csv = env.cli(&["export", "registrations", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), N as usize);
+    let mut values: Vec<u64> = rows
+        .iter()
+        .map(|r| {
+            assert_eq!(&r[14], "done", "{r:?}");
+            r[15].parse().unwrap()
+        })
+        .collect();
+    values.sort_unstable();
+    let expected: Vec<u64> = (0..N as u64).map(|i| (200 + i) * 1_000_000).collect();
+    assert_eq!(values, expected, "each chair's own value, once");
+    for chat in &chats {
+        let asked = api
+            .sent_to(*chat)
+            .iter()
+            .filter(|m| m.text.contains(QUESTION))
+            .count();
+        assert_eq!(asked, 1, "chat {chat}");
+    }
+}
