@@ -94,7 +94,8 @@ impl Handler {
         if let Some(editing) = &session.editing {
             match registrations::get_one(&mut turn.tx, editing.id).await? {
                 Some(r) if r.unit_id == me.unit_id => {
-                    if !registrations::update(&mut turn.tx, r.id, &draft, &session.key, turn.now)
+                    let stored = (&draft, &session.answers);
+                    if !registrations::update(&mut turn.tx, r.id, stored, &session.key, turn.now)
                         .await?
                     {
                         let number = r.number.to_string();
@@ -123,9 +124,8 @@ impl Handler {
         let (_, number): (i64, RegistrationNumber) = registrations::insert(
             &mut turn.tx,
             campaign.id,
-            me.unit_id,
-            me.id,
-            &draft,
+            (me.unit_id, me.id),
+            (&draft, &session.answers),
             &session.key,
             turn.now,
         )

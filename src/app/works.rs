@@ -6,7 +6,6 @@ use anyhow::Result;
 use super::registering::new_key;
 use super::{Handler, Turn};
 use crate::conversation::engine::{Editing, FormId, FormSession};
-use crate::conversation::registration_form::answers_from_draft;
 use crate::conversation::{engine, Action, Choice, Dialogue, Reply};
 use crate::domain::member::{Member, Role};
 use crate::domain::registration::{Registration, RegistrationStatus, WorkResult};
@@ -125,7 +124,7 @@ impl Handler {
                 id: work.id,
                 number: work.number.to_string(),
             },
-            answers_from_draft(&work.draft),
+            work.answers.clone(),
         );
         let ctx = self.ctx(turn).await?;
         turn.say(engine::prompt(&session, &ctx));

@@ -376,7 +376,8 @@ pub fn summary_lines(s: &FormSession, lang: Lang) -> String {
         .join("\n")
 }
 
-fn answer_text(field: &FieldSpec, answer: &Answer, lang: Lang) -> String {
+/// An answer as the summary (and the paper) shows it.
+pub fn answer_text(field: &FieldSpec, answer: &Answer, lang: Lang) -> String {
     match answer {
         Answer::Text(t) => t.clone(),
         Answer::Date(d) => format_dmy(*d),

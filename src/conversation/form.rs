@@ -1,10 +1,7 @@
 //! Forms as data: a list of field declarations that one engine walks. The
 //! registration form is one such list; the report and nomination forms will be others.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use crate::domain::dates::{self, DateError};
 use crate::domain::money::{MoneyError, Vnd};
@@ -56,17 +53,7 @@ pub enum FieldKind {
     Money,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "t", content = "v", rename_all = "lowercase")]
-pub enum Answer {
-    Text(String),
-    Date(NaiveDate),
-    Money(Vnd),
-    Choice(String),
-    Skipped,
-}
-
-pub type Answers = BTreeMap<String, Answer>;
+pub use crate::domain::answers::{Answer, Answers};
 
 /// Why an answer was refused: a locale key and the values its message needs.
 #[derive(Debug, Clone, PartialEq, Eq)]

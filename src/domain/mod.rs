@@ -1,5 +1,6 @@
 //! Plain types and rules of the campaign world. No I/O lives here.
 
+pub mod answers;
 pub mod audience;
 pub mod awards;
 pub mod campaign;

@@ -122,6 +122,8 @@ pub struct Registration {
     pub status: RegistrationStatus,
     pub submitted_by: String,
     pub submitted_at: DateTime<Utc>,
+    /// Every answer of the form, including fields the typed draft does not name.
+    pub answers: super::answers::Answers,
     /// What the chair said once the end date passed; `None` until then.
     pub result: Option<WorkResult>,
     /// Proposed by staff as a "công trình tiêu biểu" (for a plaque).

@@ -14,6 +14,11 @@ use docx_rs::{
     TableCellBorders, TableRow, WidthType,
 };
 
+use crate::conversation::engine::answer_text;
+use crate::conversation::registration_form::{
+    BENEFIT_ECONOMIC, BENEFIT_SOCIAL, CONTENT, END_DATE, ESTIMATED_VALUE, KIND, NAME, REGISTRATION,
+    START_DATE, TIME_SAVED,
+};
 use crate::domain::dates::{format_dmy, format_long};
 use crate::domain::money_words::dong_in_words;
 use crate::domain::registration::RegistrationDraft;
@@ -35,9 +40,24 @@ pub struct FormPaper<'a> {
     pub work: &'a RegistrationDraft,
     /// Who signs as chair: the chair who registered the work.
     pub chair: &'a str,
+    /// Answers to fields the paper's items 1–5 do not hold, as (label, value), in the
+    /// form's order: printed as items 6, 7… so a field added to the form is on paper too.
+    pub more: Vec<(String, String)>,
 }
 
 const PAPER: Lang = Lang::Vi;
+/// The fields the plan's form has a place for (items 1–5).
+const ON_PAPER: [&str; 9] = [
+    KIND,
+    NAME,
+    START_DATE,
+    END_DATE,
+    CONTENT,
+    ESTIMATED_VALUE,
+    BENEFIT_ECONOMIC,
+    BENEFIT_SOCIAL,
+    TIME_SAVED,
+];
 /// Half-points: 14 pt body, 13 pt header lines.
 const BODY: usize = 28;
 const HEADER: usize = 26;
@@ -106,6 +126,9 @@ pub fn form_docx(p: &FormPaper) -> Result<Vec<u8>> {
     }
     for line in benefits.iter() {
         doc = doc.add_paragraph(justified(line).indent(Some(360), None, None, None));
+    }
+    for (i, (label, value)) in p.more.iter().enumerate() {
+        doc = doc.add_paragraph(justified(&format!("{}. {label}: {value}", i + 6)));
     }
     doc = doc.add_paragraph(Paragraph::new()).add_table(footer(p));
     let mut bytes = Vec::new();
@@ -250,6 +273,15 @@ pub fn registration_paper(
         )
     });
     let number = work.number.to_string();
+    let more = REGISTRATION
+        .fields
+        .iter()
+        .filter(|f| !ON_PAPER.contains(&f.key))
+        .filter_map(|f| {
+            let answer = work.answers.get(f.key)?;
+            Some((tr(PAPER, f.label), answer_text(f, answer, PAPER)))
+        })
+        .collect();
     let bytes = form_docx(&FormPaper {
         issuer: &issuer,
         unit: &work.unit_name,
@@ -259,6 +291,7 @@ pub fn registration_paper(
         subtitle: &subtitle,
         work: &work.draft,
         chair: &work.submitted_by,
+        more,
     })?;
     Ok((file_name(&number, &work.unit_name), bytes, issuer))
 }
@@ -297,6 +330,42 @@ mod tests {
             file_name("001/ĐK", "CĐCS Trường THCS Vĩnh Thuận"),
             "001-DK-cdcs-truong-thcs-vinh-thuan.docx"
         );
+    }
+
+    #[test]
+    fn answers_the_paper_has_no_place_for_follow_item_5() {
+        use crate::domain::money::Vnd;
+        let work = RegistrationDraft {
+            kind: crate::domain::registration::WorkKind::MoHinh,
+            name: "Mái ấm".into(),
+            start_date: NaiveDate::from_ymd_opt(2025, 1, 15).unwrap(),
+            end_date: NaiveDate::from_ymd_opt(2025, 6, 30).unwrap(),
+            content: "Xây nhà".into(),
+            estimated_value: Vnd::from_dong(250_000_000).unwrap(),
+            benefit_economic: None,
+            benefit_social: None,
+            time_saved: None,
+        };
+        let bytes = form_docx(&FormPaper {
+            issuer: "Liên đoàn Lao động huyện Vĩnh Thuận",
+            unit: "CĐCS A",
+            number: "001/ĐK",
+            place: "Vĩnh Thuận",
+            date: NaiveDate::from_ymd_opt(2025, 2, 1).unwrap(),
+            subtitle: "Công trình thi đua",
+            work: &work,
+            chair: "Lan",
+            more: vec![("Đơn vị phối hợp".into(), "Công ty B".into())],
+        })
+        .unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        let item5 = xml.find("5. Giá trị làm lợi, tiết kiệm:").unwrap();
+        let item6 = xml.find("6. Đơn vị phối hợp: Công ty B").unwrap();
+        let signature = xml.find("TM. BAN CHẤP HÀNH").unwrap();
+        assert!(item5 < item6 && item6 < signature);
     }
 
     #[test]

@@ -21,7 +21,6 @@ use chrono::{DateTime, Utc};
 pub use columns::{cells, cells_for, columns, columns_for, Cell, CellKind, Column};
 
 use crate::conversation::form::Answers;
-use crate::conversation::registration_form::answers_from_draft;
 use crate::domain::registration::{RegistrationStatus, WorkResult};
 use crate::domain::unit::Scope;
 use crate::store::registrations;
@@ -54,7 +53,7 @@ fn row(l: registrations::Listed) -> Row {
     Row {
         number: r.number.to_string(),
         unit: r.unit_name,
-        answers: answers_from_draft(&r.draft),
+        answers: r.answers,
         status: r.status,
         submitted_by: r.submitted_by,
         submitted_at: r.submitted_at,

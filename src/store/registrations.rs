@@ -4,6 +4,8 @@ use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
 use super::{get, parse_day, parse_ts, ts};
+use crate::conversation::registration_form::answers_from_draft;
+use crate::domain::answers::Answers;
 use crate::domain::money::Vnd;
 use crate::domain::registration::{
     Registration, RegistrationDraft, RegistrationNumber, WorkResult,
@@ -14,7 +16,7 @@ const SELECT: &str = "SELECT r.id, r.campaign_id, r.seq, r.unit_id, u.name AS un
      u.kind AS unit_kind, r.kind, r.name, r.start_date, r.end_date, r.content, \
      r.estimated_value_vnd, r.benefit_economic, r.benefit_social, r.time_saved, r.status, \
      m.display_name AS submitted_by, r.submitted_at, r.result, r.actual_value_vnd, \
-     r.result_note, r.ask_again_on, r.featured \
+     r.result_note, r.ask_again_on, r.featured, r.answers \
      FROM registrations r JOIN units u ON u.id = r.unit_id JOIN members m ON m.id = r.submitted_by";
 
 /// A registration with what the export needs about its unit.
@@ -39,6 +41,11 @@ fn from_row(r: &AnyRow) -> Result<Listed> {
         benefit_social: get(r, "benefit_social")?,
         time_saved: get(r, "time_saved")?,
     };
+    // Rows from before the answers were kept whole read them from their columns.
+    let answers = match get::<Option<String>>(r, "answers")? {
+        Some(json) => serde_json::from_str(&json)?,
+        None => answers_from_draft(&draft),
+    };
     Ok(Listed {
         registration: Registration {
             id: get(r, "id")?,
@@ -52,6 +59,7 @@ fn from_row(r: &AnyRow) -> Result<Listed> {
                 .map_err(anyhow::Error::msg)?,
             submitted_by: get(r, "submitted_by")?,
             submitted_at: parse_ts(&get::<String>(r, "submitted_at")?)?,
+            answers,
             result: result_from_row(r)?,
             featured: get::<i64>(r, "featured")? != 0,
         },
@@ -178,9 +186,8 @@ fn dong(v: Vnd) -> Result<i64> {
 pub async fn insert(
     conn: &mut AnyConnection,
     campaign_id: i64,
-    unit_id: i64,
-    member_id: i64,
-    draft: &RegistrationDraft,
+    (unit_id, member_id): (i64, i64),
+    (draft, answers): (&RegistrationDraft, &Answers),
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<(i64, RegistrationNumber)> {
@@ -197,9 +204,9 @@ pub async fn insert(
     let row = sqlx::query(
         "INSERT INTO registrations (campaign_id, seq, unit_id, kind, name, start_date, end_date, \
          content, estimated_value_vnd, benefit_economic, benefit_social, time_saved, status, \
-         submitted_by, submitted_at, updated_at) \
-         VALUES ($1, $14, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'submitted', $12, $13, $13) \
-         RETURNING id, seq",
+         submitted_by, submitted_at, updated_at, answers) \
+         VALUES ($1, $14, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'submitted', $12, $13, $13, \
+         $15) RETURNING id, seq",
     )
     .bind(campaign_id)
     .bind(unit_id)
@@ -215,6 +222,7 @@ pub async fn insert(
     .bind(member_id)
     .bind(ts(now))
     .bind(seq)
+    .bind(serde_json::to_string(answers)?)
     .fetch_one(&mut *conn)
     .await?;
     let id: i64 = get(&row, "id")?;
@@ -225,7 +233,7 @@ pub async fn insert(
 pub async fn update(
     conn: &mut AnyConnection,
     id: i64,
-    draft: &RegistrationDraft,
+    (draft, answers): (&RegistrationDraft, &Answers),
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
@@ -234,7 +242,7 @@ pub async fn update(
     let done = sqlx::query(
         "UPDATE registrations SET kind = $2, name = $3, start_date = $4, end_date = $5, \
          content = $6, estimated_value_vnd = $7, benefit_economic = $8, benefit_social = $9, \
-         time_saved = $10, updated_at = $11 WHERE id = $1 AND status = 'submitted'",
+         time_saved = $10, updated_at = $11, answers = $12 WHERE id = $1 AND status = 'submitted'",
     )
     .bind(id)
     .bind(draft.kind.as_str())
@@ -247,6 +255,7 @@ pub async fn update(
     .bind(&draft.benefit_social)
     .bind(&draft.time_saved)
     .bind(ts(now))
+    .bind(serde_json::to_string(answers)?)
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {

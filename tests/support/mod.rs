@@ -288,17 +288,22 @@ impl Talk {
 
     /// The form answered with this estimated value: (the summary, the confirmation).
     pub async fn register_with(&mut self, name: &str, amount: &str) -> (String, String) {
-        let kind = self.say("/dangky").expect("(1/9)").await;
-        self.press(&kind.button("Mô hình")).expect("(2/9)").await;
-        self.say(name).expect("(3/9)").await;
-        self.say("15/1/2025").expect("(4/9)").await;
-        self.say("30/6/2025").expect("(5/9)").await;
+        // The questions are counted from the form's declaration, not written down here.
+        let n = thidua::conversation::registration_form::REGISTRATION
+            .fields
+            .len();
+        let step = |i: usize| format!("({i}/{n})");
+        let kind = self.say("/dangky").expect(&step(1)).await;
+        self.press(&kind.button("Mô hình")).expect(&step(2)).await;
+        self.say(name).expect(&step(3)).await;
+        self.say("15/1/2025").expect(&step(4)).await;
+        self.say("30/6/2025").expect(&step(5)).await;
         self.say("Vận động đoàn viên cùng góp sức xây dựng")
-            .expect("(6/9)")
+            .expect(&step(6))
             .await;
-        self.say(amount).expect("(7/9)").await;
-        self.say("Tiết kiệm chi phí").expect("(8/9)").await;
-        self.say("Đoàn viên an tâm").expect("(9/9)").await;
+        self.say(amount).expect(&step(7)).await;
+        self.say("Tiết kiệm chi phí").expect(&step(8)).await;
+        self.say("Đoàn viên an tâm").expect(&step(9)).await;
         let summary = self.say("/boqua").expect("Xin kiểm tra lại").await;
         let done = self
             .press(&summary.button("Xác nhận gửi"))

@@ -1,0 +1,21 @@
+//! A form's answers as the chair gave them, by field key: what a registration is made of,
+//! kept whole (as JSON with the work) so that a field added to the form needs no column.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::money::Vnd;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "t", content = "v", rename_all = "lowercase")]
+pub enum Answer {
+    Text(String),
+    Date(NaiveDate),
+    Money(Vnd),
+    Choice(String),
+    Skipped,
+}
+
+pub type Answers = BTreeMap<String, Answer>;
