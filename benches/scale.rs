@@ -89,18 +89,7 @@ async fn seed(url: &str, n: i64) {
     let db = store::connect(url).await.unwrap();
     let campaign = store::campaigns::ensure_seed(&db).await.unwrap();
     let mut tx = db.write().await.unwrap();
-    // One registration per unit, by its chair.
-    sqlx::query(
-        "INSERT INTO registrations (campaign_id, seq, unit_id, kind, name, start_date, end_date, \
-         content, estimated_value_vnd, status, submitted_by, submitted_at, updated_at) \
-         SELECT $1, m.unit_id, m.unit_id, 'mo_hinh', 'Mái ấm công đoàn', '2025-01-15', \
-         '2025-06-30', 'Xây nhà cho đoàn viên', 250000000, 'submitted', m.id, \
-         '2025-02-01T00:00:00Z', '2025-02-01T00:00:00Z' FROM members m WHERE m.role = 'chair'",
-    )
-    .bind(campaign.id)
-    .execute(&mut *tx)
-    .await
-    .unwrap();
+    support::load::seed_registrations(&mut tx, campaign.id).await;
     let unit: i64 = sqlx::query_scalar(
         "INSERT INTO units (name, kind, created_at) VALUES ('LĐLĐ tải', 'agency', '2025-01-01T00:00:00Z') RETURNING id",
     )

@@ -180,17 +180,7 @@ async fn fifty_chairs_report_their_results_at_once() {
     let db = thidua::store::connect(&env.database_url()).await.unwrap();
     let campaign = thidua::store::campaigns::ensure_seed(&db).await.unwrap();
     let mut tx = db.write().await.unwrap();
-    sqlx::query(
-        "INSERT INTO registrations (campaign_id, seq, unit_id, kind, name, start_date, end_date, \
-         content, estimated_value_vnd, status, submitted_by, submitted_at, updated_at) \
-         SELECT $1, m.unit_id, m.unit_id, 'mo_hinh', 'Mái ấm công đoàn', '2025-01-15', \
-         '2025-06-30', 'Xây nhà cho đoàn viên', 250000000, 'submitted', m.id, \
-         '2025-02-01T00:00:00Z', '2025-02-01T00:00:00Z' FROM members m WHERE m.role = 'chair'",
-    )
-    .bind(campaign.id)
-    .execute(&mut *tx)
-    .await
-    .unwrap();
+    support::load::seed_registrations(&mut tx, campaign.id).await;
     tx.commit().await.unwrap();
     db.close().await;
 

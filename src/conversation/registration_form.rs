@@ -33,6 +33,19 @@ const KINDS: &[ChoiceOption] = &[
     },
 ];
 
+/// The fields the plan's paper form has a place for, in its order (items 1–5).
+pub const ON_PAPER: [&str; 9] = [
+    KIND,
+    NAME,
+    START_DATE,
+    END_DATE,
+    CONTENT,
+    ESTIMATED_VALUE,
+    BENEFIT_ECONOMIC,
+    BENEFIT_SOCIAL,
+    TIME_SAVED,
+];
+
 const OPTIONAL_TEXT: FieldKind = FieldKind::Text { min: 2, max: 1000 };
 
 pub static REGISTRATION: FormSpec = FormSpec {
@@ -177,20 +190,7 @@ mod tests {
     #[test]
     fn form_follows_the_paper_order() {
         let keys: Vec<_> = REGISTRATION.fields.iter().map(|f| f.key).collect();
-        assert_eq!(
-            keys,
-            [
-                KIND,
-                NAME,
-                START_DATE,
-                END_DATE,
-                CONTENT,
-                ESTIMATED_VALUE,
-                BENEFIT_ECONOMIC,
-                BENEFIT_SOCIAL,
-                TIME_SAVED
-            ]
-        );
+        assert_eq!(keys, ON_PAPER);
         let optional: Vec<_> = REGISTRATION
             .fields
             .iter()

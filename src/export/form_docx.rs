@@ -15,10 +15,7 @@ use docx_rs::{
 };
 
 use crate::conversation::engine::answer_text;
-use crate::conversation::registration_form::{
-    BENEFIT_ECONOMIC, BENEFIT_SOCIAL, CONTENT, END_DATE, ESTIMATED_VALUE, KIND, NAME, REGISTRATION,
-    START_DATE, TIME_SAVED,
-};
+use crate::conversation::registration_form::{ON_PAPER, REGISTRATION};
 use crate::domain::dates::{format_dmy, format_long};
 use crate::domain::money_words::dong_in_words;
 use crate::domain::registration::RegistrationDraft;
@@ -46,18 +43,7 @@ pub struct FormPaper<'a> {
 }
 
 const PAPER: Lang = Lang::Vi;
-/// The fields the plan's form has a place for (items 1–5).
-const ON_PAPER: [&str; 9] = [
-    KIND,
-    NAME,
-    START_DATE,
-    END_DATE,
-    CONTENT,
-    ESTIMATED_VALUE,
-    BENEFIT_ECONOMIC,
-    BENEFIT_SOCIAL,
-    TIME_SAVED,
-];
+
 /// Half-points: 14 pt body, 13 pt header lines.
 const BODY: usize = 28;
 const HEADER: usize = 26;

@@ -418,3 +418,19 @@ pub async fn drop_postgres(server: &str, name: &str) {
         .unwrap();
     admin.close().await;
 }
+
+/// One registration per chair's unit (a model work, 250 triệu, 15/01–30/06/2025), in
+/// the caller's transaction: a province's worth of works without a conversation each.
+pub async fn seed_registrations(tx: &mut sqlx::AnyConnection, campaign_id: i64) {
+    sqlx::query(
+        "INSERT INTO registrations (campaign_id, seq, unit_id, kind, name, start_date, end_date, \
+         content, estimated_value_vnd, status, submitted_by, submitted_at, updated_at) \
+         SELECT $1, m.unit_id, m.unit_id, 'mo_hinh', 'Mái ấm công đoàn', '2025-01-15', \
+         '2025-06-30', 'Xây nhà cho đoàn viên', 250000000, 'submitted', m.id, \
+         '2025-02-01T00:00:00Z', '2025-02-01T00:00:00Z' FROM members m WHERE m.role = 'chair'",
+    )
+    .bind(campaign_id)
+    .execute(tx)
+    .await
+    .unwrap();
+}
