@@ -1,6 +1,8 @@
 //! The application layer over a real SQLite file, without a channel: the rules that
 //! are hard to provoke through a live bot.
 
+mod support;
+
 use chrono::{Duration, Utc};
 use thidua::app::{App, Body, Incoming, Outgoing, RawInput};
 use thidua::domain::member::{Channel, Role};
@@ -72,7 +74,7 @@ async fn a_redelivered_update_is_answered_once() {
         .handle(msg(Some(2), RawInput::Text("/dangky".into())))
         .await
         .unwrap();
-    assert!(texts(&first)[0].contains("(1/9)"));
+    assert!(texts(&first)[0].contains(&support::step(1)));
     let again = app
         .handle(msg(Some(2), RawInput::Text("/dangky".into())))
         .await
@@ -80,13 +82,13 @@ async fn a_redelivered_update_is_answered_once() {
     assert!(again.is_empty(), "{again:?}");
     // A kind pressed once moves one step, even if Telegram sends it twice.
     let press = || msg(Some(3), RawInput::Button("p:mo_hinh".into()));
-    assert!(texts(&app.handle(press()).await.unwrap())[0].contains("(2/9)"));
+    assert!(texts(&app.handle(press()).await.unwrap())[0].contains(&support::step(2)));
     assert!(app.handle(press()).await.unwrap().is_empty());
     let out = app
         .handle(msg(Some(4), RawInput::Text("Tên đủ dài".into())))
         .await
         .unwrap();
-    assert!(texts(&out)[0].contains("(3/9)"), "{out:?}");
+    assert!(texts(&out)[0].contains(&support::step(3)), "{out:?}");
 }
 
 #[tokio::test]
@@ -150,7 +152,10 @@ async fn language_follows_the_client_and_the_switch_sticks() {
         .unwrap();
     let t = texts(&out);
     assert!(t[0].contains("tiếng Việt"), "{t:?}");
-    assert!(t[1].contains("(1/9)"), "the form question follows: {t:?}");
+    assert!(
+        t[1].contains(&support::step(1)),
+        "the form question follows: {t:?}"
+    );
     // An English client no longer overrides the explicit choice.
     let out = app.handle(english).await.unwrap();
     assert!(texts(&out)[0].contains("đang điền dở"), "{out:?}");
@@ -168,7 +173,7 @@ async fn a_broken_stored_state_starts_over_instead_of_locking_the_chat() {
         .handle(msg(None, RawInput::Text("/dangky".into())))
         .await
         .unwrap();
-    assert!(texts(&out)[0].contains("(1/9)"), "{out:?}");
+    assert!(texts(&out)[0].contains(&support::step(1)), "{out:?}");
 }
 
 #[tokio::test]

@@ -59,7 +59,7 @@ async fn a_chair_registers_a_work_from_the_phone() {
         .await;
 
     // The form, in the order of the paper form, with mistakes along the way.
-    let kind = chair.say("/dangky").expect("(1/9)").await;
+    let kind = chair.say("/dangky").expect(&support::step(1)).await;
     assert!(
         kind.buttons.iter().any(|(l, _)| l == "Mô hình"),
         "{:?}",
@@ -71,12 +71,12 @@ async fn a_chair_registers_a_work_from_the_phone() {
         .await;
     chair
         .press(&kind.button("Mô hình"))
-        .expect("(2/9) Tên công trình")
+        .expect(&format!("{} Tên công trình", support::step(2)))
         .await;
     chair.say("Nhà").expect("ít nhất 5 ký tự").await;
     chair
         .say("Mái ấm công đoàn cho đoàn viên khó khăn")
-        .expect("(3/9)")
+        .expect(&support::step(3))
         .await;
     chair.say("31/02/2025").expect("không có ngày 31").await;
     chair
@@ -88,18 +88,18 @@ async fn a_chair_registers_a_work_from_the_phone() {
         .expect("không được trước ngày bắt đầu (15/01/2025)")
         .await;
     assert!(
-        again.text.contains("(4/9)"),
+        again.text.contains(&support::step(4)),
         "the same question again: {}",
         again.text
     );
-    chair.say("30-6-2025").expect("(5/9)").await;
+    chair.say("30-6-2025").expect(&support::step(5)).await;
     let photo = chair.photo().expect("chỉ nhận chữ").await;
-    assert!(photo.text.contains("(5/9)"), "{}", photo.text);
+    assert!(photo.text.contains(&support::step(5)), "{}", photo.text);
     chair.sticker().expect("chỉ nhận chữ").await;
     chair.say("/xyz").expect("không dùng được lúc này").await;
     chair
         .say("Vận động xây 2 căn nhà, mỗi căn 125 triệu đồng")
-        .expect("(6/9) Tổng giá trị")
+        .expect(&format!("{} Tổng giá trị", support::step(6)))
         .await;
     chair.say("nhiều lắm").expect("Chưa hiểu số tiền").await;
     chair.say("0").expect("lớn hơn 0").await;
@@ -108,14 +108,17 @@ async fn a_chair_registers_a_work_from_the_phone() {
     bot.kill_hard();
     let mut bot = env.run_bot(&api);
     let amount = chair.say("1,5 tỷ").expect("1.500.000.000 đồng").await;
-    assert!(amount.text.contains("(7/9)"), "{}", amount.text);
-    chair.press(&amount.button("Bỏ qua")).expect("(8/9)").await;
+    assert!(amount.text.contains(&support::step(7)), "{}", amount.text);
+    chair
+        .press(&amount.button("Bỏ qua"))
+        .expect(&support::step(8))
+        .await;
     chair
         .say("Đoàn viên an cư, yên tâm công tác")
-        .expect("(9/9)")
+        .expect(&support::step(9))
         .await;
     // Back one step keeps the answer, shown as the current one.
-    let back = chair.say("/quaylai").expect("(8/9)").await;
+    let back = chair.say("/quaylai").expect(&support::step(8)).await;
     assert!(
         back.text.contains("Đang ghi: Đoàn viên an cư"),
         "{}",
@@ -123,7 +126,7 @@ async fn a_chair_registers_a_work_from_the_phone() {
     );
     chair
         .say("Đoàn viên an cư, yên tâm công tác")
-        .expect("(9/9)")
+        .expect(&support::step(9))
         .await;
     let summary = chair.say("/boqua").expect("Xin kiểm tra lại").await;
     for part in [
@@ -229,27 +232,30 @@ async fn a_chair_registers_a_work_from_the_phone() {
     staff.expect("đã sửa bản đăng ký 001/ĐK").await;
 
     // A second work, then withdrawn; numbers keep counting.
-    let kind = chair.say("/register").expect("(1/9)").await;
+    let kind = chair.say("/register").expect(&support::step(1)).await;
     chair
         .press(&kind.button("Chương trình"))
-        .expect("(2/9)")
+        .expect(&support::step(2))
         .await;
     chair
         .say("Chương trình Tết sum vầy 2025")
-        .expect("(3/9)")
+        .expect(&support::step(3))
         .await;
-    chair.say("2025-01-10").expect("(4/9)").await;
-    chair.say("ngày 5 tháng 2 năm 2025").expect("(5/9)").await;
+    chair.say("2025-01-10").expect(&support::step(4)).await;
+    chair
+        .say("ngày 5 tháng 2 năm 2025")
+        .expect(&support::step(5))
+        .await;
     chair
         .say("Tặng quà Tết cho 100 đoàn viên")
-        .expect("(6/9)")
+        .expect(&support::step(6))
         .await;
     chair
         .say("khoảng 200 triệu")
         .expect("200.000.000 đồng")
         .await;
-    chair.say("/boqua").expect("(8/9)").await;
-    chair.say("/boqua").expect("(9/9)").await;
+    chair.say("/boqua").expect(&support::step(8)).await;
+    chair.say("/boqua").expect(&support::step(9)).await;
     let summary = chair.say("/boqua").expect("Xin kiểm tra lại").await;
     chair
         .press(&summary.button("Xác nhận gửi"))
@@ -268,7 +274,7 @@ async fn a_chair_registers_a_work_from_the_phone() {
     chair.press("wy:2").expect("đã được rút trước đó").await;
 
     // A stale summary button from a cancelled draft creates nothing.
-    chair.say("/dangky").expect("(1/9)").await;
+    chair.say("/dangky").expect(&support::step(1)).await;
     chair.say("/huy").expect("Đã hủy").await;
     chair
         .press("c:STALEKEYSTALEKEY")

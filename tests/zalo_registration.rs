@@ -55,7 +55,7 @@ async fn a_chair_registers_on_zalo_with_numbered_answers() {
         .expect("Chào mừng Nguyen Van A")
         .await;
 
-    let kind = chair.say("/dangky").expect("(1/9)").await;
+    let kind = chair.say("/dangky").expect(&support::step(1)).await;
     assert!(
         kind.text.contains(
             "1. Công trình\n2. Sản phẩm\n3. Mô hình\n4. Chương trình\n0. « Quay lại\n(Trả lời bằng số tương ứng)"
@@ -64,32 +64,35 @@ async fn a_chair_registers_on_zalo_with_numbered_answers() {
         kind.text
     );
     chair.say("7").expect("Xin chọn một trong các loại").await;
-    chair.say("2").expect("(2/9)").await;
+    chair.say("2").expect(&support::step(2)).await;
     chair.say("0").expect("Đang ghi: Sản phẩm").await;
-    chair.say("3").expect("(2/9)").await;
-    chair.say("Sổ tay đoàn viên điện tử").expect("(3/9)").await;
+    chair.say("3").expect(&support::step(2)).await;
+    chair
+        .say("Sổ tay đoàn viên điện tử")
+        .expect(&support::step(3))
+        .await;
     chair.image().expect("chỉ nhận chữ").await;
     chair.sticker().expect("chỉ nhận chữ").await;
     chair.say("29/02/2025").expect("không có ngày 29").await;
-    chair.say("1.3.2025").expect("(4/9)").await;
+    chair.say("1.3.2025").expect(&support::step(4)).await;
     chair
         .say("28/2/2025")
         .expect("không được trước ngày bắt đầu")
         .await;
-    chair.say("30/6").expect("(5/9)").await;
+    chair.say("30/6").expect(&support::step(5)).await;
     // Long enough that the summary cannot fit in one Zalo message.
     let content = "Xây dựng ứng dụng sổ tay đoàn viên trên điện thoại. ".repeat(36);
-    chair.say(content.trim()).expect("(6/9)").await;
+    chair.say(content.trim()).expect(&support::step(6)).await;
     chair.say("200-300 triệu").expect("không ghi khoảng").await;
 
     // Power cut; Zalo keeps no offset, the state is in the database.
     bot.kill_hard();
     let mut bot = env.spawn(&zalo_vars(&api));
     chair.say("300 trieu").expect("300.000.000 đồng").await;
-    chair.say("1").expect("(8/9)").await;
+    chair.say("1").expect(&support::step(8)).await;
     chair
         .say("Đoàn viên tra cứu chế độ nhanh hơn")
-        .expect("(9/9)")
+        .expect(&support::step(9))
         .await;
     chair.say("1").expect("Xin kiểm tra lại").await;
     let menu = chair
@@ -232,7 +235,7 @@ async fn the_webhook_refuses_calls_without_the_secret() {
         post(wrapped.clone(), Some(secret)).await.unwrap().status(),
         200
     );
-    talk.expect("(1/9)").await;
+    talk.expect(&support::step(1)).await;
     // Zalo retrying the same delivery does not move the form on.
     assert_eq!(post(wrapped, Some(secret)).await.unwrap().status(), 200);
     let repeated = talk.quiet().await;
@@ -272,19 +275,19 @@ async fn one_person_on_both_channels() {
     // The chair registers on Zalo...
     let mut chair_zl = ZTalk::new(&zl, ZUser::new("c0ffee00c0ffee00c0ff", "Trần Văn Bình"));
     chair_zl.say(&chair_code).expect("Chào mừng").await;
-    chair_zl.say("/dangky").expect("(1/9)").await;
+    chair_zl.say("/dangky").expect(&support::step(1)).await;
     for (answer, next) in [
-        ("1", "(2/9)"),
-        ("Sân bóng chuyền cho công nhân", "(3/9)"),
-        ("1/4/2025", "(4/9)"),
-        ("31/5/2025", "(5/9)"),
-        ("Cải tạo sân, lắp đèn chiếu sáng", "(6/9)"),
-        ("120tr", "(7/9)"),
-        ("1", "(8/9)"),
-        ("1", "(9/9)"),
-        ("1", "Xin kiểm tra lại"),
+        ("1", support::step(2)),
+        ("Sân bóng chuyền cho công nhân", support::step(3)),
+        ("1/4/2025", support::step(4)),
+        ("31/5/2025", support::step(5)),
+        ("Cải tạo sân, lắp đèn chiếu sáng", support::step(6)),
+        ("120tr", support::step(7)),
+        ("1", support::step(8)),
+        ("1", support::step(9)),
+        ("1", "Xin kiểm tra lại".to_string()),
     ] {
-        chair_zl.say(answer).expect(next).await;
+        chair_zl.say(answer).expect(&next).await;
     }
     chair_zl.say("1").expect("001/ĐK").await;
     // ...staff hear of it on both channels, once each.

@@ -14,6 +14,15 @@ use fake_telegram::{FakeTelegram, Sent, User};
 
 pub const TOKEN: &str = "123456:TEST-TOKEN-never-logged";
 
+/// "(3/9)": the form's question counter, counted from its declaration, so a field added
+/// to the form changes no test.
+pub fn step(i: usize) -> String {
+    let n = thidua::conversation::registration_form::REGISTRATION
+        .fields
+        .len();
+    format!("({i}/{n})")
+}
+
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
     pub database_url: Option<String>,
