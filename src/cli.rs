@@ -14,7 +14,6 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::audience::Audience;
 use crate::domain::member::Role;
-use crate::domain::registration::RegistrationStatus;
 use crate::domain::text::clean;
 use crate::domain::unit::{normalize_unit_name, Scope, UnitKind, UnitNameError};
 use crate::export;
@@ -614,21 +613,10 @@ async fn command(
             std::fs::create_dir_all(&out)
                 .with_context(|| format!("cannot create {}", out.display()))?;
             let mut conn = db.read().await?;
-            let parents = units::parent_names(&mut conn).await?;
-            let mut n = 0;
-            // One work at a time, as the database yields them.
-            store::registrations::for_each(&mut conn, Scope::Everything, |listed| {
-                let work = listed.registration;
-                if work.campaign_id != campaign.id || work.status != RegistrationStatus::Submitted {
-                    return Ok(());
-                }
-                let parent = parents.get(&work.unit_id).map(String::as_str);
-                let (name, bytes, _) = export::registration_paper(&campaign, &work, parent)?;
+            let n = export::each_form(&mut conn, &campaign, Scope::Everything, |name, bytes| {
                 let path = out.join(name);
                 std::fs::write(&path, bytes)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-                n += 1;
-                Ok(())
+                    .with_context(|| format!("cannot write {}", path.display()))
             })
             .await?;
             let dir = out.display().to_string();
@@ -715,13 +703,7 @@ async fn command(
                     None => bail!("{}", trf(lang, "cli.unit_not_found", &[("unit", &name)])),
                 },
             };
-            let deadlines = store::deadlines::reported(&mut conn, campaign.id).await?;
-            let mut sheet = export::StatusSheet::new(lang, campaign.tz(), &deadlines)?;
-            let ids: Vec<i64> = deadlines.iter().map(|d| d.id).collect();
-            let n = store::submissions::each_unit_status(&mut conn, within, &ids, |u, s| {
-                sheet.push(&u, &s)
-            })
-            .await?;
+            let (sheet, n) = export::status_sheet(&mut conn, &campaign, within, lang).await?;
             sheet
                 .save(&out)
                 .with_context(|| format!("cannot write {}", out.display()))?;

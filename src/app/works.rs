@@ -242,19 +242,10 @@ impl Handler {
             turn.say(Reply::text(text));
             return Ok(());
         }
-        let parents = crate::store::units::parent_names(&mut turn.tx).await?;
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        let mut n = 0;
-        registrations::for_each(&mut turn.tx, within, |listed| {
-            let work = listed.registration;
-            if work.campaign_id != campaign.id || work.status != RegistrationStatus::Submitted {
-                return Ok(());
-            }
-            let parent = parents.get(&work.unit_id).map(String::as_str);
-            let (name, bytes, _) = export::registration_paper(&campaign, &work, parent)?;
+        let n = export::each_form(&mut turn.tx, &campaign, within, |name, bytes| {
             zip.start_file(name, zip::write::SimpleFileOptions::default())?;
             std::io::Write::write_all(&mut zip, &bytes)?;
-            n += 1;
             Ok(())
         })
         .await?;

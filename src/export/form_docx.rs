@@ -282,6 +282,36 @@ pub fn registration_paper(
     Ok((file_name(&number, &work.unit_name), bytes, issuer))
 }
 
+/// Every still-registered work of the campaign in scope as its form, one at a time as the
+/// database yields them: `each` gets the file name and the document. Returns how many.
+pub async fn each_form(
+    conn: &mut sqlx::AnyConnection,
+    campaign: &crate::domain::campaign::Campaign,
+    within: crate::domain::unit::Scope,
+    mut each: impl FnMut(String, Vec<u8>) -> Result<()>,
+) -> Result<usize> {
+    use crate::domain::registration::RegistrationStatus;
+    // The units' parents name the issuer only where the campaign file does not.
+    let parents = match campaign.paper.issuer {
+        Some(_) => Default::default(),
+        None => crate::store::units::parent_names(conn, within).await?,
+    };
+    let mut n = 0;
+    crate::store::registrations::for_each(conn, within, |listed| {
+        let work = listed.registration;
+        if work.campaign_id != campaign.id || work.status != RegistrationStatus::Submitted {
+            return Ok(());
+        }
+        let parent = parents.get(&work.unit_id).map(String::as_str);
+        let (name, bytes, _) = registration_paper(campaign, &work, parent)?;
+        each(name, bytes)?;
+        n += 1;
+        Ok(())
+    })
+    .await?;
+    Ok(n)
+}
+
 /// "001/ĐK", "CĐCS Trường A" → "001-DK-cdcs-truong-a.docx": plain letters, safe on any
 /// disk and in any mail client.
 pub fn file_name(number: &str, unit: &str) -> String {

@@ -8,9 +8,9 @@ mod submissions;
 mod summary;
 mod xlsx;
 
-pub use form_docx::{form_docx, registration_paper, FormPaper};
+pub use form_docx::{each_form, form_docx, registration_paper, FormPaper};
 pub use invites::invites_xlsx;
-pub use status::{submission_state, StatusSheet};
+pub use status::{status_sheet, submission_state, StatusSheet};
 pub use submissions::submissions;
 pub use summary::{summary_docx, summary_xlsx, UnitTotal};
 pub use xlsx::Sheet;

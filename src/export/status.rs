@@ -33,6 +33,23 @@ pub fn submission_state(lang: Lang, s: Option<&Submission>, tz: Tz) -> String {
     }
 }
 
+/// The status table of the units in scope, every row written: the sheet and how many
+/// units it holds. The chat's button and `thidua export status` both use it.
+pub async fn status_sheet(
+    conn: &mut sqlx::AnyConnection,
+    campaign: &crate::domain::campaign::Campaign,
+    within: crate::domain::unit::Scope,
+    lang: Lang,
+) -> Result<(StatusSheet, usize)> {
+    let deadlines = crate::store::deadlines::reported(conn, campaign.id).await?;
+    let mut sheet = StatusSheet::new(lang, campaign.tz(), &deadlines)?;
+    let ids: Vec<i64> = deadlines.iter().map(|d| d.id).collect();
+    let n =
+        crate::store::submissions::each_unit_status(conn, within, &ids, |u, s| sheet.push(&u, &s))
+            .await?;
+    Ok((sheet, n))
+}
+
 pub struct StatusSheet {
     book: Workbook,
     lang: Lang,

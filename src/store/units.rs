@@ -65,17 +65,22 @@ pub async fn parent_of(conn: &mut AnyConnection, id: i64) -> Result<Option<Unit>
     row.as_ref().map(from_row).transpose()
 }
 
-/// Every unit's parent's name, by unit id, in one query (for many forms at once).
+/// The parent's name of every unit in scope, by unit id, in one query (for many forms
+/// at once).
 pub async fn parent_names(
     conn: &mut AnyConnection,
+    within: crate::domain::unit::Scope,
 ) -> Result<std::collections::HashMap<i64, String>> {
-    let query = sqlx::query("SELECT u.id, p.name FROM units u JOIN units p ON p.id = u.parent_id");
-    Ok(
-        super::collect(query, conn, |r| Ok((get(r, "id")?, get(r, "name")?)))
-            .await?
-            .into_iter()
-            .collect(),
-    )
+    let within = super::scope::condition(within, "u.id");
+    let sql = format!(
+        "SELECT u.id, p.name FROM units u JOIN units p ON p.id = u.parent_id WHERE {within}"
+    );
+    Ok(super::collect(sqlx::query(&sql), conn, |r| {
+        Ok((get(r, "id")?, get(r, "name")?))
+    })
+    .await?
+    .into_iter()
+    .collect())
 }
 
 /// Whether any unit exists (a fresh database offers the console's demo).
