@@ -642,6 +642,21 @@ impl Handler {
     }
 }
 
+/// A free text typed into a dialogue (a note, a reason), trimmed, of 1 to `max`
+/// characters; otherwise the message saying why, to send before asking again.
+fn bounded_text(lang: Lang, text: &str, max: usize) -> std::result::Result<String, String> {
+    let text = text.trim();
+    let len = text.chars().count();
+    if len == 0 || len > max {
+        return Err(trf(
+            lang,
+            "form.too_long",
+            &[("max", &max.to_string()), ("len", &len.to_string())],
+        ));
+    }
+    Ok(text.to_string())
+}
+
 /// Buttons that answer the dialogue's current step (navigation, a form's choices),
 /// as opposed to buttons that stand on their own.
 fn is_step(a: &Action) -> bool {

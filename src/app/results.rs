@@ -130,8 +130,13 @@ impl Handler {
                 }
             },
             (ResultStep::Achieved { actual_dong }, note) => {
-                let Some(note) = self.note_or_reask(turn, note, true)? else {
-                    return Ok(());
+                let note = match note.map(|n| super::bounded_text(lang, &n, MAX_NOTE)) {
+                    None => None,
+                    Some(Ok(n)) => Some(n),
+                    Some(Err(why)) => {
+                        turn.say(with_cancel(lang, why, true));
+                        return Ok(());
+                    }
                 };
                 WorkResult::Done {
                     actual: Vnd::from_dong(actual_dong)
@@ -139,12 +144,13 @@ impl Handler {
                     note,
                 }
             }
-            (ResultStep::Reason, Some(text)) => {
-                let Some(Some(reason)) = self.note_or_reask(turn, Some(text), false)? else {
+            (ResultStep::Reason, Some(text)) => match super::bounded_text(lang, &text, MAX_NOTE) {
+                Ok(reason) => WorkResult::NotDone { reason },
+                Err(why) => {
+                    turn.say(with_cancel(lang, why, false));
                     return Ok(());
-                };
-                WorkResult::NotDone { reason }
-            }
+                }
+            },
             (_, None) => {
                 turn.say(with_cancel(lang, tr(lang, "result.text_please"), false));
                 return Ok(());
@@ -158,30 +164,6 @@ impl Handler {
         let line = result_line(lang, &result);
         turn.say(Reply::text(trf(lang, "result.saved", &[("result", &line)])));
         Ok(())
-    }
-
-    /// A free text of at most `MAX_NOTE` characters; `None` (skipped) where allowed.
-    /// `Ok(None)` when it was refused and asked again.
-    fn note_or_reask(
-        &self,
-        turn: &mut Turn,
-        text: Option<String>,
-        optional: bool,
-    ) -> Result<Option<Option<String>>> {
-        let Some(text) = text.map(|t| t.trim().to_string()) else {
-            return Ok(Some(None));
-        };
-        let len = text.chars().count();
-        if len == 0 || len > MAX_NOTE {
-            let why = trf(
-                turn.lang,
-                "form.too_long",
-                &[("max", &MAX_NOTE.to_string()), ("len", &len.to_string())],
-            );
-            turn.say(with_cancel(turn.lang, why, optional));
-            return Ok(None);
-        }
-        Ok(Some(Some(text)))
     }
 }
 

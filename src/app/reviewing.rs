@@ -157,17 +157,13 @@ impl Handler {
             turn.chat.dialogue = Dialogue::Idle;
             return Ok(());
         }
-        let reason = reason.trim().to_string();
-        let len = reason.chars().count();
-        if len == 0 || len > MAX_REASON {
-            let why = trf(
-                turn.lang,
-                "form.too_long",
-                &[("max", &MAX_REASON.to_string()), ("len", &len.to_string())],
-            );
-            turn.say(Reply::text(why));
-            return Ok(());
-        }
+        let reason = match super::bounded_text(turn.lang, &reason, MAX_REASON) {
+            Ok(reason) => reason,
+            Err(why) => {
+                turn.say(Reply::text(why));
+                return Ok(());
+            }
+        };
         turn.chat.dialogue = Dialogue::Idle;
         let done = review::review_by_id(
             &mut turn.tx,

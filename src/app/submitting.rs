@@ -369,17 +369,11 @@ impl Handler {
                 note,
                 ..
             } => {
-                let t = text.trim();
-                let len = t.chars().count();
-                if len == 0 || len > MAX_NOTE {
-                    let why = trf(
-                        lang,
-                        "form.too_long",
-                        &[("max", &MAX_NOTE.to_string()), ("len", &len.to_string())],
-                    );
-                    return self.reprompt(turn, Some(why)).await;
-                }
-                *note = Some(t.to_string());
+                let t = match super::bounded_text(lang, &text, MAX_NOTE) {
+                    Ok(t) => t,
+                    Err(why) => return self.reprompt(turn, Some(why)).await,
+                };
+                *note = Some(t);
                 if let Dialogue::Submission { step, .. } = &mut turn.chat.dialogue {
                     *step = SubmissionStep::Checklist;
                 }
