@@ -19,6 +19,25 @@ pub struct UnitTotal {
 
 const PAPER: Lang = Lang::Vi;
 
+/// The summary's parts: units that registered, the others, and the totals.
+struct Parts<'a> {
+    registered: Vec<&'a UnitTotal>,
+    nothing: Vec<&'a UnitTotal>,
+    works: i64,
+    total_vnd: u64,
+}
+
+fn parts(lines: &[UnitTotal]) -> Parts<'_> {
+    let (registered, nothing): (Vec<&UnitTotal>, Vec<&UnitTotal>) =
+        lines.iter().partition(|l| l.works > 0);
+    Parts {
+        works: registered.iter().map(|l| l.works).sum(),
+        total_vnd: registered.iter().map(|l| l.total_vnd).sum(),
+        registered,
+        nothing,
+    }
+}
+
 fn money(v: u64) -> String {
     Vnd::from_dong(v).map_or_else(|_| v.to_string(), |v| v.grouped('.'))
 }
@@ -45,8 +64,12 @@ pub fn summary_xlsx(lines: &[UnitTotal], subtitle: &str, path: &std::path::Path)
     sheet.set_column_width(1, 45)?;
     sheet.set_column_width(3, 22)?;
     let mut row = 4;
-    let (registered, nothing): (Vec<&UnitTotal>, Vec<&UnitTotal>) =
-        lines.iter().partition(|l| l.works > 0);
+    let Parts {
+        registered,
+        nothing,
+        works,
+        total_vnd: total,
+    } = parts(lines);
     for (i, l) in registered.iter().enumerate() {
         sheet.write_number(row, 0, (i + 1) as f64)?;
         sheet.write_string(row, 1, &l.unit)?;
@@ -54,8 +77,6 @@ pub fn summary_xlsx(lines: &[UnitTotal], subtitle: &str, path: &std::path::Path)
         sheet.write_number_with_format(row, 3, l.total_vnd as f64, &money)?;
         row += 1;
     }
-    let works: i64 = registered.iter().map(|l| l.works).sum();
-    let total: u64 = registered.iter().map(|l| l.total_vnd).sum();
     sheet.write_string_with_format(row, 1, tr(PAPER, "summary.total"), &bold)?;
     sheet.write_number_with_format(row, 2, works as f64, &bold)?;
     sheet.write_number_with_format(row, 3, total as f64, &money.clone().set_bold())?;
@@ -77,8 +98,12 @@ pub fn summary_xlsx(lines: &[UnitTotal], subtitle: &str, path: &std::path::Path)
 
 /// The summary as a Word document, in the paper's conventions (A4, Times New Roman).
 pub fn summary_docx(lines: &[UnitTotal], issuer: &str, subtitle: &str) -> Result<Vec<u8>> {
-    let (registered, nothing): (Vec<&UnitTotal>, Vec<&UnitTotal>) =
-        lines.iter().partition(|l| l.works > 0);
+    let Parts {
+        registered,
+        nothing,
+        works,
+        total_vnd: total,
+    } = parts(lines);
     let text = |s: &str| Paragraph::new().add_run(Run::new().add_text(s));
     let cell = |s: &str, bold: bool| {
         let run = Run::new().add_text(s);
@@ -103,8 +128,6 @@ pub fn summary_docx(lines: &[UnitTotal], issuer: &str, subtitle: &str) -> Result
             cell(&money(l.total_vnd), false),
         ]));
     }
-    let works: i64 = registered.iter().map(|l| l.works).sum();
-    let total: u64 = registered.iter().map(|l| l.total_vnd).sum();
     rows.push(TableRow::new(vec![
         cell("", false),
         cell(&tr(PAPER, "summary.total"), true),
