@@ -108,11 +108,11 @@ pub async fn enqueue(
     let mut queued = 0;
     for lang in Lang::ALL {
         let sql = format!(
-            "INSERT INTO outbox (status, channel, chat_id, member_id, locale, body, purpose, \
-             broadcast_id, not_before, created_at) \
+            "INSERT INTO outbox ({}) \
              SELECT 'pending', m.channel, m.chat_id, m.id, {}, {}, 'broadcast', {}, {}, {} \
              FROM members m LEFT JOIN chats c ON c.channel = m.channel AND c.chat_id = m.chat_id \
              WHERE {condition} AND {} ORDER BY m.id",
+            outbox::COLUMNS,
             p(0),
             p(1),
             p(2),

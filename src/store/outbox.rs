@@ -75,27 +75,41 @@ struct StoredBody {
     choices: Vec<(String, String)>,
 }
 
+/// The columns a queued row is written with, `status` first; `bind_item` binds the rest.
+pub(super) const COLUMNS: &str =
+    "status, channel, chat_id, member_id, locale, body, purpose, broadcast_id, \
+                       not_before, created_at";
+
+/// Binds one item's nine values, in `COLUMNS` order after the status.
+fn bind_item<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    item: &NewItem<'_>,
+    now: DateTime<Utc>,
+) -> Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>> {
+    Ok(query
+        .bind(item.to.channel.as_str())
+        .bind(item.to.chat_id.clone())
+        .bind(item.member_id)
+        .bind(item.lang.code())
+        .bind(body(item.reply)?)
+        .bind(item.purpose.as_str())
+        .bind(item.broadcast_id)
+        .bind(ts(ASAP))
+        .bind(ts(now)))
+}
+
 pub async fn enqueue(
     conn: &mut AnyConnection,
     item: &NewItem<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let row = sqlx::query(
-        "INSERT INTO outbox (channel, chat_id, member_id, locale, body, purpose, broadcast_id, \
-         status, not_before, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9) \
-         RETURNING id",
-    )
-    .bind(item.to.channel.as_str())
-    .bind(&item.to.chat_id)
-    .bind(item.member_id)
-    .bind(item.lang.code())
-    .bind(body(item.reply)?)
-    .bind(item.purpose.as_str())
-    .bind(item.broadcast_id)
-    .bind(ts(ASAP))
-    .bind(ts(now))
-    .fetch_one(conn)
-    .await?;
+    let sql = format!(
+        "INSERT INTO outbox ({COLUMNS}) VALUES {} RETURNING id",
+        super::placeholders(1, 9, 1, "'pending'")
+    );
+    let row = bind_item(sqlx::query(&sql), item, now)?
+        .fetch_one(conn)
+        .await?;
     get(&row, "id")
 }
 
@@ -111,22 +125,12 @@ pub async fn enqueue_many(
     const ROWS: usize = 50;
     for chunk in items.chunks(ROWS) {
         let sql = format!(
-            "INSERT INTO outbox (status, channel, chat_id, member_id, locale, body, purpose, \
-             broadcast_id, not_before, created_at) VALUES {}",
+            "INSERT INTO outbox ({COLUMNS}) VALUES {}",
             super::placeholders(chunk.len(), 9, 1, "'pending'")
         );
         let mut query = sqlx::query(&sql);
         for item in chunk {
-            query = query
-                .bind(item.to.channel.as_str())
-                .bind(item.to.chat_id.clone())
-                .bind(item.member_id)
-                .bind(item.lang.code())
-                .bind(body(item.reply)?)
-                .bind(item.purpose.as_str())
-                .bind(item.broadcast_id)
-                .bind(ts(ASAP))
-                .bind(ts(now));
+            query = bind_item(query, item, now)?;
         }
         query.execute(&mut *conn).await?;
     }
