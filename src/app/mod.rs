@@ -484,16 +484,12 @@ impl Handler {
                     turn.say_text("review.staff_only");
                     return Ok(());
                 }
-                if action == Action::StatusFile {
-                    return self.status_file(turn, me).await;
+                match action {
+                    Action::StatusFile => self.status_file(turn, me).await,
+                    Action::FormsZip => self.forms_zip(turn, me).await,
+                    Action::Feature(id) => self.feature(turn, me, id).await,
+                    review => self.review_action(turn, me, review).await,
                 }
-                if let Action::Feature(id) = action {
-                    return self.feature(turn, me, id).await;
-                }
-                if action == Action::FormsZip {
-                    return self.forms_zip(turn, me).await;
-                }
-                self.review_action(turn, me, action).await
             }
             Action::Register => self.start_registration(turn, me).await,
             Action::EditWork(id) => self.edit_work(turn, me, id).await,
