@@ -56,7 +56,7 @@ pub fn form_docx(p: &FormPaper) -> Result<Vec<u8>> {
     let w = p.work;
     let none = || tr(PAPER, "paper.none");
     let or_none = |v: &Option<String>| v.clone().unwrap_or_else(none);
-    let amount = format!("{} đồng", w.estimated_value.grouped('.'),);
+    let amount = crate::i18n::money(PAPER, w.estimated_value);
     let kind = tr(PAPER, w.kind.label_key()).to_lowercase();
     let items = [
         trf(
@@ -331,7 +331,7 @@ pub fn file_name(number: &str, unit: &str) -> String {
 /// Federations are written in full on paper: "LĐLĐ huyện X" → "Liên đoàn Lao động huyện X".
 fn in_full(name: &str) -> String {
     match name.strip_prefix("LĐLĐ ") {
-        Some(rest) => format!("Liên đoàn Lao động {rest}"),
+        Some(rest) => trf(PAPER, "paper.federation_in_full", &[("rest", rest)]),
         None => name.to_string(),
     }
 }
