@@ -12,13 +12,14 @@ use crate::app::App;
 use crate::channels;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::conversation::registration_form;
 use crate::domain::audience::Audience;
 use crate::domain::member::Role;
 use crate::domain::text::clean;
 use crate::domain::unit::{normalize_unit_name, Scope, UnitKind, UnitNameError};
 use crate::export;
 use crate::i18n::{tr, trf, Lang};
-use crate::store::{self, invites, settings, units};
+use crate::store::{self, campaigns, invites, settings, units};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -649,13 +650,22 @@ async fn command(
                 "estimated_value_vnd",
                 "result",
                 "actual_value_vnd",
+                "photos",
             ])?;
             for w in &works {
-                let actual = match &w.result {
-                    Some(crate::domain::registration::WorkResult::Done { actual, .. }) => {
-                        actual.dong().to_string()
-                    }
-                    _ => String::new(),
+                // The photos' files under the data folder, for the plaque proposal.
+                let (actual, photos) = match &w.result {
+                    Some(crate::domain::registration::WorkResult::Done {
+                        actual, photos, ..
+                    }) => (
+                        actual.dong().to_string(),
+                        photos
+                            .iter()
+                            .map(|p| p.path.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    ),
+                    _ => (String::new(), String::new()),
                 };
                 csv.write_record([
                     w.number.to_string(),
@@ -664,6 +674,7 @@ async fn command(
                     w.draft.estimated_value.dong().to_string(),
                     w.result.as_ref().map_or("", |r| r.as_str()).to_string(),
                     actual,
+                    export::csv_text(&photos).into_owned(),
                 ])?;
             }
             csv.flush()?;
@@ -720,10 +731,14 @@ async fn command(
                 bail!("{}", tr(lang, "cli.xlsx_needs_out"));
             }
             let mut conn = db.read().await?;
+            let form = match campaigns::current(&mut conn).await? {
+                Some(c) => registration_form::for_campaign(&c.questions),
+                None => registration_form::REGISTRATION.clone(),
+            };
             // Row by row from the database to the file: memory stays flat at any size.
             let count = match (format, &out) {
                 (Format::Xlsx, Some(path)) => {
-                    let mut sheet = export::Sheet::new(lang, true)?;
+                    let mut sheet = export::Sheet::new(lang, true, &form)?;
                     let n =
                         export::each_row(&mut conn, Scope::Everything, |r| sheet.push(&r)).await?;
                     sheet
@@ -740,13 +755,13 @@ async fn command(
                         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
                     };
                     if matches!(format, Format::Json) {
-                        let mut json = export::JsonOut::new(sink)?;
+                        let mut json = export::JsonOut::new(sink, &form)?;
                         let n = export::each_row(&mut conn, Scope::Everything, |r| json.push(&r))
                             .await?;
                         json.finish()?.flush()?;
                         n
                     } else {
-                        let mut csv = export::CsvOut::new(sink);
+                        let mut csv = export::CsvOut::new(sink, &form);
                         let n = export::each_row(&mut conn, Scope::Everything, |r| csv.push(&r))
                             .await?;
                         csv.finish()?.flush()?;

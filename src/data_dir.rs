@@ -12,6 +12,8 @@ use anyhow::{Context, Result};
 use crate::domain::document_file::safe_name;
 
 const DRAFTS: &str = "drafts";
+/// Photos of finished works, by registration.
+const RESULTS: &str = "results";
 const ACCEPTED: &str = "submissions";
 
 #[derive(Debug, Clone)]
@@ -42,10 +44,15 @@ impl DataDir {
         }
     }
 
-    /// Saves document `index` of the draft `key`; a second file for the same document
-    /// with the same name replaces the first.
-    pub fn save_draft(&self, key: &str, index: usize, name: &str, bytes: &[u8]) -> Result<String> {
-        let relative = format!("{DRAFTS}/{}/{index}-{}", safe_name(key), safe_name(name));
+    /// Saves a file of the draft `key` under `slot` (the question, and the content's
+    /// hash so that two photos both called "photo.jpg" stay two files).
+    pub fn save_draft(&self, key: &str, slot: &str, name: &str, bytes: &[u8]) -> Result<String> {
+        let relative = format!(
+            "{DRAFTS}/{}/{}-{}",
+            safe_name(key),
+            safe_name(slot),
+            safe_name(name)
+        );
         write_new(&self.root.join(&relative), bytes)?;
         Ok(relative)
     }
@@ -73,8 +80,28 @@ impl DataDir {
         sha256: &str,
         name: &str,
     ) -> Result<Option<String>> {
+        self.keep(
+            draft,
+            &format!("{ACCEPTED}/{deadline_id}/{unit_id}"),
+            sha256,
+            name,
+        )
+    }
+
+    /// A photo of a finished work, kept with the work's result; as `accept`.
+    pub fn accept_photo(
+        &self,
+        draft: &str,
+        registration_id: i64,
+        sha256: &str,
+        name: &str,
+    ) -> Result<Option<String>> {
+        self.keep(draft, &format!("{RESULTS}/{registration_id}"), sha256, name)
+    }
+
+    fn keep(&self, draft: &str, folder: &str, sha256: &str, name: &str) -> Result<Option<String>> {
         let relative = format!(
-            "{ACCEPTED}/{deadline_id}/{unit_id}/{}-{}",
+            "{folder}/{}-{}",
             &sha256[..sha256.len().min(16)],
             safe_name(name)
         );
@@ -132,14 +159,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = DataDir::new(dir.path()).unwrap();
         let first = data
-            .save_draft("K1", 0, "bao-cao.pdf", b"%PDF same")
+            .save_draft("K1", "0", "bao-cao.pdf", b"%PDF same")
             .unwrap();
         let accepted = data.accept(&first, 1, 2, "abcdef0123456789ff", "bao-cao.pdf");
         let accepted = accepted.unwrap().unwrap();
         data.discard_drafts("K1");
         // The same file again, then cancelled.
         let again = data
-            .save_draft("K2", 0, "bao-cao.pdf", b"%PDF same")
+            .save_draft("K2", "0", "bao-cao.pdf", b"%PDF same")
             .unwrap();
         assert_ne!(again, accepted);
         data.discard_drafts("K2");
@@ -150,7 +177,7 @@ mod tests {
         assert!(!data.root().join(&again).exists());
         // Accepting the same content twice keeps the one file.
         let third = data
-            .save_draft("K3", 0, "bao-cao.pdf", b"%PDF same")
+            .save_draft("K3", "0", "bao-cao.pdf", b"%PDF same")
             .unwrap();
         let twice = data.accept(&third, 1, 2, "abcdef0123456789ff", "bao-cao.pdf");
         assert_eq!(twice.unwrap().as_deref(), Some(accepted.as_str()));
@@ -161,14 +188,14 @@ mod tests {
     fn only_drafts_are_discarded_and_old_ones_are_swept() {
         let dir = tempfile::tempdir().unwrap();
         let data = DataDir::new(dir.path()).unwrap();
-        let draft = data.save_draft("K", 1, "a.pdf", b"x").unwrap();
+        let draft = data.save_draft("K", "1", "a.pdf", b"x").unwrap();
         let accepted = data
             .accept(&draft, 1, 1, "00112233", "a.pdf")
             .unwrap()
             .unwrap();
         data.discard_draft(&accepted);
         assert!(data.resolve(&accepted).exists());
-        data.save_draft("OLD", 0, "b.pdf", b"y").unwrap();
+        data.save_draft("OLD", "0", "b.pdf", b"y").unwrap();
         assert_eq!(data.sweep_drafts(Duration::from_secs(3600)), 0);
         assert_eq!(data.sweep_drafts(Duration::ZERO), 2);
         assert!(data.resolve(&accepted).exists());

@@ -50,7 +50,7 @@ async fn staff_announce_from_the_bot_and_see_who_received_it() {
         .expect("Gửi tới ai?")
         .await;
     assert!(menu.text.contains("Gửi tới ai?"));
-    let all = menu.button("Tất cả chủ tịch CĐCS (3)");
+    let all = menu.button("Tất cả chủ tịch CĐCS (3 người)");
     let preview = staff.press(&all).expect("Xem trước").await;
     assert!(preview.text.contains("3 người"), "{}", preview.text);
     let send = preview.button("Gửi");

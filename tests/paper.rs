@@ -7,31 +7,11 @@ mod support;
 use std::io::Read;
 
 use support::fake_telegram::{FakeTelegram, User};
-use support::{Talk, TestEnv};
+use support::{docx_paragraphs as paragraphs, Talk, TestEnv};
 
 const SCHOOL: &str = "CĐCS Trường THCS Vĩnh Thuận";
 const CLINIC: &str = "CĐCS Trạm Y tế xã";
 const DISTRICT: &str = "LĐLĐ huyện Vĩnh Thuận";
-
-/// The text of every paragraph of a .docx, in order (table cells left to right).
-fn paragraphs(docx: &[u8]) -> Vec<String> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a .docx is a zip");
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .expect("word/document.xml")
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml.split("</w:p>")
-        .map(|p| {
-            p.split("<w:t")
-                .skip(1)
-                .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
-                .filter_map(|t| t.split_once("</w:t>").map(|(text, _)| text))
-                .collect::<String>()
-        })
-        .filter(|p| !p.trim().is_empty())
-        .collect()
-}
 
 /// `lines` appear in the document in this order, each as (part of) a paragraph.
 fn assert_in_order(doc: &[String], lines: &[&str]) {
@@ -217,8 +197,8 @@ async fn a_chair_gets_the_official_form_as_word() {
     assert_eq!(
         featured.lines().collect::<Vec<_>>(),
         [
-            "number,unit,name,estimated_value_vnd,result,actual_value_vnd",
-            &format!("001/ĐK,{SCHOOL},Mái ấm công đoàn cho đoàn viên khó khăn,250000000,,"),
+            "number,unit,name,estimated_value_vnd,result,actual_value_vnd,photos",
+            &format!("001/ĐK,{SCHOOL},Mái ấm công đoàn cho đoàn viên khó khăn,250000000,,,"),
         ]
     );
 
@@ -282,4 +262,109 @@ fn sheet_rows(path: &std::path::Path) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A question the district adds in the campaign file is asked after the paper's items,
+/// kept with the work, and is a column of every export and an item of the Word form,
+/// with no other change anywhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_the_campaign_adds_is_asked_stored_and_exported() {
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", SCHOOL]);
+    let code = env.invite(SCHOOL, "chair");
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/campaign-vinh-thuan-2025.toml"
+    ))
+    .unwrap();
+    let file = env.dir.path().join("with-question.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "{example}\n[[question]]\nkey = \"don_vi_phoi_hop\"\nlabel = \"Đơn vị phối hợp\"\n\
+             prompt = \"Đơn vị nào phối hợp thực hiện?\"\nkind = \"text\"\n"
+        ),
+    )
+    .unwrap();
+    env.cli(&["campaign", "load", file.to_str().unwrap()]);
+
+    let api = FakeTelegram::start().await;
+    let mut bot = env.run_bot(&api);
+    let mut chair = Talk::new(&api, User::new(1001, "Lan", "Nguyễn Thị"));
+    chair
+        .say(&format!("/start {code}"))
+        .expect("Chào mừng")
+        .await;
+    let n = thidua::conversation::registration_form::REGISTRATION
+        .fields
+        .len()
+        + 1;
+    let step = |i: usize| format!("({i}/{n})");
+    let kind = chair.say("/dangky").expect(&step(1)).await;
+    chair.press(&kind.button("Mô hình")).expect(&step(2)).await;
+    chair.say("Mái ấm công đoàn").expect(&step(3)).await;
+    chair.say("15/1/2025").expect(&step(4)).await;
+    chair.say("30/6/2025").expect(&step(5)).await;
+    chair.say("Xây hai căn nhà").expect(&step(6)).await;
+    chair.say("250 triệu").expect(&step(7)).await;
+    chair.say("/boqua").expect(&step(8)).await;
+    chair.say("/boqua").expect(&step(9)).await;
+    let asked = chair.say("/boqua").expect(&step(10)).await;
+    assert!(
+        asked.text.contains("Đơn vị nào phối hợp thực hiện?"),
+        "{}",
+        asked.text
+    );
+    asked.button("Bỏ qua"); // optional unless the file says otherwise
+    let summary = chair
+        .say("Công ty Điện lực Vĩnh Thuận")
+        .expect("Xin kiểm tra lại")
+        .await;
+    assert!(
+        summary
+            .text
+            .contains("10. Đơn vị phối hợp: Công ty Điện lực Vĩnh Thuận"),
+        "{}",
+        summary.text
+    );
+    chair
+        .press(&summary.button("Xác nhận gửi"))
+        .expect("Đã nhận đăng ký số 001/ĐK")
+        .await;
+
+    // The Word form: the paper's items 1–5, then the campaign's question as item 6.
+    let doc = word_form(&mut chair, "001/ĐK").await;
+    assert_in_order(
+        &doc,
+        &[
+            "5. Giá trị làm lợi, tiết kiệm:",
+            "6. Đơn vị phối hợp: Công ty Điện lực Vĩnh Thuận",
+            "Nơi nhận:",
+        ],
+    );
+    assert!(bot.terminate(), "{}", bot.log_text());
+
+    // CSV: a column named by the key, after the paper's fields.
+    let csv = env.cli(&["export", "registrations", "--format", "csv"]);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == "don_vi_phoi_hop").unwrap();
+    assert_eq!(header[at - 1], "time_saved");
+    let row = lines.next().unwrap();
+    assert!(row.contains("Công ty Điện lực Vĩnh Thuận"), "{row}");
+    // XLSX: headed by the label.
+    let cells = sheet_rows(&env.export_xlsx("dang-ky.xlsx"));
+    let first = cells.lines().next().unwrap();
+    assert!(first.contains("|Đơn vị phối hợp|"), "{first}");
+    assert!(cells.contains("|Công ty Điện lực Vĩnh Thuận|"), "{cells}");
+}
+
+/// The paragraphs of work `number`'s Word form, as the chair gets it from `/cuatoi`.
+async fn word_form(chair: &mut Talk, number: &str) -> Vec<String> {
+    let works = chair.say("/cuatoi").expect(number).await;
+    let sent = chair
+        .press(&works.button(&format!("Bản Word {number}")))
+        .expect("in ra")
+        .await;
+    paragraphs(&sent.document.expect("a Word file").1)
 }

@@ -73,23 +73,54 @@ async fn asked_once(env: &TestEnv) {
     let second = chair.expect("002/ĐK").await;
     assert!(second.text.contains(QUESTION), "{}", second.text);
 
-    // Done: the actual value (a typo is refused and asked again), then what it achieved.
+    // Done: the actual value (a typo is refused and asked again), photos of the
+    // finished work (a document is not a photo), then what it achieved.
     chair
         .press(&first.button("Hoàn thành"))
         .expect("Giá trị thực hiện thực tế")
         .await;
-    chair
-        .say("nhiều lắm")
-        .expect("Xin nhập lại giá trị thực hiện thực tế")
-        .await;
+    let again = chair.say("nhiều lắm").expect("⚠️").await;
+    assert!(
+        again.text.contains("Giá trị thực hiện thực tế"),
+        "{}",
+        again.text
+    );
     chair
         .say("260 triệu")
-        .expect("Hiệu quả kinh tế, xã hội")
+        .expect("ảnh chụp công trình đã hoàn thành")
         .await;
     chair
-        .say("Xây xong 2 căn nhà cho đoàn viên")
-        .expect("Đã ghi nhận kết quả: 🏁 Kết quả: hoàn thành, giá trị thực tế 260.000.000 đồng")
+        .document("bao-cao.pdf", "application/pdf", b"%PDF-1.4 x")
+        .expect("chỉ nhận ảnh chụp")
         .await;
+    let photo = b"\xff\xd8\xff\xe0 nha da xay xong".to_vec();
+    let more = chair
+        .document("nha-1.jpg", "image/jpeg", &photo)
+        .expect("Đã nhận tệp nha-1.jpg")
+        .await;
+    chair
+        .press(&more.button("Xong"))
+        .expect("Hiệu quả kinh tế, xã hội")
+        .await;
+    let summary = chair
+        .say("Xây xong 2 căn nhà cho đoàn viên")
+        .expect("Kết quả công trình 001/ĐK")
+        .await;
+    assert!(
+        summary.text.contains("2. Ảnh công trình: nha-1.jpg"),
+        "{}",
+        summary.text
+    );
+    chair
+        .press(&summary.button("Lưu kết quả"))
+        .expect(
+            "Đã ghi nhận kết quả: 🏁 Kết quả: hoàn thành, giá trị thực tế 260.000.000 đồng · 1 ảnh",
+        )
+        .await;
+    // The photo is kept with the work, byte for byte.
+    let kept = support::files_under(&env.dir.path().join("data/results"));
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(std::fs::read(&kept[0]).unwrap(), photo);
     // Still going: asked again in 14 days.
     chair
         .press(&second.button("Đang làm"))
@@ -141,10 +172,35 @@ async fn asked_once(env: &TestEnv) {
         .press(&again.button("Không thực hiện"))
         .expect("Vì sao công trình 002/ĐK")
         .await;
-    chair
+    let summary = chair
         .say("Đơn vị sáp nhập, không còn kinh phí")
+        .expect("Kết quả công trình 002/ĐK")
+        .await;
+    chair
+        .press(&summary.button("Lưu kết quả"))
         .expect("không thực hiện — Đơn vị sáp nhập")
         .await;
+
+    // Before the dossier: the unit's works and results as a Word table, the facts of
+    // its achievement report.
+    let annex = chair
+        .say("/hoso")
+        .expect("để Anh/Chị viết báo cáo thành tích")
+        .await;
+    let (name, bytes) = annex.document.expect("a Word file");
+    assert!(name.starts_with("cong-trinh-va-ket-qua-cdcs-"), "{name}");
+    let doc = support::docx_paragraphs(&bytes);
+    let table = doc.join("|");
+    for part in [
+        "CÁC CÔNG TRÌNH (SẢN PHẨM, MÔ HÌNH, CHƯƠNG TRÌNH) ĐÃ ĐĂNG KÝ VÀ KẾT QUẢ",
+        "001/ĐK|Mái ấm công đoàn cho đoàn viên|",
+        "|Hoàn thành|260.000.000|Xây xong 2 căn nhà cho đoàn viên",
+        "002/ĐK|Tủ sách cho con đoàn viên|15/01/2025 – 30/06/2025|250.000.000|Không thực hiện|Đơn vị sáp nhập",
+        "Tổng cộng|500.000.000|260.000.000",
+    ] {
+        assert!(table.contains(part), "{part:?} not in {table}");
+    }
+    chair.expect("Xin gửi tệp").await;
     chair.quiet().await;
     assert_eq!(asked(&api, 1001, "001/ĐK"), 1);
     assert_eq!(asked(&api, 1001, "002/ĐK"), 2);
@@ -196,14 +252,18 @@ async fn fifty_chairs_report_their_results_at_once() {
                 .expect("Giá trị thực hiện thực tế")
                 .await;
             talk.say(&format!("{} triệu", 200 + i))
-                .expect("Hiệu quả kinh tế")
+                .expect("ảnh chụp công trình")
                 .await;
+            talk.press("s").expect("Hiệu quả kinh tế").await;
             if i == 0 {
                 talk.say(&"x".repeat(1001))
                     .expect("tối đa 1000 ký tự")
                     .await;
             }
-            talk.press("s").expect("Đã ghi nhận kết quả").await;
+            let summary = talk.press("s").expect("Kết quả công trình").await;
+            talk.press(&summary.button("Lưu kết quả"))
+                .expect("Đã ghi nhận kết quả")
+                .await;
         }
     });
     futures::future::join_all(answers).await;

@@ -40,7 +40,7 @@ async fn a_chair_submits_the_report_and_the_dossier() {
         .expect("Chào mừng")
         .await;
 
-    let first = chair.say("/baocao").expect("(1/1) Xin gửi tệp").await;
+    let first = chair.say("/baocao").expect("(1/2) Xin gửi tệp").await;
     assert!(
         first.text.contains("hạn 05/05/2025 23:59"),
         "{}",
@@ -68,7 +68,7 @@ async fn a_chair_submits_the_report_and_the_dossier() {
     assert!(
         checklist
             .text
-            .contains("✅ Báo cáo tổng kết phong trào thi đua: Bao cao tong ket.pdf (1 KB)"),
+            .contains("1. Báo cáo tổng kết phong trào thi đua: Bao cao tong ket.pdf (1 KB)"),
         "{}",
         checklist.text
     );
@@ -133,8 +133,18 @@ async fn a_chair_submits_the_report_and_the_dossier() {
         .press(&list.button("Trả lại 1"))
         .expect("lý do trả lại")
         .await;
-    staff
+    // The reason is shown once more before it goes, and can still be changed.
+    let check = staff
         .say("Thiếu chữ ký")
+        .expect("Trả lại Báo cáo tổng kết phong trào thi đua của CĐCS Trường THCS")
+        .await;
+    assert!(
+        check.text.contains("1. Lý do trả lại: Thiếu chữ ký"),
+        "{}",
+        check.text
+    );
+    staff
+        .press(&check.button("Trả lại hồ sơ"))
         .expect("Đã trả lại Báo cáo tổng kết")
         .await;
     chair.expect("bị trả lại: Thiếu chữ ký").await;
@@ -142,7 +152,7 @@ async fn a_chair_submits_the_report_and_the_dossier() {
         .say("/duyet")
         .expect("Không có hồ sơ nào chờ duyệt")
         .await;
-    let again = chair.say("/baocao").expect("(1/1)").await;
+    let again = chair.say("/baocao").expect("(1/2)").await;
     assert!(
         again
             .text
@@ -161,7 +171,7 @@ async fn a_chair_submits_the_report_and_the_dossier() {
     // The dossier: three documents, one photographed.
     let ask = chair
         .say("/hoso")
-        .expect("(1/3) Xin gửi tệp: Tờ trình")
+        .expect("(1/4) Xin gửi tệp: Tờ trình")
         .await;
     assert!(ask.text.contains("Cần 3 tệp"), "{}", ask.text);
     chair
@@ -170,22 +180,22 @@ async fn a_chair_submits_the_report_and_the_dossier() {
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             b"PK\x03\x04 word",
         )
-        .expect("(2/3)")
+        .expect("(2/4)")
         .await;
     // Going back shows the file already received, which can be kept.
-    let back = chair.say("/quaylai").expect("(1/3)").await;
+    let back = chair.say("/quaylai").expect("(1/4)").await;
     assert!(
-        back.text.contains("Đã nhận: to-trinh.docx"),
+        back.text.contains("Đang ghi: to-trinh.docx"),
         "{}",
         back.text
     );
     chair
         .press(&back.button("Giữ tệp"))
-        .expect("(2/3) Xin gửi tệp: Biên bản")
+        .expect("(2/4) Xin gửi tệp: Biên bản")
         .await;
     chair
         .document("bien-ban.pdf", "application/pdf", b"%PDF-1.4 bien ban")
-        .expect("(3/3)")
+        .expect("(3/4)")
         .await;
     chair
         .document("thanh-tich.jpg", "image/jpeg", b"\xff\xd8\xff jpeg")
@@ -254,7 +264,7 @@ async fn a_report_after_the_deadline_is_marked_late_and_big_files_are_refused() 
         .say(&format!("/start {code}"))
         .expect("Chào mừng")
         .await;
-    chair.say("/baocao").expect("(1/1)").await;
+    chair.say("/baocao").expect("(1/2)").await;
     let big = vec![b'x'; 21 * 1024 * 1024];
     chair
         .document("lon.pdf", "application/pdf", &big)

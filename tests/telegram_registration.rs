@@ -347,16 +347,7 @@ async fn a_chair_registers_a_work_from_the_phone() {
         serde_json::from_str(&env.cli(&["export", "registrations", "--format", "json"])).unwrap();
     assert_eq!(json[0]["estimated_value_vnd"], 250_000_000);
 
-    let xlsx = env.dir.path().join("dang-ky.xlsx");
-    env.cli(&[
-        "export",
-        "registrations",
-        "--format",
-        "xlsx",
-        "--out",
-        xlsx.to_str().unwrap(),
-    ]);
-    let sheet = read_xlsx(&xlsx);
+    let sheet = read_xlsx(&env.export_xlsx("dang-ky.xlsx"));
     assert_eq!(sheet[0][0], "Số ĐK");
     assert_eq!(
         sheet[0][3],

@@ -324,7 +324,7 @@ async fn a_report_is_handed_in_as_a_photo_on_zalo() {
     let mut bot = env.spawn_with(&["run", "--now", "2025-05-02T09:00:00+07:00"], &vars);
     let mut chair = ZTalk::new(&api, ZUser::new("e4ea2cd5189df1c3a88c", "Nguyen Van A"));
     chair.say(&chair_code).expect("Chào mừng").await;
-    let ask = chair.say("/baocao").expect("(1/1) Xin gửi tệp").await;
+    let ask = chair.say("/baocao").expect("(1/2) Xin gửi tệp").await;
     assert!(ask.text.contains("chỉ nhận được ảnh chụp"), "{}", ask.text);
     chair.say("gửi sau").expect("xin gửi tệp").await;
     chair.photo().expect("Đã nhận tệp anh-zalo-").await;

@@ -5,6 +5,7 @@ mod broadcasting;
 mod candidates;
 mod command;
 mod edge;
+mod forms;
 mod join;
 mod registering;
 mod results;
@@ -25,6 +26,7 @@ use tokio::sync::Notify;
 use crate::clock::Clock;
 use chrono::{DateTime, Utc};
 
+use crate::conversation::form::Rejection;
 use crate::conversation::{render, Action, Choice, Dialogue, Reply};
 use crate::data_dir::DataDir;
 use crate::domain::campaign::Campaign;
@@ -373,7 +375,7 @@ impl Handler {
         me: Member,
         msg: Msg,
     ) -> Result<()> {
-        if self.revalidate_submission(turn).await? {
+        if self.revalidate_form(turn, &me).await? {
             return Ok(());
         }
         match msg {
@@ -411,7 +413,7 @@ impl Handler {
             }
             Command::Start | Command::Help => {
                 turn.say(help(me, turn.lang));
-                self.remind_form(turn).await
+                self.remind_form(turn, me).await
             }
             Command::Register => self.start_registration(turn, me).await,
             Command::MyWorks => self.list_works(turn, me).await,
@@ -425,7 +427,7 @@ impl Handler {
             Command::Dossier => self.start_submission(turn, me, AsksFor::Nomination).await,
             Command::Status => self.status(turn, me).await,
             Command::Review => self.review_list(turn, me).await,
-            Command::Announce => self.start_broadcast(turn).await,
+            Command::Announce => self.start_broadcast(turn, me).await,
             Command::AnnounceReport => self.broadcast_report(turn, me).await,
             // The typed forms of the navigation buttons: one path for both.
             Command::Cancel | Command::Back | Command::Skip => {
@@ -436,11 +438,7 @@ impl Handler {
                 };
                 let takes_it = match &turn.chat.dialogue {
                     Dialogue::Idle => false,
-                    Dialogue::Form { .. } | Dialogue::Submission { .. } => true,
-                    Dialogue::Broadcast { .. } | Dialogue::ReturnReason { .. } => {
-                        action == Action::Cancel
-                    }
-                    Dialogue::WorkResult { .. } => action != Action::Back,
+                    Dialogue::Form { .. } => true,
                 };
                 if takes_it {
                     self.in_state(turn, me, Msg::Action(action)).await
@@ -472,7 +470,7 @@ impl Handler {
                 turn.chat.locale = Some(lang);
                 turn.lang = lang;
                 turn.say_text("lang.changed");
-                self.remind_form(turn).await
+                self.remind_form(turn, me).await
             }
             Action::Approve(_)
             | Action::Return(_)
@@ -529,64 +527,22 @@ impl Handler {
             (Dialogue::Form { .. }, Msg::UnknownButton) => {
                 self.form_input(turn, me, Input::StaleButton).await
             }
-            (Dialogue::Form { .. }, Msg::File(_) | Msg::Unsupported) => {
+            (Dialogue::Form { .. }, Msg::File(_)) => {
+                let input = match turn.file.take() {
+                    Some(Received::Stored(f)) => Input::File(Ok(f)),
+                    Some(Received::Refused(key)) => Input::File(Err(Rejection::plain(key))),
+                    // Not a question that takes a file: nothing was downloaded.
+                    Some(Received::NotWanted) | None => Input::Unsupported,
+                };
+                self.form_input(turn, me, input).await
+            }
+            (Dialogue::Form { .. }, Msg::Unsupported) => {
                 self.form_input(turn, me, Input::Unsupported).await
             }
-
-            (Dialogue::Submission { .. }, Msg::Action(a)) => self.submission_nav(turn, me, a).await,
-            (Dialogue::Submission { .. }, Msg::Text(t)) => self.submission_text(turn, t).await,
-            (Dialogue::Submission { .. }, Msg::File(_)) => self.submission_file(turn).await,
-            (Dialogue::Submission { .. }, Msg::Unsupported | Msg::UnknownButton) => {
-                let note = tr(turn.lang, "submission.send_a_file");
-                self.reprompt(turn, Some(note)).await
-            }
-
-            (Dialogue::Broadcast { .. }, Msg::Action(Action::Cancel)) => {
-                turn.chat.dialogue = Dialogue::Idle;
-                turn.say_text("broadcast.cancelled");
-                Ok(())
-            }
-            (Dialogue::Broadcast { .. }, Msg::Action(Action::Audience(a))) => {
-                self.broadcast_audience(turn, me, a).await
-            }
-            (Dialogue::Broadcast { .. }, Msg::Action(Action::SendBroadcast(key))) => {
-                self.send_broadcast(turn, me, key).await
-            }
-            (Dialogue::Broadcast { .. }, Msg::Text(t)) => self.broadcast_text(turn, me, t).await,
-            (Dialogue::Broadcast { .. }, Msg::File(_) | Msg::Unsupported) => {
-                turn.say_text("broadcast.text_only");
-                Ok(())
-            }
-
-            (Dialogue::WorkResult { .. }, Msg::Action(Action::Cancel)) => {
-                turn.chat.dialogue = Dialogue::Idle;
-                turn.say_text("result.cancelled");
-                Ok(())
-            }
-            (Dialogue::WorkResult { .. }, Msg::Action(Action::Skip)) => {
-                self.result_input(turn, me, None).await
-            }
-            (Dialogue::WorkResult { .. }, Msg::Text(t)) => {
-                self.result_input(turn, me, Some(t)).await
-            }
-            (Dialogue::WorkResult { .. }, Msg::File(_) | Msg::Unsupported) => {
-                turn.say_text("result.text_please");
-                Ok(())
-            }
-
-            (Dialogue::ReturnReason { .. }, Msg::Action(Action::Cancel)) => {
-                turn.chat.dialogue = Dialogue::Idle;
-                turn.say_text("review.cancelled");
-                Ok(())
-            }
-            (Dialogue::ReturnReason { .. }, Msg::Text(t)) => self.return_reason(turn, me, t).await,
 
             // A second press of a summary's "Xác nhận gửi" or an announcement's "Gửi"
             // after the dialogue ended: said to be done, nothing sent twice.
             (_, Msg::Action(Action::Confirm(key))) => self.confirm(turn, me, key).await,
-            (_, Msg::Action(Action::SendBroadcast(key))) => {
-                self.send_broadcast(turn, me, key).await
-            }
             (_, Msg::Action(_)) => {
                 turn.say_text("idle.stale_button");
                 Ok(())
@@ -596,17 +552,6 @@ impl Handler {
                 Ok(())
             }
         }
-    }
-
-    /// After a side question (help, language), show the form's current question again.
-    async fn remind_form(&self, turn: &mut Turn) -> Result<()> {
-        if let Dialogue::Form { session } = &turn.chat.dialogue {
-            let session = session.clone();
-            let ctx = self.ctx(turn).await?;
-            let reply = crate::conversation::engine::prompt(&session, &ctx);
-            turn.say(reply);
-        }
-        Ok(())
     }
 
     async fn ctx(&self, turn: &mut Turn) -> Result<crate::conversation::Ctx> {
@@ -636,21 +581,6 @@ impl Handler {
         }
         Ok(())
     }
-}
-
-/// A free text typed into a dialogue (a note, a reason), trimmed, of 1 to `max`
-/// characters; otherwise the message saying why, to send before asking again.
-fn bounded_text(lang: Lang, text: &str, max: usize) -> std::result::Result<String, String> {
-    let text = text.trim();
-    let len = text.chars().count();
-    if len == 0 || len > max {
-        return Err(trf(
-            lang,
-            "form.too_long",
-            &[("max", &max.to_string()), ("len", &len.to_string())],
-        ));
-    }
-    Ok(text.to_string())
 }
 
 /// Buttons that answer the dialogue's current step (navigation, a form's choices),

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::{Handler, Turn};
-use crate::conversation::engine::{self, FormId, FormOutcome, FormSession, Input};
+use crate::conversation::engine::{FormId, FormSession, Input};
 use crate::conversation::registration_form::draft_from_answers;
 use crate::conversation::{Dialogue, Reply};
 use crate::domain::invite;
@@ -16,43 +16,23 @@ impl Handler {
     pub(super) async fn start_registration(&self, turn: &mut Turn, me: &Member) -> Result<()> {
         if let Dialogue::Form { .. } = turn.chat.dialogue {
             turn.say_text("form.in_progress");
-            return self.remind_form(turn).await;
+            return self.remind_form(turn, me).await;
         }
         let session = FormSession::new(FormId::Registration, new_key());
-        let ctx = self.ctx(turn).await?;
         let intro = trf(turn.lang, "form.intro", &[("unit", &me.unit_name)]);
-        let mut reply = engine::prompt(&session, &ctx);
-        reply.text = format!("{intro}\n\n{}", reply.text);
-        turn.say(reply);
-        turn.chat.dialogue = Dialogue::Form { session };
-        Ok(())
+        self.begin_form(turn, me, session, Some(intro)).await
     }
 
-    pub(super) async fn form_input(
-        &self,
-        turn: &mut Turn,
-        me: &Member,
-        input: Input,
-    ) -> Result<()> {
-        let Dialogue::Form { session } = std::mem::take(&mut turn.chat.dialogue) else {
-            turn.say_text("idle.stale_button");
-            return Ok(());
-        };
-        let ctx = self.ctx(turn).await?;
-        match engine::step(session, input, &ctx) {
-            FormOutcome::Continue(session, replies) => {
-                turn.chat.dialogue = Dialogue::Form { session };
-                replies.into_iter().for_each(|r| turn.say(r));
-            }
-            FormOutcome::Cancelled(replies) => replies.into_iter().for_each(|r| turn.say(r)),
-            FormOutcome::Submit(session) => self.submit(turn, me, session).await?,
-        }
-        Ok(())
-    }
-
-    /// "Xác nhận gửi": a key that was already confirmed says so and creates nothing,
-    /// however often the button is pressed and whichever summary it came from.
+    /// A form's confirm button ("Xác nhận gửi", "Gửi"): a key that was already
+    /// confirmed says so and creates nothing, however often the button is pressed and
+    /// whichever summary it came from.
     pub(super) async fn confirm(&self, turn: &mut Turn, me: &Member, key: String) -> Result<()> {
+        if self.already_sent(turn, &key).await? {
+            if matches!(&turn.chat.dialogue, Dialogue::Form { session } if session.key == key) {
+                turn.chat.dialogue = Dialogue::Idle;
+            }
+            return Ok(());
+        }
         if let Some(done) = registrations::confirmed(&mut turn.tx, &key).await? {
             let text = trf(
                 turn.lang,
@@ -63,7 +43,7 @@ impl Handler {
             if matches!(&turn.chat.dialogue, Dialogue::Form { session } if session.key == key) {
                 turn.chat.dialogue = Dialogue::Idle;
             } else {
-                self.remind_form(turn).await?;
+                self.remind_form(turn, me).await?;
             }
             return Ok(());
         }
@@ -80,7 +60,12 @@ impl Handler {
         }
     }
 
-    async fn submit(&self, turn: &mut Turn, me: &Member, session: FormSession) -> Result<()> {
+    pub(super) async fn submit(
+        &self,
+        turn: &mut Turn,
+        me: &Member,
+        session: FormSession,
+    ) -> Result<()> {
         let Some(draft) = draft_from_answers(&session.answers) else {
             // Cannot happen through the engine; keep the answers and show the summary.
             tracing::error!("confirmed form is incomplete");

@@ -3,8 +3,12 @@
 
 use anyhow::Result;
 
+use super::registering::new_key;
 use super::review::{self, Review};
 use super::{Handler, Turn};
+use crate::conversation::engine::{FormId, FormSession};
+use crate::conversation::form::Answer;
+use crate::conversation::return_form;
 use crate::conversation::{Action, Choice, Dialogue, Reply};
 use crate::domain::member::Member;
 use crate::i18n::{tr, trf};
@@ -13,7 +17,6 @@ use crate::store::{deadlines, scope, units};
 
 /// Submissions listed at once: a chat screen, not a register.
 const PAGE: i64 = 8;
-const MAX_REASON: usize = 500;
 
 impl Handler {
     pub(super) async fn review_list(&self, turn: &mut Turn, me: &Member) -> Result<()> {
@@ -133,43 +136,42 @@ impl Handler {
                 self.review_done(turn, done, "review.approved");
             }
             Action::Return(id) => {
-                turn.chat.dialogue = Dialogue::ReturnReason { submission_id: id };
-                turn.say(Reply::with_choices(
-                    tr(lang, "review.ask_reason"),
-                    vec![Choice::new(tr(lang, "button.cancel"), Action::Cancel)],
-                ));
+                if matches!(turn.chat.dialogue, Dialogue::Form { .. }) {
+                    turn.say_text("form.in_progress");
+                    return self.remind_form(turn, me).await;
+                }
+                let form = FormId::ReturnReason { submission_id: id };
+                let session = FormSession::new(form, new_key());
+                self.begin_form(turn, me, session, None).await?;
             }
             _ => turn.say_text("idle.stale_button"),
         }
         Ok(())
     }
 
-    pub(super) async fn return_reason(
+    /// The reason confirmed: the scope is checked again (the staff member may have
+    /// moved since pressing "Trả lại"), then the chair is told through the outbox.
+    pub(super) async fn return_with_reason(
         &self,
         turn: &mut Turn,
         me: &Member,
-        reason: String,
+        session: FormSession,
     ) -> Result<()> {
-        let Dialogue::ReturnReason { submission_id } = turn.chat.dialogue else {
+        let FormId::ReturnReason { submission_id } = session.form else {
             return Ok(());
         };
         if !self.may_review(turn, me, submission_id).await? {
-            turn.chat.dialogue = Dialogue::Idle;
             return Ok(());
         }
-        let reason = match super::bounded_text(turn.lang, &reason, MAX_REASON) {
-            Ok(reason) => reason,
-            Err(why) => {
-                turn.say(Reply::text(why));
-                return Ok(());
-            }
+        let Some(Answer::Text(reason)) = session.answers.get(return_form::REASON) else {
+            turn.say_text("idle.stale_button");
+            return Ok(());
         };
-        turn.chat.dialogue = Dialogue::Idle;
         let done = review::review_by_id(
             &mut turn.tx,
             submission_id,
             Status::Returned,
-            Some(&reason),
+            Some(reason),
             turn.now,
         )
         .await?;

@@ -6,7 +6,7 @@ use anyhow::Result;
 use super::registering::new_key;
 use super::{Handler, Turn};
 use crate::conversation::engine::{Editing, FormId, FormSession};
-use crate::conversation::{engine, Action, Choice, Dialogue, Reply};
+use crate::conversation::{Action, Choice, Dialogue, Reply};
 use crate::domain::member::{Member, Role};
 use crate::domain::registration::{Registration, RegistrationStatus, WorkResult};
 use crate::export;
@@ -112,7 +112,7 @@ impl Handler {
     pub(super) async fn edit_work(&self, turn: &mut Turn, me: &Member, id: i64) -> Result<()> {
         if matches!(turn.chat.dialogue, Dialogue::Form { .. }) {
             turn.say_text("form.in_progress");
-            return self.remind_form(turn).await;
+            return self.remind_form(turn, me).await;
         }
         let Some(work) = self.own_work(turn, me, id).await? else {
             return Ok(());
@@ -126,10 +126,7 @@ impl Handler {
             },
             work.answers.clone(),
         );
-        let ctx = self.ctx(turn).await?;
-        turn.say(engine::prompt(&session, &ctx));
-        turn.chat.dialogue = Dialogue::Form { session };
-        Ok(())
+        self.begin_form(turn, me, session, None).await
     }
 
     pub(super) async fn ask_withdraw(&self, turn: &mut Turn, me: &Member, id: i64) -> Result<()> {
@@ -208,7 +205,9 @@ impl Handler {
     /// chat, written a row at a time (a province's is 100 000 rows).
     pub(super) async fn export_to_chat(&self, turn: &mut Turn, me: &Member) -> Result<()> {
         let within = crate::store::scope::of_staff(&mut turn.tx, me.unit_id).await?;
-        let mut sheet = export::Sheet::new(turn.lang, true)?;
+        let campaign = turn.campaign().await?;
+        let form = crate::conversation::registration_form::for_campaign(&campaign.questions);
+        let mut sheet = export::Sheet::new(turn.lang, true, &form)?;
         let n = export::each_row(&mut turn.tx, within, |r| sheet.push(&r)).await?;
         let bytes = sheet.into_bytes()?;
         let caption = trf(turn.lang, "export.caption", &[("count", &n.to_string())]);

@@ -4,8 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::form::{Answer, Answers, FieldKind, FieldSpec, FormSpec, Rejection};
-use super::registration_form::REGISTRATION;
+use super::form::{Answer, Answers, FieldKind, FieldSpec, FormSpec, Rejection, StoredFile};
 use super::reply::{Action, Choice, Reply};
 use crate::domain::dates::format_dmy;
 use crate::i18n::{tr, trf, Lang};
@@ -20,18 +19,30 @@ pub struct Ctx {
     pub awards: Vec<crate::domain::awards::AwardCriterion>,
 }
 
+/// Which form a session fills; the app builds its `FormSpec` from it (and from the
+/// data it names) at every turn, so a form changed on disk is the form asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FormId {
     Registration,
-}
-
-impl FormId {
-    pub fn spec(self) -> &'static FormSpec {
-        match self {
-            FormId::Registration => &REGISTRATION,
-        }
-    }
+    /// A deadline's documents, one field per document, then a note.
+    Submission {
+        deadline_id: i64,
+    },
+    /// Staff's announcement: its text, then who receives it.
+    Announcement,
+    /// Staff returning a submission: the reason the chair will read.
+    ReturnReason {
+        submission_id: i64,
+    },
+    /// A chair saying a work was finished: its actual value, photos, what it achieved.
+    WorkDone {
+        registration_id: i64,
+    },
+    /// A chair saying a work was not carried out, and why.
+    WorkNotDone {
+        registration_id: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +79,9 @@ pub enum Input {
     Action(Action),
     /// A command the form does not know.
     UnknownCommand,
-    /// A photo, sticker, file... where text is expected.
+    /// A file that came with the message: saved and checked, or why not.
+    File(Result<StoredFile, Rejection>),
+    /// A sticker, a location... anything the form cannot take.
     Unsupported,
     /// A button this version cannot read.
     StaleButton,
@@ -104,86 +117,173 @@ impl FormSession {
         }
     }
 
-    fn spec(&self) -> &'static FormSpec {
-        self.form.spec()
-    }
-
-    fn current_field(&self) -> Option<&'static FieldSpec> {
+    fn current_field<'s>(&self, spec: &'s FormSpec) -> Option<&'s FieldSpec> {
         match self.step {
-            Step::Field(i) | Step::EditField(i) => self.spec().fields.get(i),
+            Step::Field(i) | Step::EditField(i) => spec.fields.get(i),
             Step::Summary | Step::PickEdit => None,
         }
     }
-}
 
-pub fn step(mut s: FormSession, input: Input, ctx: &Ctx) -> FormOutcome {
-    let lang = ctx.lang;
-    let action = match input {
-        Input::Action(a) => a,
-        Input::UnknownCommand => return reask(s, ctx, tr(lang, "form.unknown_command")),
-        Input::Unsupported => return reask(s, ctx, tr(lang, "form.unsupported")),
-        Input::StaleButton => return reask(s, ctx, tr(lang, "form.stale_button")),
-        Input::Text(text) => return on_text(s, &text, ctx),
-    };
-    match action {
-        Action::Cancel => FormOutcome::Cancelled(vec![Reply::text(tr(lang, "form.cancelled"))]),
-        Action::Back => match s.step {
-            Step::Field(0) if s.answers.is_empty() => {
-                FormOutcome::Cancelled(vec![Reply::text(tr(lang, "form.cancelled"))])
-            }
-            Step::Field(0) => reask(s, ctx, tr(lang, "form.first_question")),
-            Step::Field(i) => {
-                s.step = Step::Field(i - 1);
-                ask(s, ctx)
-            }
-            Step::Summary => {
-                s.step = Step::Field(s.spec().fields.len() - 1);
-                ask(s, ctx)
-            }
-            Step::PickEdit | Step::EditField(_) => {
-                s.step = Step::Summary;
-                ask(s, ctx)
-            }
-        },
-        Action::Skip => match s.current_field() {
-            Some(f) if f.optional => {
-                s.answers.insert(f.key.to_string(), Answer::Skipped);
-                advance(s, ctx)
-            }
-            Some(_) => reask(s, ctx, tr(lang, "form.cannot_skip")),
-            None => reask(s, ctx, tr(lang, "form.stale_button")),
-        },
-        Action::Pick(value) => match s.current_field() {
-            Some(f) if f.accepts_choice(&value) => {
-                s.answers.insert(f.key.to_string(), Answer::Choice(value));
-                advance(s, ctx)
-            }
-            _ => reask(s, ctx, tr(lang, "form.stale_button")),
-        },
-        Action::Edit if s.step == Step::Summary => {
-            s.step = Step::PickEdit;
-            ask(s, ctx)
+    /// Every file the answers hold: the app removes the drafts a step dropped.
+    pub fn files(&self) -> impl Iterator<Item = &StoredFile> {
+        self.answers.values().flat_map(|a| match a {
+            Answer::Files(files) => files.as_slice(),
+            _ => &[],
+        })
+    }
+
+    /// Fits a session to its form as the form is now (a deadline may ask for other
+    /// documents since the chair began): answers to fields gone are dropped and a step
+    /// past the end, or a summary with a required answer missing, goes to the first
+    /// question not answered yet. True when anything changed.
+    pub fn refit(&mut self, spec: &FormSpec) -> bool {
+        let before = self.answers.len();
+        self.answers.retain(|k, _| spec.index_of(k).is_some());
+        let mut changed = self.answers.len() != before;
+        let missing = |required_only: bool| {
+            spec.fields.iter().position(|f| {
+                (!required_only || !f.optional) && !self.answers.contains_key(&*f.key)
+            })
+        };
+        let fits = match self.step {
+            Step::Field(i) | Step::EditField(i) => i < spec.fields.len(),
+            Step::Summary | Step::PickEdit => missing(true).is_none(),
+        };
+        if !fits {
+            self.step = missing(false).map_or(Step::Summary, Step::Field);
+            changed = true;
         }
-        Action::EditField(key) if matches!(s.step, Step::Summary | Step::PickEdit) => {
-            match s.spec().index_of(&key) {
-                Some(i) => {
-                    s.step = Step::EditField(i);
-                    ask(s, ctx)
-                }
-                None => reask(s, ctx, tr(lang, "form.stale_button")),
-            }
-        }
-        Action::Confirm(key) if s.step == Step::Summary && key == s.key => FormOutcome::Submit(s),
-        _ => reask(s, ctx, tr(lang, "form.stale_button")),
+        changed
     }
 }
 
-fn on_text(mut s: FormSession, text: &str, ctx: &Ctx) -> FormOutcome {
-    let Some(field) = s.current_field() else {
-        return reask(s, ctx, tr(ctx.lang, "form.use_choices"));
+pub fn step(mut s: FormSession, input: Input, spec: &FormSpec, ctx: &Ctx) -> FormOutcome {
+    let lang = ctx.lang;
+    let at_file = s.current_field(spec).is_some_and(FieldSpec::takes_files);
+    let action = match input {
+        Input::Action(a) => a,
+        Input::UnknownCommand => return reask(s, spec, ctx, tr(lang, "form.unknown_command")),
+        Input::Unsupported if at_file => return reask(s, spec, ctx, tr(lang, "form.send_a_file")),
+        Input::Unsupported => return reask(s, spec, ctx, tr(lang, "form.unsupported")),
+        Input::StaleButton => return reask(s, spec, ctx, tr(lang, "form.stale_button")),
+        Input::Text(text) => return on_text(s, &text, spec, ctx),
+        Input::File(file) => return on_file(s, file, spec, ctx),
+    };
+    let cancelled = || FormOutcome::Cancelled(vec![Reply::text(tr(lang, spec.texts.cancelled))]);
+    match action {
+        Action::Cancel => cancelled(),
+        Action::Back => match s.step {
+            Step::Field(0) if s.answers.is_empty() => cancelled(),
+            Step::Field(0) => reask(s, spec, ctx, tr(lang, "form.first_question")),
+            Step::Field(i) => {
+                s.step = Step::Field(i - 1);
+                ask(s, spec, ctx)
+            }
+            Step::Summary => {
+                s.step = Step::Field(spec.fields.len() - 1);
+                ask(s, spec, ctx)
+            }
+            Step::PickEdit | Step::EditField(_) => {
+                s.step = Step::Summary;
+                ask(s, spec, ctx)
+            }
+        },
+        Action::Skip => match s.current_field(spec) {
+            // Files already sent: keep them and go on.
+            Some(f) if f.takes_files() && s.answers.get(&*f.key).is_some_and(has_files) => {
+                advance(s, spec, ctx)
+            }
+            Some(f) if f.optional => {
+                s.answers.insert(f.key.to_string(), Answer::Skipped);
+                advance(s, spec, ctx)
+            }
+            Some(_) => reask(s, spec, ctx, tr(lang, "form.cannot_skip")),
+            None => reask(s, spec, ctx, tr(lang, "form.stale_button")),
+        },
+        Action::Pick(value) => match s.current_field(spec) {
+            Some(f) if f.accepts_choice(&value) => {
+                s.answers.insert(f.key.to_string(), Answer::Choice(value));
+                advance(s, spec, ctx)
+            }
+            _ => reask(s, spec, ctx, tr(lang, "form.stale_button")),
+        },
+        Action::Edit if s.step == Step::Summary => {
+            s.step = Step::PickEdit;
+            ask(s, spec, ctx)
+        }
+        Action::EditField(key) if matches!(s.step, Step::Summary | Step::PickEdit) => {
+            match spec.index_of(&key) {
+                Some(i) => {
+                    s.step = Step::EditField(i);
+                    ask(s, spec, ctx)
+                }
+                None => reask(s, spec, ctx, tr(lang, "form.stale_button")),
+            }
+        }
+        Action::Confirm(key) if s.step == Step::Summary && key == s.key => FormOutcome::Submit(s),
+        _ => reask(s, spec, ctx, tr(lang, "form.stale_button")),
+    }
+}
+
+fn has_files(a: &Answer) -> bool {
+    matches!(a, Answer::Files(f) if !f.is_empty())
+}
+
+fn on_file(
+    mut s: FormSession,
+    file: Result<StoredFile, Rejection>,
+    spec: &FormSpec,
+    ctx: &Ctx,
+) -> FormOutcome {
+    let lang = ctx.lang;
+    let max = match s.current_field(spec).map(|f| &f.kind) {
+        Some(FieldKind::File { max }) => *max,
+        _ => return reask(s, spec, ctx, tr(lang, "form.unsupported")),
+    };
+    let file = match file {
+        Ok(file) => file,
+        Err(why) => return reask(s, spec, ctx, rejection_text(&why, lang)),
+    };
+    let key = s
+        .current_field(spec)
+        .map(|f| f.key.to_string())
+        .unwrap_or_default();
+    let echo = trf(lang, "form.file_received", &[("name", &file.name)]);
+    let files = match s.answers.remove(&key) {
+        Some(Answer::Files(mut files)) if max > 1 => {
+            files.push(file);
+            files
+        }
+        _ => vec![file],
+    };
+    let full = files.len() >= max;
+    s.answers.insert(key, Answer::Files(files));
+    let outcome = if full {
+        advance(s, spec, ctx)
+    } else {
+        ask(s, spec, ctx)
+    };
+    with_echo(outcome, echo)
+}
+
+fn with_echo(outcome: FormOutcome, echo: String) -> FormOutcome {
+    match outcome {
+        FormOutcome::Continue(s, mut replies) => {
+            if let Some(first) = replies.first_mut() {
+                first.text = format!("{echo}\n\n{}", first.text);
+            }
+            FormOutcome::Continue(s, replies)
+        }
+        outcome => outcome,
+    }
+}
+
+fn on_text(mut s: FormSession, text: &str, spec: &FormSpec, ctx: &Ctx) -> FormOutcome {
+    let Some(field) = s.current_field(spec) else {
+        return reask(s, spec, ctx, tr(ctx.lang, "form.use_choices"));
     };
     if text.trim().is_empty() {
-        return reask(s, ctx, tr(ctx.lang, "form.empty"));
+        return reask(s, spec, ctx, tr(ctx.lang, "form.empty"));
     }
     match field.parse(text, &s.answers, ctx.default_year) {
         Ok(answer) => {
@@ -201,19 +301,15 @@ fn on_text(mut s: FormSession, text: &str, ctx: &Ctx) -> FormOutcome {
                 _ => None,
             };
             s.answers.insert(field.key.to_string(), answer);
-            match (echo, advance(s, ctx)) {
-                (Some(echo), FormOutcome::Continue(s, mut replies)) => {
-                    if let Some(first) = replies.first_mut() {
-                        first.text = format!("{echo}\n\n{}", first.text);
-                    }
-                    FormOutcome::Continue(s, replies)
-                }
-                (_, outcome) => outcome,
+            let outcome = advance(s, spec, ctx);
+            match echo {
+                Some(echo) => with_echo(outcome, echo),
+                None => outcome,
             }
         }
         Err(rejection) => {
             let reason = rejection_text(&rejection, ctx.lang);
-            reask(s, ctx, reason)
+            reask(s, spec, ctx, reason)
         }
     }
 }
@@ -223,47 +319,49 @@ pub fn rejection_text(r: &Rejection, lang: Lang) -> String {
     trf(lang, r.key, &args)
 }
 
-fn advance(mut s: FormSession, ctx: &Ctx) -> FormOutcome {
+fn advance(mut s: FormSession, spec: &FormSpec, ctx: &Ctx) -> FormOutcome {
     s.step = match s.step {
-        Step::Field(i) if i + 1 < s.spec().fields.len() => Step::Field(i + 1),
+        Step::Field(i) if i + 1 < spec.fields.len() => Step::Field(i + 1),
         _ => Step::Summary,
     };
-    ask(s, ctx)
+    ask(s, spec, ctx)
 }
 
-fn ask(s: FormSession, ctx: &Ctx) -> FormOutcome {
-    let reply = prompt(&s, ctx);
+fn ask(s: FormSession, spec: &FormSpec, ctx: &Ctx) -> FormOutcome {
+    let reply = prompt(&s, spec, ctx);
     FormOutcome::Continue(s, vec![reply])
 }
 
 /// The same question again, after saying why.
-fn reask(s: FormSession, ctx: &Ctx, reason: String) -> FormOutcome {
-    let mut reply = prompt(&s, ctx);
+fn reask(s: FormSession, spec: &FormSpec, ctx: &Ctx, reason: String) -> FormOutcome {
+    let mut reply = prompt(&s, spec, ctx);
     reply.text = format!("⚠️ {reason}\n\n{}", reply.text);
     FormOutcome::Continue(s, vec![reply])
 }
 
 /// The message that asks for the current step. Deterministic in the session, so it
 /// can be shown again at any time (after a restart, after an unrelated command).
-pub fn prompt(s: &FormSession, ctx: &Ctx) -> Reply {
+pub fn prompt(s: &FormSession, spec: &FormSpec, ctx: &Ctx) -> Reply {
     let lang = ctx.lang;
-    let spec = s.spec();
     match s.step {
         Step::Field(i) | Step::EditField(i) => {
             let field = &spec.fields[i];
             let mut text = match s.step {
-                Step::Field(_) => trf(
-                    lang,
-                    "form.progress",
-                    &[
-                        ("n", &(i + 1).to_string()),
-                        ("total", &spec.fields.len().to_string()),
-                    ],
-                ),
-                _ => tr(lang, "form.editing_field"),
+                // A form of one question needs no "(1/1)".
+                Step::Field(_) if spec.fields.len() == 1 => String::new(),
+                Step::Field(_) => {
+                    trf(
+                        lang,
+                        "form.progress",
+                        &[
+                            ("n", &(i + 1).to_string()),
+                            ("total", &spec.fields.len().to_string()),
+                        ],
+                    ) + " "
+                }
+                _ => tr(lang, "form.editing_field") + " ",
             };
-            text.push(' ');
-            text.push_str(&tr(lang, field.prompt));
+            text.push_str(&field.prompt.show(lang));
             if field.optional {
                 text.push(' ');
                 text.push_str(&tr(lang, "form.optional"));
@@ -272,7 +370,11 @@ pub fn prompt(s: &FormSession, ctx: &Ctx) -> Reply {
                 text.push('\n');
                 text.push_str(&tr(lang, hint));
             }
-            if let Some(current) = s.answers.get(field.key).filter(|a| **a != Answer::Skipped) {
+            let current = s
+                .answers
+                .get(&*field.key)
+                .filter(|a| **a != Answer::Skipped);
+            if let Some(current) = current {
                 text.push('\n');
                 text.push_str(&trf(
                     lang,
@@ -283,13 +385,22 @@ pub fn prompt(s: &FormSession, ctx: &Ctx) -> Reply {
             let mut choices = Vec::new();
             if let FieldKind::Choice(options) = &field.kind {
                 choices.extend(
-                    options
-                        .iter()
-                        .map(|o| Choice::new(tr(lang, o.label), Action::Pick(o.value.into()))),
+                    options.iter().map(|o| {
+                        Choice::new(o.label.show(lang), Action::Pick(o.value.to_string()))
+                    }),
                 );
             }
-            if field.optional {
-                choices.push(Choice::new(tr(lang, "button.skip"), Action::Skip));
+            match (&field.kind, current) {
+                (FieldKind::File { max: 1 }, Some(a)) if has_files(a) => {
+                    choices.push(Choice::new(tr(lang, "button.keep_file"), Action::Skip));
+                }
+                (FieldKind::File { .. }, Some(a)) if has_files(a) => {
+                    choices.push(Choice::new(tr(lang, "button.files_done"), Action::Skip));
+                }
+                _ if field.optional => {
+                    choices.push(Choice::new(tr(lang, "button.skip"), Action::Skip));
+                }
+                _ => {}
             }
             choices.push(Choice::new(tr(lang, "button.back"), Action::Back));
             Reply::with_choices(text, choices)
@@ -297,19 +408,19 @@ pub fn prompt(s: &FormSession, ctx: &Ctx) -> Reply {
         Step::Summary => {
             let title = match &s.editing {
                 Some(e) => trf(lang, "form.summary_title_edit", &[("number", &e.number)]),
-                None => tr(lang, "form.summary_title"),
+                None => spec.texts.summary_title.show(lang),
             };
-            let mut text = format!("{title}\n\n{}", summary_lines(s, lang));
+            let mut text = format!("{title}\n\n{}", summary_lines(s, spec, lang));
             for hint in award_hints(&ctx.awards, &s.answers, lang) {
                 text.push_str("\n\n");
                 text.push_str(&hint);
             }
             text.push_str("\n\n");
-            text.push_str(&tr(lang, "form.summary_ask"));
+            text.push_str(&spec.texts.summary_ask.show(lang));
             Reply::with_choices(
                 text,
                 vec![
-                    Choice::new(tr(lang, "button.confirm"), Action::Confirm(s.key.clone())),
+                    Choice::new(tr(lang, spec.texts.confirm), Action::Confirm(s.key.clone())),
                     Choice::new(tr(lang, "button.edit"), Action::Edit),
                     Choice::new(tr(lang, "button.cancel"), Action::Cancel),
                     Choice::new(tr(lang, "button.back"), Action::Back),
@@ -320,7 +431,7 @@ pub fn prompt(s: &FormSession, ctx: &Ctx) -> Reply {
             let mut choices: Vec<Choice> = spec
                 .fields
                 .iter()
-                .map(|f| Choice::new(tr(lang, f.label), Action::EditField(f.key.into())))
+                .map(|f| Choice::new(f.label.show(lang), Action::EditField(f.key.to_string())))
                 .collect();
             choices.push(Choice::new(tr(lang, "button.back"), Action::Back));
             Reply::with_choices(tr(lang, "form.pick_edit"), choices)
@@ -360,17 +471,16 @@ pub fn award_hints(
 }
 
 /// "1. Loại: Mô hình" lines, every field in order.
-pub fn summary_lines(s: &FormSession, lang: Lang) -> String {
-    s.spec()
-        .fields
+pub fn summary_lines(s: &FormSession, spec: &FormSpec, lang: Lang) -> String {
+    spec.fields
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let value = match s.answers.get(f.key) {
+            let value = match s.answers.get(&*f.key) {
                 Some(a) => answer_text(f, a, lang),
                 None => tr(lang, "form.not_answered"),
             };
-            format!("{}. {}: {}", i + 1, tr(lang, f.label), value)
+            format!("{}. {}: {}", i + 1, f.label.show(lang), value)
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -385,11 +495,16 @@ pub fn answer_text(field: &FieldSpec, answer: &Answer, lang: Lang) -> String {
         Answer::Choice(v) => match &field.kind {
             FieldKind::Choice(opts) => opts
                 .iter()
-                .find(|o| o.value == v)
-                .map(|o| tr(lang, o.label))
+                .find(|o| o.value == v.as_str())
+                .map(|o| o.label.show(lang))
                 .unwrap_or_else(|| v.clone()),
             _ => v.clone(),
         },
+        Answer::Files(files) => files
+            .iter()
+            .map(|f| format!("{} ({} KB)", f.name, f.size.div_ceil(1024)))
+            .collect::<Vec<_>>()
+            .join(", "),
         Answer::Skipped => tr(lang, "form.skipped"),
     }
 }

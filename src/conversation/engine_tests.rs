@@ -15,7 +15,7 @@ fn new() -> FormSession {
 }
 
 fn go(s: FormSession, input: Input) -> (FormSession, Reply) {
-    match step(s, input, &CTX) {
+    match step(s, input, &REGISTRATION, &CTX) {
         FormOutcome::Continue(s, mut replies) => {
             assert_eq!(replies.len(), 1);
             (s, replies.remove(0))
@@ -51,7 +51,12 @@ fn at_summary() -> FormSession {
 #[test]
 fn a_complete_walk_submits_the_draft() {
     let s = at_summary();
-    let outcome = step(s, Input::Action(Action::Confirm("KEY1".into())), &CTX);
+    let outcome = step(
+        s,
+        Input::Action(Action::Confirm("KEY1".into())),
+        &REGISTRATION,
+        &CTX,
+    );
     let FormOutcome::Submit(s) = outcome else {
         panic!("{outcome:?}")
     };
@@ -65,7 +70,7 @@ fn a_complete_walk_submits_the_draft() {
 
 #[test]
 fn the_summary_lists_every_answer_with_buttons() {
-    let r = prompt(&at_summary(), &CTX);
+    let r = prompt(&at_summary(), &REGISTRATION, &CTX);
     for part in [
         "1. Loại: Mô hình",
         "3. Thời gian bắt đầu: 15/01/2025",
@@ -166,7 +171,7 @@ fn back_goes_one_step_and_shows_the_current_answer() {
 #[test]
 fn back_on_an_empty_form_leaves_it() {
     assert!(matches!(
-        step(new(), Input::Action(Action::Back), &CTX),
+        step(new(), Input::Action(Action::Back), &REGISTRATION, &CTX),
         FormOutcome::Cancelled(_)
     ));
 }
@@ -195,7 +200,7 @@ fn every_question_offers_back_and_optional_ones_skip() {
     let mut s = new();
     for (i, f) in REGISTRATION.fields.iter().enumerate() {
         s.step = Step::Field(i);
-        let r = prompt(&s, &CTX);
+        let r = prompt(&s, &REGISTRATION, &CTX);
         assert!(
             r.choices.iter().any(|c| c.action == Action::Back),
             "{}",
@@ -253,7 +258,12 @@ fn cancel_works_from_every_step() {
     ] {
         s.step = st;
         assert!(matches!(
-            step(s.clone(), Input::Action(Action::Cancel), &CTX),
+            step(
+                s.clone(),
+                Input::Action(Action::Cancel),
+                &REGISTRATION,
+                &CTX
+            ),
             FormOutcome::Cancelled(_)
         ));
     }
@@ -343,7 +353,172 @@ fn english_users_get_english_questions() {
         default_year: 2025,
         awards: Vec::new(),
     };
-    let r = prompt(&new(), &ctx);
+    let r = prompt(&new(), &REGISTRATION, &ctx);
     assert!(r.text.contains("What are you registering"), "{}", r.text);
     assert!(r.choices.iter().any(|c| c.label == "Model"));
+}
+
+/// Files: the submission form of a deadline asking for two documents.
+mod files {
+    use super::*;
+    use crate::conversation::form::StoredFile;
+    use crate::conversation::submission_form;
+    use crate::domain::campaign_file::DocumentSpec;
+
+    fn form() -> FormSpec {
+        let docs =
+            [("to_trinh", "Tờ trình"), ("bien_ban", "Biên bản")].map(|(k, t)| DocumentSpec {
+                key: k.into(),
+                title: t.into(),
+            });
+        submission_form::spec("Hồ sơ khen thưởng", &docs, Lang::Vi, false)
+    }
+
+    fn file(name: &str) -> StoredFile {
+        StoredFile {
+            name: name.into(),
+            size: 2048,
+            sha256: "ab".repeat(32),
+            path: format!("drafts/K/{name}"),
+            channel: "telegram".into(),
+            file_id: name.into(),
+        }
+    }
+
+    fn go(s: FormSession, spec: &FormSpec, input: Input) -> (FormSession, Reply) {
+        match step(s, input, spec, &CTX) {
+            FormOutcome::Continue(s, mut r) => (s, r.remove(0)),
+            other => panic!("expected to continue, got {other:?}"),
+        }
+    }
+
+    fn session() -> FormSession {
+        FormSession::new(FormId::Submission { deadline_id: 7 }, "K".into())
+    }
+
+    #[test]
+    fn each_document_is_a_question_then_the_note_then_the_checklist() {
+        let spec = form();
+        let s = session();
+        let first = prompt(&s, &spec, &CTX);
+        assert!(
+            first.text.starts_with("(1/3) Xin gửi tệp: Tờ trình"),
+            "{}",
+            first.text
+        );
+        let (s, r) = go(s, &spec, Input::Text("đây".into()));
+        assert_eq!(s.step, Step::Field(0));
+        assert!(r.text.contains("xin gửi tệp"), "{}", r.text);
+        let (s, r) = go(s, &spec, Input::File(Ok(file("a.pdf"))));
+        assert!(r.text.starts_with("Đã nhận tệp a.pdf."), "{}", r.text);
+        assert_eq!(s.step, Step::Field(1));
+        let (s, _) = go(s, &spec, Input::File(Ok(file("b.pdf"))));
+        // A file where the note is asked is not taken.
+        let (s, r) = go(s, &spec, Input::File(Ok(file("c.pdf"))));
+        assert_eq!(s.step, Step::Field(2));
+        assert!(r.text.contains("chỉ nhận chữ"), "{}", r.text);
+        let (s, r) = go(s, &spec, Input::Action(Action::Skip));
+        assert_eq!(s.step, Step::Summary);
+        assert!(
+            r.text.contains("Kiểm tra trước khi nộp Hồ sơ khen thưởng"),
+            "{}",
+            r.text
+        );
+        assert!(r.text.contains("1. Tờ trình: a.pdf (2 KB)"), "{}", r.text);
+        assert!(r.choices.iter().any(|c| c.label.contains("Nộp")));
+        let mut names: Vec<_> = s.files().map(|f| f.name.clone()).collect();
+        names.sort();
+        assert_eq!(names, ["a.pdf", "b.pdf"]);
+    }
+
+    #[test]
+    fn a_refused_file_says_why_and_a_document_sent_can_be_kept_or_replaced() {
+        let spec = form();
+        let why = Rejection::plain("document.too_big");
+        let (s, r) = go(session(), &spec, Input::File(Err(why)));
+        assert_eq!(s.step, Step::Field(0));
+        assert!(r.text.starts_with("⚠️"), "{}", r.text);
+        let (s, _) = go(s, &spec, Input::File(Ok(file("a.pdf"))));
+        let (s, back) = go(s, &spec, Input::Action(Action::Back));
+        assert!(back.text.contains("Đang ghi: a.pdf"), "{}", back.text);
+        assert!(back.choices.iter().any(|c| c.action == Action::Skip));
+        let (kept, _) = go(s.clone(), &spec, Input::Action(Action::Skip));
+        assert_eq!(kept.step, Step::Field(1));
+        assert_eq!(kept.files().count(), 1);
+        let (replaced, _) = go(s, &spec, Input::File(Ok(file("a2.pdf"))));
+        let names: Vec<_> = replaced.files().map(|f| f.name.clone()).collect();
+        assert_eq!(names, ["a2.pdf"], "one file per document");
+        // A required document cannot be skipped before it is sent.
+        let (s, _) = go(replaced, &spec, Input::Action(Action::Skip));
+        assert_eq!(s.step, Step::Field(1));
+        let (s, r) = go(s, &spec, Input::Action(Action::Skip));
+        assert_eq!(s.step, Step::Field(1));
+        assert!(r.text.contains("bắt buộc"), "{}", r.text);
+    }
+
+    #[test]
+    fn a_form_changed_under_a_session_is_refitted() {
+        let spec = form();
+        let (s, _) = go(session(), &spec, Input::File(Ok(file("a.pdf"))));
+        let (mut s, _) = go(s, &spec, Input::File(Ok(file("b.pdf"))));
+        assert!(!s.refit(&spec), "nothing changed");
+        // The deadline now asks for the first document only.
+        let docs = [DocumentSpec {
+            key: "to_trinh".into(),
+            title: "Tờ trình".into(),
+        }];
+        let shorter = submission_form::spec("Hồ sơ", &docs, Lang::Vi, false);
+        assert!(s.refit(&shorter));
+        assert_eq!(s.step, Step::Field(1), "the note, now the second question");
+        assert_eq!(s.files().count(), 1);
+    }
+
+    #[test]
+    fn files_add_up_to_the_maximum_when_a_field_takes_several() {
+        let mut fields = form().fields.to_vec();
+        fields[0].kind = FieldKind::File { max: 2 };
+        let spec = FormSpec {
+            fields: fields.into(),
+            texts: form().texts,
+        };
+        let (s, r) = go(session(), &spec, Input::File(Ok(file("1.jpg"))));
+        assert_eq!(s.step, Step::Field(0), "room for one more");
+        assert!(r.choices.iter().any(|c| c.label.contains("Xong")), "{r:?}");
+        let (s, _) = go(s, &spec, Input::File(Ok(file("2.jpg"))));
+        assert_eq!(s.step, Step::Field(1));
+        assert_eq!(s.files().count(), 2);
+    }
+}
+
+#[test]
+fn an_announcement_is_written_addressed_and_previewed() {
+    use crate::conversation::announcement_form;
+    use crate::domain::audience::Audience;
+    let spec = announcement_form::spec(
+        &[(Audience::All, 120), (Audience::Unregistered, 7)],
+        Lang::Vi,
+    );
+    let s = FormSession::new(FormId::Announcement, "K".into());
+    let (s, r) = match step(s, Input::Text("Họp lúc 8 giờ".into()), &spec, &CTX) {
+        FormOutcome::Continue(s, mut r) => (s, r.remove(0)),
+        other => panic!("{other:?}"),
+    };
+    assert!(r.text.contains("Gửi tới ai?"), "{}", r.text);
+    let labels: Vec<_> = r.choices.iter().map(|c| c.label.as_str()).collect();
+    assert!(
+        labels.contains(&"Tất cả chủ tịch CĐCS (120 người)"),
+        "{labels:?}"
+    );
+    let FormOutcome::Continue(s, r) = step(
+        s,
+        Input::Action(Action::Pick("unregistered".into())),
+        &spec,
+        &CTX,
+    ) else {
+        panic!()
+    };
+    assert!(r[0].text.contains("2. Gửi tới: "), "{}", r[0].text);
+    assert!(r[0].text.contains("(7 người)"), "{}", r[0].text);
+    let outcome = step(s, Input::Action(Action::Confirm("K".into())), &spec, &CTX);
+    assert!(matches!(outcome, FormOutcome::Submit(_)));
 }

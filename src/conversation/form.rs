@@ -1,15 +1,33 @@
 //! Forms as data: a list of field declarations that one engine walks. The
-//! registration form is one such list; the report and nomination forms will be others.
+//! registration form is a static list; the submission of a deadline's documents, an
+//! announcement and a return reason are lists built from the data they are about.
+
+use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
 use crate::domain::dates::{self, DateError};
 use crate::domain::money::{MoneyError, Vnd};
 use crate::domain::text::{fold, visible_len};
+use crate::i18n::{tr, Lang};
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct FormSpec {
-    pub fields: &'static [FieldSpec],
+    pub fields: Cow<'static, [FieldSpec]>,
+    pub texts: FormTexts,
+}
+
+/// What a form says around its questions.
+#[derive(Debug, Clone)]
+pub struct FormTexts {
+    /// Above the summary ("Xin kiểm tra lại …").
+    pub summary_title: Words,
+    /// Under the summary, before the buttons.
+    pub summary_ask: Words,
+    /// Locale key of the button that hands the form in.
+    pub confirm: &'static str,
+    /// Locale key of the line after a cancel.
+    pub cancelled: &'static str,
 }
 
 impl FormSpec {
@@ -18,29 +36,55 @@ impl FormSpec {
     }
 }
 
+/// Words a person reads: a locale key, or text that came with the data (a document's
+/// title from the campaign file, an audience with its count).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Words {
+    Key(&'static str),
+    Plain(String),
+}
+
+impl Words {
+    pub fn show(&self, lang: Lang) -> String {
+        match self {
+            Words::Key(k) => tr(lang, k),
+            Words::Plain(s) => s.clone(),
+        }
+    }
+
+    /// The locale key, for what looks words up once per export (every form exported
+    /// declares its labels as keys).
+    pub fn key(&self) -> Option<&'static str> {
+        match self {
+            Words::Key(k) => Some(k),
+            Words::Plain(_) => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct FieldSpec {
-    /// Stable name, stored in drafts: never rename.
-    pub key: &'static str,
-    /// Locale key of the short label used in summaries and the edit menu.
-    pub label: &'static str,
-    /// Locale key of the question.
-    pub prompt: &'static str,
+    /// Stable name, stored with the answers: never rename.
+    pub key: Cow<'static, str>,
+    /// The short label used in summaries, the edit menu and exports' headers.
+    pub label: Words,
+    /// The question.
+    pub prompt: Words,
     /// Locale key of an example line under the question, if any.
     pub hint: Option<&'static str>,
     pub kind: FieldKind,
     pub optional: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ChoiceOption {
-    pub value: &'static str,
-    pub label: &'static str,
+    pub value: Cow<'static, str>,
+    pub label: Words,
 }
 
 #[derive(Debug, Clone)]
 pub enum FieldKind {
-    Choice(&'static [ChoiceOption]),
+    Choice(Cow<'static, [ChoiceOption]>),
     Text {
         min: usize,
         max: usize,
@@ -51,9 +95,14 @@ pub enum FieldKind {
         not_after: Option<&'static str>,
     },
     Money,
+    /// Files sent as attachments, already checked and saved before the turn. With
+    /// `max` 1 a second file replaces the first; with more, files add up to `max`.
+    File {
+        max: usize,
+    },
 }
 
-pub use crate::domain::answers::{Answer, Answers};
+pub use crate::domain::answers::{Answer, Answers, StoredFile};
 
 /// Why an answer was refused: a locale key and the values its message needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +112,7 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    fn plain(key: &'static str) -> Self {
+    pub fn plain(key: &'static str) -> Self {
         Rejection { key, args: vec![] }
     }
 }
@@ -160,11 +209,16 @@ impl FieldSpec {
                 Ok(Answer::Date(date))
             }
             FieldKind::Money => Ok(Answer::Money(Vnd::parse(input)?)),
+            FieldKind::File { .. } => Err(Rejection::plain("form.send_a_file")),
         }
     }
 
     pub fn accepts_choice(&self, value: &str) -> bool {
         matches!(&self.kind, FieldKind::Choice(opts) if opts.iter().any(|o| o.value == value))
+    }
+
+    pub fn takes_files(&self) -> bool {
+        matches!(self.kind, FieldKind::File { .. })
     }
 }
 

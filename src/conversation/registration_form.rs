@@ -1,75 +1,65 @@
 //! "Bảng đăng ký công trình (sản phẩm, mô hình, chương trình) thi đua", declared as data
 //! in the order of the paper form.
 
-use super::form::{Answer, Answers, ChoiceOption, FieldKind, FieldSpec, FormSpec};
+use std::borrow::Cow;
+
+use super::form::{
+    Answer, Answers, ChoiceOption, FieldKind, FieldSpec, FormSpec, FormTexts, Words,
+};
+use crate::domain::questions::{Question, QuestionKind};
 use crate::domain::registration::{RegistrationDraft, WorkKind};
 
-pub const KIND: &str = "kind";
-pub const NAME: &str = "name";
-pub const START_DATE: &str = "start_date";
-pub const END_DATE: &str = "end_date";
-pub const CONTENT: &str = "content";
-pub const ESTIMATED_VALUE: &str = "estimated_value";
-pub const BENEFIT_ECONOMIC: &str = "benefit_economic";
-pub const BENEFIT_SOCIAL: &str = "benefit_social";
-pub const TIME_SAVED: &str = "time_saved";
+pub use crate::domain::registration::field::*;
 
 const KINDS: &[ChoiceOption] = &[
     ChoiceOption {
-        value: "cong_trinh",
-        label: "kind.cong_trinh",
+        value: Cow::Borrowed("cong_trinh"),
+        label: Words::Key("kind.cong_trinh"),
     },
     ChoiceOption {
-        value: "san_pham",
-        label: "kind.san_pham",
+        value: Cow::Borrowed("san_pham"),
+        label: Words::Key("kind.san_pham"),
     },
     ChoiceOption {
-        value: "mo_hinh",
-        label: "kind.mo_hinh",
+        value: Cow::Borrowed("mo_hinh"),
+        label: Words::Key("kind.mo_hinh"),
     },
     ChoiceOption {
-        value: "chuong_trinh",
-        label: "kind.chuong_trinh",
+        value: Cow::Borrowed("chuong_trinh"),
+        label: Words::Key("kind.chuong_trinh"),
     },
-];
-
-/// The fields the plan's paper form has a place for, in its order (items 1–5).
-pub const ON_PAPER: [&str; 9] = [
-    KIND,
-    NAME,
-    START_DATE,
-    END_DATE,
-    CONTENT,
-    ESTIMATED_VALUE,
-    BENEFIT_ECONOMIC,
-    BENEFIT_SOCIAL,
-    TIME_SAVED,
 ];
 
 const OPTIONAL_TEXT: FieldKind = FieldKind::Text { min: 2, max: 1000 };
 
 pub static REGISTRATION: FormSpec = FormSpec {
-    fields: &[
+    texts: FormTexts {
+        summary_title: Words::Key("form.summary_title"),
+        summary_ask: Words::Key("form.summary_ask"),
+        confirm: "button.confirm",
+        cancelled: "form.cancelled",
+    },
+    fields: Cow::Borrowed(&[
         FieldSpec {
-            key: KIND,
-            label: "field.kind.label",
-            prompt: "field.kind.prompt",
+            key: Cow::Borrowed(KIND),
+            label: Words::Key("field.kind.label"),
+            prompt: Words::Key("field.kind.prompt"),
             hint: None,
-            kind: FieldKind::Choice(KINDS),
+            kind: FieldKind::Choice(Cow::Borrowed(KINDS)),
             optional: false,
         },
         FieldSpec {
-            key: NAME,
-            label: "field.name.label",
-            prompt: "field.name.prompt",
+            key: Cow::Borrowed(NAME),
+            label: Words::Key("field.name.label"),
+            prompt: Words::Key("field.name.prompt"),
             hint: Some("field.name.hint"),
             kind: FieldKind::Text { min: 5, max: 300 },
             optional: false,
         },
         FieldSpec {
-            key: START_DATE,
-            label: "field.start_date.label",
-            prompt: "field.start_date.prompt",
+            key: Cow::Borrowed(START_DATE),
+            label: Words::Key("field.start_date.label"),
+            prompt: Words::Key("field.start_date.prompt"),
             hint: Some("field.date.hint"),
             kind: FieldKind::Date {
                 not_before: None,
@@ -78,9 +68,9 @@ pub static REGISTRATION: FormSpec = FormSpec {
             optional: false,
         },
         FieldSpec {
-            key: END_DATE,
-            label: "field.end_date.label",
-            prompt: "field.end_date.prompt",
+            key: Cow::Borrowed(END_DATE),
+            label: Words::Key("field.end_date.label"),
+            prompt: Words::Key("field.end_date.prompt"),
             hint: Some("field.date.hint"),
             kind: FieldKind::Date {
                 not_before: Some(START_DATE),
@@ -89,47 +79,79 @@ pub static REGISTRATION: FormSpec = FormSpec {
             optional: false,
         },
         FieldSpec {
-            key: CONTENT,
-            label: "field.content.label",
-            prompt: "field.content.prompt",
+            key: Cow::Borrowed(CONTENT),
+            label: Words::Key("field.content.label"),
+            prompt: Words::Key("field.content.prompt"),
             hint: None,
             kind: FieldKind::Text { min: 5, max: 3000 },
             optional: false,
         },
         FieldSpec {
-            key: ESTIMATED_VALUE,
-            label: "field.estimated_value.label",
-            prompt: "field.estimated_value.prompt",
+            key: Cow::Borrowed(ESTIMATED_VALUE),
+            label: Words::Key("field.estimated_value.label"),
+            prompt: Words::Key("field.estimated_value.prompt"),
             hint: Some("field.estimated_value.hint"),
             kind: FieldKind::Money,
             optional: false,
         },
         FieldSpec {
-            key: BENEFIT_ECONOMIC,
-            label: "field.benefit_economic.label",
-            prompt: "field.benefit_economic.prompt",
+            key: Cow::Borrowed(BENEFIT_ECONOMIC),
+            label: Words::Key("field.benefit_economic.label"),
+            prompt: Words::Key("field.benefit_economic.prompt"),
             hint: None,
             kind: OPTIONAL_TEXT,
             optional: true,
         },
         FieldSpec {
-            key: BENEFIT_SOCIAL,
-            label: "field.benefit_social.label",
-            prompt: "field.benefit_social.prompt",
+            key: Cow::Borrowed(BENEFIT_SOCIAL),
+            label: Words::Key("field.benefit_social.label"),
+            prompt: Words::Key("field.benefit_social.prompt"),
             hint: None,
             kind: OPTIONAL_TEXT,
             optional: true,
         },
         FieldSpec {
-            key: TIME_SAVED,
-            label: "field.time_saved.label",
-            prompt: "field.time_saved.prompt",
+            key: Cow::Borrowed(TIME_SAVED),
+            label: Words::Key("field.time_saved.label"),
+            prompt: Words::Key("field.time_saved.prompt"),
             hint: None,
             kind: OPTIONAL_TEXT,
             optional: true,
         },
-    ],
+    ]),
 };
+
+/// The registration form of a campaign: the paper form's items, then the campaign's
+/// own questions.
+pub fn for_campaign(questions: &[Question]) -> FormSpec {
+    if questions.is_empty() {
+        return REGISTRATION.clone();
+    }
+    let mut fields = REGISTRATION.fields.to_vec();
+    fields.extend(questions.iter().map(|q| FieldSpec {
+        key: Cow::Owned(q.key.clone()),
+        label: Words::Plain(q.label.clone()),
+        prompt: Words::Plain(q.prompt.clone()),
+        hint: match q.kind {
+            QuestionKind::Money => Some("field.estimated_value.hint"),
+            QuestionKind::Date => Some("field.date.hint"),
+            QuestionKind::Text => None,
+        },
+        kind: match q.kind {
+            QuestionKind::Text => OPTIONAL_TEXT,
+            QuestionKind::Money => FieldKind::Money,
+            QuestionKind::Date => FieldKind::Date {
+                not_before: None,
+                not_after: None,
+            },
+        },
+        optional: q.optional,
+    }));
+    FormSpec {
+        fields: fields.into(),
+        texts: REGISTRATION.texts.clone(),
+    }
+}
 
 /// The draft a complete form describes; `None` while anything required is missing.
 pub fn draft_from_answers(a: &Answers) -> Option<RegistrationDraft> {
@@ -189,13 +211,13 @@ mod tests {
 
     #[test]
     fn form_follows_the_paper_order() {
-        let keys: Vec<_> = REGISTRATION.fields.iter().map(|f| f.key).collect();
+        let keys: Vec<_> = REGISTRATION.fields.iter().map(|f| &*f.key).collect();
         assert_eq!(keys, ON_PAPER);
         let optional: Vec<_> = REGISTRATION
             .fields
             .iter()
             .filter(|f| f.optional)
-            .map(|f| f.key)
+            .map(|f| &*f.key)
             .collect();
         assert_eq!(optional, [BENEFIT_ECONOMIC, BENEFIT_SOCIAL, TIME_SAVED]);
     }

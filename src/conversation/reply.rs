@@ -29,8 +29,6 @@ pub enum Action {
     /// "Đã nhận" under announcement `id`.
     Ack(i64),
     /// Staff composing an announcement: who receives it, then send.
-    Audience(String),
-    SendBroadcast(String),
     /// Staff review of submission `id`: approve, return (a reason follows), see files.
     Approve(i64),
     Return(i64),
@@ -69,8 +67,6 @@ impl Action {
             Action::SetLang(l) => format!("l:{l}"),
             Action::StartDemo => "d".into(),
             Action::Ack(id) => format!("ak:{id}"),
-            Action::Audience(a) => format!("au:{a}"),
-            Action::SendBroadcast(k) => format!("bs:{k}"),
             Action::Approve(id) => format!("ap:{id}"),
             Action::Return(id) => format!("rt:{id}"),
             Action::ShowFiles(id) => format!("sf:{id}"),
@@ -110,8 +106,6 @@ impl Action {
             ("l", _) => Action::SetLang(text()?),
             ("d", None) => Action::StartDemo,
             ("ak", _) => Action::Ack(id()?),
-            ("au", _) => Action::Audience(text()?),
-            ("bs", _) => Action::SendBroadcast(text()?),
             ("ap", _) => Action::Approve(id()?),
             ("rt", _) => Action::Return(id()?),
             ("sf", _) => Action::ShowFiles(id()?),
@@ -192,8 +186,6 @@ mod tests {
             Action::SetLang("en".into()),
             Action::StartDemo,
             Action::Ack(12),
-            Action::Audience("missing-nomination".into()),
-            Action::SendBroadcast("ABCDEFGHJKMNPQRS".into()),
             Action::Approve(3),
             Action::Return(3),
             Action::ShowFiles(3),

@@ -15,7 +15,19 @@ pub enum Answer {
     Date(NaiveDate),
     Money(Vnd),
     Choice(String),
+    Files(Vec<StoredFile>),
     Skipped,
+}
+
+/// A received file, already saved in the data folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredFile {
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
+    pub path: String,
+    pub channel: String,
+    pub file_id: String,
 }
 
 pub type Answers = BTreeMap<String, Answer>;

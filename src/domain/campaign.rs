@@ -12,6 +12,8 @@ pub struct Campaign {
     pub timezone: String,
     pub paper: crate::domain::campaign_file::PaperSpec,
     pub awards: Vec<crate::domain::awards::AwardCriterion>,
+    /// Asked after the paper form's items.
+    pub questions: Vec<crate::domain::questions::Question>,
 }
 
 impl Campaign {

@@ -77,6 +77,8 @@ pub struct CampaignFile {
     pub paper: PaperSpec,
     /// `[[award]]`: the plan's thresholds, in the order of the file.
     pub awards: Vec<crate::domain::awards::AwardCriterion>,
+    /// `[[question]]`: asked after the paper form's items, in the order of the file.
+    pub questions: Vec<crate::domain::questions::Question>,
 }
 
 /// What the printed forms say that the database does not know: `[paper]`, every
@@ -237,6 +239,17 @@ struct RawFile {
     deadline: Option<Vec<Spanned<RawDeadline>>>,
     paper: Option<RawPaper>,
     award: Option<Vec<Spanned<RawAward>>>,
+    question: Option<Vec<Spanned<RawQuestion>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    key: Option<Spanned<String>>,
+    label: Option<Spanned<String>>,
+    prompt: Option<Spanned<String>>,
+    kind: Option<Spanned<crate::domain::questions::QuestionKind>>,
+    optional: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -421,6 +434,24 @@ impl Checker<'_> {
             .map(|(i, raw)| self.award(i, raw, &mut seen_awards))
             .collect::<Result<Vec<_>, _>>()?;
 
+        let raw_questions = raw.question.unwrap_or_default();
+        if let Some(extra) = raw_questions.get(crate::domain::questions::MAX_QUESTIONS) {
+            return Err(self.error(
+                extra.span(),
+                "question",
+                format!(
+                    "at most {} questions; a longer form is not filled in on a phone",
+                    crate::domain::questions::MAX_QUESTIONS
+                ),
+            ));
+        }
+        let mut seen_questions = SeenKeys::new();
+        let questions = raw_questions
+            .into_iter()
+            .enumerate()
+            .map(|(i, raw)| self.question(i, raw, &mut seen_questions))
+            .collect::<Result<Vec<_>, _>>()?;
+
         Ok(CampaignFile {
             code,
             title,
@@ -431,6 +462,68 @@ impl Checker<'_> {
             deadlines,
             paper,
             awards,
+            questions,
+        })
+    }
+
+    fn question(
+        &self,
+        index: usize,
+        raw: Spanned<RawQuestion>,
+        seen: &mut SeenKeys,
+    ) -> Result<crate::domain::questions::Question, CampaignFileError> {
+        use crate::domain::questions::{Question, MAX_LABEL, MAX_PROMPT};
+        use crate::domain::registration::field::ON_PAPER;
+        let path = format!("question[{index}]");
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let field = |name: &str| format!("{path}.{name}");
+        let key = self.required(raw.key, &span, &field("key"), "key = \"don_vi_phoi_hop\"")?;
+        let key_span = key.span();
+        let key = self.unique_key(key, &path, seen, "question")?;
+        if ON_PAPER.contains(&key.as_str()) {
+            return Err(self.error(
+                key_span,
+                &field("key"),
+                format!("`{key}` is an item of the paper form already; choose another key"),
+            ));
+        }
+        let label = self.required(
+            raw.label,
+            &span,
+            &field("label"),
+            "label = \"Đơn vị phối hợp\"",
+        )?;
+        let prompt = self.required(
+            raw.prompt,
+            &span,
+            &field("prompt"),
+            "prompt = \"Đơn vị nào phối hợp thực hiện?\"",
+        )?;
+        let bounded = |value: Spanned<String>, name: &str, max: usize| {
+            let span = value.span();
+            let text = self.text_value(value, &field(name))?;
+            if text.chars().count() > max {
+                return Err(self.error(
+                    span,
+                    &field(name),
+                    format!("is longer than {max} characters"),
+                ));
+            }
+            Ok(text)
+        };
+        let kind = self.required(
+            raw.kind,
+            &span,
+            &field("kind"),
+            "kind = \"text\" (or \"money\", \"date\")",
+        )?;
+        Ok(Question {
+            key,
+            label: bounded(label, "label", MAX_LABEL)?,
+            prompt: bounded(prompt, "prompt", MAX_PROMPT)?,
+            kind: kind.into_inner(),
+            optional: raw.optional.unwrap_or(true),
         })
     }
 

@@ -167,6 +167,7 @@ fn example_file_is_the_seed_plan() {
                 reminder_time: time(8, 0),
             },
         ],
+        questions: Vec::new(),
     };
     assert_eq!(file, expected);
 }
@@ -835,4 +836,48 @@ fn award_thresholds_are_checked() {
         parse(&integer).unwrap().awards,
         parse(EXAMPLE).unwrap().awards
     );
+}
+
+#[test]
+fn a_campaign_may_ask_its_own_questions_after_the_paper_form() {
+    use crate::domain::questions::QuestionKind;
+    let question = |key: &str, extra: &str| {
+        format!(
+            "\n[[question]]\nkey = \"{key}\"\nlabel = \"Đơn vị phối hợp\"\n\
+             prompt = \"Đơn vị nào phối hợp thực hiện?\"\nkind = \"text\"\n{extra}"
+        )
+    };
+    let one = format!("{EXAMPLE}{}", question("don_vi_phoi_hop", ""));
+    let parsed = parse(&one).unwrap().questions;
+    assert_eq!(parsed.len(), 1);
+    assert_eq!(parsed[0].key, "don_vi_phoi_hop");
+    assert_eq!(parsed[0].kind, QuestionKind::Text);
+    assert!(
+        parsed[0].optional,
+        "optional unless the file says otherwise"
+    );
+    let required = format!("{EXAMPLE}{}", question("so_nguoi", "optional = false\n"));
+    assert!(!parse(&required).unwrap().questions[0].optional);
+
+    let taken = format!("{EXAMPLE}{}", question("estimated_value", ""));
+    let err = parse(&taken).unwrap_err();
+    assert_eq!(err.field, "question[0].key", "{err}");
+    assert!(err.message.contains("paper form"), "{err}");
+    let twice = format!("{EXAMPLE}{}{}", question("a", ""), question("a", ""));
+    assert!(parse(&twice)
+        .unwrap_err()
+        .to_string()
+        .contains("already the key"));
+    let no_prompt = one.replace("prompt = \"Đơn vị nào phối hợp thực hiện?\"\n", "");
+    assert_eq!(parse(&no_prompt).unwrap_err().field, "question[0].prompt");
+    let long = one.replace(
+        "label = \"Đơn vị phối hợp\"",
+        &format!("label = \"{}\"", "x".repeat(81)),
+    );
+    assert_eq!(parse(&long).unwrap_err().field, "question[0].label");
+    let kind = one.replace("kind = \"text\"", "kind = \"photo\"");
+    assert!(parse(&kind).is_err());
+    let many: String = (0..11).map(|i| question(&format!("q{i}"), "")).collect();
+    let err = parse(&format!("{EXAMPLE}{many}")).unwrap_err();
+    assert_eq!(err.field, "question", "{err}");
 }

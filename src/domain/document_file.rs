@@ -12,6 +12,8 @@ pub enum FileRejection {
     Empty,
     /// The bytes are not what the name says: a renamed program, a damaged file.
     Content,
+    /// Where a photo is asked, anything else.
+    NotPhoto,
 }
 
 impl FileRejection {
@@ -21,6 +23,7 @@ impl FileRejection {
             FileRejection::TooLarge => "submission.too_large",
             FileRejection::Empty => "submission.empty_file",
             FileRejection::Content => "submission.bad_content",
+            FileRejection::NotPhoto => "result.photo_only",
         }
     }
 }
@@ -54,6 +57,20 @@ pub fn check(name: &str, mime: Option<&str>, size: Option<u64>) -> Result<(), Fi
         Some(0) => Err(FileRejection::Empty),
         Some(n) if n > MAX_BYTES => Err(FileRejection::TooLarge),
         _ => Ok(()),
+    }
+}
+
+/// A photo (JPG or PNG), by name or MIME type, within the size limit.
+pub fn check_photo(name: &str, mime: Option<&str>, size: Option<u64>) -> Result<(), FileRejection> {
+    check(name, mime, size)?;
+    let photo = match extension(name) {
+        Some(e) => matches!(e.as_str(), "jpg" | "jpeg" | "png"),
+        None => mime.is_some_and(|m| matches!(m, "image/jpeg" | "image/png")),
+    };
+    if photo {
+        Ok(())
+    } else {
+        Err(FileRejection::NotPhoto)
     }
 }
 

@@ -11,6 +11,7 @@ pub mod invite;
 pub mod member;
 pub mod money;
 pub mod money_words;
+pub mod questions;
 pub mod registration;
 pub mod reminders;
 pub mod text;

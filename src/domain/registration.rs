@@ -7,6 +7,33 @@ use std::str::FromStr;
 
 use super::money::Vnd;
 
+/// The keys of the paper form's fields: stored with every registration's answers, so
+/// never renamed. A campaign's own questions may not take one of them.
+pub mod field {
+    pub const KIND: &str = "kind";
+    pub const NAME: &str = "name";
+    pub const START_DATE: &str = "start_date";
+    pub const END_DATE: &str = "end_date";
+    pub const CONTENT: &str = "content";
+    pub const ESTIMATED_VALUE: &str = "estimated_value";
+    pub const BENEFIT_ECONOMIC: &str = "benefit_economic";
+    pub const BENEFIT_SOCIAL: &str = "benefit_social";
+    pub const TIME_SAVED: &str = "time_saved";
+
+    /// The fields the plan's paper form has a place for, in its order (items 1–5).
+    pub const ON_PAPER: [&str; 9] = [
+        KIND,
+        NAME,
+        START_DATE,
+        END_DATE,
+        CONTENT,
+        ESTIMATED_VALUE,
+        BENEFIT_ECONOMIC,
+        BENEFIT_SOCIAL,
+        TIME_SAVED,
+    ];
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkKind {
@@ -136,8 +163,12 @@ pub const ASK_AGAIN_DAYS: u64 = 14;
 /// How a work ended, as its chair reported it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WorkResult {
-    /// Completed, with its actual value and what it achieved.
-    Done { actual: Vnd, note: Option<String> },
+    /// Completed, with its actual value, what it achieved and photos of it.
+    Done {
+        actual: Vnd,
+        note: Option<String>,
+        photos: Vec<super::answers::StoredFile>,
+    },
     /// Still in progress: asked again on that day.
     Ongoing { ask_again_on: NaiveDate },
     /// Not carried out, and why.

@@ -1,5 +1,5 @@
 //! The registrations export's columns, made from the form's declaration: the work's
-//! number and unit, then one column per field of `REGISTRATION` in the paper's order
+//! number and unit, then one column per field of the registration form in its order
 //! (named by its key, headed by its label, formatted by its kind), then how the work
 //! stands. CSV, JSON and XLSX all read this one list; a field added to the form is a
 //! column everywhere.
@@ -7,8 +7,7 @@
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
-use crate::conversation::form::{Answer, FieldKind, FormSpec};
-use crate::conversation::registration_form::REGISTRATION;
+use crate::conversation::form::{Answer, FieldKind, FormSpec, Words};
 use crate::domain::registration::WorkResult;
 
 use super::Row;
@@ -28,8 +27,8 @@ pub enum CellKind {
 pub struct Column {
     /// The CSV header and the JSON key.
     pub name: String,
-    /// Locale key of the spreadsheet's header.
-    pub label: &'static str,
+    /// The spreadsheet's header.
+    pub label: Words,
     pub kind: CellKind,
 }
 
@@ -72,27 +71,17 @@ impl Cell {
 fn kind_of(field: &FieldKind) -> CellKind {
     match field {
         FieldKind::Choice(_) => CellKind::Choice,
-        FieldKind::Text { .. } => CellKind::Text,
+        FieldKind::Text { .. } | FieldKind::File { .. } => CellKind::Text,
         FieldKind::Date { .. } => CellKind::Date,
         FieldKind::Money => CellKind::Money,
     }
-}
-
-/// Every column of the registration form's export, in order.
-pub fn columns() -> Vec<Column> {
-    columns_for(&REGISTRATION)
-}
-
-/// A row's cells for the registration form, in the order of `columns()`.
-pub fn cells(r: &Row) -> Vec<Cell> {
-    cells_for(&REGISTRATION, r)
 }
 
 /// The columns of a form's export: the form is the only place a field is declared.
 pub fn columns_for(form: &FormSpec) -> Vec<Column> {
     let col = |name: &str, label, kind| Column {
         name: name.to_string(),
-        label,
+        label: Words::Key(label),
         kind,
     };
     let mut all = vec![
@@ -105,7 +94,7 @@ pub fn columns_for(form: &FormSpec) -> Vec<Column> {
             FieldKind::Money => format!("{}_vnd", f.key),
             _ => f.key.to_string(),
         },
-        label: f.label,
+        label: f.label.clone(),
         kind: kind_of(&f.kind),
     }));
     all.extend([
@@ -127,24 +116,32 @@ pub fn columns_for(form: &FormSpec) -> Vec<Column> {
 pub fn cells_for(form: &FormSpec, r: &Row) -> Vec<Cell> {
     let mut out = vec![Cell::Text(r.number.clone()), Cell::Text(r.unit.clone())];
     out.extend(form.fields.iter().map(|f| {
-        match (r.answers.get(f.key), &f.kind) {
+        match (r.answers.get(&*f.key), &f.kind) {
             (None | Some(Answer::Skipped), _) => Cell::Empty,
             (Some(Answer::Choice(code)), FieldKind::Choice(options)) => Cell::Choice {
                 code: code.clone(),
                 label: options
                     .iter()
-                    .find(|o| o.value == code)
-                    .map_or("form.not_answered", |o| o.label),
+                    .find(|o| o.value == code.as_str())
+                    .and_then(|o| o.label.key())
+                    .unwrap_or("form.not_answered"),
             },
             (Some(Answer::Choice(code)), _) | (Some(Answer::Text(code)), _) => {
                 Cell::Text(code.clone())
             }
             (Some(Answer::Date(d)), _) => Cell::Date(*d),
             (Some(Answer::Money(v)), _) => Cell::Money(v.dong()),
+            (Some(Answer::Files(files)), _) => Cell::Text(
+                files
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
         }
     }));
     let (actual, note) = match &r.result {
-        Some(WorkResult::Done { actual, note }) => (Cell::Money(actual.dong()), note.clone()),
+        Some(WorkResult::Done { actual, note, .. }) => (Cell::Money(actual.dong()), note.clone()),
         Some(WorkResult::NotDone { reason }) => (Cell::Empty, Some(reason.clone())),
         _ => (Cell::Empty, None),
     };
@@ -172,21 +169,23 @@ pub fn cells_for(form: &FormSpec, r: &Row) -> Vec<Cell> {
 mod tests {
     use super::*;
     use crate::conversation::form::{Answers, FieldSpec};
+    use crate::conversation::registration_form::REGISTRATION;
     use crate::domain::registration::RegistrationStatus;
 
     /// The registration form with one more optional text field, declared once.
     fn with_partner() -> FormSpec {
         let mut fields: Vec<FieldSpec> = REGISTRATION.fields.to_vec();
         fields.push(FieldSpec {
-            key: "partner",
-            label: "field.name.label",
-            prompt: "field.name.prompt",
+            key: "partner".into(),
+            label: Words::Key("field.name.label"),
+            prompt: Words::Key("field.name.prompt"),
             hint: None,
             kind: FieldKind::Text { min: 2, max: 300 },
             optional: true,
         });
         FormSpec {
-            fields: Box::leak(fields.into_boxed_slice()),
+            fields: fields.into(),
+            texts: REGISTRATION.texts.clone(),
         }
     }
 
@@ -194,7 +193,10 @@ mod tests {
     fn a_field_added_to_the_form_is_a_column_everywhere() {
         let form = with_partner();
         let names: Vec<String> = columns_for(&form).into_iter().map(|c| c.name).collect();
-        let base: Vec<String> = columns().into_iter().map(|c| c.name).collect();
+        let base: Vec<String> = columns_for(&REGISTRATION)
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
         assert_eq!(names.len(), base.len() + 1);
         // After the form's last field, before how the work stands.
         let at = names.iter().position(|n| n == "partner").unwrap();

@@ -15,7 +15,7 @@ use docx_rs::{
 };
 
 use crate::conversation::engine::answer_text;
-use crate::conversation::registration_form::{ON_PAPER, REGISTRATION};
+use crate::conversation::registration_form::ON_PAPER;
 use crate::domain::dates::{format_dmy, format_long};
 use crate::domain::money_words::dong_in_words;
 use crate::domain::registration::RegistrationDraft;
@@ -259,13 +259,14 @@ pub fn registration_paper(
         )
     });
     let number = work.number.to_string();
-    let more = REGISTRATION
+    let form = crate::conversation::registration_form::for_campaign(&campaign.questions);
+    let more = form
         .fields
         .iter()
-        .filter(|f| !ON_PAPER.contains(&f.key))
+        .filter(|f| !ON_PAPER.contains(&&*f.key))
         .filter_map(|f| {
-            let answer = work.answers.get(f.key)?;
-            Some((tr(PAPER, f.label), answer_text(f, answer, PAPER)))
+            let answer = work.answers.get(&*f.key)?;
+            Some((f.label.show(PAPER), answer_text(f, answer, PAPER)))
         })
         .collect();
     let bytes = form_docx(&FormPaper {
@@ -315,17 +316,20 @@ pub async fn each_form(
 /// "001/ĐK", "CĐCS Trường A" → "001-DK-cdcs-truong-a.docx": plain letters, safe on any
 /// disk and in any mail client.
 pub fn file_name(number: &str, unit: &str) -> String {
-    let slug = |s: &str| {
-        crate::domain::text::fold(s)
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect::<String>()
-            .split('-')
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join("-")
-    };
     format!("{}-{}.docx", slug(number).to_uppercase(), slug(unit))
+}
+
+/// A name safe in any file system and URL: unaccented, letters and digits joined by
+/// "-" ("CĐCS Trường A" → "cdcs-truong-a").
+pub fn slug(s: &str) -> String {
+    crate::domain::text::fold(s)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// Federations are written in full on paper: "LĐLĐ huyện X" → "Liên đoàn Lao động huyện X".

@@ -6,27 +6,29 @@ mod invites;
 mod status;
 mod submissions;
 mod summary;
+mod works_annex;
 mod xlsx;
 
-pub use form_docx::{each_form, form_docx, registration_paper, FormPaper};
+pub use form_docx::{each_form, form_docx, registration_paper, slug, FormPaper};
 pub use invites::invites_xlsx;
 pub use status::{status_sheet, submission_state, StatusSheet};
 pub use submissions::submissions;
 pub use summary::{summary_docx, summary_xlsx, UnitTotal};
+pub use works_annex::works_annex_docx;
 pub use xlsx::Sheet;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 
-pub use columns::{cells, cells_for, columns, columns_for, Cell, CellKind, Column};
+pub use columns::{cells_for, columns_for, Cell, CellKind, Column};
 
-use crate::conversation::form::Answers;
+use crate::conversation::form::{Answers, FormSpec};
 use crate::domain::registration::{RegistrationStatus, WorkResult};
 use crate::domain::unit::Scope;
 use crate::store::registrations;
 
 /// One registration as the exports see it: the form's answers as the chair gave them,
-/// and how the work stands. Its columns are `columns::columns()`.
+/// and how the work stands. Its columns are `columns::columns_for(form)`.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub number: String,
@@ -73,16 +75,19 @@ pub fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// CSV written a row at a time.
+/// CSV written a row at a time, with the columns of `form` (the campaign's
+/// registration form: `registration_form::for_campaign`).
 pub struct CsvOut<W: std::io::Write> {
     w: csv::Writer<W>,
+    form: FormSpec,
     rows: usize,
 }
 
 impl<W: std::io::Write> CsvOut<W> {
-    pub fn new(w: W) -> Self {
+    pub fn new(w: W, form: &FormSpec) -> Self {
         CsvOut {
             w: csv::Writer::from_writer(w),
+            form: form.clone(),
             rows: 0,
         }
     }
@@ -91,12 +96,14 @@ impl<W: std::io::Write> CsvOut<W> {
     /// they are.
     pub fn push(&mut self, r: &Row) -> Result<()> {
         if self.rows == 0 {
-            self.w.write_record(header())?;
+            self.w.write_record(header(&self.form))?;
         }
-        let record = columns::cells(r).into_iter().map(|c| match c {
-            Cell::Text(t) => csv_text(&t).into_owned(),
-            other => other.plain(),
-        });
+        let record = columns::cells_for(&self.form, r)
+            .into_iter()
+            .map(|c| match c {
+                Cell::Text(t) => csv_text(&t).into_owned(),
+                other => other.plain(),
+            });
         self.w.write_record(record)?;
         self.rows += 1;
         Ok(())
@@ -105,14 +112,14 @@ impl<W: std::io::Write> CsvOut<W> {
     pub fn finish(mut self) -> Result<W> {
         if self.rows == 0 {
             // The header still tells a reader what the columns would be.
-            self.w.write_record(header())?;
+            self.w.write_record(header(&self.form))?;
         }
         self.w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
     }
 }
 
-pub fn csv(rows: &[Row]) -> Result<Vec<u8>> {
-    let mut out = CsvOut::new(Vec::new());
+pub fn csv(rows: &[Row], form: &FormSpec) -> Result<Vec<u8>> {
+    let mut out = CsvOut::new(Vec::new(), form);
     for r in rows {
         out.push(r)?;
     }
@@ -120,20 +127,30 @@ pub fn csv(rows: &[Row]) -> Result<Vec<u8>> {
 }
 
 /// The CSV header and the JSON keys, in order.
-pub fn header() -> Vec<String> {
-    columns::columns().into_iter().map(|c| c.name).collect()
+pub fn header(form: &FormSpec) -> Vec<String> {
+    columns::columns_for(form)
+        .into_iter()
+        .map(|c| c.name)
+        .collect()
 }
 
 /// A JSON array written a row at a time, one object a line.
 pub struct JsonOut<W: std::io::Write> {
     w: W,
+    form: FormSpec,
+    header: Vec<String>,
     rows: usize,
 }
 
 impl<W: std::io::Write> JsonOut<W> {
-    pub fn new(mut w: W) -> Result<Self> {
+    pub fn new(mut w: W, form: &FormSpec) -> Result<Self> {
         w.write_all(b"[")?;
-        Ok(JsonOut { w, rows: 0 })
+        Ok(JsonOut {
+            w,
+            form: form.clone(),
+            header: header(form),
+            rows: 0,
+        })
     }
 
     pub fn push(&mut self, r: &Row) -> Result<()> {
@@ -141,7 +158,8 @@ impl<W: std::io::Write> JsonOut<W> {
             .write_all(if self.rows == 0 { b"\n  " } else { b",\n  " })?;
         // Written key by key so the keys keep the columns' order.
         self.w.write_all(b"{")?;
-        for (i, (name, cell)) in header().iter().zip(columns::cells(r)).enumerate() {
+        let cells = columns::cells_for(&self.form, r);
+        for (i, (name, cell)) in self.header.iter().zip(cells).enumerate() {
             if i > 0 {
                 self.w.write_all(b", ")?;
             }
@@ -160,8 +178,8 @@ impl<W: std::io::Write> JsonOut<W> {
     }
 }
 
-pub fn json(rows: &[Row]) -> Result<Vec<u8>> {
-    let mut out = JsonOut::new(Vec::new())?;
+pub fn json(rows: &[Row], form: &FormSpec) -> Result<Vec<u8>> {
+    let mut out = JsonOut::new(Vec::new(), form)?;
     for r in rows {
         out.push(r)?;
     }
@@ -171,6 +189,7 @@ pub fn json(rows: &[Row]) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::conversation::registration_form::REGISTRATION;
     use chrono::TimeZone;
 
     fn row() -> Row {
@@ -200,6 +219,7 @@ mod tests {
             result: Some(WorkResult::Done {
                 actual: Vnd::from_dong(260_000_000).unwrap(),
                 note: Some("=HYPERLINK(\"x\")".into()),
+                photos: vec![],
             }),
         }
     }
@@ -213,7 +233,7 @@ mod tests {
 
     #[test]
     fn csv_has_the_agreed_header_and_quotes_safely() {
-        let out = String::from_utf8(csv(&[row()]).unwrap()).unwrap();
+        let out = String::from_utf8(csv(&[row()], &REGISTRATION).unwrap()).unwrap();
         let mut reader = csv::Reader::from_reader(out.as_bytes());
         let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
         assert_eq!(
@@ -240,7 +260,7 @@ mod tests {
         set(&mut r, "time_saved", "\t=1");
         r.unit = "\r=1".into();
         r.submitted_by = "=Nguyễn".into();
-        let out = String::from_utf8(csv(&[r]).unwrap()).unwrap();
+        let out = String::from_utf8(csv(&[r], &REGISTRATION).unwrap()).unwrap();
         let mut reader = csv::Reader::from_reader(out.as_bytes());
         let rec = reader.records().next().unwrap().unwrap();
         assert_eq!(&rec[1], "'\r=1");
@@ -261,19 +281,21 @@ mod tests {
         assert_eq!(&rec[16], "'=HYPERLINK(\"x\")");
         let mut r = row();
         set(&mut r, "name", "=1+1");
-        let v: serde_json::Value = serde_json::from_slice(&json(&[r]).unwrap()).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_slice(&json(&[r], &REGISTRATION).unwrap()).unwrap();
         assert_eq!(v[0]["name"], "=1+1");
     }
 
     #[test]
     fn empty_csv_still_has_a_header() {
-        let out = String::from_utf8(csv(&[]).unwrap()).unwrap();
-        assert_eq!(out.trim_end(), header().join(","));
+        let out = String::from_utf8(csv(&[], &REGISTRATION).unwrap()).unwrap();
+        assert_eq!(out.trim_end(), header(&REGISTRATION).join(","));
     }
 
     #[test]
     fn json_uses_the_same_names() {
-        let v: serde_json::Value = serde_json::from_slice(&json(&[row()]).unwrap()).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_slice(&json(&[row()], &REGISTRATION).unwrap()).unwrap();
         assert_eq!(v[0]["estimated_value_vnd"], 250_000_000);
         assert_eq!(v[0]["end_date"], "2025-06-30");
         assert_eq!(v[0]["time_saved"], serde_json::Value::Null);

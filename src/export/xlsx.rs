@@ -3,7 +3,8 @@ use chrono::Datelike;
 use chrono_tz::Asia::Ho_Chi_Minh;
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
 
-use super::{cells, columns, Cell, CellKind, Column, Row};
+use super::{cells_for, columns_for, Cell, CellKind, Column, Row};
+use crate::conversation::form::FormSpec;
 use crate::i18n::{tr, trf, Lang};
 
 /// Widest a column grows; longer text wraps.
@@ -15,6 +16,7 @@ pub struct Sheet {
     book: Workbook,
     lang: Lang,
     columns: Vec<Column>,
+    form: FormSpec,
     widths: Vec<usize>,
     rows: u32,
     /// Choice labels, translated once: a lookup per cell showed in a 100 000-row export.
@@ -22,7 +24,8 @@ pub struct Sheet {
 }
 
 impl Sheet {
-    pub fn new(lang: Lang, constant_memory: bool) -> Result<Sheet> {
+    /// The columns are `form`'s: the campaign's registration form.
+    pub fn new(lang: Lang, constant_memory: bool, form: &FormSpec) -> Result<Sheet> {
         let mut book = Workbook::new();
         let sheet = if constant_memory {
             book.add_worksheet_with_constant_memory()?
@@ -37,15 +40,15 @@ impl Sheet {
             .set_align(FormatAlign::VerticalCenter)
             .set_border(FormatBorder::Thin)
             .set_background_color("#DDEBF7");
-        let columns = columns();
+        let columns = columns_for(form);
         let header_text = |c: &Column| match c.kind {
             // Amounts say their unit in the header: "Tổng giá trị thực hiện dự kiến (đồng)".
             CellKind::Money => trf(
                 lang,
                 "export.money_header",
-                &[("label", &tr(lang, c.label))],
+                &[("label", &c.label.show(lang))],
             ),
-            _ => tr(lang, c.label),
+            _ => c.label.show(lang),
         };
         let widths: Vec<usize> = columns
             .iter()
@@ -80,6 +83,7 @@ impl Sheet {
             book,
             lang,
             columns,
+            form: form.clone(),
             widths,
             rows: 0,
             labels: Default::default(),
@@ -92,7 +96,7 @@ impl Sheet {
         let labels = &mut self.labels;
         let sheet = self.book.worksheet_from_index(0)?;
         let row = self.rows + 1;
-        for (i, cell) in cells(r).into_iter().enumerate() {
+        for (i, cell) in cells_for(&self.form, r).into_iter().enumerate() {
             let col = i as u16;
             let width = match cell {
                 Cell::Empty => 0,

@@ -22,14 +22,18 @@ fn from_row(r: &AnyRow) -> Result<Campaign> {
             Some(json) => serde_json::from_str(&json)?,
             None => Vec::new(),
         },
+        questions: match get::<Option<String>>(r, "questions")? {
+            Some(json) => serde_json::from_str(&json)?,
+            None => Vec::new(),
+        },
     })
 }
 
 /// The campaign registrations belong to: the newest one.
 pub async fn current(conn: &mut AnyConnection) -> Result<Option<Campaign>> {
     let row = sqlx::query(
-        "SELECT id, code, title, plan_ref, starts_on, ends_on, timezone, paper, awards \
-         FROM campaigns ORDER BY id DESC LIMIT 1",
+        "SELECT id, code, title, plan_ref, starts_on, ends_on, timezone, paper, awards, \
+         questions FROM campaigns ORDER BY id DESC LIMIT 1",
     )
     .fetch_optional(&mut *conn)
     .await?;

@@ -77,7 +77,7 @@ pub async fn load_file(tx: &mut AnyConnection, file: &CampaignFile) -> Result<(i
         Some(id) => {
             sqlx::query(
                 "UPDATE campaigns SET title = $2, plan_ref = $3, starts_on = $4, ends_on = $5, \
-                 timezone = $6, paper = $7, awards = $8 WHERE id = $1",
+                 timezone = $6, paper = $7, awards = $8, questions = $9 WHERE id = $1",
             )
             .bind(id)
             .bind(&file.title)
@@ -87,6 +87,7 @@ pub async fn load_file(tx: &mut AnyConnection, file: &CampaignFile) -> Result<(i
             .bind(file.timezone.name())
             .bind(serde_json::to_string(&file.paper)?)
             .bind(serde_json::to_string(&file.awards)?)
+            .bind(serde_json::to_string(&file.questions)?)
             .execute(&mut *tx)
             .await?;
             id
@@ -94,7 +95,8 @@ pub async fn load_file(tx: &mut AnyConnection, file: &CampaignFile) -> Result<(i
         None => {
             let row = sqlx::query(
                 "INSERT INTO campaigns (code, title, plan_ref, starts_on, ends_on, timezone, \
-                 created_at, paper, awards) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 created_at, paper, awards, questions) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
                  RETURNING id",
             )
             .bind(&file.code)
@@ -106,6 +108,7 @@ pub async fn load_file(tx: &mut AnyConnection, file: &CampaignFile) -> Result<(i
             .bind(&now)
             .bind(serde_json::to_string(&file.paper)?)
             .bind(serde_json::to_string(&file.awards)?)
+            .bind(serde_json::to_string(&file.questions)?)
             .fetch_one(&mut *tx)
             .await?;
             get(&row, "id")?

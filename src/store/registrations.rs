@@ -16,7 +16,7 @@ const SELECT: &str = "SELECT r.id, r.campaign_id, r.seq, r.unit_id, u.name AS un
      u.kind AS unit_kind, r.kind, r.name, r.start_date, r.end_date, r.content, \
      r.estimated_value_vnd, r.benefit_economic, r.benefit_social, r.time_saved, r.status, \
      m.display_name AS submitted_by, r.submitted_at, r.result, r.actual_value_vnd, \
-     r.result_note, r.ask_again_on, r.featured, r.answers \
+     r.result_note, r.ask_again_on, r.featured, r.answers, r.result_photos \
      FROM registrations r JOIN units u ON u.id = r.unit_id JOIN members m ON m.id = r.submitted_by";
 
 /// A registration with what the export needs about its unit.
@@ -79,6 +79,10 @@ fn result_from_row(r: &AnyRow) -> Result<Option<WorkResult>> {
                 actual: Vnd::from_dong(u64::try_from(actual)?)
                     .map_err(|e| anyhow!("bad actual value {actual} in database: {e:?}"))?,
                 note,
+                photos: match get::<Option<String>>(r, "result_photos")? {
+                    Some(json) => serde_json::from_str(&json)?,
+                    None => Vec::new(),
+                },
             })
         }
         Some("ongoing") => Some(WorkResult::Ongoing {
@@ -101,14 +105,24 @@ pub async fn set_result(
     result: &WorkResult,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let (actual, note, again) = match result {
-        WorkResult::Done { actual, note } => (Some(dong(*actual)?), note.clone(), None),
-        WorkResult::Ongoing { ask_again_on } => (None, None, Some(ask_again_on.to_string())),
-        WorkResult::NotDone { reason } => (None, Some(reason.clone()), None),
+    let (actual, note, again, photos) = match result {
+        WorkResult::Done {
+            actual,
+            note,
+            photos,
+        } => (
+            Some(dong(*actual)?),
+            note.clone(),
+            None,
+            Some(serde_json::to_string(photos)?),
+        ),
+        WorkResult::Ongoing { ask_again_on } => (None, None, Some(ask_again_on.to_string()), None),
+        WorkResult::NotDone { reason } => (None, Some(reason.clone()), None, None),
     };
     let done = sqlx::query(
         "UPDATE registrations SET result = $3, actual_value_vnd = $4, result_note = $5, \
-         ask_again_on = $6, result_at = $7 WHERE id = $1 AND unit_id = $2 AND status = 'submitted'",
+         ask_again_on = $6, result_at = $7, result_photos = $8 \
+         WHERE id = $1 AND unit_id = $2 AND status = 'submitted'",
     )
     .bind(id)
     .bind(unit_id)
@@ -117,6 +131,7 @@ pub async fn set_result(
     .bind(note)
     .bind(again)
     .bind(ts(now))
+    .bind(photos)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)

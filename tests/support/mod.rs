@@ -73,6 +73,20 @@ impl TestEnv {
         String::from_utf8(out.stdout).unwrap()
     }
 
+    /// `thidua export registrations --format xlsx` into `name` in the test's folder.
+    pub fn export_xlsx(&self, name: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        self.cli(&[
+            "export",
+            "registrations",
+            "--format",
+            "xlsx",
+            "--out",
+            path.to_str().unwrap(),
+        ]);
+        path
+    }
+
     /// `thidua export submissions --out OUT` with the bot's data folder, run from `cwd`
     /// (the environment's folder when `None`); panics with stderr if it fails.
     pub fn export_submissions(&self, data_dir: &Path, out: &Path, cwd: Option<&Path>) {
@@ -444,4 +458,25 @@ pub fn postgres_server() -> Option<String> {
         eprintln!("skipped: THIDUA_TEST_POSTGRES is not set");
     }
     server
+}
+
+/// The text of every paragraph of a .docx, in order (table cells left to right).
+pub fn docx_paragraphs(docx: &[u8]) -> Vec<String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a .docx is a zip");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml.split("</w:p>")
+        .map(|p| {
+            p.split("<w:t")
+                .skip(1)
+                .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
+                .filter_map(|t| t.split_once("</w:t>").map(|(text, _)| text))
+                .collect::<String>()
+        })
+        .filter(|p| !p.trim().is_empty())
+        .collect()
 }

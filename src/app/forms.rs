@@ -1,0 +1,214 @@
+//! Every form in a conversation: the form built for this turn from what it is about,
+//! the engine's step, the drafts of files a step let go, and what a confirmed form
+//! does. Registration, a deadline's documents, an announcement and a return reason
+//! all pass here.
+
+use anyhow::Result;
+
+use super::{Handler, Turn};
+use crate::conversation::engine::{self, FormId, FormOutcome, FormSession, Input};
+use crate::conversation::form::FormSpec;
+use crate::conversation::registration_form;
+use crate::conversation::{announcement_form, result_form, return_form, submission_form, Dialogue};
+use crate::domain::audience::Audience;
+use crate::domain::member::{Channel, Member};
+use crate::i18n::trf;
+use crate::store::{audience, deadlines, registrations, scope, submissions, units};
+
+impl Handler {
+    /// The form as it stands now; `None` when what it is about is gone (a deadline
+    /// taken out of the campaign, a submission deleted).
+    pub(super) async fn spec_of(
+        &self,
+        turn: &mut Turn,
+        me: &Member,
+        form: FormId,
+    ) -> Result<Option<FormSpec>> {
+        let lang = turn.lang;
+        Ok(Some(match form {
+            FormId::Registration => {
+                let campaign = turn.campaign().await?;
+                registration_form::for_campaign(&campaign.questions)
+            }
+            FormId::Submission { deadline_id } => {
+                let Some(d) = deadlines::get_one(&mut turn.tx, deadline_id).await? else {
+                    return Ok(None);
+                };
+                let photos_only = turn.here.channel == Channel::Zalo;
+                submission_form::spec(&d.spec.title, &d.spec.documents, lang, photos_only)
+            }
+            FormId::Announcement => {
+                let campaign = turn.campaign().await?;
+                let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
+                let mut counts = Vec::with_capacity(Audience::ALL.len());
+                for a in Audience::ALL {
+                    counts.push((
+                        a,
+                        audience::count(&mut turn.tx, campaign.id, a, within).await?,
+                    ));
+                }
+                announcement_form::spec(&counts, lang)
+            }
+            FormId::ReturnReason { submission_id } => {
+                let Some(s) = submissions::by_id(&mut turn.tx, submission_id).await? else {
+                    return Ok(None);
+                };
+                let unit = units::by_id(&mut turn.tx, s.unit_id).await?;
+                let d = deadlines::get_one(&mut turn.tx, s.deadline_id).await?;
+                let (Some(unit), Some(d)) = (unit, d) else {
+                    return Ok(None);
+                };
+                return_form::spec(&unit.name, &d.spec.title, lang)
+            }
+            FormId::WorkDone { registration_id } | FormId::WorkNotDone { registration_id } => {
+                let Some(w) = registrations::get_one(&mut turn.tx, registration_id).await? else {
+                    return Ok(None);
+                };
+                let number = w.number.to_string();
+                match form {
+                    FormId::WorkDone { .. } => result_form::done(&number, lang),
+                    _ => result_form::not_done(&number, lang),
+                }
+            }
+        }))
+    }
+
+    /// Opens a form at its first question, after `intro`.
+    pub(super) async fn begin_form(
+        &self,
+        turn: &mut Turn,
+        me: &Member,
+        session: FormSession,
+        intro: Option<String>,
+    ) -> Result<()> {
+        let Some(spec) = self.spec_of(turn, me, session.form).await? else {
+            turn.say_text("idle.stale_button");
+            return Ok(());
+        };
+        let ctx = self.ctx(turn).await?;
+        let mut reply = engine::prompt(&session, &spec, &ctx);
+        if let Some(intro) = intro {
+            reply.text = format!("{intro}\n\n{}", reply.text);
+        }
+        turn.say(reply);
+        turn.chat.dialogue = Dialogue::Form { session };
+        Ok(())
+    }
+
+    pub(super) async fn form_input(
+        &self,
+        turn: &mut Turn,
+        me: &Member,
+        input: Input,
+    ) -> Result<()> {
+        let Dialogue::Form { session } = std::mem::take(&mut turn.chat.dialogue) else {
+            turn.say_text("idle.stale_button");
+            return Ok(());
+        };
+        let Some(spec) = self.spec_of(turn, me, session.form).await? else {
+            self.form_gone(turn, &session);
+            return Ok(());
+        };
+        let kept: Vec<String> = session.files().map(|f| f.path.clone()).collect();
+        let key = session.key.clone();
+        let ctx = self.ctx(turn).await?;
+        match engine::step(session, input, &spec, &ctx) {
+            FormOutcome::Continue(session, replies) => {
+                // A file replaced by another is a draft nobody will hand in.
+                for path in &kept {
+                    if !session.files().any(|f| &f.path == path) {
+                        self.data.discard_draft(path);
+                    }
+                }
+                turn.chat.dialogue = Dialogue::Form { session };
+                replies.into_iter().for_each(|r| turn.say(r));
+            }
+            FormOutcome::Cancelled(replies) => {
+                self.data.discard_drafts(&key);
+                replies.into_iter().for_each(|r| turn.say(r));
+            }
+            FormOutcome::Submit(session) => match session.form {
+                FormId::Registration => self.submit(turn, me, session).await?,
+                FormId::Submission { .. } => self.hand_in(turn, me, session).await?,
+                FormId::Announcement => self.send_broadcast(turn, me, session).await?,
+                FormId::ReturnReason { .. } => self.return_with_reason(turn, me, session).await?,
+                FormId::WorkDone { .. } | FormId::WorkNotDone { .. } => {
+                    self.save_result(turn, me, session).await?
+                }
+            },
+        }
+        Ok(())
+    }
+
+    fn form_gone(&self, turn: &mut Turn, session: &FormSession) {
+        self.data.discard_drafts(&session.key);
+        turn.chat.dialogue = Dialogue::Idle;
+        turn.say_text(match session.form {
+            FormId::Submission { .. } => "submission.deadline_gone",
+            FormId::WorkDone { .. } | FormId::WorkNotDone { .. } => "result.withdrawn",
+            _ => "idle.stale_button",
+        });
+    }
+
+    /// A form whose questions come from stored data (a deadline's documents) may have
+    /// changed since the chair began. Checked at every turn, so a stored dialogue never
+    /// points past the form as it is now. When it changed, the chair is told and asked
+    /// the question of where they now stand; the message itself, meant for the old
+    /// question, is not taken as an answer (true).
+    pub(super) async fn revalidate_form(&self, turn: &mut Turn, me: &Member) -> Result<bool> {
+        let Dialogue::Form { session } = &turn.chat.dialogue else {
+            return Ok(false);
+        };
+        let FormId::Submission { deadline_id } = session.form else {
+            return Ok(false);
+        };
+        let mut session = session.clone();
+        let Some(spec) = self.spec_of(turn, me, session.form).await? else {
+            self.form_gone(turn, &session);
+            return Ok(true);
+        };
+        if !session.refit(&spec) {
+            return Ok(false);
+        }
+        let title = deadlines::get_one(&mut turn.tx, deadline_id)
+            .await?
+            .map(|d| d.spec.title)
+            .unwrap_or_default();
+        let documents = spec.fields.iter().filter(|f| f.takes_files()).count();
+        let changed = trf(
+            turn.lang,
+            "submission.documents_changed",
+            &[("title", &title), ("n", &documents.to_string())],
+        );
+        turn.chat.dialogue = Dialogue::Form { session };
+        self.ask_again(turn, me, Some(changed)).await?;
+        Ok(true)
+    }
+
+    /// After a side question (help, language), the form's current question again.
+    pub(super) async fn remind_form(&self, turn: &mut Turn, me: &Member) -> Result<()> {
+        self.ask_again(turn, me, None).await
+    }
+
+    /// The form's current question, after a line about what just happened.
+    pub(super) async fn ask_again(
+        &self,
+        turn: &mut Turn,
+        me: &Member,
+        before: Option<String>,
+    ) -> Result<()> {
+        let Dialogue::Form { session } = &turn.chat.dialogue else {
+            return Ok(());
+        };
+        let session = session.clone();
+        if let Some(spec) = self.spec_of(turn, me, session.form).await? {
+            let ctx = self.ctx(turn).await?;
+            let mut reply = engine::prompt(&session, &spec, &ctx);
+            if let Some(before) = before {
+                reply.text = format!("{before}\n\n{}", reply.text);
+            }
+            turn.say(reply);
+        }
+        Ok(())
+    }
+}

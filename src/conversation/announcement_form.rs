@@ -1,0 +1,57 @@
+//! "/thongbao" as a form: the text, then who receives it (each choice with how many
+//! people that is); the summary is the preview, "Gửi" queues it.
+
+use std::borrow::Cow;
+
+use super::form::{ChoiceOption, FieldKind, FieldSpec, FormSpec, FormTexts, Words};
+use crate::broadcast::MAX_TEXT;
+use crate::domain::audience::Audience;
+use crate::i18n::{tr, trf, Lang};
+
+pub const TEXT: &str = "text";
+pub const AUDIENCE: &str = "audience";
+
+/// `audiences`: each audience and how many people it reaches in the author's scope.
+pub fn spec(audiences: &[(Audience, i64)], lang: Lang) -> FormSpec {
+    let options: Vec<ChoiceOption> = audiences
+        .iter()
+        .map(|(a, n)| ChoiceOption {
+            value: Cow::Borrowed(a.as_str()),
+            label: Words::Plain(trf(
+                lang,
+                "broadcast.audience_option",
+                &[("label", &tr(lang, a.label_key())), ("n", &n.to_string())],
+            )),
+        })
+        .collect();
+    FormSpec {
+        fields: vec![
+            FieldSpec {
+                key: Cow::Borrowed(TEXT),
+                label: Words::Key("broadcast.text_label"),
+                prompt: Words::Key("broadcast.ask_text"),
+                hint: None,
+                kind: FieldKind::Text {
+                    min: 1,
+                    max: MAX_TEXT,
+                },
+                optional: false,
+            },
+            FieldSpec {
+                key: Cow::Borrowed(AUDIENCE),
+                label: Words::Key("broadcast.audience_label"),
+                prompt: Words::Key("broadcast.ask_audience"),
+                hint: None,
+                kind: FieldKind::Choice(options.into()),
+                optional: false,
+            },
+        ]
+        .into(),
+        texts: FormTexts {
+            summary_title: Words::Key("broadcast.preview_title"),
+            summary_ask: Words::Key("broadcast.preview_ask"),
+            confirm: "button.send",
+            cancelled: "broadcast.cancelled",
+        },
+    }
+}
