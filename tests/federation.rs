@@ -171,8 +171,8 @@ async fn below_their_own(env: &TestEnv) {
         .say("Họp giao ban sáng thứ Hai")
         .expect("Gửi tới ai")
         .await;
-    let everyone = menu.button("Tất cả chủ tịch CĐCS (1 người)");
-    let preview = staff_a.press(&everyone).expect("Họp giao ban").await;
+    let everyone = menu.button("Tất cả chủ tịch CĐCS");
+    let preview = staff_a.press(&everyone).expect("(1 người)").await;
     staff_a
         .press(&preview.button("Gửi"))
         .expect("tới 1 người")

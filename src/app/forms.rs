@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::{Handler, Turn};
 use crate::conversation::engine::{self, FormId, FormOutcome, FormSession, Input};
-use crate::conversation::form::FormSpec;
+use crate::conversation::form::{Answer, FormSpec};
 use crate::conversation::registration_form;
 use crate::conversation::{announcement_form, result_form, return_form, submission_form, Dialogue};
 use crate::domain::audience::Audience;
@@ -16,15 +16,16 @@ use crate::i18n::trf;
 use crate::store::{audience, deadlines, registrations, scope, submissions, units};
 
 impl Handler {
-    /// The form as it stands now; `None` when what it is about is gone (a deadline
-    /// taken out of the campaign, a submission deleted).
+    /// The form as it stands now for `session`; `None` when what it is about is gone
+    /// (a deadline taken out of the campaign, a submission deleted).
     pub(super) async fn spec_of(
         &self,
         turn: &mut Turn,
         me: &Member,
-        form: FormId,
+        session: &FormSession,
     ) -> Result<Option<FormSpec>> {
         let lang = turn.lang;
+        let form = session.form;
         Ok(Some(match form {
             FormId::Registration => {
                 let campaign = turn.campaign().await?;
@@ -38,16 +39,16 @@ impl Handler {
                 submission_form::spec(&d.spec.title, &d.spec.documents, lang, photos_only)
             }
             FormId::Announcement => {
-                let campaign = turn.campaign().await?;
-                let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
-                let mut counts = Vec::with_capacity(Audience::ALL.len());
-                for a in Audience::ALL {
-                    counts.push((
-                        a,
-                        audience::count(&mut turn.tx, campaign.id, a, within).await?,
-                    ));
-                }
-                announcement_form::spec(&counts, lang)
+                let counted = match chosen_audience(session) {
+                    Some(a) => {
+                        let campaign = turn.campaign().await?;
+                        let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
+                        let n = audience::count(&mut turn.tx, campaign.id, a, within).await?;
+                        Some((a, n))
+                    }
+                    None => None,
+                };
+                announcement_form::spec(counted, lang)
             }
             FormId::ReturnReason { submission_id } => {
                 let Some(s) = submissions::by_id(&mut turn.tx, submission_id).await? else {
@@ -81,7 +82,7 @@ impl Handler {
         session: FormSession,
         intro: Option<String>,
     ) -> Result<()> {
-        let Some(spec) = self.spec_of(turn, me, session.form).await? else {
+        let Some(spec) = self.spec_of(turn, me, &session).await? else {
             turn.say_text("idle.stale_button");
             return Ok(());
         };
@@ -105,15 +106,26 @@ impl Handler {
             turn.say_text("idle.stale_button");
             return Ok(());
         };
-        let Some(spec) = self.spec_of(turn, me, session.form).await? else {
+        let Some(spec) = self.spec_of(turn, me, &session).await? else {
             self.form_gone(turn, &session);
             return Ok(());
         };
         let kept: Vec<String> = session.files().map(|f| f.path.clone()).collect();
         let key = session.key.clone();
         let ctx = self.ctx(turn).await?;
+        let audience_before = chosen_audience(&session);
         match engine::step(session, input, &spec, &ctx) {
             FormOutcome::Continue(session, replies) => {
+                // The preview says how many people the audience just picked reaches:
+                // counted for that one only, now that it is known.
+                let replies = if chosen_audience(&session) != audience_before {
+                    match self.spec_of(turn, me, &session).await? {
+                        Some(spec) => vec![engine::prompt(&session, &spec, &ctx)],
+                        None => replies,
+                    }
+                } else {
+                    replies
+                };
                 // A file replaced by another is a draft nobody will hand in.
                 for path in &kept {
                     if !session.files().any(|f| &f.path == path) {
@@ -163,7 +175,7 @@ impl Handler {
             return Ok(false);
         };
         let mut session = session.clone();
-        let Some(spec) = self.spec_of(turn, me, session.form).await? else {
+        let Some(spec) = self.spec_of(turn, me, &session).await? else {
             self.form_gone(turn, &session);
             return Ok(true);
         };
@@ -201,7 +213,7 @@ impl Handler {
             return Ok(());
         };
         let session = session.clone();
-        if let Some(spec) = self.spec_of(turn, me, session.form).await? {
+        if let Some(spec) = self.spec_of(turn, me, &session).await? {
             let ctx = self.ctx(turn).await?;
             let mut reply = engine::prompt(&session, &spec, &ctx);
             if let Some(before) = before {
@@ -210,5 +222,13 @@ impl Handler {
             turn.say(reply);
         }
         Ok(())
+    }
+}
+
+/// The audience an announcement's session has picked, if any.
+fn chosen_audience(session: &FormSession) -> Option<Audience> {
+    match session.answers.get(announcement_form::AUDIENCE) {
+        Some(Answer::Choice(a)) if session.form == FormId::Announcement => a.parse().ok(),
+        _ => None,
     }
 }

@@ -11,17 +11,22 @@ use crate::i18n::{tr, trf, Lang};
 pub const TEXT: &str = "text";
 pub const AUDIENCE: &str = "audience";
 
-/// `audiences`: each audience and how many people it reaches in the author's scope.
-pub fn spec(audiences: &[(Audience, i64)], lang: Lang) -> FormSpec {
-    let options: Vec<ChoiceOption> = audiences
+/// `chosen`: the audience picked so far and how many people it reaches in the author's
+/// scope, which the preview says. Only that one is counted: a count over a province's
+/// chairs takes a tenth of a second or more, and a turn holds the database meanwhile.
+pub fn spec(chosen: Option<(Audience, i64)>, lang: Lang) -> FormSpec {
+    let options: Vec<ChoiceOption> = Audience::ALL
         .iter()
-        .map(|(a, n)| ChoiceOption {
+        .map(|a| ChoiceOption {
             value: Cow::Borrowed(a.as_str()),
-            label: Words::Plain(trf(
-                lang,
-                "broadcast.audience_option",
-                &[("label", &tr(lang, a.label_key())), ("n", &n.to_string())],
-            )),
+            label: match chosen {
+                Some((c, n)) if c == *a => Words::Plain(trf(
+                    lang,
+                    "broadcast.audience_option",
+                    &[("label", &tr(lang, a.label_key())), ("n", &n.to_string())],
+                )),
+                _ => Words::Key(a.label_key()),
+            },
         })
         .collect();
     FormSpec {
