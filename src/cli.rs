@@ -83,6 +83,9 @@ pub enum Command {
     /// Export data for district staff.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Check the configuration, the database, each channel's token and webhook and the
+    /// data folder; exit non-zero with one line per problem.
+    Doctor,
     /// A consistent copy of the SQLite database, safe while the bot runs (copying
     /// thidua.db by hand can miss what is still in thidua.db-wal).
     Backup {
@@ -234,9 +237,20 @@ pub async fn run(cli: Cli) -> Result<()> {
     let lang = operator_lang();
     if let Command::Run { .. } = cli.command {
         // Refuse before touching the database: nothing to run is an operator error.
-        if !channels::runner::any_configured(&config) {
+        if !crate::run::any_configured(&config) {
             bail!("{}", tr(lang, "cli.no_channel"));
         }
+    }
+    if let Command::Doctor = cli.command {
+        // Before anything opens (and migrates) the database: it reports as it finds.
+        let problems = crate::doctor::run(&config, lang).await?;
+        if problems > 0 {
+            bail!(
+                "{}",
+                trf(lang, "doctor.problems", &[("n", &problems.to_string())])
+            );
+        }
+        return Ok(());
     }
     if let Command::Campaign(CampaignCommand::Load { file }) = &cli.command {
         // Validate before opening the database: a broken file changes nothing.
@@ -285,9 +299,11 @@ async fn command(
 ) -> Result<()> {
     let db = db.clone();
     match command {
+        // Handled in `run`, before the database is opened.
+        Command::Doctor => Ok(()),
         Command::Run { now } => {
             let clock = now.map(Clock::starting_at).unwrap_or_default();
-            channels::runner::run(App::new(db).with_clock(clock), config).await
+            crate::run::run(App::new(db).with_clock(clock), config).await
         }
         Command::Broadcast { text, audience } => {
             let audience: Audience = audience.parse().map_err(anyhow::Error::msg)?;

@@ -23,6 +23,11 @@ impl Clock {
         }
     }
 
+    /// Started at a given time (`run --now`), not the real clock.
+    pub fn is_rehearsal(&self) -> bool {
+        self.offset.is_some()
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         match &self.offset {
             Some(d) => Utc::now() + **d,

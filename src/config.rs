@@ -20,8 +20,19 @@ pub struct Config {
     /// Public HTTPS URL for Zalo's webhook; without it Zalo is polled.
     pub zalo_webhook_url: Option<String>,
     pub zalo_webhook_secret: Option<String>,
-    /// Where the webhook server listens (default 0.0.0.0:8080).
+    /// Where the webhook server listens (default 0.0.0.0:8080); `http_listen` wins.
     pub zalo_webhook_listen: Option<String>,
+    /// Public HTTPS URL for Telegram's webhook; without it Telegram is polled.
+    pub telegram_webhook_url: Option<String>,
+    pub telegram_webhook_secret: Option<String>,
+    /// The HTTP server of `/healthz`, `/metrics` and the webhooks (off by default).
+    pub http_listen: Option<String>,
+    /// Housekeeping, as cron expressions in Vietnam's time (sec min hour day month
+    /// weekday): the nightly SQLite backup, the weekly staff summary, the outbox
+    /// pruning. "off" turns one off.
+    pub backup_cron: Option<String>,
+    pub weekly_summary_cron: Option<String>,
+    pub prune_cron: Option<String>,
     /// Where submitted files are kept (default `data`).
     pub data_dir: Option<String>,
     /// Hosts Zalo photos may be fetched from (comma-separated; default Zalo's own).
@@ -45,6 +56,12 @@ impl fmt::Debug for Config {
                 &self.zalo_webhook_secret.as_ref().map(|_| "***"),
             )
             .field("zalo_webhook_listen", &self.zalo_webhook_listen)
+            .field("telegram_webhook_url", &self.telegram_webhook_url)
+            .field(
+                "telegram_webhook_secret",
+                &self.telegram_webhook_secret.as_ref().map(|_| "***"),
+            )
+            .field("http_listen", &self.http_listen)
             .field("data_dir", &self.data_dir)
             .finish()
     }
@@ -78,6 +95,12 @@ impl Config {
             ("ZALO_WEBHOOK_URL", &mut cfg.zalo_webhook_url),
             ("ZALO_WEBHOOK_SECRET", &mut cfg.zalo_webhook_secret),
             ("ZALO_WEBHOOK_LISTEN", &mut cfg.zalo_webhook_listen),
+            ("TELEGRAM_WEBHOOK_URL", &mut cfg.telegram_webhook_url),
+            ("TELEGRAM_WEBHOOK_SECRET", &mut cfg.telegram_webhook_secret),
+            ("THIDUA_HTTP_LISTEN", &mut cfg.http_listen),
+            ("THIDUA_BACKUP_CRON", &mut cfg.backup_cron),
+            ("THIDUA_WEEKLY_SUMMARY_CRON", &mut cfg.weekly_summary_cron),
+            ("THIDUA_PRUNE_CRON", &mut cfg.prune_cron),
             ("THIDUA_DATA_DIR", &mut cfg.data_dir),
             ("ZALO_FILE_HOSTS", &mut cfg.zalo_file_hosts),
         ] {
@@ -88,27 +111,48 @@ impl Config {
         Ok(cfg)
     }
 
-    /// Webhook settings when a webhook URL is configured; a URL without a secret is
-    /// refused rather than run unauthenticated.
-    pub fn zalo_webhook(&self) -> Result<Option<crate::channels::zalo::WebhookConfig>> {
-        let Some(url) = self.zalo_webhook_url.clone() else {
-            return Ok(None);
+    /// Zalo's webhook when its URL is configured; a URL without a secret is refused
+    /// rather than run unauthenticated.
+    pub fn zalo_webhook(&self) -> Result<Option<WebhookConfig>> {
+        webhook(
+            "ZALO",
+            self.zalo_webhook_url.as_deref(),
+            self.zalo_webhook_secret.as_deref(),
+            8..=256,
+        )
+    }
+
+    /// Telegram's webhook when its URL is configured, as for Zalo.
+    pub fn telegram_webhook(&self) -> Result<Option<WebhookConfig>> {
+        let hook = webhook(
+            "TELEGRAM",
+            self.telegram_webhook_url.as_deref(),
+            self.telegram_webhook_secret.as_deref(),
+            1..=256,
+        )?;
+        // Telegram's rule for secret_token: A-Z, a-z, 0-9, _ and -.
+        if let Some(h) = &hook {
+            let ok = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+            if !h.secret.chars().all(ok) {
+                anyhow::bail!("TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -");
+            }
+        }
+        Ok(hook)
+    }
+
+    /// Where the HTTP server listens: THIDUA_HTTP_LISTEN; with a webhook and no
+    /// address, ZALO_WEBHOOK_LISTEN or 0.0.0.0:8080; otherwise no server.
+    pub fn http_listen(&self) -> Result<Option<std::net::SocketAddr>> {
+        let webhooks = self.zalo_webhook_url.is_some() || self.telegram_webhook_url.is_some();
+        let addr = match (&self.http_listen, &self.zalo_webhook_listen) {
+            (Some(a), _) => a.as_str(),
+            (None, Some(a)) if webhooks => a.as_str(),
+            (None, _) if webhooks => "0.0.0.0:8080",
+            (None, _) => return Ok(None),
         };
-        let secret = self
-            .zalo_webhook_secret
-            .clone()
-            .context("ZALO_WEBHOOK_URL is set but ZALO_WEBHOOK_SECRET is not")?;
-        let listen = self
-            .zalo_webhook_listen
-            .as_deref()
-            .unwrap_or("0.0.0.0:8080")
-            .parse()
-            .context("ZALO_WEBHOOK_LISTEN must look like 0.0.0.0:8080")?;
-        Ok(Some(crate::channels::zalo::WebhookConfig {
-            url,
-            secret,
-            listen,
-        }))
+        addr.parse()
+            .map(Some)
+            .with_context(|| format!("THIDUA_HTTP_LISTEN must look like 0.0.0.0:8080, not {addr}"))
     }
 
     /// Messages a second the outbox sends overall (THIDUA_SEND_RATE; Telegram's
@@ -130,6 +174,58 @@ impl Config {
     }
 }
 
+/// A webhook: the public URL the platform calls (its path is the route served) and
+/// the secret it sends with every call.
+#[derive(Clone)]
+pub struct WebhookConfig {
+    pub url: String,
+    pub secret: String,
+}
+
+impl fmt::Debug for WebhookConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookConfig")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WebhookConfig {
+    /// The path of the URL: the route the HTTP server answers on.
+    pub fn path(&self) -> Result<String> {
+        let url = reqwest::Url::parse(&self.url)
+            .with_context(|| format!("the webhook URL {} is not a URL", self.url))?;
+        Ok(url.path().to_string())
+    }
+}
+
+fn webhook(
+    name: &str,
+    url: Option<&str>,
+    secret: Option<&str>,
+    len: std::ops::RangeInclusive<usize>,
+) -> Result<Option<WebhookConfig>> {
+    let Some(url) = url else {
+        return Ok(None);
+    };
+    let secret = secret
+        .with_context(|| format!("{name}_WEBHOOK_URL is set but {name}_WEBHOOK_SECRET is not"))?;
+    let n = secret.chars().count();
+    if !len.contains(&n) {
+        anyhow::bail!(
+            "{name}_WEBHOOK_SECRET must be {} to {} characters, got {n}",
+            len.start(),
+            len.end()
+        );
+    }
+    let hook = WebhookConfig {
+        url: url.to_string(),
+        secret: secret.to_string(),
+    };
+    hook.path()?;
+    Ok(Some(hook))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +236,7 @@ mod tests {
             telegram_token: Some("123:SECRET".into()),
             zalo_token: Some("999:SECRET".into()),
             zalo_webhook_secret: Some("SECRET-hook".into()),
+            telegram_webhook_secret: Some("SECRET-tg".into()),
             ..Config::default()
         };
         let shown = format!("{cfg:?}");

@@ -92,7 +92,7 @@ impl thidua::app::FileSource for Exploding {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panic_in_one_turn_is_contained_and_its_chat_starts_over() {
     use thidua::app::{App, Incoming, IncomingFile, RawInput};
-    use thidua::channels::postman::Postman;
+    use thidua::delivery::postman::Postman;
     use thidua::domain::member::{Address, Channel};
     use thidua::store::{self, chats, outbox};
 

@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use support::fake_telegram::FakeTelegram;
 use support::{TestEnv, TOKEN};
-use thidua::channels::postman::Postman;
 use thidua::channels::telegram;
 use thidua::clock::Clock;
+use thidua::delivery::postman::Postman;
 use thidua::delivery::Worker;
 use thidua::scheduler;
 use thidua::store::{self, deadlines, outbox, submissions, Db};
@@ -93,8 +93,7 @@ async fn the_seed_calendar_reminds_exactly_whom_it_should() {
 
     let api = FakeTelegram::start().await;
     let bot = telegram::bot(TOKEN, Some(&api.url())).unwrap();
-    let mut postman = Postman::new(1000);
-    postman.telegram = Some(bot);
+    let postman = Postman::new(1000).with_link(std::sync::Arc::new(telegram::TelegramLink(bot)));
     let worker = Worker::new(db.clone(), postman, Clock::system());
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let delivering = tokio::spawn(worker.run(stopped));

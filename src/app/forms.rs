@@ -11,7 +11,7 @@ use crate::conversation::form::{Answer, FormSpec};
 use crate::conversation::registration_form;
 use crate::conversation::{announcement_form, result_form, return_form, submission_form, Dialogue};
 use crate::domain::audience::Audience;
-use crate::domain::member::{Channel, Member};
+use crate::domain::member::{Member, Receives};
 use crate::i18n::trf;
 use crate::store::{audience, deadlines, registrations, scope, submissions, units};
 
@@ -35,7 +35,7 @@ impl Handler {
                 let Some(d) = deadlines::get_one(&mut turn.tx, deadline_id).await? else {
                     return Ok(None);
                 };
-                let photos_only = turn.here.channel == Channel::Zalo;
+                let photos_only = turn.here.channel.capabilities().receives == Receives::PhotosOnly;
                 submission_form::spec(&d.spec.title, &d.spec.documents, lang, photos_only)
             }
             FormId::Announcement => {

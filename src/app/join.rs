@@ -5,7 +5,7 @@ use anyhow::Result;
 use super::{Handler, Incoming, Turn};
 use crate::conversation::{Action, Choice, Reply};
 use crate::domain::invite;
-use crate::domain::member::{Channel, Role};
+use crate::domain::member::Role;
 use crate::domain::unit::UnitKind;
 use crate::i18n::{tr, trf};
 use crate::store::invites::{self, RedeemError};
@@ -81,7 +81,7 @@ impl Handler {
     /// A newcomer on the console with an empty database tries everything as chair
     /// of a sample unit, with no token and no code.
     pub(super) async fn start_demo(&self, turn: &mut Turn, inc: &Incoming) -> Result<()> {
-        debug_assert_eq!(inc.channel, Channel::Console);
+        debug_assert!(inc.channel.capabilities().local);
         let name = tr(turn.lang, "demo.unit_name");
         let unit = match units::find(&mut turn.tx, &name).await? {
             Some(u) => u,

@@ -299,7 +299,7 @@ impl App {
             }
             None => h.stranger_turn(&mut turn, inc, msg).await?,
         }
-        if !inc.channel.has_buttons() {
+        if !inc.channel.capabilities().buttons {
             turn.chat.menu = turn
                 .out
                 .iter()
@@ -326,7 +326,7 @@ fn classify(inc: &Incoming, chat: &chats::Chat) -> Msg {
         RawInput::Unsupported => Msg::Unsupported,
         RawInput::File(f) => Msg::File(f.clone()),
         RawInput::Text(t) => {
-            if !inc.channel.has_buttons() {
+            if !inc.channel.capabilities().buttons {
                 if let Some(a) = render::pick(&chat.menu, t) {
                     return Msg::Action(a);
                 }
@@ -346,11 +346,11 @@ impl Handler {
             Msg::Text(t) if crate::domain::invite::normalize(&t).is_some() => {
                 self.join(turn, inc, &t).await
             }
-            Msg::Action(Action::StartDemo) if inc.channel == Channel::Console => {
+            Msg::Action(Action::StartDemo) if inc.channel.capabilities().local => {
                 self.start_demo(turn, inc).await
             }
             _ => {
-                if inc.channel == Channel::Console && !store::units::any(&mut turn.tx).await? {
+                if inc.channel.capabilities().local && !store::units::any(&mut turn.tx).await? {
                     let text = tr(turn.lang, "demo.offer");
                     let label = tr(turn.lang, "button.demo");
                     turn.say(Reply::with_choices(

@@ -13,9 +13,7 @@ use crate::store::outbox::{self, NewItem, Purpose};
 use crate::store::{audience, broadcasts, chats};
 use sqlx::AnyConnection;
 
-/// The longest announcement, in characters, from the chat and from the command line
-/// alike: long enough for a real announcement, short enough for one Zalo message.
-pub const MAX_TEXT: usize = 1500;
+pub use crate::conversation::announcement_form::MAX_TEXT;
 
 pub struct Created {
     pub id: i64,

@@ -2,8 +2,6 @@
 
 pub mod console;
 pub mod per_chat;
-pub mod postman;
-pub mod runner;
 pub mod telegram;
 pub mod zalo;
 

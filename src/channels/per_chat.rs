@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use super::postman::Postman;
 use crate::app::{App, Incoming};
+use crate::delivery::postman::Postman;
 
 /// Messages one chat may have waiting; beyond that it is flooding, and the excess is
 /// dropped with a warning rather than held in memory.

@@ -1,28 +1,30 @@
-//! Telegram by long polling, each chat served in order and chats side by side. Translates updates into `Incoming` and renders replies
-//! with inline buttons; everything else is the app's business.
+//! Telegram by long polling, or by webhook when a public URL is set; each chat served
+//! in order and chats side by side. Translates updates into `Incoming` and renders
+//! replies with inline buttons; everything else is the app's business.
 
 use anyhow::{Context, Result};
 use futures::StreamExt;
 use teloxide::prelude::*;
 use teloxide::types::{
-    BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message,
-    Update, UpdateKind,
+    AllowedUpdate, BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup,
+    InputFile, Message, Update, UpdateKind,
 };
 use teloxide::update_listeners::{AsUpdateStream, Polling, UpdateListener};
 use teloxide::{ApiError, RequestError};
 
+use std::sync::Arc;
 use tokio::sync::watch;
 
 use super::per_chat::PerChat;
-use super::postman::Postman;
 use crate::app::{menu, App, Body, Incoming, IncomingFile, Outgoing, RawInput};
+use crate::config::WebhookConfig;
 use crate::conversation::{Action, Reply};
+use crate::delivery::link::{BoxFuture, DeliveryError, Link};
+use crate::delivery::postman::Postman;
 use crate::domain::member::Channel;
+use crate::health::{Health, Mode};
 use crate::i18n::{tr, Lang};
 use crate::store::settings;
-
-/// Telegram refuses messages over 4096 characters; leave room for safety.
-const MAX_TEXT: usize = 4000;
 
 pub fn bot(token: &str, api_url: Option<&str>) -> Result<Bot> {
     let bot = Bot::new(token);
@@ -32,13 +34,8 @@ pub fn bot(token: &str, api_url: Option<&str>) -> Result<Bot> {
     })
 }
 
-/// Long polling until `shutdown` turns true; the update in hand is finished first.
-pub async fn run(
-    app: App,
-    bot: Bot,
-    postman: Postman,
-    mut shutdown: watch::Receiver<bool>,
-) -> Result<()> {
+/// Checks the token and sets the command menu, in both modes.
+async fn start(app: &App, bot: &Bot) -> Result<()> {
     let me = bot
         .get_me()
         .await
@@ -61,9 +58,23 @@ pub async fn run(
             tracing::warn!(error = %e, "setMyCommands failed; the menu may be outdated");
         }
     }
+    Ok(())
+}
 
+/// Long polling until `shutdown` turns true; the updates in hand are finished first.
+pub async fn poll(
+    app: App,
+    bot: Bot,
+    postman: Postman,
+    health: Arc<Health>,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<()> {
+    start(&app, &bot).await?;
+    let clock = app.clock.clone();
+    health.started(Channel::Telegram, Mode::Polling, clock.now());
     // Our own loop over the updates instead of teloxide's dispatcher: the same
     // per-chat serving as Zalo, whose waiting chats cost a small queue entry each.
+    // Starting to poll deletes a webhook left from webhook mode.
     let mut updates = Polling::builder(bot.clone())
         .timeout(std::time::Duration::from_secs(25))
         .delete_webhook()
@@ -84,15 +95,102 @@ pub async fn run(
     while let Some(update) = stream.next().await {
         match update {
             Ok(update) => {
+                health.heard(Channel::Telegram, clock.now());
                 if let Some(inc) = incoming(&bot, update) {
                     chats.submit(inc);
                 }
             }
-            Err(e) => tracing::warn!(error = %e, "getUpdates failed"),
+            Err(e) => {
+                health.failed(Channel::Telegram, clock.now());
+                tracing::warn!(error = %e, "getUpdates failed");
+            }
         }
     }
     chats.finish().await;
     Ok(())
+}
+
+/// Telegram's header carrying the `secret_token` given to setWebhook.
+pub const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
+
+#[derive(Clone)]
+struct Hook {
+    bot: Bot,
+    secret: String,
+    chats: Arc<PerChat>,
+    health: Arc<Health>,
+    clock: crate::clock::Clock,
+}
+
+/// Webhook mode: sets the webhook (with its secret) and returns the route for the
+/// process's one HTTP server, with the chats it serves (finished after the server
+/// stops). Stopping does not delete the webhook: another instance behind the same
+/// URL may still be serving it.
+pub async fn webhook_route(
+    app: App,
+    bot: Bot,
+    postman: Postman,
+    cfg: &WebhookConfig,
+    health: Arc<Health>,
+) -> Result<(axum::Router, Arc<PerChat>)> {
+    let path = cfg.path()?;
+    start(&app, &bot).await?;
+    let url = cfg
+        .url
+        .parse()
+        .context("TELEGRAM_WEBHOOK_URL is not a URL")?;
+    bot.set_webhook(url)
+        .secret_token(cfg.secret.clone())
+        .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery])
+        .await
+        .context("Telegram refused setWebhook")?;
+    let clock = app.clock.clone();
+    health.started(Channel::Telegram, Mode::Webhook, clock.now());
+    tracing::info!(path = %path, "Telegram webhook set");
+    let chats = Arc::new(PerChat::new(app, postman));
+    let hook = Hook {
+        bot,
+        secret: cfg.secret.clone(),
+        chats: chats.clone(),
+        health,
+        clock,
+    };
+    let router = axum::Router::new()
+        .route(&path, axum::routing::post(receive))
+        .with_state(hook);
+    Ok((router, chats))
+}
+
+async fn receive(
+    axum::extract::State(hook): axum::extract::State<Hook>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> axum::http::StatusCode {
+    use axum::http::StatusCode;
+    use subtle::ConstantTimeEq;
+    let given = headers
+        .get(SECRET_HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    if !bool::from(given.ct_eq(hook.secret.as_bytes())) {
+        tracing::warn!("Telegram webhook call without the right secret token refused");
+        return StatusCode::UNAUTHORIZED;
+    }
+    hook.health.heard(Channel::Telegram, hook.clock.now());
+    match serde_json::from_slice::<Update>(&body) {
+        Ok(update) => {
+            if let Some(inc) = incoming(&hook.bot, update) {
+                hook.chats.submit(inc);
+            }
+            StatusCode::OK
+        }
+        Err(e) => {
+            // Answered 200 all the same: Telegram would otherwise send it again and
+            // again, and an update we cannot read will not read better later.
+            tracing::warn!(error = %e, "unreadable Telegram update skipped");
+            StatusCode::OK
+        }
+    }
 }
 
 /// What an update means for a turn; `None` for what the bot does not serve (groups,
@@ -187,7 +285,30 @@ fn from_button(bot: &Bot, update_id: Option<i64>, q: CallbackQuery) -> Option<In
     })
 }
 
-pub fn is_gone(e: &RequestError) -> bool {
+/// Sending to Telegram, behind the postman's `Link`.
+pub struct TelegramLink(pub Bot);
+
+impl Link for TelegramLink {
+    fn channel(&self) -> Channel {
+        Channel::Telegram
+    }
+
+    fn deliver<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(async move {
+            deliver(&self.0, out).await.map_err(|e| match &e {
+                RequestError::RetryAfter(wait) => DeliveryError::RetryAfter(wait.duration()),
+                e if is_gone(e) => DeliveryError::Gone(e.to_string()),
+                e => DeliveryError::Failed(e.to_string()),
+            })
+        })
+    }
+
+    fn fetch<'a>(&'a self, file_id: &'a str, max: u64) -> BoxFuture<'a, anyhow::Result<Vec<u8>>> {
+        Box::pin(fetch(&self.0, file_id, max))
+    }
+}
+
+fn is_gone(e: &RequestError) -> bool {
     matches!(
         e,
         RequestError::Api(
@@ -196,11 +317,11 @@ pub fn is_gone(e: &RequestError) -> bool {
     )
 }
 
-pub async fn deliver(bot: &Bot, out: &Outgoing) -> Result<(), RequestError> {
+async fn deliver(bot: &Bot, out: &Outgoing) -> Result<(), RequestError> {
     let chat = ChatId(out.to.chat_id.parse().unwrap_or_default());
     match &out.body {
         Body::Reply(reply) => {
-            let parts = super::split_text(&reply.text, MAX_TEXT);
+            let parts = super::split_text(&reply.text, Channel::Telegram.capabilities().max_text);
             let last = parts.len().saturating_sub(1);
             for (i, part) in parts.into_iter().enumerate() {
                 let req = bot.send_message(chat, part);
@@ -252,7 +373,7 @@ fn keyboard(reply: &Reply) -> InlineKeyboardMarkup {
 }
 
 /// Downloads a file a chat sent, refusing more than `max` bytes.
-pub async fn fetch(bot: &Bot, file_id: &str, max: u64) -> anyhow::Result<Vec<u8>> {
+async fn fetch(bot: &Bot, file_id: &str, max: u64) -> anyhow::Result<Vec<u8>> {
     use teloxide::net::Download;
     let file = bot
         .get_file(teloxide::types::FileId(file_id.to_string()))

@@ -1,13 +1,15 @@
-//! "/thongbao" as a form: the text, then who receives it (each choice with how many
-//! people that is); the summary is the preview, "Gửi" queues it.
+//! "/thongbao" as a form: the text, then who receives it; the summary is the preview,
+//! with how many people the audience reaches, and "Gửi" queues it.
 
 use std::borrow::Cow;
 
 use super::form::{ChoiceOption, FieldKind, FieldSpec, FormSpec, FormTexts, Words};
-use crate::broadcast::MAX_TEXT;
 use crate::domain::audience::Audience;
 use crate::i18n::{tr, trf, Lang};
 
+/// The longest announcement, in characters, from the chat and from the command line
+/// alike: long enough for a real announcement, short enough for one Zalo message.
+pub const MAX_TEXT: usize = 1500;
 pub const TEXT: &str = "text";
 pub const AUDIENCE: &str = "audience";
 

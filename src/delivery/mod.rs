@@ -2,6 +2,8 @@
 //! the platforms accept, survives crashes without sending a second copy, and tells
 //! a broadcast's author how it went.
 
+pub mod link;
+pub mod postman;
 pub mod rate;
 
 use std::sync::Arc;
@@ -11,9 +13,10 @@ use anyhow::Result;
 use tokio::sync::{watch, Notify};
 
 use crate::app::{Body, Outgoing};
-use crate::channels::postman::{DeliveryError, Postman};
 use crate::clock::Clock;
 use crate::store::{self, members, outbox, Db};
+use link::DeliveryError;
+use postman::Postman;
 
 /// Telegram allows about 30 messages a second overall.
 pub const DEFAULT_RATE: u32 = 30;

@@ -20,10 +20,58 @@ impl Channel {
         }
     }
 
-    /// Channels without inline buttons get numbered answers instead.
-    pub fn has_buttons(self) -> bool {
-        matches!(self, Channel::Telegram)
+    /// What the channel can do, declared here once: the app and the adapters read
+    /// this instead of asking which channel it is.
+    pub fn capabilities(self) -> Capabilities {
+        match self {
+            Channel::Telegram => Capabilities {
+                buttons: true,
+                sends_files: true,
+                receives: Receives::Documents,
+                // Telegram refuses over 4 096; room to spare.
+                max_text: 4000,
+                local: false,
+            },
+            Channel::Zalo => Capabilities {
+                buttons: false,
+                sends_files: false,
+                receives: Receives::PhotosOnly,
+                max_text: 2000,
+                local: false,
+            },
+            Channel::Console => Capabilities {
+                buttons: false,
+                // Written to the current folder.
+                sends_files: true,
+                receives: Receives::Nothing,
+                max_text: usize::MAX,
+                local: true,
+            },
+        }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Inline buttons; without them choices are numbered answers.
+    pub buttons: bool,
+    /// The bot can send a file (a Word form, a spreadsheet); otherwise it says how to
+    /// get one.
+    pub sends_files: bool,
+    pub receives: Receives,
+    /// Longest message; a longer one goes in parts.
+    pub max_text: usize,
+    /// The operator's own terminal: a fresh install offers the demo there.
+    pub local: bool,
+}
+
+/// What the bot can receive from a person on the channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Receives {
+    Documents,
+    /// Zalo bots get photos, not documents.
+    PhotosOnly,
+    Nothing,
 }
 
 impl fmt::Display for Channel {
@@ -113,7 +161,7 @@ mod tests {
         }
         assert_eq!("Staff".parse::<Role>().unwrap(), Role::Staff);
         assert!("boss".parse::<Role>().is_err());
-        assert!(Channel::Telegram.has_buttons());
-        assert!(!Channel::Zalo.has_buttons());
+        assert!(Channel::Telegram.capabilities().buttons);
+        assert!(!Channel::Zalo.capabilities().buttons);
     }
 }

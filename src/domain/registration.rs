@@ -215,3 +215,11 @@ mod tests {
         assert!("xyz".parse::<WorkKind>().is_err());
     }
 }
+
+/// One unit's line of the district's summary: its works and their estimated value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitTotal {
+    pub unit: String,
+    pub works: i64,
+    pub total_vnd: u64,
+}

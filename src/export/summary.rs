@@ -9,13 +9,7 @@ use rust_xlsxwriter::{Format, Workbook};
 use crate::domain::money::Vnd;
 use crate::i18n::{tr, trf, Lang};
 
-/// One unit's line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnitTotal {
-    pub unit: String,
-    pub works: i64,
-    pub total_vnd: u64,
-}
+pub use crate::domain::registration::UnitTotal;
 
 const PAPER: Lang = Lang::Vi;
 

@@ -97,6 +97,13 @@ pub fn normalize_url(raw: &str) -> (String, Backend) {
 }
 
 pub async fn connect(raw_url: &str) -> Result<Db> {
+    let db = open(raw_url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// The database as it is, migrations not run (`thidua doctor` reports their state).
+pub async fn open(raw_url: &str) -> Result<Db> {
     sqlx::any::install_default_drivers();
     let (url, backend) = normalize_url(raw_url);
     if backend == Backend::Sqlite {
@@ -131,13 +138,11 @@ pub async fn connect(raw_url: &str) -> Result<Db> {
         .connect(&url)
         .await
         .with_context(|| format!("cannot open the database ({})", redact(&url)))?;
-    let db = Db {
+    Ok(Db {
         pool,
         backend,
         writer: Arc::default(),
-    };
-    db.migrate().await?;
-    Ok(db)
+    })
 }
 
 impl Db {
@@ -188,12 +193,34 @@ impl Db {
         self.pool.close().await;
     }
 
-    pub async fn migrate(&self) -> Result<()> {
+    fn migrator(&self) -> sqlx::migrate::Migrator {
         match self.backend {
-            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await,
-            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await,
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
         }
-        .context("database migration failed")
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        self.migrator()
+            .run(&self.pool)
+            .await
+            .context("database migration failed")
+    }
+
+    /// (applied, known to this binary, applied but unknown to it: a newer thidua
+    /// has run on this database).
+    pub async fn migration_state(&self) -> Result<(usize, usize, usize)> {
+        let known: std::collections::BTreeSet<i64> =
+            self.migrator().iter().map(|m| m.version).collect();
+        let mut conn = self.pool.acquire().await?;
+        // A fresh database has no migrations table yet: nothing applied.
+        let applied: Vec<i64> =
+            sqlx::query_scalar::<_, i64>("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap_or_default();
+        let unknown = applied.iter().filter(|v| !known.contains(v)).count();
+        Ok((applied.len(), known.len(), unknown))
     }
 }
 
@@ -271,7 +298,7 @@ where
 }
 
 /// A URL without its password, for error messages.
-fn redact(url: &str) -> String {
+pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
         _ => url.to_string(),

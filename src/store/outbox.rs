@@ -310,3 +310,35 @@ pub async fn pending(conn: &mut AnyConnection) -> Result<i64> {
             .await?;
     get(&row, "n")
 }
+
+/// What is due and not yet sent: how many, and since when the oldest has waited
+/// (`/healthz`, `/metrics`). Messages held for quiet hours are not due yet.
+pub async fn due_backlog(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+) -> Result<(i64, Option<DateTime<Utc>>)> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, MIN(not_before) AS oldest FROM outbox \
+         WHERE status = 'pending' AND not_before <= $1",
+    )
+    .bind(ts(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    let oldest = get::<Option<String>>(&row, "oldest")?
+        .map(|t| super::parse_ts(&t))
+        .transpose()?;
+    Ok((get(&row, "n")?, oldest))
+}
+
+/// Deletes messages delivered (sent, blocked or failed) before `before`; pending and
+/// uncertain ones stay. Rows an announcement's report still counts go with it: the
+/// report of an announcement older than the cut-off is history.
+pub async fn prune_delivered(conn: &mut AnyConnection, before: DateTime<Utc>) -> Result<u64> {
+    Ok(sqlx::query(
+        "DELETE FROM outbox WHERE status IN ('sent', 'blocked', 'failed') AND sent_at < $1",
+    )
+    .bind(ts(before))
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}

@@ -386,7 +386,7 @@ pub async fn for_each(
 pub async fn totals_by_unit(
     conn: &mut AnyConnection,
     campaign_id: i64,
-) -> Result<Vec<crate::export::UnitTotal>> {
+) -> Result<Vec<crate::domain::registration::UnitTotal>> {
     let subject = super::submissions::SUBJECT;
     // PostgreSQL sums a BIGINT as NUMERIC: cast back.
     let sql = format!(
@@ -396,7 +396,7 @@ pub async fn totals_by_unit(
          AND r.status = 'submitted' WHERE {subject} GROUP BY u.id, u.name ORDER BY u.id"
     );
     super::collect(sqlx::query(&sql).bind(campaign_id), conn, |r| {
-        Ok(crate::export::UnitTotal {
+        Ok(crate::domain::registration::UnitTotal {
             unit: get(r, "name")?,
             works: get(r, "works")?,
             total_vnd: u64::try_from(get::<i64>(r, "total")?)?,
@@ -491,5 +491,25 @@ pub async fn count_registered(
         .bind(campaign_id)
         .fetch_one(&mut *conn)
         .await?;
+    get(&row, "n")
+}
+
+/// Works registered (still registered) in the units of `within` since `since`: the
+/// weekly summary's first figure.
+pub async fn count_since(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    within: crate::domain::unit::Scope,
+    since: DateTime<Utc>,
+) -> Result<i64> {
+    let within = super::scope::condition(within, "r.unit_id");
+    let row = sqlx::query(&format!(
+        "SELECT COUNT(*) AS n FROM registrations r WHERE r.campaign_id = $1 \
+         AND r.status = 'submitted' AND r.submitted_at >= $2 AND {within}"
+    ))
+    .bind(campaign_id)
+    .bind(ts(since))
+    .fetch_one(&mut *conn)
+    .await?;
     get(&row, "n")
 }

@@ -553,3 +553,23 @@ pub async fn index(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<Ind
     })
     .collect()
 }
+
+/// Submissions handed in (or handed in again) by the units of `within` since `since`,
+/// for the campaign's deadlines: the weekly summary's second figure.
+pub async fn count_since(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    within: Scope,
+    since: DateTime<Utc>,
+) -> Result<i64> {
+    let within = scope::condition(within, "s.unit_id");
+    let row = sqlx::query(&format!(
+        "SELECT COUNT(*) AS n FROM submissions s JOIN deadlines d ON d.id = s.deadline_id \
+         WHERE d.campaign_id = $1 AND s.submitted_at >= $2 AND {within}"
+    ))
+    .bind(campaign_id)
+    .bind(ts(since))
+    .fetch_one(&mut *conn)
+    .await?;
+    get(&row, "n")
+}

@@ -66,6 +66,12 @@ struct Inner {
     too_many: u64,
     /// Files users sent, by file_id, for getFile and the download path.
     files: std::collections::HashMap<String, Vec<u8>>,
+    /// setWebhook's URL and secret: updates are POSTed there instead of polled.
+    webhook: Option<(String, String)>,
+    /// Webhook calls answered other than 200 (retried, as Telegram does).
+    webhook_refused: u64,
+    /// Every send takes this long to be answered (a slow network).
+    slow_sends: Option<Duration>,
 }
 
 #[derive(Clone)]
@@ -93,7 +99,23 @@ impl FakeTelegram {
             .route("/file/{token}/{*path}", axum::routing::get(download))
             .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        tokio::spawn(push_to_webhook(fake.clone()));
         fake
+    }
+
+    /// From now on every send takes `d` to be answered.
+    pub fn slow_sends(&self, d: Duration) {
+        self.inner.lock().unwrap().slow_sends = Some(d);
+    }
+
+    /// The webhook the bot set, if any: (URL, secret).
+    pub fn webhook(&self) -> Option<(String, String)> {
+        self.inner.lock().unwrap().webhook.clone()
+    }
+
+    /// Webhook calls the bot did not answer with 200.
+    pub fn webhook_refused(&self) -> u64 {
+        self.inner.lock().unwrap().webhook_refused
     }
 
     pub fn url(&self) -> String {
@@ -337,12 +359,34 @@ async fn handle(
             "can_join_groups": false, "can_read_all_group_messages": false,
             "supports_inline_queries": false, "has_main_web_app": false
         })),
+        "getupdates" if fake.webhook().is_some() => Json(json!({
+            "ok": false, "error_code": 409,
+            "description": "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+        })),
         "getupdates" => ok(get_updates(&fake, &params).await),
+        "setwebhook" => {
+            let url = params["url"].as_str().unwrap_or_default().to_string();
+            let secret = params["secret_token"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            fake.inner.lock().unwrap().webhook = Some((url, secret));
+            fake.notify.notify_waiters();
+            ok(json!(true))
+        }
+        "deletewebhook" => {
+            fake.inner.lock().unwrap().webhook = None;
+            ok(json!(true))
+        }
         // No webhook set; a bare `true` here makes teloxide log an ERROR at each start.
         "getwebhookinfo" => ok(json!({
             "url": "", "has_custom_certificate": false, "pending_update_count": 0
         })),
         "sendmessage" | "senddocument" => {
+            let slow = fake.inner.lock().unwrap().slow_sends;
+            if let Some(d) = slow {
+                tokio::time::sleep(d).await;
+            }
             let chat_id = match &params["chat_id"] {
                 Value::Number(n) => n.as_i64().unwrap(),
                 Value::String(s) => s.parse().unwrap(),
@@ -441,6 +485,45 @@ async fn handle(
 
 /// Long polling as Telegram does it: `offset` confirms every earlier update; wait for
 /// news up to the requested timeout (capped, to keep tests quick).
+/// Webhook mode, as Telegram does it: each pending update is POSTed to the webhook
+/// with the secret header, in order, and dropped once answered 200; otherwise tried
+/// again a moment later.
+async fn push_to_webhook(fake: FakeTelegram) {
+    let client = reqwest::Client::new();
+    loop {
+        let notified = fake.notify.notified();
+        let next = {
+            let inner = fake.inner.lock().unwrap();
+            match (&inner.webhook, inner.pending.iter().next()) {
+                (Some((url, secret)), Some((id, update))) => {
+                    Some((url.clone(), secret.clone(), *id, update.clone()))
+                }
+                _ => None,
+            }
+        };
+        let Some((url, secret, id, update)) = next else {
+            let _ = tokio::time::timeout(Duration::from_millis(200), notified).await;
+            continue;
+        };
+        let answer = client
+            .post(&url)
+            .header("X-Telegram-Bot-Api-Secret-Token", secret)
+            .json(&update)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await;
+        match answer {
+            Ok(r) if r.status().is_success() => {
+                fake.inner.lock().unwrap().pending.remove(&id);
+            }
+            _ => {
+                fake.inner.lock().unwrap().webhook_refused += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
 async fn get_updates(fake: &FakeTelegram, params: &Value) -> Value {
     let offset = params["offset"].as_i64().unwrap_or(0);
     let timeout = params["timeout"].as_u64().unwrap_or(0).min(2);

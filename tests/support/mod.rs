@@ -191,6 +191,25 @@ impl Bot {
         false
     }
 
+    /// SIGTERM; how long the process took to exit, and whether it exited cleanly.
+    pub fn stop_timed(&mut self) -> (Duration, bool) {
+        let started = Instant::now();
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return (started.elapsed(), status.success());
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                self.kill_hard();
+                return (started.elapsed(), false);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
@@ -479,4 +498,13 @@ pub fn docx_paragraphs(docx: &[u8]) -> Vec<String> {
         })
         .filter(|p| !p.trim().is_empty())
         .collect()
+}
+
+/// A port free on loopback right now, for a server the test starts.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }

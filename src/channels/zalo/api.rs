@@ -10,8 +10,6 @@ use serde_json::{json, Value};
 use super::update::{self, ZaloUpdate};
 
 pub const DEFAULT_API_URL: &str = "https://bot-api.zaloplatforms.com";
-/// sendMessage accepts 1 to 2 000 characters.
-pub const MAX_TEXT: usize = 2000;
 /// getUpdates answers this code when nothing arrived within the timeout.
 const NOTHING_NEW: i64 = 408;
 

@@ -3,8 +3,9 @@
 //! rendering as the console), and the postman says so where a file would go.
 
 pub mod api;
+mod sender;
 pub mod update;
-mod webhook;
+pub mod webhook;
 
 use std::time::Duration;
 
@@ -12,10 +13,13 @@ use anyhow::{Context, Result};
 use tokio::sync::watch;
 
 use super::per_chat::PerChat;
-use super::postman::Postman;
 use crate::app::App;
+use crate::delivery::postman::Postman;
+use crate::domain::member::Channel;
+use crate::health::{Health, Mode};
 use api::ZaloClient;
-pub use webhook::WebhookConfig;
+pub use sender::ZaloSender;
+use std::sync::Arc;
 
 const POLL_SECONDS: u64 = 30;
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
@@ -35,15 +39,22 @@ pub async fn poll(
     app: App,
     client: ZaloClient,
     postman: Postman,
+    health: Arc<Health>,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<()> {
     check_token(&client).await?;
+    let clock = app.clock.clone();
+    health.started(Channel::Zalo, Mode::Polling, clock.now());
     // getUpdates answers nothing while a webhook is set.
     if let Err(e) = client.delete_webhook().await {
         tracing::warn!(error = %e, "deleteWebhook failed");
     }
     let chats = PerChat::new(app, postman);
-    let polled = poll_loop(&client, &chats, &mut shutdown).await;
+    let heard = |ok: bool| match ok {
+        true => health.heard(Channel::Zalo, clock.now()),
+        false => health.failed(Channel::Zalo, clock.now()),
+    };
+    let polled = poll_loop(&client, &chats, heard, &mut shutdown).await;
     chats.finish().await;
     polled
 }
@@ -51,6 +62,7 @@ pub async fn poll(
 async fn poll_loop(
     client: &ZaloClient,
     chats: &PerChat,
+    heard: impl Fn(bool),
     shutdown: &mut watch::Receiver<bool>,
 ) -> Result<()> {
     let mut backoff = Duration::from_secs(1);
@@ -61,6 +73,7 @@ async fn poll_loop(
         };
         match answer {
             Ok(updates) => {
+                heard(true);
                 backoff = Duration::from_secs(1);
                 for u in updates {
                     if u.is_private {
@@ -69,6 +82,7 @@ async fn poll_loop(
                 }
             }
             Err(e) => {
+                heard(false);
                 tracing::warn!(error = %e, retry_in = ?backoff, "Zalo getUpdates failed");
                 tokio::select! {
                     _ = shutdown.changed() => return Ok(()),
@@ -80,18 +94,5 @@ async fn poll_loop(
         if *shutdown.borrow() {
             return Ok(());
         }
-    }
-}
-
-pub async fn run(
-    app: App,
-    client: ZaloClient,
-    postman: Postman,
-    webhook: Option<WebhookConfig>,
-    shutdown: watch::Receiver<bool>,
-) -> Result<()> {
-    match webhook {
-        Some(cfg) => webhook::serve(app, client, postman, cfg, shutdown).await,
-        None => poll(app, client, postman, shutdown).await,
     }
 }

@@ -1,41 +1,28 @@
 //! Delivers what a turn says to whichever channel each message is addressed to: a
-//! chair writing on Zalo notifies staff on Telegram and the other way round.
+//! chair writing on Zalo notifies staff on Telegram and the other way round. It knows
+//! channels only as `Link`s; which ones there are is the composition root's business.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
-use tokio::time::Instant;
-
-use super::zalo::api::{ZaloClient, ZaloError, MAX_TEXT as ZALO_MAX_TEXT};
+use super::link::{DeliveryError, Link};
 use crate::app::{App, Body, FileSource, Incoming, IncomingFile, Outgoing};
-use crate::conversation::{render, Reply};
+use crate::conversation::Reply;
 use crate::delivery::rate::RateLimiter;
 use crate::domain::member::{Address, Channel};
+use crate::health::metric;
 use crate::i18n::{tr, trf, Lang};
 use crate::store::outbox::{self, NewItem, Purpose};
 use crate::store::{members, Db};
 
-/// Zalo publishes no limits; one message a second per chat stays well clear.
-const ZALO_PER_CHAT: Duration = Duration::from_secs(1);
-const ZALO_TRIES: u32 = 4;
 /// A reply that meets "retry after" waits and goes again; past this many, it is handed
 /// to the outbox, which keeps trying.
 const REPLY_TRIES: u32 = 3;
 
-#[derive(Debug)]
-pub enum DeliveryError {
-    /// Blocked the bot or left the platform: stop writing until they write again.
-    Gone(String),
-    /// The platform asked to slow down.
-    RetryAfter(Duration),
-    Failed(String),
-}
-
 #[derive(Clone)]
 pub struct Postman {
-    pub telegram: Option<teloxide::Bot>,
-    pub zalo: Option<ZaloSender>,
+    /// The running channels, each behind its link.
+    links: HashMap<Channel, Arc<dyn Link>>,
     /// The bot's sending budget, shared by direct replies and the outbox worker.
     pub budget: Arc<RateLimiter>,
     /// Turns in hand at once, with their replies. The rest wait their turn in order:
@@ -57,11 +44,16 @@ impl Default for Postman {
 impl Postman {
     pub fn new(per_second: u32) -> Postman {
         Postman {
-            telegram: None,
-            zalo: None,
+            links: HashMap::new(),
             budget: Arc::new(RateLimiter::new(per_second)),
             in_hand: Arc::new(tokio::sync::Semaphore::new(TURNS_IN_HAND)),
         }
+    }
+
+    /// Delivers through `link` to its channel from now on.
+    pub fn with_link(mut self, link: Arc<dyn Link>) -> Postman {
+        self.links.insert(link.channel(), link);
+        self
     }
 
     /// Runs one turn and delivers every message it produced. A failing turn is logged
@@ -78,9 +70,18 @@ impl Postman {
         // A turn's future is large: boxed, it exists only for the turns in hand, not
         // for every chat waiting for a place. A panic in it stays in it: the other
         // chats never notice, and this one starts over instead of meeting it again.
+        let started = std::time::Instant::now();
         let turn = self.turn(app, incoming, here.clone(), lang);
         let turn = std::panic::AssertUnwindSafe(Box::pin(turn));
-        if let Err(panic) = futures::FutureExt::catch_unwind(turn).await {
+        let outcome = futures::FutureExt::catch_unwind(turn).await;
+        let label = match &outcome {
+            Ok(true) => "ok",
+            Ok(false) => "failed",
+            Err(_) => "panicked",
+        };
+        metrics::counter!(metric::TURNS, "outcome" => label).increment(1);
+        metrics::histogram!(metric::TURN_SECONDS).record(started.elapsed().as_secs_f64());
+        if let Err(panic) = outcome {
             let what = panic
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
@@ -95,15 +96,17 @@ impl Postman {
         }
     }
 
-    async fn turn(&self, app: &App, incoming: Incoming, here: Address, lang: Lang) {
-        let outgoing = match app.handle(incoming).await {
-            Ok(out) => out,
+    /// Whether the turn itself went through (its replies are delivered either way).
+    async fn turn(&self, app: &App, incoming: Incoming, here: Address, lang: Lang) -> bool {
+        let (outgoing, ok) = match app.handle(incoming).await {
+            Ok(out) => (out, true),
             Err(e) => {
                 tracing::error!(error = %format!("{e:#}"), "turn failed");
-                vec![apology(here, lang, "error.generic")]
+                (vec![apology(here, lang, "error.generic")], false)
             }
         };
         self.reply_all(app, &outgoing).await;
+        ok
     }
 
     async fn reply_all(&self, app: &App, outgoing: &[Outgoing]) {
@@ -171,101 +174,23 @@ impl Postman {
     }
 
     pub async fn deliver(&self, out: &Outgoing) -> Result<(), DeliveryError> {
-        match out.to.channel {
-            Channel::Telegram => match &self.telegram {
-                Some(bot) => super::telegram::deliver(bot, out)
-                    .await
-                    .map_err(|e| match &e {
-                        teloxide::RequestError::RetryAfter(wait) => {
-                            DeliveryError::RetryAfter(wait.duration())
-                        }
-                        e if super::telegram::is_gone(e) => DeliveryError::Gone(e.to_string()),
-                        e => DeliveryError::Failed(e.to_string()),
-                    }),
-                None => Err(DeliveryError::Failed("Telegram is not running".into())),
-            },
-            Channel::Zalo => match &self.zalo {
-                Some(z) => z.deliver(out).await.map_err(|e| {
-                    if e.is_gone() {
-                        DeliveryError::Gone(e.to_string())
-                    } else if e.is_transient() {
-                        DeliveryError::RetryAfter(Duration::from_secs(1))
-                    } else {
-                        DeliveryError::Failed(e.to_string())
-                    }
-                }),
-                None => Err(DeliveryError::Failed("Zalo is not running".into())),
-            },
+        let result = match self.links.get(&out.to.channel) {
+            Some(link) => link.deliver(out).await,
             // The console prints its own answers; nothing reaches it from elsewhere.
-            Channel::Console => Ok(()),
-        }
-    }
-}
-
-/// Sends to Zalo: numbered text for choices, long text cut at 2 000 characters, a
-/// pause between messages to one chat, retries with back-off on transient errors.
-#[derive(Clone)]
-pub struct ZaloSender {
-    pub client: ZaloClient,
-    last_sent: Arc<Mutex<HashMap<String, Instant>>>,
-}
-
-impl ZaloSender {
-    pub fn new(client: ZaloClient) -> ZaloSender {
-        ZaloSender {
-            client,
-            last_sent: Arc::default(),
-        }
-    }
-
-    pub async fn deliver(&self, out: &Outgoing) -> Result<(), ZaloError> {
-        let text = match &out.body {
-            Body::Reply(reply) => render::numbered_text(reply, out.lang),
-            // Zalo bots cannot send files: say so instead of failing silently.
-            Body::Document { caption, .. } => {
-                format!("{caption}\n{}", tr(out.lang, "zalo.no_documents"))
-            }
+            None if out.to.channel == Channel::Console => return Ok(()),
+            None => Err(DeliveryError::Failed(format!(
+                "{} is not running",
+                out.to.channel
+            ))),
         };
-        for part in super::split_text(&text, ZALO_MAX_TEXT) {
-            self.pace(&out.to.chat_id).await;
-            self.send_with_retry(&out.to.chat_id, &part).await?;
-        }
-        Ok(())
-    }
-
-    /// Reserves this chat's next slot, then waits for it without holding the lock, so
-    /// other chats are not held up.
-    async fn pace(&self, chat_id: &str) {
-        let ready = {
-            let mut last = self.last_sent.lock().unwrap_or_else(|p| p.into_inner());
-            let now = Instant::now();
-            if last.len() > 10_000 {
-                last.retain(|_, at| *at + ZALO_PER_CHAT > now);
-            }
-            let ready = last
-                .get(chat_id)
-                .map(|at| *at + ZALO_PER_CHAT)
-                .filter(|r| *r > now)
-                .unwrap_or(now);
-            last.insert(chat_id.to_string(), ready);
-            ready
+        let label = match &result {
+            Ok(()) => "ok",
+            Err(DeliveryError::RetryAfter(_)) => "429",
+            Err(DeliveryError::Gone(_)) => "blocked",
+            Err(DeliveryError::Failed(_)) => "failed",
         };
-        tokio::time::sleep_until(ready).await;
-    }
-
-    async fn send_with_retry(&self, chat_id: &str, text: &str) -> Result<(), ZaloError> {
-        let mut wait = Duration::from_secs(1);
-        for attempt in 1..=ZALO_TRIES {
-            match self.client.send_message(chat_id, text).await {
-                Err(e) if e.is_transient() && attempt < ZALO_TRIES => {
-                    tracing::warn!(error = %e, attempt, "Zalo send failed; retrying");
-                    tokio::time::sleep(wait).await;
-                    wait *= 2;
-                }
-                other => return other,
-            }
-        }
-        unreachable!("the last attempt returns")
+        metrics::counter!(metric::DELIVERIES, "result" => label).increment(1);
+        result
     }
 }
 
@@ -278,16 +203,9 @@ impl FileSource for Postman {
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<Vec<u8>>> + Send + 'a>>
     {
         Box::pin(async move {
-            match channel {
-                Channel::Telegram => match &self.telegram {
-                    Some(bot) => super::telegram::fetch(bot, &file.file_id, max).await,
-                    None => anyhow::bail!("Telegram is not running"),
-                },
-                Channel::Zalo => match &self.zalo {
-                    Some(z) => z.client.download(&file.file_id, max).await,
-                    None => anyhow::bail!("Zalo is not running"),
-                },
-                Channel::Console => anyhow::bail!("the console has no files"),
+            match self.links.get(&channel) {
+                Some(link) => link.fetch(&file.file_id, max).await,
+                None => anyhow::bail!("{channel} has no files here"),
             }
         })
     }

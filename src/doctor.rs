@@ -1,0 +1,245 @@
+//! `thidua doctor`: what an operator checks before starting the service or when it
+//! misbehaves, one plain line each — the configuration, the database and its
+//! migrations, each configured channel's token and webhook, the data folder. Exits
+//! non-zero when anything is a problem, with one line per problem.
+
+use anyhow::Result;
+
+use crate::channels::telegram;
+use crate::channels::zalo::api::ZaloClient;
+use crate::config::Config;
+use crate::i18n::{tr, trf, Lang};
+use crate::store;
+
+/// Less room than this for submitted files is a problem: a dossier is up to 20 MB a
+/// file, and a district's campaign brings hundreds.
+const MIN_FREE_BYTES: u64 = 1024 * 1024 * 1024;
+
+struct Report {
+    lang: Lang,
+    problems: usize,
+}
+
+impl Report {
+    fn ok(&self, line: String) {
+        println!("✓ {line}");
+    }
+
+    fn note(&self, line: String) {
+        println!("• {line}");
+    }
+
+    fn problem(&mut self, line: String) {
+        println!("✗ {line}");
+        self.problems += 1;
+    }
+}
+
+/// Runs every check; the number of problems found.
+pub async fn run(config: &Config, lang: Lang) -> Result<usize> {
+    let mut r = Report { lang, problems: 0 };
+    configuration(&mut r, config);
+    database(&mut r, config).await;
+    channels(&mut r, config).await;
+    data_dir(&mut r, config);
+    if r.problems == 0 {
+        r.ok(tr(r.lang, "doctor.all_good"));
+    }
+    Ok(r.problems)
+}
+
+fn configuration(r: &mut Report, config: &Config) {
+    if !crate::run::any_configured(config) {
+        r.problem(tr(r.lang, "cli.no_channel"));
+    }
+    let checks = [
+        ("ZALO_WEBHOOK_*", config.zalo_webhook().map(|_| ())),
+        ("TELEGRAM_WEBHOOK_*", config.telegram_webhook().map(|_| ())),
+        ("THIDUA_HTTP_LISTEN", config.http_listen().map(|_| ())),
+    ];
+    for (what, done) in checks {
+        if let Err(e) = done {
+            r.problem(trf(
+                r.lang,
+                "doctor.config_bad",
+                &[("what", what), ("why", &format!("{e:#}"))],
+            ));
+        }
+    }
+    for problem in crate::housekeeping::check(config) {
+        r.problem(problem);
+    }
+    match config.http_listen() {
+        Ok(Some(addr)) => r.ok(trf(r.lang, "doctor.http", &[("addr", &addr.to_string())])),
+        Ok(None) => r.note(tr(r.lang, "doctor.http_off")),
+        Err(_) => {}
+    }
+}
+
+async fn database(r: &mut Report, config: &Config) {
+    let shown = store::redact(config.database_url());
+    let db = match store::open(config.database_url()).await {
+        Ok(db) => db,
+        Err(e) => {
+            r.problem(trf(
+                r.lang,
+                "doctor.db_bad",
+                &[("url", &shown), ("why", &format!("{e:#}"))],
+            ));
+            return;
+        }
+    };
+    r.ok(trf(r.lang, "doctor.db_ok", &[("url", &shown)]));
+    match db.migration_state().await {
+        Ok((_, _, unknown)) if unknown > 0 => r.problem(trf(
+            r.lang,
+            "doctor.migrations_newer",
+            &[("n", &unknown.to_string())],
+        )),
+        Ok((applied, known, _)) if applied < known => r.note(trf(
+            r.lang,
+            "doctor.migrations_pending",
+            &[("n", &(known - applied).to_string())],
+        )),
+        Ok((applied, _, _)) => r.ok(trf(
+            r.lang,
+            "doctor.migrations_ok",
+            &[("n", &applied.to_string())],
+        )),
+        Err(e) => r.problem(format!("{e:#}")),
+    }
+    db.close().await;
+}
+
+async fn channels(r: &mut Report, config: &Config) {
+    if let Some(token) = &config.telegram_token {
+        match telegram::bot(token, config.telegram_api_url.as_deref()) {
+            Ok(bot) => telegram_checks(r, config, &bot).await,
+            Err(e) => r.problem(format!("Telegram: {e:#}")),
+        }
+    }
+    if let Some(token) = &config.zalo_token {
+        let client = ZaloClient::new(token, config.zalo_api_url.as_deref());
+        match client.get_me().await {
+            Ok(me) => {
+                let name = me
+                    .get("account_name")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("?");
+                r.ok(trf(
+                    r.lang,
+                    "doctor.channel_ok",
+                    &[("channel", "Zalo"), ("bot", name)],
+                ));
+                match client.get_webhook_info().await {
+                    Ok(url) => r.note(webhook_line(r.lang, "Zalo", &url)),
+                    Err(e) => r.problem(format!("Zalo getWebhookInfo: {e}")),
+                }
+            }
+            Err(e) => r.problem(trf(
+                r.lang,
+                "doctor.channel_bad",
+                &[("channel", "Zalo"), ("why", &e.to_string())],
+            )),
+        }
+    }
+}
+
+async fn telegram_checks(r: &mut Report, config: &Config, bot: &teloxide::Bot) {
+    use teloxide::prelude::Requester;
+    match bot.get_me().await {
+        Ok(me) => {
+            let name = me.user.username.clone().unwrap_or_default();
+            r.ok(trf(
+                r.lang,
+                "doctor.channel_ok",
+                &[("channel", "Telegram"), ("bot", &name)],
+            ));
+        }
+        Err(e) => {
+            r.problem(trf(
+                r.lang,
+                "doctor.channel_bad",
+                &[("channel", "Telegram"), ("why", &e.to_string())],
+            ));
+            return;
+        }
+    }
+    match bot.get_webhook_info().await {
+        Ok(info) => {
+            let url = info.url.map(|u| u.to_string()).unwrap_or_default();
+            r.note(webhook_line(r.lang, "Telegram", &url));
+            if info.pending_update_count > 0 {
+                r.note(trf(
+                    r.lang,
+                    "doctor.pending_updates",
+                    &[("n", &info.pending_update_count.to_string())],
+                ));
+            }
+            if let Some(error) = info.last_error_message {
+                r.problem(trf(
+                    r.lang,
+                    "doctor.webhook_error",
+                    &[("channel", "Telegram"), ("why", &error)],
+                ));
+            }
+            let wanted = config.telegram_webhook_url.clone().unwrap_or_default();
+            if !wanted.is_empty() && wanted != url {
+                r.note(trf(r.lang, "doctor.webhook_at_start", &[("url", &wanted)]));
+            }
+        }
+        Err(e) => r.problem(format!("Telegram getWebhookInfo: {e}")),
+    }
+}
+
+fn webhook_line(lang: Lang, channel: &str, url: &str) -> String {
+    if url.is_empty() {
+        trf(lang, "doctor.polling", &[("channel", channel)])
+    } else {
+        trf(
+            lang,
+            "doctor.webhook",
+            &[("channel", channel), ("url", url)],
+        )
+    }
+}
+
+fn data_dir(r: &mut Report, config: &Config) {
+    let dir = config.data_dir();
+    let shown = dir.display().to_string();
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        r.problem(trf(
+            r.lang,
+            "doctor.data_bad",
+            &[("dir", &shown), ("why", &e.to_string())],
+        ));
+        return;
+    }
+    let probe = dir.join(".thidua-doctor");
+    match std::fs::write(&probe, b"ok").and_then(|()| std::fs::remove_file(&probe)) {
+        Ok(()) => r.ok(trf(r.lang, "doctor.data_ok", &[("dir", &shown)])),
+        Err(e) => {
+            r.problem(trf(
+                r.lang,
+                "doctor.data_bad",
+                &[("dir", &shown), ("why", &e.to_string())],
+            ));
+            return;
+        }
+    }
+    match fs4::available_space(&dir) {
+        Ok(free) => {
+            let gib = format!("{:.1}", free as f64 / (1024.0 * 1024.0 * 1024.0));
+            if free < MIN_FREE_BYTES {
+                r.problem(trf(
+                    r.lang,
+                    "doctor.space_low",
+                    &[("dir", &shown), ("gib", &gib)],
+                ));
+            } else {
+                r.ok(trf(r.lang, "doctor.space_ok", &[("gib", &gib)]));
+            }
+        }
+        Err(e) => r.problem(format!("{shown}: {e}")),
+    }
+}

@@ -1,0 +1,207 @@
+//! `thidua run`, the composition root: every channel whose credentials are set, each
+//! behind its delivery link, one postman between them, the outbox worker, the
+//! reminder scheduler, the housekeeping jobs, and one HTTP server for the webhooks,
+//! `/healthz` and `/metrics`. One shutdown for all (Ctrl-C or SIGTERM): no new
+//! updates are taken, turns in hand and the message on the wire finish, and the
+//! process ends within `STOP_WITHIN`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::app::App;
+use crate::channels::per_chat::PerChat;
+use crate::channels::telegram::{self, TelegramLink};
+use crate::channels::zalo::{self, api::ZaloClient, ZaloSender};
+use crate::config::Config;
+use crate::data_dir::DataDir;
+use crate::delivery::postman::Postman;
+use crate::delivery::Worker;
+use crate::health::Health;
+
+/// A submission begun and left alone this long is abandoned: its draft files go.
+const DRAFTS_KEPT: Duration = Duration::from_secs(30 * 24 * 3600);
+/// After SIGTERM, what is not done by then is left: systemd's and Kubernetes' default
+/// grace is 10 s before SIGKILL, and a turn left half-done is rolled back anyway.
+pub const STOP_WITHIN: Duration = Duration::from_secs(9);
+
+pub fn any_configured(config: &Config) -> bool {
+    config.telegram_token.is_some() || config.zalo_token.is_some()
+}
+
+pub async fn run(app: App, config: &Config) -> Result<()> {
+    let clock = app.clock.clone();
+    let health = Arc::new(Health::default());
+    let telegram_bot = match &config.telegram_token {
+        Some(token) => Some(telegram::bot(token, config.telegram_api_url.as_deref())?),
+        None => None,
+    };
+    let zalo_client = config.zalo_token.as_deref().map(|token| {
+        let client = ZaloClient::new(token, config.zalo_api_url.as_deref());
+        match &config.zalo_file_hosts {
+            Some(hosts) => client.with_file_hosts(hosts),
+            None => client,
+        }
+    });
+    let zalo_webhook = config.zalo_webhook()?;
+    let telegram_webhook = config.telegram_webhook()?;
+    let listen = config.http_listen()?;
+    let mut postman = Postman::new(config.send_rate());
+    if let Some(bot) = &telegram_bot {
+        postman = postman.with_link(Arc::new(TelegramLink(bot.clone())));
+    }
+    if let Some(client) = &zalo_client {
+        postman = postman.with_link(Arc::new(ZaloSender::new(client.clone())));
+    }
+
+    let (stop, stopped) = watch::channel(false);
+    let (done_tx, mut done_rx) = watch::channel(false);
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("stopping: no new updates; finishing the turns and messages in hand");
+        let _ = stop.send(true);
+        // Whatever still runs after the grace period is cut short.
+        tokio::select! {
+            _ = tokio::time::sleep(STOP_WITHIN) => {
+                tracing::warn!("stopping took too long; leaving the rest");
+                std::process::exit(0);
+            }
+            _ = done_rx.changed() => {}
+        }
+    });
+
+    let data = DataDir::new(config.data_dir())?;
+    tracing::info!(data_dir = %data.root().display(), "submitted files are kept here");
+    let swept = data.sweep_drafts(DRAFTS_KEPT);
+    if swept > 0 {
+        tracing::info!(swept, "abandoned submission drafts removed");
+    }
+    let app = app.with_files(Arc::new(postman.clone()), data);
+    let worker = Worker::new(app.db.clone(), postman.clone(), clock.clone());
+    let app = app.with_wake(worker.wake.clone());
+    let mut tasks = JoinSet::new();
+    {
+        let (db, wake, ticking) = (app.db.clone(), worker.wake.clone(), stopped.clone());
+        let clock = clock.clone();
+        tasks.spawn(async move {
+            crate::scheduler::run(db, clock, wake, ticking)
+                .await
+                .context("reminders")
+        });
+        let stopped = stopped.clone();
+        tasks.spawn(async move { worker.run(stopped).await.context("outbox") });
+    }
+    let housekeeping = crate::housekeeping::start(&app, config).await?;
+
+    // Webhooks are routes of the one HTTP server; polling channels run on their own.
+    let mut router = axum::Router::new();
+    let mut hooked: Vec<Arc<PerChat>> = Vec::new();
+    if let Some(bot) = telegram_bot {
+        match &telegram_webhook {
+            Some(hook) => {
+                let (route, chats) = telegram::webhook_route(
+                    app.clone(),
+                    bot,
+                    postman.clone(),
+                    hook,
+                    health.clone(),
+                )
+                .await?;
+                router = router.merge(route);
+                hooked.push(chats);
+            }
+            None => {
+                let (app, postman, health, stopped) = (
+                    app.clone(),
+                    postman.clone(),
+                    health.clone(),
+                    stopped.clone(),
+                );
+                tasks.spawn(async move {
+                    telegram::poll(app, bot, postman, health, stopped)
+                        .await
+                        .context("Telegram")
+                });
+            }
+        }
+    }
+    if let Some(client) = zalo_client {
+        match &zalo_webhook {
+            Some(hook) => {
+                let (route, chats) = zalo::webhook::route(
+                    app.clone(),
+                    client,
+                    postman.clone(),
+                    hook,
+                    health.clone(),
+                )
+                .await?;
+                router = router.merge(route);
+                hooked.push(chats);
+            }
+            None => {
+                let (app, postman, health, stopped) = (
+                    app.clone(),
+                    postman.clone(),
+                    health.clone(),
+                    stopped.clone(),
+                );
+                tasks.spawn(async move {
+                    zalo::poll(app, client, postman, health, stopped)
+                        .await
+                        .context("Zalo")
+                });
+            }
+        }
+    }
+    if let Some(listen) = listen {
+        let ops = crate::http::Ops {
+            db: app.db.clone(),
+            clock: clock.clone(),
+            health: health.clone(),
+            prometheus: crate::http::recorder()?,
+        };
+        router = router.merge(crate::http::ops_routes(ops));
+        let listener = crate::http::bind(listen).await?;
+        let stopped = stopped.clone();
+        tasks.spawn(async move {
+            crate::http::serve(listener, router, stopped).await?;
+            // No more requests: finish the turns the webhooks accepted.
+            for chats in hooked {
+                chats.finish().await;
+            }
+            Ok(())
+        });
+    }
+    // One task failing (a wrong token, a taken port) stops the process with its reason.
+    let mut result = Ok(());
+    while let Some(done) = tasks.join_next().await {
+        if let Err(e) = done.map_err(anyhow::Error::from).and_then(|r| r) {
+            result = Err(e);
+            break;
+        }
+    }
+    if let Some(mut jobs) = housekeeping {
+        let _ = jobs.shutdown().await;
+    }
+    let _ = done_tx.send(true);
+    result
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
