@@ -172,6 +172,13 @@ pub enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The works that reach the campaign's award thresholds (`[[award]]`), criterion
+    /// by criterion, as CSV: a hint for the committee, not its decision.
+    Candidates {
+        /// File to write; standard output without it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// The works staff proposed as "công trình tiêu biểu" (for a plaque), as CSV.
     Featured {
         /// File to write; standard output without it.
@@ -645,6 +652,55 @@ async fn command(
                     &[("n", &n.to_string()), ("dir", &dir)]
                 )
             );
+            Ok(())
+        }
+        Command::Export(ExportCommand::Candidates { out }) => {
+            let mut conn = db.read().await?;
+            let sink: Box<dyn Write> = match &out {
+                Some(path) => Box::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("cannot write {}", path.display()))?,
+                ),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let mut csv = csv::Writer::from_writer(sink);
+            csv.write_record([
+                "criterion",
+                "award",
+                "plan_ref",
+                "number",
+                "unit",
+                "name",
+                "estimated_value_vnd",
+                "featured",
+            ])?;
+            let works = campaign
+                .awards
+                .iter()
+                .filter(|c| c.subject == crate::domain::awards::AwardSubject::Work);
+            for c in works {
+                let (_, reaching) = store::registrations::reaching(
+                    &mut conn,
+                    campaign.id,
+                    Scope::Everything,
+                    (c.min, c.max),
+                    i64::MAX,
+                )
+                .await?;
+                for w in reaching {
+                    csv.write_record([
+                        c.key.clone(),
+                        export::csv_text(&c.award).into_owned(),
+                        c.plan_ref.clone(),
+                        w.number.to_string(),
+                        export::csv_text(&w.unit_name).into_owned(),
+                        export::csv_text(&w.draft.name).into_owned(),
+                        w.draft.estimated_value.dong().to_string(),
+                        (w.featured as u8).to_string(),
+                    ])?;
+                }
+            }
+            csv.flush()?;
             Ok(())
         }
         Command::Export(ExportCommand::Featured { out }) => {

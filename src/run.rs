@@ -50,6 +50,10 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
     let telegram_webhook = config.telegram_webhook()?;
     let listen = config.http_listen()?;
     let mut postman = Postman::new(config.send_rate());
+    if app.db.backend == crate::store::Backend::Postgres {
+        // Several instances may share this database and the bot's sending limit.
+        postman = postman.sharing_budget(app.db.clone(), config.send_rate());
+    }
     if let Some(bot) = &telegram_bot {
         postman = postman.with_link(Arc::new(TelegramLink(bot.clone())));
     }

@@ -151,7 +151,9 @@ async fn a_panic_in_one_turn_is_contained_and_its_chat_starts_over() {
         .unwrap()
     {
         texts.push(item.reply.text.clone());
-        assert!(outbox::claim(&mut conn, item.id).await.unwrap());
+        assert!(outbox::claim(&mut conn, item.id, chrono::Utc::now())
+            .await
+            .unwrap());
     }
     assert!(
         texts.last().is_some_and(|t| t.contains("bắt đầu lại")),

@@ -193,6 +193,19 @@ async fn a_chair_gets_the_official_form_as_word() {
     assert!(files[1].ends_with("002-DK-cdcs-tram-y-te-xa.docx"));
     assert_eq!(paragraphs(&std::fs::read(&files[0]).unwrap()), doc);
 
+    // The candidates as CSV: the 250 triệu work reaches the first criterion, the
+    // 50 triệu one nothing.
+    let candidates = env.cli(&["export", "candidates"]);
+    assert_eq!(
+        candidates.lines().collect::<Vec<_>>(),
+        [
+            "criterion,award,plan_ref,number,unit,name,estimated_value_vnd,featured",
+            &format!(
+                "bang_khen_tinh_tap_the,Bằng khen của BCH LĐLĐ tỉnh,mục III.2.2.1,001/ĐK,{SCHOOL},\
+                 Mái ấm công đoàn cho đoàn viên khó khăn,250000000,1"
+            ),
+        ]
+    );
     let featured = env.cli(&["export", "featured"]);
     assert_eq!(
         featured.lines().collect::<Vec<_>>(),

@@ -97,11 +97,13 @@ async fn the_same_flows_run_on_postgresql() {
         .await
         .unwrap()
         .expect("the reminder is queued");
-    assert!(outbox::claim(&mut a.read().await.unwrap(), queued.id)
-        .await
-        .unwrap());
     assert!(
-        !outbox::claim(&mut b.read().await.unwrap(), queued.id)
+        outbox::claim(&mut a.read().await.unwrap(), queued.id, chrono::Utc::now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !outbox::claim(&mut b.read().await.unwrap(), queued.id, chrono::Utc::now())
             .await
             .unwrap(),
         "claimed once"
@@ -123,9 +125,13 @@ async fn the_same_flows_run_on_postgresql() {
         "{}",
         question.reply.text
     );
-    assert!(outbox::claim(&mut b.read().await.unwrap(), question.id)
-        .await
-        .unwrap());
+    assert!(outbox::claim(
+        &mut b.read().await.unwrap(),
+        question.id,
+        chrono::Utc::now()
+    )
+    .await
+    .unwrap());
     assert!(
         outbox::next_due(&mut b.read().await.unwrap(), at)
             .await

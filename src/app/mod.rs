@@ -253,16 +253,35 @@ impl App {
         };
         let mut tx = self.db.write().await?;
         let mut chat = chats::lock(&mut tx, &here).await?;
-        if let (Some(id), Some(last)) = (inc.update_id, chat.last_update_id) {
-            if id <= last {
-                tracing::debug!(update_id = id, "ignoring a redelivered update");
-                return Ok((vec![], false));
-            }
-        }
-        if let Some(id) = &inc.message_id {
+        // A repeat is recognised by its id, not by being older than the last one
+        // served: behind a load balancer a chat's updates may reach two instances
+        // and be served slightly out of order, and an older update not yet served
+        // must not be thrown away. Redelivered ones (after a crash, or a webhook
+        // call that got no answer) are among the ids remembered.
+        let seen_id = inc
+            .message_id
+            .clone()
+            .or_else(|| inc.update_id.map(|id| format!("u{id}")));
+        if let Some(id) = &seen_id {
             if chat.recent_message_ids.contains(id) {
-                tracing::debug!("ignoring a repeated message");
-                return Ok((vec![], false));
+                // The last update again: whoever served it may have died before its
+                // replies went out (nothing said the turn was done), so they are said
+                // again. An older one is only ignored.
+                let lang = chat.locale.unwrap_or_default();
+                let again = match &chat.last_turn {
+                    Some(last) if &last.id == id => last
+                        .replies
+                        .iter()
+                        .map(|r| Outgoing {
+                            to: here.clone(),
+                            lang,
+                            body: Body::Reply(r.clone()),
+                        })
+                        .collect(),
+                    _ => vec![],
+                };
+                tracing::debug!(again = again.len(), "a repeated update");
+                return Ok((again, false));
             }
             chat.recent_message_ids.push(id.clone());
             let extra = chat
@@ -271,7 +290,7 @@ impl App {
                 .saturating_sub(chats::RECENT_IDS);
             chat.recent_message_ids.drain(..extra);
         }
-        chat.last_update_id = inc.update_id.or(chat.last_update_id);
+        chat.last_update_id = inc.update_id.max(chat.last_update_id);
         let lang = chat
             .locale
             .unwrap_or_else(|| Lang::from_client(inc.language_code.as_deref()));
@@ -311,6 +330,18 @@ impl App {
                 })
                 .unwrap_or_default();
         }
+        turn.chat.last_turn = seen_id.map(|id| chats::LastTurn {
+            id,
+            replies: turn
+                .out
+                .iter()
+                .filter(|o| o.to == turn.here)
+                .filter_map(|o| match &o.body {
+                    Body::Reply(r) => Some(r.clone()),
+                    Body::Document { .. } => None,
+                })
+                .collect(),
+        });
         chats::save(&mut turn.tx, &turn.here, &turn.chat).await?;
         let Turn {
             tx, out, queued, ..

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 
 use crate::app::{App, Incoming};
@@ -15,7 +15,10 @@ use crate::delivery::postman::Postman;
 /// dropped with a warning rather than held in memory.
 const QUEUE: usize = 256;
 
-type Queues = Arc<Mutex<HashMap<String, mpsc::Sender<Incoming>>>>;
+/// A message, and who waits to hear that its turn is done (a webhook call that answers
+/// only then, so an update is acknowledged once its turn has been committed).
+type Queued = (Incoming, Option<oneshot::Sender<()>>);
+type Queues = Arc<Mutex<HashMap<String, mpsc::Sender<Queued>>>>;
 
 pub struct PerChat {
     app: App,
@@ -37,29 +40,41 @@ impl PerChat {
     /// Queues the message behind the same chat's earlier ones; a chat with nothing
     /// waiting gets a task of its own, which ends when its queue is empty.
     pub fn submit(&self, inc: Incoming) {
+        self.queue((inc, None));
+    }
+
+    /// As `submit`; the answer comes once the message's turn is done (its changes
+    /// committed, its replies handed over). Dropped unanswered if the message was.
+    pub fn submit_and_wait(&self, inc: Incoming) -> oneshot::Receiver<()> {
+        let (done, wait) = oneshot::channel();
+        self.queue((inc, Some(done)));
+        wait
+    }
+
+    fn queue(&self, item: Queued) {
         let queues = self.queues.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(queue) = queues.get(&inc.chat_id) {
-            match queue.try_send(inc) {
+        if let Some(queue) = queues.get(&item.0.chat_id) {
+            match queue.try_send(item) {
                 Ok(()) => return,
-                Err(mpsc::error::TrySendError::Full(inc)) => {
+                Err(mpsc::error::TrySendError::Full((inc, _))) => {
                     tracing::warn!(channel = %inc.channel, "a chat is flooding; message dropped");
                     return;
                 }
                 // Its task has just finished: start another below.
-                Err(mpsc::error::TrySendError::Closed(inc)) => return self.start(queues, inc),
+                Err(mpsc::error::TrySendError::Closed(item)) => return self.start(queues, item),
             }
         }
-        self.start(queues, inc)
+        self.start(queues, item)
     }
 
     fn start(
         &self,
-        mut queues: std::sync::MutexGuard<'_, HashMap<String, mpsc::Sender<Incoming>>>,
-        inc: Incoming,
+        mut queues: std::sync::MutexGuard<'_, HashMap<String, mpsc::Sender<Queued>>>,
+        item: Queued,
     ) {
-        let chat = inc.chat_id.clone();
+        let chat = item.0.chat_id.clone();
         let (queue, mut waiting) = mpsc::channel(QUEUE);
-        let _ = queue.try_send(inc);
+        let _ = queue.try_send(item);
         queues.insert(chat.clone(), queue);
         drop(queues);
         let (app, postman, queues) = (self.app.clone(), self.postman.clone(), self.queues.clone());
@@ -67,8 +82,11 @@ impl PerChat {
         while tasks.try_join_next().is_some() {}
         tasks.spawn(async move {
             loop {
-                while let Ok(inc) = waiting.try_recv() {
+                while let Ok((inc, done)) = waiting.try_recv() {
                     postman.serve(&app, inc).await;
+                    if let Some(done) = done {
+                        let _ = done.send(());
+                    }
                 }
                 // Under the lock no message can slip in between the check and the
                 // removal: a later one finds no queue and starts a new task.

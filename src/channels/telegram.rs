@@ -179,10 +179,16 @@ async fn receive(
     hook.health.heard(Channel::Telegram, hook.clock.now());
     match serde_json::from_slice::<Update>(&body) {
         Ok(update) => {
-            if let Some(inc) = incoming(&hook.bot, update) {
-                hook.chats.submit(inc);
+            let Some(inc) = incoming(&hook.bot, update) else {
+                return StatusCode::OK;
+            };
+            // Answered once the turn is done: an instance killed before that leaves
+            // the call unanswered, and Telegram (or the load balancer) gives the
+            // update to another instance.
+            match hook.chats.submit_and_wait(inc).await {
+                Ok(()) => StatusCode::OK,
+                Err(_) => StatusCode::SERVICE_UNAVAILABLE,
             }
-            StatusCode::OK
         }
         Err(e) => {
             // Answered 200 all the same: Telegram would otherwise send it again and

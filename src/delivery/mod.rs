@@ -22,6 +22,10 @@ use postman::Postman;
 pub const DEFAULT_RATE: u32 = 30;
 const MAX_ATTEMPTS: i64 = 5;
 const IDLE: Duration = Duration::from_millis(500);
+/// Longer than any send takes (Zalo's four tries with back-off stay under 90 s): a row
+/// 'sending' for longer was left by an instance that died.
+const SENDING_LEASE: Duration = Duration::from_secs(180);
+const RECOVER_EVERY: Duration = Duration::from_secs(60);
 
 #[derive(Clone)]
 pub struct Worker {
@@ -43,22 +47,41 @@ impl Worker {
         }
     }
 
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> Result<()> {
-        let interrupted = {
-            let mut tx = self.db.write().await?;
-            let n = outbox::recover_interrupted(&mut tx).await?;
-            tx.commit().await?;
-            n
+    /// Messages left 'sending' by a process that died: on SQLite, every such row at
+    /// start (it was this process's); on PostgreSQL, where other instances may be
+    /// sending theirs, rows taken longer than `SENDING_LEASE` ago, checked now and then.
+    async fn recover(&self) -> Result<()> {
+        let before = match self.db.backend {
+            store::Backend::Sqlite => None,
+            store::Backend::Postgres => {
+                Some(self.clock.now() - chrono::Duration::from_std(SENDING_LEASE)?)
+            }
         };
-        if interrupted > 0 {
+        let mut tx = self.db.write().await?;
+        let n = outbox::recover_interrupted(&mut tx, before).await?;
+        tx.commit().await?;
+        if n > 0 {
             tracing::warn!(
-                interrupted,
+                interrupted = n,
                 "messages interrupted by a crash are not sent again"
             );
         }
+        Ok(())
+    }
+
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> Result<()> {
+        self.recover().await?;
+        let mut recovered_at = tokio::time::Instant::now();
         loop {
             if *shutdown.borrow() {
                 return Ok(());
+            }
+            if self.db.backend == store::Backend::Postgres && recovered_at.elapsed() > RECOVER_EVERY
+            {
+                recovered_at = tokio::time::Instant::now();
+                if let Err(e) = self.recover().await {
+                    tracing::warn!(error = %format!("{e:#}"), "outbox recovery failed");
+                }
             }
             match self.next().await {
                 Ok(Some(item)) => {
@@ -92,10 +115,10 @@ impl Worker {
     /// Waits for the message's slot, then takes it: only what is really about to go on
     /// the wire is marked as sending.
     async fn deliver(&self, mut item: outbox::Item) -> Result<()> {
-        self.postman.budget.acquire(&item.to).await;
+        self.postman.outbox_slot(&item.to).await;
         let claimed = store::retry_transient(|| async {
             let mut tx = self.db.write().await?;
-            let claimed = outbox::claim(&mut tx, item.id).await?;
+            let claimed = outbox::claim(&mut tx, item.id, self.clock.now()).await?;
             tx.commit().await?;
             Ok(claimed)
         })
@@ -112,7 +135,7 @@ impl Worker {
         let result = self.postman.deliver(&out).await;
         let now = self.clock.now();
         if let Err(DeliveryError::RetryAfter(wait)) = &result {
-            self.postman.budget.pause(*wait);
+            self.postman.pause(*wait).await;
         }
         store::retry_transient(|| self.record(&item, &result, now)).await?;
         if item.broadcast_id.is_some() {

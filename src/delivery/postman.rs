@@ -25,11 +25,20 @@ pub struct Postman {
     links: HashMap<Channel, Arc<dyn Link>>,
     /// The bot's sending budget, shared by direct replies and the outbox worker.
     pub budget: Arc<RateLimiter>,
+    /// With several instances on one database, the budget they share (see
+    /// `store::budget`): every message also takes a slot there.
+    shared: Option<Shared>,
     /// Turns in hand at once, with their replies. The rest wait their turn in order:
     /// a thousand chats writing together then cost a thousand queued updates, not a
     /// thousand open requests and database waits (memory stays flat, and on SQLite,
     /// with one writer, more at once would not go faster).
     in_hand: Arc<tokio::sync::Semaphore>,
+}
+
+#[derive(Clone)]
+struct Shared {
+    db: Db,
+    interval_us: i64,
 }
 
 /// See `Postman::in_hand`.
@@ -45,8 +54,62 @@ impl Postman {
     pub fn new(per_second: u32) -> Postman {
         Postman {
             links: HashMap::new(),
+            shared: None,
             budget: Arc::new(RateLimiter::new(per_second)),
             in_hand: Arc::new(tokio::sync::Semaphore::new(TURNS_IN_HAND)),
+        }
+    }
+
+    /// Paces with the other instances on `db` at `per_second` overall.
+    pub fn sharing_budget(mut self, db: Db, per_second: u32) -> Postman {
+        let interval_us = 1_000_000 / i64::from(per_second.max(1));
+        self.shared = Some(Shared { db, interval_us });
+        self
+    }
+
+    /// The slot of a direct reply: the next one overall, ahead of the outbox's.
+    pub async fn reply_slot(&self) {
+        self.budget.acquire_reply().await;
+        self.shared_slot().await;
+    }
+
+    /// The slot of an outbox message to `to` (also spaced per chat).
+    pub async fn outbox_slot(&self, to: &Address) {
+        self.budget.acquire(to).await;
+        self.shared_slot().await;
+    }
+
+    async fn shared_slot(&self) {
+        let Some(shared) = &self.shared else {
+            return;
+        };
+        let reserved = async {
+            let mut conn = shared.db.read().await?;
+            crate::store::budget::reserve(&mut conn, chrono::Utc::now(), shared.interval_us).await
+        };
+        match reserved.await {
+            Ok(at) => {
+                if let Ok(wait) = (at - chrono::Utc::now()).to_std() {
+                    tokio::time::sleep(wait).await;
+                }
+            }
+            // The database is away: this process's own pace still holds.
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "shared send budget unavailable"),
+        }
+    }
+
+    /// The platform said "retry after": this process and, when shared, every instance.
+    pub async fn pause(&self, wait: std::time::Duration) {
+        self.budget.pause(wait);
+        if let Some(shared) = &self.shared {
+            let until = chrono::Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+            let held = async {
+                let mut conn = shared.db.read().await?;
+                crate::store::budget::hold_until(&mut conn, until).await
+            };
+            if let Err(e) = held.await {
+                tracing::warn!(error = %format!("{e:#}"), "shared send budget unavailable");
+            }
         }
     }
 
@@ -128,7 +191,7 @@ impl Postman {
     ) -> anyhow::Result<()> {
         let mut why = String::new();
         for _ in 0..REPLY_TRIES {
-            self.budget.acquire_reply().await;
+            self.reply_slot().await;
             match self.deliver(out).await {
                 Ok(()) => return Ok(()),
                 Err(DeliveryError::Gone(e)) => {
@@ -138,7 +201,7 @@ impl Postman {
                     return tx.commit().await;
                 }
                 Err(DeliveryError::RetryAfter(wait)) => {
-                    self.budget.pause(wait);
+                    self.pause(wait).await;
                     why = format!("rate limited, retry after {wait:?}");
                     tokio::time::sleep(wait).await;
                 }

@@ -20,9 +20,50 @@ pub struct Chat {
     /// The latest message ids seen (Zalo's are not ordered): a repeat among them,
     /// however late, is ignored. Newest last.
     pub recent_message_ids: Vec<String>,
+    /// The last update served and the replies it got (`app::turn` says them again
+    /// when that update comes again).
+    pub last_turn: Option<LastTurn>,
     /// Wrong invite codes in a row, and until when no code is tried at all.
     pub join_failures: i64,
     pub join_blocked_until: Option<chrono::DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LastTurn {
+    pub id: String,
+    pub replies: Vec<crate::conversation::Reply>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredTurn {
+    id: String,
+    replies: Vec<String>,
+}
+
+fn last_turn_json(t: &LastTurn) -> Result<String> {
+    let replies = t
+        .replies
+        .iter()
+        .map(super::outbox::body)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(serde_json::to_string(&StoredTurn {
+        id: t.id.clone(),
+        replies,
+    })?)
+}
+
+fn last_turn_from(json: &str) -> Option<LastTurn> {
+    let stored: StoredTurn = serde_json::from_str(json).ok()?;
+    let replies = stored
+        .replies
+        .iter()
+        .map(|b| super::outbox::reply_from_body(b))
+        .collect::<Result<Vec<_>>>()
+        .ok()?;
+    Some(LastTurn {
+        id: stored.id,
+        replies,
+    })
 }
 
 /// The chat's row, locked for the rest of the caller's transaction: a chat's turns
@@ -33,7 +74,7 @@ pub async fn lock(conn: &mut AnyConnection, at: &Address) -> Result<Chat> {
         "INSERT INTO chats (channel, chat_id, state, menu, updated_at) VALUES ($1, $2, $3, '[]', $4) \
          ON CONFLICT (channel, chat_id) DO UPDATE SET updated_at = chats.updated_at \
          RETURNING locale, state, menu, last_update_id, last_message_id, join_failures, \
-         join_blocked_until",
+         join_blocked_until, last_turn",
     )
     .bind(at.channel.as_str())
     .bind(&at.chat_id)
@@ -49,7 +90,7 @@ pub async fn lock(conn: &mut AnyConnection, at: &Address) -> Result<Chat> {
 pub async fn peek(conn: &mut AnyConnection, at: &Address) -> Result<Chat> {
     let row = sqlx::query(
         "SELECT locale, state, menu, last_update_id, last_message_id, join_failures, \
-         join_blocked_until FROM chats \
+         join_blocked_until, last_turn FROM chats \
          WHERE channel = $1 AND chat_id = $2",
     )
     .bind(at.channel.as_str())
@@ -81,6 +122,9 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Chat> {
         recent_message_ids: get::<Option<String>>(r, "last_message_id")?
             .map(|ids| ids.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default(),
+        last_turn: get::<Option<String>>(r, "last_turn")?
+            .as_deref()
+            .and_then(last_turn_from),
         join_failures: get(r, "join_failures")?,
         join_blocked_until: get::<Option<String>>(r, "join_blocked_until")?
             .as_deref()
@@ -109,12 +153,13 @@ pub async fn save(conn: &mut AnyConnection, at: &Address, chat: &Chat) -> Result
     let menu: Vec<(u32, String)> = chat.menu.iter().map(|(n, a)| (*n, a.encode())).collect();
     sqlx::query(
         "INSERT INTO chats (channel, chat_id, locale, state, menu, last_update_id, last_message_id, \
-         updated_at, join_failures, join_blocked_until) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (channel, chat_id) DO UPDATE \
+         updated_at, join_failures, join_blocked_until, last_turn) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (channel, chat_id) DO UPDATE \
          SET locale = excluded.locale, state = excluded.state, menu = excluded.menu, \
          last_update_id = excluded.last_update_id, last_message_id = excluded.last_message_id, \
          updated_at = excluded.updated_at, join_failures = excluded.join_failures, \
-         join_blocked_until = excluded.join_blocked_until",
+         join_blocked_until = excluded.join_blocked_until, last_turn = excluded.last_turn",
     )
     .bind(at.channel.as_str())
     .bind(&at.chat_id)
@@ -126,6 +171,7 @@ pub async fn save(conn: &mut AnyConnection, at: &Address, chat: &Chat) -> Result
     .bind(ts(Utc::now()))
     .bind(chat.join_failures)
     .bind(chat.join_blocked_until.map(ts))
+    .bind(chat.last_turn.as_ref().map(last_turn_json).transpose()?)
     .execute(conn)
     .await?;
     Ok(())

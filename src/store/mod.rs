@@ -4,6 +4,7 @@
 
 pub mod audience;
 pub mod broadcasts;
+pub mod budget;
 pub mod campaigns;
 pub mod chats;
 pub mod deadlines;

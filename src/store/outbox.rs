@@ -148,9 +148,20 @@ pub(super) fn body(reply: &Reply) -> Result<String> {
     })?)
 }
 
+/// A reply as `body` stored it.
+pub(super) fn reply_from_body(json: &str) -> Result<Reply> {
+    let body: StoredBody = serde_json::from_str(json).context("stored reply")?;
+    Ok(Reply {
+        text: body.text,
+        choices: body
+            .choices
+            .into_iter()
+            .filter_map(|(label, data)| Action::decode(&data).map(|a| Choice::new(label, a)))
+            .collect(),
+    })
+}
+
 fn from_row(r: &AnyRow) -> Result<Item> {
-    let body: StoredBody =
-        serde_json::from_str(&get::<String>(r, "body")?).context("outbox body")?;
     Ok(Item {
         id: get(r, "id")?,
         to: Address {
@@ -161,14 +172,7 @@ fn from_row(r: &AnyRow) -> Result<Item> {
         },
         member_id: get(r, "member_id")?,
         lang: Lang::from_code(&get::<String>(r, "locale")?).unwrap_or_default(),
-        reply: Reply {
-            text: body.text,
-            choices: body
-                .choices
-                .into_iter()
-                .filter_map(|(label, data)| Action::decode(&data).map(|a| Choice::new(label, a)))
-                .collect(),
-        },
+        reply: reply_from_body(&get::<String>(r, "body")?)?,
         broadcast_id: get(r, "broadcast_id")?,
         attempts: get(r, "attempts")?,
     })
@@ -189,12 +193,13 @@ pub async fn next_due(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Op
 
 /// Takes the message for sending, right before it goes on the wire. The status check
 /// makes a race between two workers harmless: only one of them gets `true`.
-pub async fn claim(conn: &mut AnyConnection, id: i64) -> Result<bool> {
+pub async fn claim(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE outbox SET status = 'sending', attempts = attempts + 1 \
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = $2 \
          WHERE id = $1 AND status = 'pending'",
     )
     .bind(id)
+    .bind(ts(now))
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -256,14 +261,24 @@ pub async fn retry_later(
 
 /// After a crash, a row still marked 'sending' may or may not have reached the person.
 /// It is not sent again (no second copy); the author's report counts it as uncertain.
-pub async fn recover_interrupted(conn: &mut AnyConnection) -> Result<u64> {
-    Ok(sqlx::query(
-        "UPDATE outbox SET status = 'uncertain', error = 'interrupted while sending' \
-         WHERE status = 'sending'",
-    )
-    .execute(&mut *conn)
-    .await?
-    .rows_affected())
+/// `claimed_before`: only rows taken before then, when other instances may be
+/// sending theirs right now; `None`: all of them (the only process there is).
+pub async fn recover_interrupted(
+    conn: &mut AnyConnection,
+    claimed_before: Option<DateTime<Utc>>,
+) -> Result<u64> {
+    let query = match claimed_before {
+        None => sqlx::query(
+            "UPDATE outbox SET status = 'uncertain', error = 'interrupted while sending' \
+             WHERE status = 'sending'",
+        ),
+        Some(t) => sqlx::query(
+            "UPDATE outbox SET status = 'uncertain', error = 'interrupted while sending' \
+             WHERE status = 'sending' AND (claimed_at IS NULL OR claimed_at < $1)",
+        )
+        .bind(ts(t)),
+    };
+    Ok(query.execute(&mut *conn).await?.rows_affected())
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -485,43 +485,71 @@ async fn handle(
 
 /// Long polling as Telegram does it: `offset` confirms every earlier update; wait for
 /// news up to the requested timeout (capped, to keep tests quick).
-/// Webhook mode, as Telegram does it: each pending update is POSTed to the webhook
-/// with the secret header, in order, and dropped once answered 200; otherwise tried
-/// again a moment later.
+/// Webhook mode, as Telegram does it: pending updates are POSTed to the webhook with
+/// the secret header, up to `WEBHOOK_CONNECTIONS` at once but one chat's at a time and
+/// in order, each dropped once answered 200 and otherwise tried again a moment later.
 async fn push_to_webhook(fake: FakeTelegram) {
+    const WEBHOOK_CONNECTIONS: usize = 40;
     let client = reqwest::Client::new();
+    let busy: Arc<Mutex<std::collections::HashSet<i64>>> = Arc::default();
+    let slots = Arc::new(tokio::sync::Semaphore::new(WEBHOOK_CONNECTIONS));
     loop {
         let notified = fake.notify.notified();
         let next = {
             let inner = fake.inner.lock().unwrap();
-            match (&inner.webhook, inner.pending.iter().next()) {
-                (Some((url, secret)), Some((id, update))) => {
-                    Some((url.clone(), secret.clone(), *id, update.clone()))
-                }
-                _ => None,
+            let mut busy = busy.lock().unwrap();
+            let found = inner.webhook.as_ref().and_then(|(url, secret)| {
+                // The first update of each chat not already in flight: a chat's
+                // later updates wait for its earlier one.
+                let mut waiting = std::collections::HashSet::new();
+                inner.pending.iter().find_map(|(id, u)| {
+                    let chat = update_chat(u);
+                    if busy.contains(&chat) || !waiting.insert(chat) {
+                        return None;
+                    }
+                    Some((url.clone(), secret.clone(), *id, u.clone(), chat))
+                })
+            });
+            if let Some((.., chat)) = &found {
+                busy.insert(*chat);
             }
+            found
         };
-        let Some((url, secret, id, update)) = next else {
-            let _ = tokio::time::timeout(Duration::from_millis(200), notified).await;
+        let Some((url, secret, id, update, chat)) = next else {
+            let _ = tokio::time::timeout(Duration::from_millis(100), notified).await;
             continue;
         };
-        let answer = client
-            .post(&url)
-            .header("X-Telegram-Bot-Api-Secret-Token", secret)
-            .json(&update)
-            .timeout(Duration::from_secs(10))
-            .send()
-            .await;
-        match answer {
-            Ok(r) if r.status().is_success() => {
+        let permit = slots.clone().acquire_owned().await.unwrap();
+        let (fake, client, busy) = (fake.clone(), client.clone(), busy.clone());
+        tokio::spawn(async move {
+            let answer = client
+                .post(&url)
+                .header("X-Telegram-Bot-Api-Secret-Token", secret)
+                .json(&update)
+                .timeout(Duration::from_secs(30))
+                .send()
+                .await;
+            let delivered = matches!(&answer, Ok(r) if r.status().is_success());
+            if delivered {
                 fake.inner.lock().unwrap().pending.remove(&id);
-            }
-            _ => {
+            } else {
                 fake.inner.lock().unwrap().webhook_refused += 1;
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
-        }
+            busy.lock().unwrap().remove(&chat);
+            drop(permit);
+            fake.notify.notify_waiters();
+        });
     }
+}
+
+/// The chat an update belongs to (its message's, or its button's message's).
+fn update_chat(u: &Value) -> i64 {
+    u["message"]["chat"]["id"]
+        .as_i64()
+        .or_else(|| u["callback_query"]["message"]["chat"]["id"].as_i64())
+        .or_else(|| u["callback_query"]["from"]["id"].as_i64())
+        .unwrap_or(0)
 }
 
 async fn get_updates(fake: &FakeTelegram, params: &Value) -> Value {

@@ -5,6 +5,7 @@
 pub mod fake_telegram;
 pub mod fake_zalo;
 pub mod load;
+pub mod proxy;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

@@ -72,9 +72,16 @@ async fn receive(State(hook): State<Hook>, headers: HeaderMap, body: Bytes) -> S
     let Ok(json) = serde_json::from_slice::<serde_json::Value>(&body) else {
         return StatusCode::BAD_REQUEST;
     };
-    for u in update::parse(&json) {
-        if u.is_private {
-            hook.chats.submit(u.into_incoming());
+    // Answered once the turns are done, as for Telegram: an instance that dies first
+    // leaves the call unanswered, for Zalo to deliver again.
+    let waiting: Vec<_> = update::parse(&json)
+        .into_iter()
+        .filter(|u| u.is_private)
+        .map(|u| hook.chats.submit_and_wait(u.into_incoming()))
+        .collect();
+    for done in waiting {
+        if done.await.is_err() {
+            return StatusCode::SERVICE_UNAVAILABLE;
         }
     }
     StatusCode::OK
