@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use support::fake_telegram::FakeTelegram;
 use support::load::{self, ms, run_chairs, seed_invites};
-use support::{env_or, Bot, TestEnv, TOKEN};
+use support::{env_or, Bot, TestEnv};
 
 const FIRST_CHAIR: i64 = 1_000_000;
 const FIRST_RECIPIENT: i64 = 5_000_000;
@@ -111,48 +111,13 @@ async fn main() {
     }
 }
 
-/// `k` instances in webhook mode behind a round-robin proxy, ready when each answers
-/// its health check.
 async fn start(env: &TestEnv, api: &FakeTelegram, k: usize, send_rate: u32) -> Vec<Bot> {
-    let ports: Vec<u16> = (0..k).map(|_| support::free_port()).collect();
-    let proxy = support::proxy::start(
-        ports
-            .iter()
-            .map(|p| format!("http://127.0.0.1:{p}"))
-            .collect(),
-    )
-    .await;
-    let bots: Vec<Bot> = ports
-        .iter()
-        .map(|port| {
-            env.spawn_with(
-                &["run"],
-                &[
-                    ("TELOXIDE_TOKEN", TOKEN.to_string()),
-                    ("TELOXIDE_API_URL", api.url()),
-                    ("TELEGRAM_WEBHOOK_URL", format!("http://{proxy}/telegram")),
-                    ("TELEGRAM_WEBHOOK_SECRET", "bench-secret".to_string()),
-                    ("THIDUA_HTTP_LISTEN", format!("127.0.0.1:{port}")),
-                    ("THIDUA_SEND_RATE", send_rate.to_string()),
-                    ("RUST_LOG", "warn".to_string()),
-                ],
-            )
-        })
-        .collect();
-    let http = reqwest::Client::new();
-    for port in &ports {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !http
-            .get(format!("http://127.0.0.1:{port}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            assert!(Instant::now() < deadline, "an instance never came up");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-    bots
+    let vars = [
+        ("THIDUA_SEND_RATE", send_rate.to_string()),
+        // Logging must not be what is measured.
+        ("RUST_LOG", "warn".to_string()),
+    ];
+    support::instances::start(env, api, k, &[], &vars).await.0
 }
 
 fn stop(bots: &mut [Bot]) {

@@ -234,6 +234,17 @@ pub fn init_tracing() {
         .init();
 }
 
+/// Where a CSV goes: the file named, or standard output.
+fn csv_sink(out: Option<&std::path::Path>) -> Result<Box<dyn Write>> {
+    Ok(match out {
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    })
+}
+
 /// The operator's language, from the shell.
 fn operator_lang() -> Lang {
     Lang::from_client(std::env::var("LANG").ok().as_deref())
@@ -656,13 +667,7 @@ async fn command(
         }
         Command::Export(ExportCommand::Candidates { out }) => {
             let mut conn = db.read().await?;
-            let sink: Box<dyn Write> = match &out {
-                Some(path) => Box::new(
-                    std::fs::File::create(path)
-                        .with_context(|| format!("cannot write {}", path.display()))?,
-                ),
-                None => Box::new(std::io::stdout().lock()),
-            };
+            let sink = csv_sink(out.as_deref())?;
             let mut csv = csv::Writer::from_writer(sink);
             csv.write_record([
                 "criterion",
@@ -707,13 +712,7 @@ async fn command(
             let mut conn = db.read().await?;
             let works =
                 store::registrations::featured(&mut conn, campaign.id, Scope::Everything).await?;
-            let sink: Box<dyn Write> = match &out {
-                Some(path) => Box::new(
-                    std::fs::File::create(path)
-                        .with_context(|| format!("cannot write {}", path.display()))?,
-                ),
-                None => Box::new(std::io::stdout().lock()),
-            };
+            let sink = csv_sink(out.as_deref())?;
             let mut csv = csv::Writer::from_writer(sink);
             csv.write_record([
                 "number",

@@ -16,6 +16,7 @@ use crate::app::App;
 use crate::channels::per_chat::PerChat;
 use crate::channels::telegram::{self, TelegramLink};
 use crate::channels::zalo::{self, api::ZaloClient, ZaloSender};
+use crate::channels::{Receiving, Wiring};
 use crate::config::Config;
 use crate::data_dir::DataDir;
 use crate::delivery::postman::Postman;
@@ -103,61 +104,29 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
     // Webhooks are routes of the one HTTP server; polling channels run on their own.
     let mut router = axum::Router::new();
     let mut hooked: Vec<Arc<PerChat>> = Vec::new();
+    let wiring = Wiring {
+        app: app.clone(),
+        postman: postman.clone(),
+        health: health.clone(),
+        stopped: stopped.clone(),
+    };
+    let mut receiving = Vec::new();
     if let Some(bot) = telegram_bot {
-        match &telegram_webhook {
-            Some(hook) => {
-                let (route, chats) = telegram::webhook_route(
-                    app.clone(),
-                    bot,
-                    postman.clone(),
-                    hook,
-                    health.clone(),
-                )
-                .await?;
-                router = router.merge(route);
-                hooked.push(chats);
-            }
-            None => {
-                let (app, postman, health, stopped) = (
-                    app.clone(),
-                    postman.clone(),
-                    health.clone(),
-                    stopped.clone(),
-                );
-                tasks.spawn(async move {
-                    telegram::poll(app, bot, postman, health, stopped)
-                        .await
-                        .context("Telegram")
-                });
-            }
-        }
+        let r = telegram::receive(bot, telegram_webhook.as_ref(), wiring.clone()).await?;
+        receiving.push(("Telegram", r));
     }
     if let Some(client) = zalo_client {
-        match &zalo_webhook {
-            Some(hook) => {
-                let (route, chats) = zalo::webhook::route(
-                    app.clone(),
-                    client,
-                    postman.clone(),
-                    hook,
-                    health.clone(),
-                )
-                .await?;
+        let r = zalo::receive(client, zalo_webhook.as_ref(), wiring.clone()).await?;
+        receiving.push(("Zalo", r));
+    }
+    for (name, r) in receiving {
+        match r {
+            Receiving::Webhook { route, chats } => {
                 router = router.merge(route);
                 hooked.push(chats);
             }
-            None => {
-                let (app, postman, health, stopped) = (
-                    app.clone(),
-                    postman.clone(),
-                    health.clone(),
-                    stopped.clone(),
-                );
-                tasks.spawn(async move {
-                    zalo::poll(app, client, postman, health, stopped)
-                        .await
-                        .context("Zalo")
-                });
+            Receiving::Polling(polling) => {
+                tasks.spawn(async move { polling.await.context(name) });
             }
         }
     }

@@ -13,7 +13,6 @@ use support::fake_telegram::FakeTelegram;
 use support::{load, TestEnv};
 
 const CHAIRS: usize = 200;
-const SECRET: &str = "instances-secret";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_instances_one_killed_store_and_send_everything_once() {
@@ -28,52 +27,11 @@ async fn three_instances_one_killed_store_and_send_everything_once() {
     let _ = staff;
 
     let api = FakeTelegram::start().await;
-    let ports: Vec<u16> = (0..3).map(|_| support::free_port()).collect();
-    let proxy = support::proxy::start(
-        ports
-            .iter()
-            .map(|p| format!("http://127.0.0.1:{p}"))
-            .collect(),
-    )
-    .await;
-    let hook = format!("http://{proxy}/telegram");
-    let mut instances: Vec<_> = ports
-        .iter()
-        .map(|port| {
-            // 7 days before the report's deadline, seconds before the 08:00 reminders:
-            // the three schedulers race for them while the chairs fill the form.
-            env.spawn_with(
-                &["run", "--now", "2025-04-28T07:59:57+07:00"],
-                &[
-                    ("TELOXIDE_TOKEN", support::TOKEN.to_string()),
-                    ("TELOXIDE_API_URL", api.url()),
-                    ("TELEGRAM_WEBHOOK_URL", hook.clone()),
-                    ("TELEGRAM_WEBHOOK_SECRET", SECRET.to_string()),
-                    ("THIDUA_HTTP_LISTEN", format!("127.0.0.1:{port}")),
-                ],
-            )
-        })
-        .collect();
-    // Every instance answers its health check before the chairs start.
-    let http = reqwest::Client::new();
-    for port in &ports {
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            let up = http
-                .get(format!("http://127.0.0.1:{port}/healthz"))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success());
-            if up {
-                break;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "instance on {port} never came up"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
+    // 7 days before the report's deadline, seconds before the 08:00 reminders: the
+    // three schedulers race for them while the chairs fill the form.
+    let (mut instances, _) =
+        support::instances::start(&env, &api, 3, &["--now", "2025-04-28T07:59:57+07:00"], &[])
+            .await;
 
     let chairs = {
         let api = api.clone();

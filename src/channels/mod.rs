@@ -1,9 +1,40 @@
 //! Channel adapters: each turns its updates into `Incoming` and renders `Outgoing`.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use crate::app::App;
+use crate::delivery::postman::Postman;
+use crate::health::Health;
+
 pub mod console;
 pub mod per_chat;
 pub mod telegram;
 pub mod zalo;
+
+/// How a started channel receives its updates.
+pub enum Receiving {
+    /// A route of the process's one HTTP server, and the chats it serves (finished
+    /// after the server stops).
+    Webhook {
+        route: axum::Router,
+        chats: Arc<per_chat::PerChat>,
+    },
+    /// A loop of its own, until shutdown.
+    Polling(Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>),
+}
+
+/// What every channel is started with.
+#[derive(Clone)]
+pub struct Wiring {
+    pub app: App,
+    pub postman: Postman,
+    pub health: Arc<Health>,
+    pub stopped: watch::Receiver<bool>,
+}
 
 /// Cuts a long message into pieces of at most `max` characters, at paragraph or line
 /// breaks where possible, so a summary never fails for being too long.

@@ -61,8 +61,25 @@ async fn start(app: &App, bot: &Bot) -> Result<()> {
     Ok(())
 }
 
+/// Starts receiving: by webhook when one is configured, else by long polling.
+pub async fn receive(
+    bot: Bot,
+    webhook: Option<&WebhookConfig>,
+    w: super::Wiring,
+) -> Result<super::Receiving> {
+    Ok(match webhook {
+        Some(hook) => {
+            let (route, chats) = webhook_route(w.app, bot, w.postman, hook, w.health).await?;
+            super::Receiving::Webhook { route, chats }
+        }
+        None => {
+            super::Receiving::Polling(Box::pin(poll(w.app, bot, w.postman, w.health, w.stopped)))
+        }
+    })
+}
+
 /// Long polling until `shutdown` turns true; the updates in hand are finished first.
-pub async fn poll(
+async fn poll(
     app: App,
     bot: Bot,
     postman: Postman,
@@ -126,7 +143,7 @@ struct Hook {
 /// process's one HTTP server, with the chats it serves (finished after the server
 /// stops). Stopping does not delete the webhook: another instance behind the same
 /// URL may still be serving it.
-pub async fn webhook_route(
+async fn webhook_route(
     app: App,
     bot: Bot,
     postman: Postman,
@@ -156,12 +173,12 @@ pub async fn webhook_route(
         clock,
     };
     let router = axum::Router::new()
-        .route(&path, axum::routing::post(receive))
+        .route(&path, axum::routing::post(on_call))
         .with_state(hook);
     Ok((router, chats))
 }
 
-async fn receive(
+async fn on_call(
     axum::extract::State(hook): axum::extract::State<Hook>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,

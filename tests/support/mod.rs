@@ -4,6 +4,7 @@
 
 pub mod fake_telegram;
 pub mod fake_zalo;
+pub mod instances;
 pub mod load;
 pub mod proxy;
 

@@ -5,7 +5,7 @@
 pub mod api;
 mod sender;
 pub mod update;
-pub mod webhook;
+mod webhook;
 
 use std::time::Duration;
 
@@ -33,9 +33,26 @@ pub async fn check_token(client: &ZaloClient) -> Result<()> {
     Ok(())
 }
 
+/// Starts receiving: by webhook when one is configured, else by long polling.
+pub async fn receive(
+    client: ZaloClient,
+    webhook: Option<&crate::config::WebhookConfig>,
+    w: super::Wiring,
+) -> Result<super::Receiving> {
+    Ok(match webhook {
+        Some(hook) => {
+            let (route, chats) = webhook::route(w.app, client, w.postman, hook, w.health).await?;
+            super::Receiving::Webhook { route, chats }
+        }
+        None => super::Receiving::Polling(Box::pin(poll(
+            w.app, client, w.postman, w.health, w.stopped,
+        ))),
+    })
+}
+
 /// getUpdates in a loop until shutdown. Each chat's updates are served in order, and
 /// chats side by side.
-pub async fn poll(
+async fn poll(
     app: App,
     client: ZaloClient,
     postman: Postman,

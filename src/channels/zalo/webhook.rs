@@ -33,7 +33,7 @@ struct Hook {
 
 /// Registers the webhook with Zalo and returns its route, for the process's one HTTP
 /// server, with the chats it serves (finished after the server stops).
-pub async fn route(
+pub(super) async fn route(
     app: App,
     client: ZaloClient,
     postman: Postman,
