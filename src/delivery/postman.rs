@@ -105,7 +105,7 @@ impl Postman {
             let until = chrono::Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
             let held = async {
                 let mut conn = shared.db.read().await?;
-                crate::store::budget::hold_until(&mut conn, until).await
+                crate::store::budget::hold_until(&mut conn, until, shared.interval_us).await
             };
             if let Err(e) = held.await {
                 tracing::warn!(error = %format!("{e:#}"), "shared send budget unavailable");
