@@ -62,7 +62,7 @@ impl Postman {
 
     /// Paces with the other instances on `db` at `per_second` overall.
     pub fn sharing_budget(mut self, db: Db, per_second: u32) -> Postman {
-        let interval_us = 1_000_000 / i64::from(per_second.max(1));
+        let interval_us = super::rate::spacing(per_second).as_micros() as i64;
         self.shared = Some(Shared { db, interval_us });
         self
     }
