@@ -8,9 +8,7 @@ ALTER TABLE outbox ADD COLUMN claimed_at TEXT;
 CREATE TABLE send_budget (
     id INTEGER PRIMARY KEY,
     next_us BIGINT NOT NULL,
-    interval_us BIGINT NOT NULL,
-    -- After a 429, nobody sends before this, even with a slot reserved earlier.
-    held_until_us BIGINT NOT NULL DEFAULT 0
+    interval_us BIGINT NOT NULL
 );
 -- A chat's last turn: the update it answered and its replies, written in the turn's
 -- transaction. An update delivered again (its first instance died before saying the

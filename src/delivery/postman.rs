@@ -83,35 +83,18 @@ impl Postman {
         let Some(shared) = &self.shared else {
             return;
         };
-        // A slot reserved before another instance met a 429 is not used inside the
-        // hold: its owner waits it out and reserves again (a few times at most).
-        for _ in 0..4 {
-            let reserved = async {
-                let mut conn = shared.db.read().await?;
-                let at = crate::store::budget::reserve(
-                    &mut conn,
-                    chrono::Utc::now(),
-                    shared.interval_us,
-                )
-                .await?;
+        let reserved = async {
+            let mut conn = shared.db.read().await?;
+            crate::store::budget::reserve(&mut conn, chrono::Utc::now(), shared.interval_us).await
+        };
+        match reserved.await {
+            Ok(at) => {
                 if let Ok(wait) = (at - chrono::Utc::now()).to_std() {
                     tokio::time::sleep(wait).await;
                 }
-                crate::store::budget::held_until(&mut conn, chrono::Utc::now()).await
-            };
-            match reserved.await {
-                Ok(None) => return,
-                Ok(Some(until)) => {
-                    if let Ok(wait) = (until - chrono::Utc::now()).to_std() {
-                        tokio::time::sleep(wait).await;
-                    }
-                }
-                // The database is away: this process's own pace still holds.
-                Err(e) => {
-                    tracing::warn!(error = %format!("{e:#}"), "shared send budget unavailable");
-                    return;
-                }
             }
+            // The database is away: this process's own pace still holds.
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "shared send budget unavailable"),
         }
     }
 

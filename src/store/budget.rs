@@ -44,11 +44,9 @@ pub async fn hold_until(
 ) -> Result<()> {
     let until_us = until.timestamp_micros();
     sqlx::query(
-        "INSERT INTO send_budget (id, next_us, interval_us, held_until_us) VALUES (1, $1, $2, $1) \
+        "INSERT INTO send_budget (id, next_us, interval_us) VALUES (1, $1, $2) \
          ON CONFLICT (id) DO UPDATE SET \
          next_us = CASE WHEN send_budget.next_us > $1 THEN send_budget.next_us ELSE $1 END, \
-         held_until_us = CASE WHEN send_budget.held_until_us > $1 THEN send_budget.held_until_us \
-         ELSE $1 END, \
          interval_us = CASE WHEN send_budget.interval_us * 105 / 100 > $2 * 4 THEN $2 * 4 \
          ELSE send_budget.interval_us * 105 / 100 END",
     )
@@ -57,21 +55,6 @@ pub async fn hold_until(
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-/// Until when every instance holds off (after a 429), if that is still ahead: a slot
-/// reserved before the 429 must not be used inside the hold.
-pub async fn held_until(
-    conn: &mut AnyConnection,
-    now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>> {
-    let held: Option<i64> =
-        sqlx::query_scalar("SELECT held_until_us FROM send_budget WHERE id = 1")
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(held
-        .filter(|h| *h > now.timestamp_micros())
-        .and_then(DateTime::from_timestamp_micros))
 }
 
 #[cfg(test)]
@@ -116,12 +99,5 @@ mod tests {
         assert_eq!(next, at(later + 1_000_000));
         let after = reserve(&mut conn, at(later + 20), base).await.unwrap();
         assert_eq!(after, at(later + 1_000_000 + base * 105 / 100));
-        // A slot reserved before the 429 is checked against the hold before it is used.
-        let held = held_until(&mut conn, at(later + 30)).await.unwrap();
-        assert_eq!(held, Some(at(later + 1_000_000)));
-        assert_eq!(
-            held_until(&mut conn, at(later + 2_000_000)).await.unwrap(),
-            None
-        );
     }
 }
