@@ -28,8 +28,7 @@ const SENDING_LEASE: Duration = Duration::from_secs(180);
 const RECOVER_EVERY: Duration = Duration::from_secs(60);
 
 enum Taken {
-    /// Taken for sending; whether its slot has come already.
-    Item(outbox::Item, bool),
+    Item(outbox::Item),
     Nothing,
     Lost,
 }
@@ -91,10 +90,7 @@ impl Worker {
                 }
             }
             match self.take().await {
-                Ok(Taken::Item(item, slot_taken)) => {
-                    if !slot_taken {
-                        self.postman.outbox_slot(&item.to).await;
-                    }
+                Ok(Taken::Item(item)) => {
                     if let Err(e) = self.deliver(item).await {
                         // The row stays 'sending': after a restart it counts as
                         // uncertain, never sent twice.
@@ -119,9 +115,8 @@ impl Worker {
         }
     }
 
-    /// The next due message, marked as sending. On SQLite once its slot has come: only
-    /// what is really about to go on the wire is, so a crash while waiting leaves it
-    /// pending.
+    /// The next due message, marked as sending once its slot has come: only what is
+    /// really about to go on the wire is, so a crash while waiting leaves it pending.
     async fn take(&self) -> Result<Taken> {
         match self.db.backend {
             store::Backend::Postgres => self.take_locked().await,
@@ -142,7 +137,7 @@ impl Worker {
                 })
                 .await?;
                 Ok(if claimed {
-                    Taken::Item(item, true)
+                    Taken::Item(item)
                 } else {
                     Taken::Lost
                 })
@@ -150,23 +145,21 @@ impl Worker {
         }
     }
 
-    /// Several instances on PostgreSQL: the next row not held by another worker
-    /// (`FOR UPDATE SKIP LOCKED`), taken for sending at once; its slot is waited for
-    /// just before the send. Waiting between the commit and the wire (as on SQLite)
-    /// put a commit's varying latency between the slot and the send, and three
-    /// instances' sends bunched into 429s. The cost: a crash during that wait (one
-    /// slot, ~34 ms; longer only after a 429) leaves the row 'sending', later
-    /// 'uncertain', as a crash during the send itself does.
+    /// Several instances on PostgreSQL: the row is locked (`FOR UPDATE SKIP LOCKED`)
+    /// while this worker waits for its slot, so the others take the next rows instead
+    /// of the same one (whose slot would be wasted), and a crash during the wait only
+    /// releases the lock: the row stays pending.
     async fn take_locked(&self) -> Result<Taken> {
         let mut tx = self.db.write().await?;
         let Some(item) = outbox::next_due_locked(&mut tx, self.clock.now()).await? else {
             return Ok(Taken::Nothing);
         };
+        self.postman.outbox_slot(&item.to).await;
         if !outbox::claim(&mut tx, item.id, self.clock.now()).await? {
             return Ok(Taken::Lost);
         }
         tx.commit().await?;
-        Ok(Taken::Item(item, false))
+        Ok(Taken::Item(item))
     }
 
     /// Sends a message taken for sending and records how it went.
