@@ -27,12 +27,6 @@ const IDLE: Duration = Duration::from_millis(500);
 const SENDING_LEASE: Duration = Duration::from_secs(180);
 const RECOVER_EVERY: Duration = Duration::from_secs(60);
 
-enum Taken {
-    Item(outbox::Item),
-    Nothing,
-    Lost,
-}
-
 #[derive(Clone)]
 pub struct Worker {
     pub db: Db,
@@ -89,8 +83,8 @@ impl Worker {
                     tracing::warn!(error = %format!("{e:#}"), "outbox recovery failed");
                 }
             }
-            match self.take().await {
-                Ok(Taken::Item(item)) => {
+            match self.next().await {
+                Ok(Some(item)) => {
                     if let Err(e) = self.deliver(item).await {
                         // The row stays 'sending': after a restart it counts as
                         // uncertain, never sent twice.
@@ -98,9 +92,7 @@ impl Worker {
                         tokio::time::sleep(IDLE).await;
                     }
                 }
-                // Another worker took it first: look again at once.
-                Ok(Taken::Lost) => {}
-                Ok(Taken::Nothing) => {
+                Ok(None) => {
                     tokio::select! {
                         _ = tokio::time::sleep(IDLE) => {}
                         _ = self.wake.notified() => {}
@@ -115,55 +107,25 @@ impl Worker {
         }
     }
 
-    /// The next due message, marked as sending once its slot has come: only what is
-    /// really about to go on the wire is, so a crash while waiting leaves it pending.
-    async fn take(&self) -> Result<Taken> {
-        match self.db.backend {
-            store::Backend::Postgres => self.take_locked().await,
-            store::Backend::Sqlite => {
-                let item = {
-                    let mut conn = self.db.read().await?;
-                    outbox::next_due(&mut conn, self.clock.now()).await?
-                };
-                let Some(item) = item else {
-                    return Ok(Taken::Nothing);
-                };
-                self.postman.outbox_slot(&item.to).await;
-                let claimed = store::retry_transient(|| async {
-                    let mut tx = self.db.write().await?;
-                    let claimed = outbox::claim(&mut tx, item.id, self.clock.now()).await?;
-                    tx.commit().await?;
-                    Ok(claimed)
-                })
-                .await?;
-                Ok(if claimed {
-                    Taken::Item(item)
-                } else {
-                    Taken::Lost
-                })
-            }
-        }
+    async fn next(&self) -> Result<Option<outbox::Item>> {
+        let mut conn = self.db.read().await?;
+        outbox::next_due(&mut conn, self.clock.now()).await
     }
 
-    /// Several instances on PostgreSQL: the row is locked (`FOR UPDATE SKIP LOCKED`)
-    /// while this worker waits for its slot, so the others take the next rows instead
-    /// of the same one (whose slot would be wasted), and a crash during the wait only
-    /// releases the lock: the row stays pending.
-    async fn take_locked(&self) -> Result<Taken> {
-        let mut tx = self.db.write().await?;
-        let Some(item) = outbox::next_due_locked(&mut tx, self.clock.now()).await? else {
-            return Ok(Taken::Nothing);
-        };
-        self.postman.outbox_slot(&item.to).await;
-        if !outbox::claim(&mut tx, item.id, self.clock.now()).await? {
-            return Ok(Taken::Lost);
-        }
-        tx.commit().await?;
-        Ok(Taken::Item(item))
-    }
-
-    /// Sends a message taken for sending and records how it went.
+    /// Waits for the message's slot, then takes it: only what is really about to go on
+    /// the wire is marked as sending.
     async fn deliver(&self, mut item: outbox::Item) -> Result<()> {
+        self.postman.outbox_slot(&item.to).await;
+        let claimed = store::retry_transient(|| async {
+            let mut tx = self.db.write().await?;
+            let claimed = outbox::claim(&mut tx, item.id, self.clock.now()).await?;
+            tx.commit().await?;
+            Ok(claimed)
+        })
+        .await?;
+        if !claimed {
+            return Ok(());
+        }
         item.attempts += 1;
         let out = Outgoing {
             to: item.to.clone(),

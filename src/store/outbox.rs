@@ -191,20 +191,6 @@ pub async fn next_due(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Op
     row.as_ref().map(from_row).transpose()
 }
 
-/// As `next_due`, locking the row for the caller's transaction and passing over rows
-/// other workers hold (PostgreSQL only).
-pub async fn next_due_locked(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Option<Item>> {
-    let row = sqlx::query(
-        "SELECT id, channel, chat_id, member_id, locale, body, broadcast_id, attempts FROM outbox \
-         WHERE status = 'pending' AND not_before <= $1 ORDER BY id LIMIT 1 \
-         FOR UPDATE SKIP LOCKED",
-    )
-    .bind(ts(now))
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(from_row).transpose()
-}
-
 /// Takes the message for sending, right before it goes on the wire. The status check
 /// makes a race between two workers harmless: only one of them gets `true`.
 pub async fn claim(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> Result<bool> {
