@@ -67,6 +67,17 @@ async fn metrics_page(State(ops): State<Arc<Ops>>) -> impl IntoResponse {
     )
 }
 
+/// Whether a webhook call carries the platform's secret in `header`; compared in
+/// constant time, so the answer's timing says nothing of how much of a guess matched.
+pub fn has_secret(headers: &axum::http::HeaderMap, header: &str, secret: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    let given = headers
+        .get(header)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    given.ct_eq(secret.as_bytes()).into()
+}
+
 /// Binds first, so a taken port stops the start with its reason.
 pub async fn bind(listen: SocketAddr) -> Result<tokio::net::TcpListener> {
     tokio::net::TcpListener::bind(listen)

@@ -184,12 +184,7 @@ async fn on_call(
     body: axum::body::Bytes,
 ) -> axum::http::StatusCode {
     use axum::http::StatusCode;
-    use subtle::ConstantTimeEq;
-    let given = headers
-        .get(SECRET_HEADER)
-        .map(|v| v.as_bytes())
-        .unwrap_or_default();
-    if !bool::from(given.ct_eq(hook.secret.as_bytes())) {
+    if !crate::http::has_secret(&headers, SECRET_HEADER, &hook.secret) {
         tracing::warn!("Telegram webhook call without the right secret token refused");
         return StatusCode::UNAUTHORIZED;
     }

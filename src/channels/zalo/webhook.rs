@@ -9,7 +9,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use std::sync::Arc;
-use subtle::ConstantTimeEq;
 
 use super::api::ZaloClient;
 use super::update;
@@ -60,11 +59,7 @@ pub(super) async fn route(
 }
 
 async fn receive(State(hook): State<Hook>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    let given = headers
-        .get(SECRET_HEADER)
-        .map(|v| v.as_bytes())
-        .unwrap_or_default();
-    if !bool::from(given.ct_eq(hook.secret.as_bytes())) {
+    if !crate::http::has_secret(&headers, SECRET_HEADER, &hook.secret) {
         tracing::warn!("webhook call without the right secret token refused");
         return StatusCode::UNAUTHORIZED;
     }
