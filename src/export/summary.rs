@@ -32,7 +32,8 @@ fn parts(lines: &[UnitTotal]) -> Parts<'_> {
     }
 }
 
-fn money(v: u64) -> String {
+/// An amount of đồng as the paper writes it ("250.000.000").
+pub(super) fn money(v: u64) -> String {
     Vnd::from_dong(v).map_or_else(|_| v.to_string(), |v| v.grouped('.'))
 }
 
@@ -99,11 +100,6 @@ pub fn summary_docx(lines: &[UnitTotal], issuer: &str, subtitle: &str) -> Result
         total_vnd: total,
     } = parts(lines);
     let text = |s: &str| Paragraph::new().add_run(Run::new().add_text(s));
-    let cell = |s: &str, bold: bool| {
-        let run = Run::new().add_text(s);
-        let run = if bold { run.bold() } else { run };
-        TableCell::new().add_paragraph(Paragraph::new().add_run(run))
-    };
     let header: Vec<TableCell> = [
         "summary.col.no",
         "summary.col.unit",
@@ -158,4 +154,11 @@ pub fn summary_docx(lines: &[UnitTotal], issuer: &str, subtitle: &str) -> Result
     let mut bytes = Vec::new();
     doc.build().pack(std::io::Cursor::new(&mut bytes))?;
     Ok(bytes)
+}
+
+/// A table cell of one run of text, bold or not.
+pub(super) fn cell(s: &str, bold: bool) -> TableCell {
+    let run = Run::new().add_text(s);
+    let run = if bold { run.bold() } else { run };
+    TableCell::new().add_paragraph(Paragraph::new().add_run(run))
 }

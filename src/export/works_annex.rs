@@ -4,7 +4,9 @@
 //! published text we have not been able to check; the chair writes the report itself.
 
 use anyhow::Result;
-use docx_rs::{AlignmentType, Paragraph, Run, Table, TableCell, TableRow, WidthType};
+use docx_rs::{AlignmentType, Paragraph, Run, Table, TableRow, WidthType};
+
+use super::summary::{cell, money};
 
 use crate::domain::dates::format_dmy;
 use crate::domain::registration::{Registration, RegistrationStatus, WorkResult};
@@ -25,11 +27,6 @@ pub fn works_annex_docx(
     if works.is_empty() {
         return Ok(None);
     }
-    let cell = |s: &str, bold: bool| {
-        let run = Run::new().add_text(s);
-        let run = if bold { run.bold() } else { run };
-        TableCell::new().add_paragraph(Paragraph::new().add_run(run))
-    };
     let header = [
         "annex.col.no",
         "annex.col.number",
@@ -80,9 +77,7 @@ pub fn works_annex_docx(
             cell(&achieved, false),
         ]));
     }
-    let money = |v: u64| {
-        crate::domain::money::Vnd::from_dong(v).map_or_else(|_| v.to_string(), |v| v.grouped('.'))
-    };
+
     rows.push(TableRow::new(vec![
         cell("", false),
         cell("", false),
