@@ -52,10 +52,16 @@ fn configuration(r: &mut Report, config: &Config) {
     if !crate::run::any_configured(config) {
         r.problem(tr(r.lang, "cli.no_channel"));
     }
+    let listen = config.http_listen();
+    match &listen {
+        Ok(Some(addr)) => r.ok(trf(r.lang, "doctor.http", &[("addr", &addr.to_string())])),
+        Ok(None) => r.note(tr(r.lang, "doctor.http_off")),
+        Err(_) => {}
+    }
     let checks = [
         ("ZALO_WEBHOOK_*", config.zalo_webhook().map(|_| ())),
         ("TELEGRAM_WEBHOOK_*", config.telegram_webhook().map(|_| ())),
-        ("THIDUA_HTTP_LISTEN", config.http_listen().map(|_| ())),
+        ("THIDUA_HTTP_LISTEN", listen.map(|_| ())),
     ];
     for (what, done) in checks {
         if let Err(e) = done {
@@ -68,11 +74,6 @@ fn configuration(r: &mut Report, config: &Config) {
     }
     for problem in crate::housekeeping::check(config) {
         r.problem(problem);
-    }
-    match config.http_listen() {
-        Ok(Some(addr)) => r.ok(trf(r.lang, "doctor.http", &[("addr", &addr.to_string())])),
-        Ok(None) => r.note(tr(r.lang, "doctor.http_off")),
-        Err(_) => {}
     }
 }
 

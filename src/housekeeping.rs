@@ -26,20 +26,47 @@ pub const BACKUPS_KEPT: usize = 14;
 /// Delivered outbox rows older than this go.
 pub const OUTBOX_KEPT_DAYS: u64 = 90;
 
-/// The schedules as configured: the job's name, its cron expression, or `None` when
+/// The housekeeping jobs.
+#[derive(Debug, Clone, Copy)]
+enum Chore {
+    Backup,
+    WeeklySummary,
+    Prune,
+}
+
+impl Chore {
+    fn name(self) -> &'static str {
+        match self {
+            Chore::Backup => "backup",
+            Chore::WeeklySummary => "weekly summary",
+            Chore::Prune => "prune",
+        }
+    }
+
+    /// Runs it once; how many files, messages or rows it made or removed.
+    async fn run(self, db: &Db, data: &Path, clock: &Clock) -> Result<usize> {
+        Ok(match self {
+            Chore::Backup => backup(db, data, clock).await?.is_some() as usize,
+            Chore::WeeklySummary => weekly_summary(db, clock.now()).await?,
+            Chore::Prune => prune(db, clock.now()).await? as usize,
+        })
+    }
+}
+
+/// The schedules as configured: each job and its cron expression, or `None` when
 /// turned off.
-fn schedules(config: &Config) -> [(&'static str, Option<String>); 3] {
+fn schedules(config: &Config) -> [(Chore, Option<String>); 3] {
     let pick = |given: &Option<String>, default: &str| {
         let cron = given.as_deref().unwrap_or(default).trim().to_string();
         (!cron.eq_ignore_ascii_case("off")).then_some(cron)
     };
     [
-        ("backup", pick(&config.backup_cron, BACKUP_CRON)),
+        (Chore::Backup, pick(&config.backup_cron, BACKUP_CRON)),
         (
-            "weekly summary",
+            Chore::WeeklySummary,
             pick(&config.weekly_summary_cron, WEEKLY_SUMMARY_CRON),
         ),
-        ("prune", pick(&config.prune_cron, PRUNE_CRON)),
+        (Chore::Prune, pick(&config.prune_cron, PRUNE_CRON)),
     ]
 }
 
@@ -47,12 +74,12 @@ fn schedules(config: &Config) -> [(&'static str, Option<String>); 3] {
 pub fn check(config: &Config) -> Vec<String> {
     schedules(config)
         .into_iter()
-        .filter_map(|(name, cron)| {
+        .filter_map(|(chore, cron)| {
             let cron = cron?;
             let tz = chrono_tz::Asia::Ho_Chi_Minh;
             Job::new_async_tz(cron.as_str(), tz, |_, _| Box::pin(async {}))
                 .err()
-                .map(|_| bad_cron(name, &cron))
+                .map(|_| bad_cron(chore.name(), &cron))
         })
         .collect()
 }
@@ -74,7 +101,8 @@ pub async fn start(app: &App, config: &Config) -> Result<Option<JobScheduler>> {
         .await
         .context("housekeeping scheduler")?;
     let mut any = false;
-    for (name, cron) in schedules(config) {
+    for (chore, cron) in schedules(config) {
+        let name = chore.name();
         let Some(cron) = cron else {
             tracing::info!(job = name, "housekeeping job turned off");
             continue;
@@ -84,18 +112,12 @@ pub async fn start(app: &App, config: &Config) -> Result<Option<JobScheduler>> {
         let job = Job::new_async_tz(cron.as_str(), tz, move |_, _| {
             let (db, clock, data, wake) = (db.clone(), clock.clone(), data.clone(), wake.clone());
             Box::pin(async move {
-                let done = match name {
-                    "backup" => backup(&db, &data, &clock).await.map(|f| f.is_some() as usize),
-                    "weekly summary" => weekly_summary(&db, clock.now()).await,
-                    _ => prune(&db, clock.now()).await.map(|n| n as usize),
-                };
-                match done {
+                match chore.run(&db, &data, &clock).await {
                     Ok(n) => {
                         tracing::info!(job = name, n, "housekeeping done");
-                        if name == "weekly summary" && n > 0 {
-                            if let Some(w) = &wake {
-                                w.notify_one();
-                            }
+                        // The summary went into the outbox: deliver it now.
+                        if let (Chore::WeeklySummary, true, Some(w)) = (chore, n > 0, &wake) {
+                            w.notify_one();
                         }
                     }
                     Err(e) => tracing::error!(job = name, error = %format!("{e:#}"), "housekeeping failed"),
