@@ -1,7 +1,7 @@
 //! Every form in a conversation: the form built for this turn from what it is about,
 //! the engine's step, the drafts of files a step let go, and what a confirmed form
-//! does. Registration, a deadline's documents, an announcement and a return reason
-//! all pass here.
+//! does. Registration, a deadline's documents, an announcement, a return reason and a
+//! work's result all pass here.
 
 use anyhow::Result;
 

@@ -253,6 +253,9 @@ impl App {
         };
         let mut tx = self.db.write().await?;
         let mut chat = chats::lock(&mut tx, &here).await?;
+        let lang = chat
+            .locale
+            .unwrap_or_else(|| Lang::from_client(inc.language_code.as_deref()));
         // A repeat is recognised by its id, not by being older than the last one
         // served: behind a load balancer a chat's updates may reach two instances
         // and be served slightly out of order, and an older update not yet served
@@ -267,7 +270,6 @@ impl App {
                 // The last update again: whoever served it may have died before its
                 // replies went out (nothing said the turn was done), so they are said
                 // again. An older one is only ignored.
-                let lang = chat.locale.unwrap_or_default();
                 let again = match &chat.last_turn {
                     Some(last) if &last.id == id => last
                         .replies
@@ -291,9 +293,6 @@ impl App {
             chat.recent_message_ids.drain(..extra);
         }
         chat.last_update_id = inc.update_id.max(chat.last_update_id);
-        let lang = chat
-            .locale
-            .unwrap_or_else(|| Lang::from_client(inc.language_code.as_deref()));
         let msg = classify(inc, &chat);
         let member = members::find(&mut tx, inc.channel, &inc.user_id).await?;
         let mut turn = Turn {
