@@ -72,8 +72,12 @@ fn configuration(r: &mut Report, config: &Config) {
             ));
         }
     }
-    for problem in crate::housekeeping::check(config) {
-        r.problem(problem);
+    for (job, cron) in crate::housekeeping::check(config) {
+        r.problem(trf(
+            r.lang,
+            "doctor.bad_cron",
+            &[("job", job), ("cron", &cron)],
+        ));
     }
 }
 

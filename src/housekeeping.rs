@@ -70,8 +70,9 @@ fn schedules(config: &Config) -> [(Chore, Option<String>); 3] {
     ]
 }
 
-/// A line for each schedule that is not a cron expression (`thidua doctor`).
-pub fn check(config: &Config) -> Vec<String> {
+/// Each schedule that is not a cron expression: the job's name and what was given
+/// (`thidua doctor`).
+pub fn check(config: &Config) -> Vec<(&'static str, String)> {
     schedules(config)
         .into_iter()
         .filter_map(|(chore, cron)| {
@@ -79,7 +80,7 @@ pub fn check(config: &Config) -> Vec<String> {
             let tz = chrono_tz::Asia::Ho_Chi_Minh;
             Job::new_async_tz(cron.as_str(), tz, |_, _| Box::pin(async {}))
                 .err()
-                .map(|_| bad_cron(chore.name(), &cron))
+                .map(|_| (chore.name(), cron))
         })
         .collect()
 }
