@@ -145,6 +145,18 @@ pub enum UnitCommand {
         #[arg(long)]
         parent: Option<String>,
     },
+    /// Put a unit, with the units below it, under another one (or at the top with
+    /// `--top`): how a tree imported wrong is repaired.
+    Move {
+        /// The unit to move, by name or #id.
+        name: String,
+        /// Its new parent, by name or #id.
+        #[arg(long, required_unless_present = "top", conflicts_with = "top")]
+        parent: Option<String>,
+        /// Make it a top-level federation (its staff then see every unit below it).
+        #[arg(long)]
+        top: bool,
+    },
     /// List units.
     List,
     /// Add every unit of a list (CSV or XLSX: name, kind, parent, contact), checked
@@ -470,7 +482,7 @@ async fn command(
             Ok(())
         }
         Command::Unit(UnitCommand::Import { file }) => {
-            let rows = crate::table_file::read(&file)?;
+            let rows = crate::table_file::read(&file, lang)?;
             let mut tx = db.write().await?;
             let existing = units::list(&mut tx)
                 .await?
@@ -500,7 +512,7 @@ async fn command(
                     Ok(())
                 }
                 Err(problems) => {
-                    for p in &problems {
+                    for p in &problems.first {
                         let why = trf(lang, p.key, &[("value", &p.value)]);
                         let line = p.line.to_string();
                         eprintln!(
@@ -508,10 +520,50 @@ async fn command(
                             trf(lang, "cli.import.line", &[("line", &line), ("why", &why)])
                         );
                     }
-                    let n = problems.len().to_string();
+                    let more = problems.total - problems.first.len();
+                    if more > 0 {
+                        let more = more.to_string();
+                        eprintln!("{}", trf(lang, "cli.import.more", &[("n", &more)]));
+                    }
+                    let n = problems.total.to_string();
                     bail!("{}", trf(lang, "cli.import.nothing", &[("n", &n)]))
                 }
             }
+        }
+        Command::Unit(UnitCommand::Move { name, parent, .. }) => {
+            let mut tx = db.write().await?;
+            let Some(unit) = units::find(&mut tx, &name).await? else {
+                bail!("{}", trf(lang, "cli.unit_not_found", &[("unit", &name)]));
+            };
+            let parent = match parent {
+                Some(p) => match units::find(&mut tx, &p).await? {
+                    Some(p) => Some(p),
+                    None => bail!("{}", trf(lang, "cli.unit_not_found", &[("unit", &p)])),
+                },
+                None => None,
+            };
+            if !units::move_to(&mut tx, unit.id, parent.as_ref().map(|p| p.id)).await? {
+                let p = parent.map(|p| p.name).unwrap_or_default();
+                bail!(
+                    "{}",
+                    trf(
+                        lang,
+                        "cli.unit_move_cycle",
+                        &[("unit", &unit.name), ("parent", &p)]
+                    )
+                );
+            }
+            tx.commit().await?;
+            let line = match parent {
+                Some(p) => trf(
+                    lang,
+                    "cli.unit_moved",
+                    &[("unit", &unit.name), ("parent", &p.name)],
+                ),
+                None => trf(lang, "cli.unit_moved_top", &[("unit", &unit.name)]),
+            };
+            println!("{line}");
+            Ok(())
         }
         Command::Unit(UnitCommand::List) => {
             let mut conn = db.read().await?;

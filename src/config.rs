@@ -9,6 +9,9 @@ use serde::Deserialize;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://thidua.db?mode=rwc";
 
+/// The HTTP server's own paths (`/healthz`, `/metrics`): a webhook may not take one.
+pub const OPS_PATHS: [&str; 2] = ["/healthz", "/metrics"];
+
 #[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -140,6 +143,31 @@ impl Config {
         Ok(hook)
     }
 
+    /// Both webhooks, checked together: they are routes of one HTTP server, so two on
+    /// one path (or on `/healthz`, `/metrics`) could not both be served. Checked before
+    /// any platform is called, so a wrong setting is never registered with one.
+    pub fn webhooks(&self) -> Result<Webhooks> {
+        let hooks = Webhooks {
+            telegram: self.telegram_webhook()?,
+            zalo: self.zalo_webhook()?,
+        };
+        let mut taken: Vec<(&str, String)> = OPS_PATHS
+            .iter()
+            .map(|p| ("the server's own", p.to_string()))
+            .collect();
+        for (name, hook) in [("TELEGRAM", &hooks.telegram), ("ZALO", &hooks.zalo)] {
+            let Some(hook) = hook else { continue };
+            let path = hook.path()?;
+            if let Some((other, _)) = taken.iter().find(|(_, p)| *p == path) {
+                anyhow::bail!(
+                    "{name}_WEBHOOK_URL's path {path} is {other} path already: give each webhook a path of its own (e.g. /telegram/webhook, /zalo/webhook)"
+                );
+            }
+            taken.push((name, path));
+        }
+        Ok(hooks)
+    }
+
     /// Where the HTTP server listens: THIDUA_HTTP_LISTEN; with a webhook and no
     /// address, ZALO_WEBHOOK_LISTEN or 0.0.0.0:8080; otherwise no server.
     pub fn http_listen(&self) -> Result<Option<std::net::SocketAddr>> {
@@ -172,6 +200,13 @@ impl Config {
     pub fn database_url(&self) -> &str {
         self.database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL)
     }
+}
+
+/// The webhooks configured, at paths that do not collide.
+#[derive(Clone, Debug, Default)]
+pub struct Webhooks {
+    pub telegram: Option<WebhookConfig>,
+    pub zalo: Option<WebhookConfig>,
 }
 
 /// A webhook: the public URL the platform calls (its path is the route served) and
@@ -241,6 +276,30 @@ mod tests {
         };
         let shown = format!("{cfg:?}");
         assert!(!shown.contains("SECRET"), "{shown}");
+    }
+
+    #[test]
+    fn two_webhooks_on_one_path_are_a_configuration_error() {
+        let cfg = Config {
+            telegram_webhook_url: Some("https://a.vn/hook".into()),
+            telegram_webhook_secret: Some("tg-secret".into()),
+            zalo_webhook_url: Some("https://b.vn/hook".into()),
+            zalo_webhook_secret: Some("zalo-secret".into()),
+            ..Config::default()
+        };
+        let why = format!("{:#}", cfg.webhooks().unwrap_err());
+        assert!(why.contains("/hook"), "{why}");
+        let ops = Config {
+            zalo_webhook_url: Some("https://b.vn/healthz".into()),
+            ..cfg.clone()
+        };
+        assert!(ops.webhooks().is_err());
+        let apart = Config {
+            zalo_webhook_url: Some("https://b.vn/zalo/hook".into()),
+            ..cfg
+        };
+        let hooks = apart.webhooks().unwrap();
+        assert!(hooks.telegram.is_some() && hooks.zalo.is_some());
     }
 
     #[test]

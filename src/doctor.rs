@@ -59,8 +59,7 @@ fn configuration(r: &mut Report, config: &Config) {
         Err(_) => {}
     }
     let checks = [
-        ("ZALO_WEBHOOK_*", config.zalo_webhook().map(|_| ())),
-        ("TELEGRAM_WEBHOOK_*", config.telegram_webhook().map(|_| ())),
+        ("*_WEBHOOK_*", config.webhooks().map(|_| ())),
         ("THIDUA_HTTP_LISTEN", listen.map(|_| ())),
     ];
     for (what, done) in checks {

@@ -112,6 +112,14 @@ impl Health {
                 (json!("unreachable"), serde_json::Value::Null)
             }
         };
+        // Reads may work while writes fail (a full disk): that is not healthy.
+        let database = match db.writes_failing(now).await {
+            Some(why) if database == json!("ok") => {
+                ok = false;
+                json!(format!("writes failing: {why}"))
+            }
+            _ => database,
+        };
         let mut channels = serde_json::Map::new();
         for (name, seen) in self.lock().iter() {
             let failing = seen.failing_since.map(|t| (now - t).num_seconds().max(0));

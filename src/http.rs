@@ -43,8 +43,8 @@ pub fn recorder() -> Result<PrometheusHandle> {
 
 pub fn ops_routes(ops: Ops) -> Router {
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics_page))
+        .route(crate::config::OPS_PATHS[0], get(healthz))
+        .route(crate::config::OPS_PATHS[1], get(metrics_page))
         .with_state(Arc::new(ops))
 }
 

@@ -34,6 +34,9 @@ pub fn any_configured(config: &Config) -> bool {
 }
 
 pub async fn run(app: App, config: &Config) -> Result<()> {
+    // Every setting is checked before any platform is called.
+    let webhooks = config.webhooks()?;
+    let listen = config.http_listen()?;
     let clock = app.clock.clone();
     let health = Arc::new(Health::default());
     let telegram_bot = match &config.telegram_token {
@@ -47,9 +50,6 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
             None => client,
         }
     });
-    let zalo_webhook = config.zalo_webhook()?;
-    let telegram_webhook = config.telegram_webhook()?;
-    let listen = config.http_listen()?;
     let mut postman = Postman::new(config.send_rate());
     if app.db.backend == crate::store::Backend::Postgres {
         // Several instances may share this database and the bot's sending limit.
@@ -112,11 +112,11 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
     };
     let mut receiving = Vec::new();
     if let Some(bot) = telegram_bot {
-        let r = telegram::receive(bot, telegram_webhook.as_ref(), wiring.clone()).await?;
+        let r = telegram::receive(bot, webhooks.telegram.as_ref(), wiring.clone()).await?;
         receiving.push(("Telegram", r));
     }
     if let Some(client) = zalo_client {
-        let r = zalo::receive(client, zalo_webhook.as_ref(), wiring.clone()).await?;
+        let r = zalo::receive(client, webhooks.zalo.as_ref(), wiring.clone()).await?;
         receiving.push(("Zalo", r));
     }
     for (name, r) in receiving {

@@ -223,7 +223,9 @@ impl App {
             RawInput::File(f) => Some(self.handler.receive_file(&self.db, &inc, f).await?),
             _ => None,
         };
-        let (out, queued) = store::retry_transient(|| self.turn(&inc, file.clone())).await?;
+        let (out, queued) = store::retry_transient(|| self.turn(&inc, file.clone()))
+            .await
+            .inspect_err(|e| self.db.note_failure(e))?;
         if queued {
             if let Some(w) = &self.wake {
                 w.notify_one();

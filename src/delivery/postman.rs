@@ -165,7 +165,14 @@ impl Postman {
             Ok(out) => (out, true),
             Err(e) => {
                 tracing::error!(error = %format!("{e:#}"), "turn failed");
-                (vec![apology(here, lang, "error.generic")], false)
+                // Nothing of the turn was kept, and nothing before it was lost: the
+                // person can simply send it again once there is room.
+                let why = if crate::store::is_out_of_space(&e) {
+                    "error.out_of_space"
+                } else {
+                    "error.generic"
+                };
+                (vec![apology(here, lang, why)], false)
             }
         };
         self.reply_all(app, &outgoing).await;

@@ -43,6 +43,10 @@ use toml::{Spanned, Value};
 
 /// Time zone of a file that names none.
 pub const DEFAULT_TIMEZONE: Tz = Tz::Asia__Ho_Chi_Minh;
+
+/// The longest text a campaign file may give one value (a title, the issuer, an
+/// award, a question's prompt).
+pub const MAX_TEXT_VALUE: usize = 300;
 /// Reminder days of a file that names none: a week before, three days, the
 /// day before and the day itself.
 pub const DEFAULT_REMINDER_DAYS: [u32; 4] = [7, 3, 1, 0];
@@ -446,10 +450,11 @@ impl Checker<'_> {
             ));
         }
         let mut seen_questions = SeenKeys::new();
+        let mut columns = std::collections::HashSet::new();
         let questions = raw_questions
             .into_iter()
             .enumerate()
-            .map(|(i, raw)| self.question(i, raw, &mut seen_questions))
+            .map(|(i, raw)| self.question(i, raw, &mut seen_questions, &mut columns))
             .collect::<Result<Vec<_>, _>>()?;
 
         Ok(CampaignFile {
@@ -471,8 +476,11 @@ impl Checker<'_> {
         index: usize,
         raw: Spanned<RawQuestion>,
         seen: &mut SeenKeys,
+        columns: &mut std::collections::HashSet<String>,
     ) -> Result<crate::domain::questions::Question, CampaignFileError> {
-        use crate::domain::questions::{Question, MAX_LABEL, MAX_PROMPT};
+        use crate::domain::questions::{
+            column_name, Question, QuestionKind, MAX_LABEL, MAX_PROMPT, RECORD_COLUMNS,
+        };
         use crate::domain::registration::field::ON_PAPER;
         let path = format!("question[{index}]");
         let span = raw.span();
@@ -486,6 +494,30 @@ impl Checker<'_> {
                 key_span,
                 &field("key"),
                 format!("`{key}` is an item of the paper form already; choose another key"),
+            ));
+        }
+        let kind = self.required(
+            raw.kind,
+            &span,
+            &field("kind"),
+            "kind = \"text\" (or \"money\", \"date\")",
+        )?;
+        let kind = kind.into_inner();
+        let column = column_name(&key, kind == QuestionKind::Money);
+        // The paper's own fields and the exports' fixed columns: one column per name.
+        let paper_columns = ON_PAPER
+            .iter()
+            .flat_map(|k| [k.to_string(), column_name(k, true)]);
+        if RECORD_COLUMNS.contains(&column.as_str())
+            || paper_columns.clone().any(|c| c == column)
+            || !columns.insert(column.clone())
+        {
+            return Err(self.error(
+                key_span,
+                &field("key"),
+                format!(
+                    "`{key}` would be the export column `{column}`, which is taken; choose another key"
+                ),
             ));
         }
         let label = self.required(
@@ -512,17 +544,11 @@ impl Checker<'_> {
             }
             Ok(text)
         };
-        let kind = self.required(
-            raw.kind,
-            &span,
-            &field("kind"),
-            "kind = \"text\" (or \"money\", \"date\")",
-        )?;
         Ok(Question {
             key,
             label: bounded(label, "label", MAX_LABEL)?,
             prompt: bounded(prompt, "prompt", MAX_PROMPT)?,
-            kind: kind.into_inner(),
+            kind,
             optional: raw.optional.unwrap_or(true),
         })
     }
@@ -826,11 +852,23 @@ impl Checker<'_> {
     /// A title or reference: surrounding spaces dropped, must not be empty.
     fn text_value(&self, value: Spanned<String>, field: &str) -> Result<String, CampaignFileError> {
         let span = value.span();
-        let trimmed = value.get_ref().trim();
-        if trimmed.is_empty() {
+        // Cleaned like anything a person types: a control or XML-forbidden character
+        // in a title would reach every message and every Word file.
+        let text = crate::domain::text::clean(value.get_ref().trim());
+        if text.trim().is_empty() {
             return Err(self.error(span, field, "must not be empty"));
         }
-        Ok(trimmed.to_owned())
+        // A title, an issuer or an award is one line of a message or of the paper: a
+        // 100 000-character one made a 29-message summary.
+        let n = text.chars().count();
+        if n > MAX_TEXT_VALUE {
+            return Err(self.error(
+                span,
+                field,
+                format!("is {n} characters long; at most {MAX_TEXT_VALUE}"),
+            ));
+        }
+        Ok(text.trim().to_owned())
     }
 
     fn date(&self, value: &Spanned<Value>, field: &str) -> Result<NaiveDate, CampaignFileError> {

@@ -881,3 +881,54 @@ fn a_campaign_may_ask_its_own_questions_after_the_paper_form() {
     let err = parse(&format!("{EXAMPLE}{many}")).unwrap_err();
     assert_eq!(err.field, "question", "{err}");
 }
+
+#[test]
+fn a_question_may_not_take_a_column_every_export_has() {
+    let question = |key: &str, kind: &str| {
+        format!(
+            "\n[[question]]\nkey = \"{key}\"\nlabel = \"Nhãn\"\n\
+             prompt = \"Câu hỏi?\"\nkind = \"{kind}\"\n"
+        )
+    };
+    for (key, kind) in [
+        ("unit", "text"),
+        ("number", "text"),
+        ("status", "text"),
+        ("submitted_by", "text"),
+        ("submitted_at", "date"),
+        ("result", "text"),
+        ("result_note", "text"),
+        ("actual_value", "money"),
+        ("estimated_value_vnd", "text"),
+    ] {
+        let err = parse(&format!("{EXAMPLE}{}", question(key, kind))).unwrap_err();
+        assert_eq!(err.field, "question[0].key", "{key}: {err}");
+        assert!(err.message.contains("export column"), "{key}: {err}");
+    }
+    // Two questions of one column: a text `x_vnd` and an amount `x`.
+    let both = format!(
+        "{EXAMPLE}{}{}",
+        question("chi_phi_vnd", "text"),
+        question("chi_phi", "money")
+    );
+    let err = parse(&both).unwrap_err();
+    assert_eq!(err.field, "question[1].key", "{err}");
+    assert!(parse(&format!("{EXAMPLE}{}", question("chi_phi", "money"))).is_ok());
+}
+
+#[test]
+fn a_text_value_is_cleaned_and_bounded() {
+    let long = EXAMPLE.replacen(
+        "title = \"",
+        &format!(
+            "title = \"{}",
+            "x".repeat(crate::domain::campaign_file::MAX_TEXT_VALUE)
+        ),
+        1,
+    );
+    let err = parse(&long).unwrap_err();
+    assert!(err.message.contains("at most"), "{err}");
+    let odd = EXAMPLE.replacen("title = \"", "title = \"\u{FFFE}\\u0007", 1);
+    let parsed = parse(&odd).unwrap();
+    assert!(!parsed.title.contains('\u{FFFE}') && !parsed.title.contains('\u{7}'));
+}

@@ -25,6 +25,30 @@ pub enum QuestionKind {
     Date,
 }
 
+/// The columns every export of the registrations has besides the form's answers
+/// (the CSV's header, the JSON's keys). A question that took one of these names
+/// would give the CSV two columns of that name and the JSON a work's unit or
+/// number overwritten by an answer.
+pub const RECORD_COLUMNS: [&str; 8] = [
+    "number",
+    "unit",
+    "status",
+    "submitted_by",
+    "submitted_at",
+    "result",
+    "actual_value_vnd",
+    "result_note",
+];
+
+/// The export column of an answer: amounts say their unit in their name.
+pub fn column_name(key: &str, money: bool) -> String {
+    if money {
+        format!("{key}_vnd")
+    } else {
+        key.to_string()
+    }
+}
+
 /// Longest label and question a campaign file may give: a chat line, not a page.
 pub const MAX_LABEL: usize = 80;
 pub const MAX_PROMPT: usize = 300;

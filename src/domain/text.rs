@@ -29,22 +29,44 @@ pub fn fold(s: &str) -> String {
 }
 
 /// Text as it may be stored and shown: control characters (C0, C1) removed except
-/// line breaks and tabs, and the bidi overrides and isolates removed. PostgreSQL
-/// refuses U+0000 in text, so a NUL that got in would make every later write of
-/// that row fail; an override makes a name read backwards in staff's lists.
-/// A lone `\r` (old Mac line end) becomes `\n` rather than gluing two lines.
+/// line breaks and tabs, the bidi overrides and isolates removed, and Unicode's
+/// non-characters (U+FFFE, U+FFFF, U+FDD0–U+FDEF...) removed. PostgreSQL refuses
+/// U+0000 in text, so a NUL that got in would make every later write of that row
+/// fail; an override makes a name read backwards in staff's lists; XML forbids
+/// U+FFFE and U+FFFF, so one in a work's name made its Word files unopenable.
+/// A control character between two words stands for a space (a NUL pasted in place
+/// of one must not glue them). A lone `\r` (old Mac line end) becomes `\n`.
 pub fn clean(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let mut gap = false;
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
-        match c {
-            '\n' | '\t' => out.push(c),
-            '\r' if chars.peek() != Some(&'\n') => out.push('\n'),
-            c if c.is_control() || is_bidi_control(c) => {}
-            c => out.push(c),
+        let c = match c {
+            '\r' if chars.peek() != Some(&'\n') => '\n',
+            '\r' => continue,
+            '\n' | '\t' => c,
+            c if c.is_control() => {
+                gap = true;
+                continue;
+            }
+            c if is_bidi_control(c) || is_noncharacter(c) => continue,
+            c => c,
+        };
+        if std::mem::take(&mut gap)
+            && !c.is_whitespace()
+            && out.chars().next_back().is_some_and(|p| !p.is_whitespace())
+        {
+            out.push(' ');
         }
+        out.push(c);
     }
     out
+}
+
+/// Unicode's 66 non-characters: never meant to be exchanged, and U+FFFE/U+FFFF are
+/// not allowed in XML at all.
+fn is_noncharacter(c: char) -> bool {
+    matches!(c, '\u{FDD0}'..='\u{FDEF}') || (c as u32) & 0xFFFE == 0xFFFE
 }
 
 /// How many characters a reader actually sees: whitespace, control characters and
@@ -95,7 +117,19 @@ mod tests {
     fn clean_removes_controls_and_bidi_overrides_but_keeps_lines() {
         let cases = [
             ("Mái ấm\u{0}", "Mái ấm"),
-            ("a\u{0}b\u{7}c\u{1B}[0m\u{7F}d\u{85}e\u{9F}", "abc[0mde"),
+            (
+                "a\u{0}b\u{7}c\u{1B}[0m\u{7F}d\u{85}e\u{9F}",
+                "a b c [0m d e",
+            ),
+            ("Mái\u{0}ấm", "Mái ấm"),
+            ("Mái \u{0}ấm\u{0}\u{0}", "Mái ấm"),
+            ("\u{0}\u{1}đầu", "đầu"),
+            // Non-characters: XML refuses the first two outright.
+            (
+                "Mái\u{FFFE} ấm\u{FFFF}\u{FDD0}\u{1FFFF}\u{10FFFE}",
+                "Mái ấm",
+            ),
+            ("\u{FFFD}", "\u{FFFD}"),
             ("dòng 1\ndòng 2\tcột", "dòng 1\ndòng 2\tcột"),
             ("dòng 1\r\ndòng 2\rdòng 3", "dòng 1\ndòng 2\ndòng 3"),
             ("\u{202E}cba\u{202C} \u{2066}x\u{2069}", "cba x"),

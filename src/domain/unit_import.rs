@@ -19,6 +19,33 @@ pub struct NewUnit {
     pub contact: Option<String>,
 }
 
+/// What is wrong with a list: the first `SHOWN` problems, and how many there are in
+/// all (a 3-million-line file of mistakes is not 3 million lines on the screen).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Problems {
+    pub first: Vec<Problem>,
+    pub total: usize,
+}
+
+/// How many problems are shown; the rest are counted.
+pub const SHOWN: usize = 50;
+
+impl Problems {
+    fn push(&mut self, p: Problem) {
+        self.total += 1;
+        if self.first.len() < SHOWN {
+            self.first.push(p);
+        }
+    }
+
+    fn one(p: Problem) -> Problems {
+        Problems {
+            first: vec![p],
+            total: 1,
+        }
+    }
+}
+
 /// What is wrong with a line: its locale key and the offending value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -65,29 +92,40 @@ fn contact_ok(value: &str) -> bool {
     allowed && (9..=12).contains(&digits.len())
 }
 
+/// A phone number typed into an Excel cell becomes a number and loses its leading
+/// 0: Vietnam's numbers have 10 digits from the 0, so 9 bare digits get it back.
+fn restore_zero(value: String) -> String {
+    let bare = value.len() == 9 && value.bytes().all(|b| b.is_ascii_digit());
+    if bare && !value.starts_with('0') {
+        format!("0{value}")
+    } else {
+        value
+    }
+}
+
 /// Checks a table (first row the headers, each row with its line number in the file)
 /// against the names already in the database (folded), a row at a time: a province's
 /// list is never held whole beside what is made of it.
 pub fn check(
     rows: impl IntoIterator<Item = (usize, Vec<String>)>,
     existing: &HashSet<String>,
-) -> Result<Vec<NewUnit>, Vec<Problem>> {
-    let mut problems = Vec::new();
+) -> Result<Vec<NewUnit>, Problems> {
+    let mut problems = Problems::default();
     let mut rows = rows.into_iter();
     let Some((header_line, headers)) = rows.next() else {
-        return Err(vec![Problem {
+        return Err(Problems::one(Problem {
             line: 1,
             key: "cli.import.empty",
             value: String::new(),
-        }]);
+        }));
     };
     let columns: Vec<Option<Column>> = headers.iter().map(|h| column(h)).collect();
     if !columns.contains(&Some(Column::Name)) {
-        return Err(vec![Problem {
+        return Err(Problems::one(Problem {
             line: header_line,
             key: "cli.import.no_name_column",
             value: headers.join(", "),
-        }]);
+        }));
     }
     let mut seen: HashSet<String> = HashSet::new();
     let mut units = Vec::new();
@@ -120,11 +158,17 @@ pub fn check(
         let parent = Some(cell(Column::Parent)).filter(|p| !p.is_empty());
         if let Some(p) = &parent {
             let p = fold(p);
-            if !existing.contains(&p) && !seen.contains(&p) {
+            if p == fold(&name) {
+                // Taken as it is, the line would become a federation at the top of
+                // the tree, and its staff would see every unit.
+                problem("cli.import.own_parent", name.clone());
+            } else if !existing.contains(&p) && !seen.contains(&p) {
                 problem("cli.import.unknown_parent", cell(Column::Parent));
             }
         }
-        let contact = Some(cell(Column::Contact)).filter(|c| !c.is_empty());
+        let contact = Some(cell(Column::Contact))
+            .filter(|c| !c.is_empty())
+            .map(restore_zero);
         if contact.as_deref().is_some_and(|c| !contact_ok(c)) {
             problem("cli.import.bad_contact", cell(Column::Contact));
         }
@@ -136,7 +180,7 @@ pub fn check(
             contact,
         });
     }
-    if problems.is_empty() {
+    if problems.total == 0 {
         Ok(units)
     } else {
         Err(problems)
@@ -179,9 +223,10 @@ mod tests {
             "CĐCS Khác;;Không có đâu;",
             "CĐCS Nữa;;;12",
             "\u{200B};;;",
+            "LĐLĐ huyện D2;;LĐLĐ HUYỆN D2;",
         ]);
         let problems = check(rows, &existing).unwrap_err();
-        let lines: Vec<(usize, &str)> = problems.iter().map(|p| (p.line, p.key)).collect();
+        let lines: Vec<(usize, &str)> = problems.first.iter().map(|p| (p.line, p.key)).collect();
         assert_eq!(
             lines,
             [
@@ -190,6 +235,7 @@ mod tests {
                 (4, "cli.import.unknown_parent"),
                 (5, "cli.import.bad_contact"),
                 (6, "cli.import.bad_name"),
+                (7, "cli.import.own_parent"),
             ]
         );
     }
@@ -197,6 +243,24 @@ mod tests {
     #[test]
     fn a_list_without_a_name_column_is_refused() {
         let problems = check(table(&["loai;lien he", "co quan;"]), &HashSet::new()).unwrap_err();
-        assert_eq!(problems[0].key, "cli.import.no_name_column");
+        assert_eq!(problems.first[0].key, "cli.import.no_name_column");
+    }
+
+    #[test]
+    fn the_first_fifty_problems_are_kept_and_the_rest_counted() {
+        let rows = std::iter::once((1, vec!["name".to_string(), "kind".to_string()]))
+            .chain((2..100_002).map(|l| (l, vec![format!("CĐCS {l}"), "xyz".to_string()])));
+        let problems = check(rows, &HashSet::new()).unwrap_err();
+        assert_eq!(problems.total, 100_000);
+        assert_eq!(problems.first.len(), SHOWN);
+        assert_eq!(problems.first[SHOWN - 1].line, SHOWN + 1);
+    }
+
+    #[test]
+    fn a_phone_that_excel_made_a_number_gets_its_zero_back() {
+        let rows = table(&["name;contact", "CĐCS A;912345678", "CĐCS B;0912345678"]);
+        let units = check(rows, &HashSet::new()).unwrap();
+        assert_eq!(units[0].contact.as_deref(), Some("0912345678"));
+        assert_eq!(units[1].contact.as_deref(), Some("0912345678"));
     }
 }

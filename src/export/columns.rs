@@ -90,10 +90,7 @@ pub fn columns_for(form: &FormSpec) -> Vec<Column> {
     ];
     all.extend(form.fields.iter().map(|f| Column {
         // Amounts say their unit in their name: `estimated_value_vnd`.
-        name: match f.kind {
-            FieldKind::Money => format!("{}_vnd", f.key),
-            _ => f.key.to_string(),
-        },
+        name: crate::domain::questions::column_name(&f.key, matches!(f.kind, FieldKind::Money)),
         label: f.label.clone(),
         kind: kind_of(&f.kind),
     }));

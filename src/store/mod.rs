@@ -47,6 +47,29 @@ pub struct Db {
     /// spinning in SQLite's busy handler (which is unfair and gives up after
     /// `busy_timeout`). Unused on PostgreSQL, where row locks do the ordering.
     writer: Arc<Mutex<()>>,
+    /// Why writes fail, while they do (a full disk): `/healthz` says so, and the next
+    /// commit that goes through clears it.
+    writes: Arc<WriteState>,
+}
+
+/// Whether the database takes writes: the reason of the last failure that a retry
+/// cannot mend (out of space, an I/O error), until a commit goes through again.
+#[derive(Debug, Default)]
+struct WriteState {
+    failing: std::sync::Mutex<Option<String>>,
+}
+
+impl WriteState {
+    fn set(&self, why: Option<String>) {
+        *self.failing.lock().unwrap_or_else(|p| p.into_inner()) = why;
+    }
+
+    fn get(&self) -> Option<String> {
+        self.failing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
 }
 
 /// A write transaction: the only handle a unit of work (a turn, a claim, a CLI
@@ -54,12 +77,24 @@ pub struct Db {
 pub struct Tx {
     tx: Transaction<'static, Any>,
     _writer: Option<OwnedMutexGuard<()>>,
+    writes: Arc<WriteState>,
 }
 
 impl Tx {
     pub async fn commit(self) -> Result<()> {
-        self.tx.commit().await.context("commit")?;
-        Ok(())
+        let writes = self.writes.clone();
+        match self.tx.commit().await.context("commit") {
+            Ok(()) => {
+                writes.set(None);
+                Ok(())
+            }
+            Err(e) => {
+                if let Some(why) = write_failure(&e) {
+                    writes.set(Some(why));
+                }
+                Err(e)
+            }
+        }
     }
 }
 
@@ -114,6 +149,21 @@ pub async fn open(raw_url: &str) -> Result<Db> {
         // Writers hold one connection each at most (one at a time on SQLite); the
         // rest serve readers: exports, the outbox's counts, the CLI.
         .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+        // A transaction that failed half-way (a full disk fails the COMMIT, and SQLite
+        // then rolls back by itself) can leave the driver believing the connection is
+        // still inside it: back in the pool, every later BEGIN on it would fail with
+        // "non-zero transaction depth" until a restart. The ping lets the driver
+        // finish the rollback it queued; a connection still inside is closed.
+        .after_release(|conn, _| {
+            Box::pin(async move {
+                sqlx::Connection::ping(conn).await?;
+                let clean = !sqlx::Connection::is_in_transaction(conn);
+                if !clean {
+                    tracing::warn!("a connection left inside a failed transaction is closed");
+                }
+                Ok(clean)
+            })
+        })
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
@@ -143,6 +193,7 @@ pub async fn open(raw_url: &str) -> Result<Db> {
         pool,
         backend,
         writer: Arc::default(),
+        writes: Arc::default(),
     })
 }
 
@@ -163,12 +214,41 @@ impl Db {
                 Ok(Tx {
                     tx,
                     _writer: Some(gate),
+                    writes: self.writes.clone(),
                 })
             }
             Backend::Postgres => Ok(Tx {
                 tx: self.pool.begin().await?,
                 _writer: None,
+                writes: self.writes.clone(),
             }),
+        }
+    }
+
+    /// Remembers a unit of work's failure if it means writes fail for now (the disk
+    /// is full): a statement may fail so before the commit does.
+    pub fn note_failure(&self, e: &anyhow::Error) {
+        if let Some(why) = write_failure(e) {
+            self.writes.set(Some(why));
+        }
+    }
+
+    /// Why writes fail, if the last one did for a reason that lasts. While they do,
+    /// each call tries a small write of its own, so the answer turns good as soon as
+    /// space is back even when nobody writes.
+    pub async fn writes_failing(&self, now: DateTime<Utc>) -> Option<String> {
+        self.writes.get()?;
+        let probe = async {
+            let mut tx = self.write().await?;
+            settings::set_value(&mut tx, settings::HEALTH_PROBE, &ts(now)).await?;
+            tx.commit().await
+        };
+        match probe.await {
+            Ok(()) => None,
+            Err(e) => {
+                self.note_failure(&e);
+                Some(self.writes.get().unwrap_or_else(|| format!("{e:#}")))
+            }
         }
     }
 
@@ -252,6 +332,38 @@ fn check_sqlite_file(url: &str) -> Result<()> {
         anyhow::bail!("{path} is not a SQLite database (damaged, or another kind of file)");
     }
     Ok(())
+}
+
+/// The reason a failed unit of work gives for writes failing for a while, not just
+/// once: the database or its disk is full (SQLite's SQLITE_FULL, PostgreSQL's
+/// disk_full, ENOSPC) or the disk cannot be written (SQLITE_IOERR and its kinds).
+fn write_failure(e: &anyhow::Error) -> Option<String> {
+    let cause = e.chain().find_map(|c| c.downcast_ref::<sqlx::Error>())?;
+    match cause {
+        sqlx::Error::Database(db) => {
+            let code: i64 = match db.code().as_deref() {
+                Some("53100") => return Some("disk full".into()),
+                Some(c) => c.parse().ok()?,
+                None => return None,
+            };
+            // SQLite's primary code is the low byte of an extended one.
+            match code & 0xff {
+                13 => Some("database or disk is full".into()),
+                10 => Some(format!("disk I/O error: {}", db.message())),
+                _ => None,
+            }
+        }
+        sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::StorageFull => {
+            Some("disk full".into())
+        }
+        _ => None,
+    }
+}
+
+/// Whether a unit of work failed because the database or its disk is full: the
+/// person is told their answers are kept and to try again shortly.
+pub fn is_out_of_space(e: &anyhow::Error) -> bool {
+    write_failure(e).is_some_and(|why| why.contains("full"))
 }
 
 /// Whether a failed unit of work may simply be run again: the database was busy, a

@@ -4,6 +4,8 @@ use sqlx::AnyConnection;
 use super::get;
 
 pub const TELEGRAM_USERNAME: &str = "telegram_bot_username";
+/// Written by `/healthz` while writes fail, to see whether they work again.
+pub const HEALTH_PROBE: &str = "health_probe";
 
 pub async fn get_value(conn: &mut AnyConnection, key: &str) -> Result<Option<String>> {
     let row = sqlx::query("SELECT value FROM settings WHERE key = $1")

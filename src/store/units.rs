@@ -5,7 +5,7 @@ use sqlx::AnyConnection;
 
 use super::{get, ts};
 use crate::domain::text::{fold, visible_len};
-use crate::domain::unit::{Unit, UnitKind};
+use crate::domain::unit::{Scope, Unit, UnitKind};
 
 pub(crate) fn from_row(r: &AnyRow) -> Result<Unit> {
     Ok(Unit {
@@ -47,6 +47,23 @@ pub async fn set_parent(conn: &mut AnyConnection, id: i64, parent_id: i64) -> Re
         bail!("unit #{id} cannot be put below unit #{parent_id}");
     }
     Ok(())
+}
+
+/// Moves a unit, with everything below it, under `parent_id` (or to the top with
+/// `None`): how a tree imported wrong is repaired. A unit is never put below itself
+/// or below one of its own units, so the tree keeps no cycle: false, nothing moved.
+pub async fn move_to(conn: &mut AnyConnection, id: i64, parent_id: Option<i64>) -> Result<bool> {
+    if let Some(p) = parent_id {
+        if p == id || super::scope::contains(&mut *conn, Scope::Below(id), p).await? {
+            return Ok(false);
+        }
+    }
+    sqlx::query("UPDATE units SET parent_id = $2 WHERE id = $1")
+        .bind(id)
+        .bind(parent_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
 }
 
 pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Unit>> {

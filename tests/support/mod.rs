@@ -510,3 +510,54 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// A small file system of its own (tmpfs, `size` bytes) that a test can fill to the
+/// last byte: a full disk, really full. Needs root (CI runs as root); elsewhere
+/// `None`, and the test says it is skipped. Unmounted when dropped.
+pub struct SmallDisk {
+    pub path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    pub fn mount(size: u64) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().unwrap();
+        let done = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status();
+        if !done.is_ok_and(|s| s.success()) {
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI runs as root and must be able to mount a tmpfs"
+            );
+            eprintln!("skipped: cannot mount a tmpfs here (not root?)");
+            return None;
+        }
+        Some(SmallDisk {
+            path: dir.path().to_path_buf(),
+            _dir: dir,
+        })
+    }
+
+    /// Writes a filler file until the disk says it is full.
+    pub fn fill(&self) {
+        use std::io::Write;
+        let mut f = std::fs::File::create(self.path.join("filler")).unwrap();
+        let block = vec![0u8; 4096];
+        while f.write_all(&block).is_ok() {}
+        let _ = f.sync_all();
+    }
+
+    /// Frees what `fill` took.
+    pub fn free(&self) {
+        std::fs::remove_file(self.path.join("filler")).unwrap();
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.path).status();
+    }
+}
