@@ -596,7 +596,7 @@ async fn command(
             if role != Role::Chair {
                 bail!("{}", tr(lang, "cli.invite_all_chairs"));
             }
-            if out.exists() {
+            if crate::files::taken(&out) {
                 let file = out.display().to_string();
                 bail!("{}", trf(lang, "cli.backup_exists", &[("file", &file)]));
             }
@@ -607,7 +607,11 @@ async fn command(
                     .await?;
             let codes = invites::create_many(&mut tx, &units, role, expires).await?;
             let bot = settings::get_value(&mut tx, settings::TELEGRAM_USERNAME).await?;
-            export::invites_xlsx(&units, &codes, bot.as_deref(), expires, lang, &out)?;
+            let (units, codes, bot) = (&units, &codes, bot.as_deref());
+            crate::files::write_beside(&out, |part| async move {
+                export::invites_xlsx(units, codes, bot, expires, lang, &part)
+            })
+            .await?;
             // The codes exist only once the file holding them does.
             tx.commit().await?;
             let file = out.display().to_string();
@@ -658,7 +662,7 @@ async fn command(
             if db.backend == store::Backend::Postgres {
                 bail!("{}", tr(lang, "cli.backup_postgres"));
             }
-            if file.exists() {
+            if crate::files::taken(&file) {
                 bail!(
                     "{}",
                     trf(
@@ -668,7 +672,8 @@ async fn command(
                     )
                 );
             }
-            db.backup_into(&file).await?;
+            crate::files::write_beside(&file, |part| async move { db.backup_into(&part).await })
+                .await?;
             println!(
                 "{}",
                 trf(
@@ -811,15 +816,18 @@ async fn command(
                 .subtitle
                 .clone()
                 .unwrap_or_else(|| campaign.title.clone());
-            match format {
-                PaperFormat::Xlsx => export::summary_xlsx(&lines, &subtitle, &out),
-                PaperFormat::Docx => {
-                    let issuer = campaign.paper.issuer.clone().unwrap_or_default();
-                    std::fs::write(&out, export::summary_docx(&lines, &issuer, &subtitle)?)
-                        .map_err(anyhow::Error::from)
+            let (lines, subtitle) = (&lines, &subtitle);
+            let issuer = campaign.paper.issuer.clone().unwrap_or_default();
+            crate::files::write_beside(&out, |part| async move {
+                match format {
+                    PaperFormat::Xlsx => export::summary_xlsx(lines, subtitle, &part),
+                    PaperFormat::Docx => {
+                        let bytes = export::summary_docx(lines, &issuer, subtitle)?;
+                        Ok(std::fs::write(&part, bytes)?)
+                    }
                 }
-            }
-            .with_context(|| format!("cannot write {}", out.display()))?;
+            })
+            .await?;
             let n = lines.len().to_string();
             let file = out.display().to_string();
             eprintln!(
@@ -838,9 +846,7 @@ async fn command(
                 },
             };
             let (sheet, n) = export::status_sheet(&mut conn, &campaign, within, lang).await?;
-            sheet
-                .save(&out)
-                .with_context(|| format!("cannot write {}", out.display()))?;
+            crate::files::write_beside(&out, |part| async move { sheet.save(&part) }).await?;
             let file = out.display().to_string();
             let n = n.to_string();
             eprintln!(
@@ -864,9 +870,8 @@ async fn command(
                     let mut sheet = export::Sheet::new(lang, true, &form)?;
                     let n =
                         export::each_row(&mut conn, Scope::Everything, |r| sheet.push(&r)).await?;
-                    sheet
-                        .save(path)
-                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    crate::files::write_beside(path, |part| async move { sheet.save(&part) })
+                        .await?;
                     n
                 }
                 _ => {

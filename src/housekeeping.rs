@@ -157,12 +157,9 @@ pub async fn backup(db: &Db, data_dir: &Path, clock: &Clock) -> Result<Option<Pa
         // A second run the same day (a restart at 02:00) keeps the first copy.
         return Ok(Some(file));
     }
-    // Written beside, then renamed: a crash mid-copy never leaves a half file that
-    // looks like a backup.
-    let partial = dir.join(format!(".thidua-{day}.db.partial"));
-    let _ = std::fs::remove_file(&partial);
-    db.backup_into(&partial).await?;
-    std::fs::rename(&partial, &file)?;
+    // Written beside, then renamed: a crash or a full disk mid-copy never leaves a
+    // half file that looks like a backup.
+    crate::files::write_beside(&file, |part| async move { db.backup_into(&part).await }).await?;
     let mut kept: Vec<PathBuf> = std::fs::read_dir(&dir)?
         .flatten()
         .map(|e| e.path())

@@ -15,6 +15,7 @@ pub mod delivery;
 pub mod doctor;
 pub mod domain;
 pub mod export;
+pub mod files;
 pub mod health;
 pub mod housekeeping;
 pub mod http;

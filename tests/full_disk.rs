@@ -102,3 +102,67 @@ async fn a_full_disk_keeps_the_answers_and_the_bot_recovers_by_itself() {
     assert!(!log.contains("non-zero transaction depth"), "{log}");
     assert!(!log.contains("panicked"), "{log}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_on_a_full_disk_leaves_nothing_and_the_retry_is_taken() {
+    let Some(disk) = SmallDisk::mount(1024 * 1024) else {
+        return;
+    };
+    let env = TestEnv::new();
+    support::seed_chairs(&env, 3000, 5000).await;
+    let copy = disk.path.join("copy.db");
+    disk.fill();
+    let out = env.cli_raw(&["backup", copy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("full"), "{err}");
+    let left: Vec<_> = support::files_under(&disk.path)
+        .into_iter()
+        .filter(|p| !p.ends_with("filler"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    disk.free();
+    let said = env.cli(&["backup", copy.to_str().unwrap()]);
+    assert!(said.contains("Đã sao lưu"), "{said}");
+    assert!(std::fs::metadata(&copy).unwrap().len() > 100_000);
+    // A dangling link is a file already: a backup never writes through it.
+    let link = env.dir.path().join("link.db");
+    std::os::unix::fs::symlink(env.dir.path().join("nowhere.db"), &link).unwrap();
+    let out = env.cli_raw(&["backup", link.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(!env.dir.path().join("nowhere.db").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spreadsheet_on_a_full_disk_is_an_error_line_not_a_crash() {
+    let Some(disk) = SmallDisk::mount(256 * 1024) else {
+        return;
+    };
+    let env = TestEnv::new();
+    support::seed_chairs(&env, 3000, 5000).await;
+    let sheet = disk.path.join("moi.xlsx");
+    let out = env
+        .command()
+        // rust_xlsxwriter keeps each row in a temporary file there first.
+        .env("TMPDIR", &disk.path)
+        .args(["invite", "--all", "--role", "chair", "--out"])
+        .arg(&sheet)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("storage") || err.contains("space"), "{err}");
+    assert!(!sheet.exists());
+    // No code was made for a file that does not exist: the retry elsewhere has all.
+    let elsewhere = env.dir.path().join("moi.xlsx");
+    env.cli(&[
+        "invite",
+        "--all",
+        "--role",
+        "chair",
+        "--out",
+        elsewhere.to_str().unwrap(),
+    ]);
+    assert!(elsewhere.exists());
+}

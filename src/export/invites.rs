@@ -26,6 +26,17 @@ pub fn invites_xlsx(
     lang: Lang,
     out: &Path,
 ) -> Result<()> {
+    super::xlsx::guarded(|| write_invites(units, codes, bot, expires, lang, out))
+}
+
+fn write_invites(
+    units: &[Unit],
+    codes: &[String],
+    bot: Option<&str>,
+    expires: DateTime<Utc>,
+    lang: Lang,
+    out: &Path,
+) -> Result<()> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet_with_constant_memory()?;
     sheet.set_name(tr(lang, "export.invite.sheet"))?;

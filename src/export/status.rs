@@ -60,6 +60,10 @@ pub struct StatusSheet {
 
 impl StatusSheet {
     pub fn new(lang: Lang, tz: Tz, deadlines: &[Deadline]) -> Result<StatusSheet> {
+        super::xlsx::guarded(|| StatusSheet::begin(lang, tz, deadlines))
+    }
+
+    fn begin(lang: Lang, tz: Tz, deadlines: &[Deadline]) -> Result<StatusSheet> {
         let mut book = Workbook::new();
         let sheet = book.add_worksheet_with_constant_memory()?;
         sheet.set_name(tr(lang, "export.status_sheet"))?;
@@ -90,6 +94,10 @@ impl StatusSheet {
     }
 
     pub fn push(&mut self, unit: &Unit, submissions: &[Submission]) -> Result<()> {
+        super::xlsx::guarded(|| self.write_row(unit, submissions))
+    }
+
+    fn write_row(&mut self, unit: &Unit, submissions: &[Submission]) -> Result<()> {
         let row = self.rows + 1;
         let sheet = self.book.worksheet_from_index(0)?;
         sheet.write_string(row, 0, &unit.name)?;
@@ -103,11 +111,13 @@ impl StatusSheet {
     }
 
     pub fn save(mut self, path: &std::path::Path) -> Result<u32> {
-        self.book.save(path)?;
-        Ok(self.rows)
+        super::xlsx::guarded(|| {
+            self.book.save(path)?;
+            Ok(self.rows)
+        })
     }
 
     pub fn into_bytes(mut self) -> Result<Vec<u8>> {
-        Ok(self.book.save_to_buffer()?)
+        super::xlsx::guarded(|| Ok(self.book.save_to_buffer()?))
     }
 }

@@ -1,4 +1,4 @@
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::Datelike;
 use chrono_tz::Asia::Ho_Chi_Minh;
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
@@ -6,6 +6,41 @@ use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook
 use super::{cells_for, columns_for, Cell, CellKind, Column, Row};
 use crate::conversation::form::FormSpec;
 use crate::i18n::{tr, trf, Lang};
+
+/// Runs spreadsheet writing with rust_xlsxwriter's own panics made errors: in
+/// constant-memory mode it writes each row to a temporary file and panics when that
+/// write fails (a full disk), which took the CLI down with exit 101 and a turn with
+/// its chat. The panic's own report is not printed; its reason becomes the error.
+pub fn guarded<T>(write: impl FnOnce() -> Result<T>) -> Result<T> {
+    use std::cell::Cell;
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    thread_local!(static QUIET: Cell<bool> = const { Cell::new(false) });
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.get() {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.replace(true);
+    let done = catch_unwind(AssertUnwindSafe(write));
+    QUIET.set(was);
+    done.unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        if what.contains("StorageFull") || what.contains("No space left") {
+            Err(std::io::Error::from(std::io::ErrorKind::StorageFull))
+                .context("the spreadsheet's temporary file could not be written")
+        } else {
+            anyhow::bail!("the spreadsheet could not be written: {what}")
+        }
+    })
+}
 
 /// Widest a column grows; longer text wraps.
 const MAX_WIDTH: usize = 60;
@@ -26,6 +61,10 @@ pub struct Sheet {
 impl Sheet {
     /// The columns are `form`'s: the campaign's registration form.
     pub fn new(lang: Lang, constant_memory: bool, form: &FormSpec) -> Result<Sheet> {
+        guarded(|| Sheet::begin(lang, constant_memory, form))
+    }
+
+    fn begin(lang: Lang, constant_memory: bool, form: &FormSpec) -> Result<Sheet> {
         let mut book = Workbook::new();
         let sheet = if constant_memory {
             book.add_worksheet_with_constant_memory()?
@@ -91,6 +130,10 @@ impl Sheet {
     }
 
     pub fn push(&mut self, r: &Row) -> Result<()> {
+        guarded(|| self.write_row(r))
+    }
+
+    fn write_row(&mut self, r: &Row) -> Result<()> {
         let lang = self.lang;
         let widths = &mut self.widths;
         let labels = &mut self.labels;
@@ -142,13 +185,17 @@ impl Sheet {
     }
 
     pub fn save(mut self, path: &std::path::Path) -> Result<u32> {
-        self.finish()?;
-        self.book.save(path)?;
-        Ok(self.rows)
+        guarded(|| {
+            self.finish()?;
+            self.book.save(path)?;
+            Ok(self.rows)
+        })
     }
 
     pub fn into_bytes(mut self) -> Result<Vec<u8>> {
-        self.finish()?;
-        Ok(self.book.save_to_buffer()?)
+        guarded(|| {
+            self.finish()?;
+            Ok(self.book.save_to_buffer()?)
+        })
     }
 }
