@@ -372,6 +372,32 @@ async fn a_question_the_campaign_adds_is_asked_stored_and_exported() {
     assert!(cells.contains("|Công ty Điện lực Vĩnh Thuận|"), "{cells}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn characters_xml_forbids_never_reach_the_word_form() {
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", SCHOOL]);
+    let code = env.invite(SCHOOL, "chair");
+    let api = FakeTelegram::start().await;
+    let _bot = env.run_bot(&api);
+    let mut chair = Talk::new(&api, User::new(1001, "Lan", "Nguyễn Thị"));
+    chair
+        .say(&format!("/start {code}"))
+        .expect("Chào mừng")
+        .await;
+    chair
+        .register("Mái ấm\u{FFFE} công\u{0}đoàn\u{FFFF}\u{FDD0}")
+        .await;
+    let works = chair.say("/cuatoi").expect("001/ĐK").await;
+    assert!(works.text.contains("Mái ấm công đoàn"), "{}", works.text);
+    let sent = chair
+        .press(&works.button("Bản Word 001/ĐK"))
+        .expect("in ra")
+        .await;
+    let xml = support::docx_xml(&sent.document.expect("a Word file").1);
+    assert_eq!(support::xml_forbidden(&xml), Vec::<char>::new());
+    assert!(xml.contains("Mái ấm công đoàn"));
+}
+
 /// The paragraphs of work `number`'s Word form, as the chair gets it from `/cuatoi`.
 async fn word_form(chair: &mut Talk, number: &str) -> Vec<String> {
     let works = chair.say("/cuatoi").expect(number).await;

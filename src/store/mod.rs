@@ -138,12 +138,21 @@ pub async fn connect(raw_url: &str) -> Result<Db> {
     Ok(db)
 }
 
+/// Every SQLite connection's settings. WAL lets the exporter read while the bot
+/// writes; the timeout makes a second process wait instead of failing. NORMAL sync
+/// in WAL mode survives a crash of the process (kill -9) with every commit; only a
+/// power cut may take the last moments' commits, and it spares every turn an fsync
+/// while the other writers queue.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192;";
+
 /// The database as it is, migrations not run (`thidua doctor` reports their state).
 pub async fn open(raw_url: &str) -> Result<Db> {
     sqlx::any::install_default_drivers();
     let (url, backend) = normalize_url(raw_url);
     if backend == Backend::Sqlite {
         check_sqlite_file(&url)?;
+        first_connection(&url).await?;
     }
     let pool = AnyPoolOptions::new()
         // Writers hold one connection each at most (one at a time on SQLite); the
@@ -167,17 +176,7 @@ pub async fn open(raw_url: &str) -> Result<Db> {
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
-                    // WAL lets the exporter read while the bot writes; the timeout
-                    // makes a second process wait instead of failing. NORMAL sync in
-                    // WAL mode survives a crash of the process (kill -9) with every
-                    // commit; only a power cut may take the last moments' commits, and
-                    // it spares every turn an fsync while the other writers queue.
-                    conn.execute(
-                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
-                         PRAGMA cache_size = -8192;",
-                    )
-                    .await?;
+                    conn.execute(SQLITE_PRAGMAS).await?;
                 } else {
                     // Short queries whose row estimates are poor (a tree walk) crossed
                     // the JIT's cost threshold and spent 250 ms compiling to run in 1.
@@ -320,18 +319,38 @@ fn check_sqlite_file(url: &str) -> Result<()> {
     let Ok(file) = std::fs::File::open(path) else {
         return Ok(()); // not there yet: created on first use
     };
-    let mut bytes = Vec::with_capacity(16);
-    std::io::Read::read_to_end(&mut std::io::Read::take(file, 16), &mut bytes)
+    let length = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(100);
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, 100), &mut bytes)
         .with_context(|| format!("cannot read {path}"))?;
     if bytes.is_empty() {
         anyhow::bail!(
             "the database file {path} is empty (0 bytes): restore it from a backup, or delete it to start a new database"
         );
     }
-    if bytes != b"SQLite format 3\0" {
+    if bytes.len() < 16 || &bytes[..16] != b"SQLite format 3\0" {
         anyhow::bail!("{path} is not a SQLite database (damaged, or another kind of file)");
     }
+    if let Some(expected) = sqlite_size(&bytes).filter(|size| length < *size) {
+        anyhow::bail!(
+            "the database {path} is cut short ({length} of {expected} bytes, a copy that did not finish?): restore it from a backup (data/backups/ holds the nightly ones)"
+        );
+    }
     Ok(())
+}
+
+/// The size a SQLite file's header says it has, where the header vouches for it
+/// (its "version-valid-for" matches its change counter).
+fn sqlite_size(header: &[u8]) -> Option<u64> {
+    let be = |at: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(header.get(at..at + 4)?.try_into().ok()?))
+    };
+    let page = match u16::from_be_bytes(header.get(16..18)?.try_into().ok()?) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    let (pages, counter, valid_for) = (be(28)?, be(24)?, be(92)?);
+    (pages > 0 && counter == valid_for).then(|| u64::from(pages) * page)
 }
 
 /// The reason a failed unit of work gives for writes failing for a while, not just
@@ -364,6 +383,42 @@ fn write_failure(e: &anyhow::Error) -> Option<String> {
 /// person is told their answers are kept and to try again shortly.
 pub fn is_out_of_space(e: &anyhow::Error) -> bool {
     write_failure(e).is_some_and(|why| why.contains("full"))
+}
+
+/// One connection made by hand before the pool's: the pool takes a failing
+/// connection's error as a reason to try again, and a read-only or damaged file then
+/// cost 30 seconds and "pool timed out" (`thidua run` never gave up). Said at once,
+/// with what to do.
+async fn first_connection(url: &str) -> Result<()> {
+    use sqlx::Connection;
+    let path = url.trim_start_matches("sqlite://");
+    let path = path.split('?').next().unwrap_or_default();
+    let tried = async {
+        let mut conn = AnyConnection::connect(url).await?;
+        conn.execute(SQLITE_PRAGMAS).await?;
+        sqlx::query("SELECT COUNT(*) FROM sqlite_master")
+            .fetch_one(&mut conn)
+            .await?;
+        conn.close().await
+    };
+    let Err(e) = tried.await else {
+        return Ok(());
+    };
+    let code = match &e {
+        sqlx::Error::Database(db) => db.code().and_then(|c| c.parse::<i64>().ok()),
+        _ => None,
+    };
+    match code.map(|c| c & 0xff) {
+        // SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_AUTH
+        Some(8 | 14 | 3 | 23) => anyhow::bail!(
+            "the database {path} cannot be written ({e}): thidua needs to write the file and, beside it, its -wal and -shm files; check the permissions of the file and of its folder, and the free space"
+        ),
+        // SQLITE_CORRUPT, SQLITE_NOTADB
+        Some(11 | 26) => anyhow::bail!(
+            "the database {path} is damaged ({e}): restore it from a backup (data/backups/ holds the nightly ones)"
+        ),
+        _ => Err(e).with_context(|| format!("cannot open the database {path}")),
+    }
 }
 
 /// Whether a failed unit of work may simply be run again: the database was busy, a

@@ -5,7 +5,7 @@ use sqlx::AnyConnection;
 
 use super::{get, ts};
 use crate::domain::text::{fold, visible_len};
-use crate::domain::unit::{Scope, Unit, UnitKind};
+use crate::domain::unit::{Unit, UnitKind};
 
 pub(crate) fn from_row(r: &AnyRow) -> Result<Unit> {
     Ok(Unit {
@@ -54,7 +54,19 @@ pub async fn set_parent(conn: &mut AnyConnection, id: i64, parent_id: i64) -> Re
 /// or below one of its own units, so the tree keeps no cycle: false, nothing moved.
 pub async fn move_to(conn: &mut AnyConnection, id: i64, parent_id: Option<i64>) -> Result<bool> {
     if let Some(p) = parent_id {
-        if p == id || super::scope::contains(&mut *conn, Scope::Below(id), p).await? {
+        // The walk up from the new parent, itself included: `id` on it is a cycle.
+        let row = sqlx::query(&format!(
+            "WITH RECURSIVE up(id, depth) AS (SELECT $1, 0 UNION ALL \
+             SELECT p.parent_id, up.depth + 1 FROM units p JOIN up ON p.id = up.id \
+             WHERE p.parent_id IS NOT NULL AND up.depth < {}) \
+             SELECT COUNT(*) AS n FROM up WHERE id = $2",
+            super::scope::MAX_DEPTH
+        ))
+        .bind(p)
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+        if get::<i64>(&row, "n")? > 0 {
             return Ok(false);
         }
     }

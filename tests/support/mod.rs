@@ -420,6 +420,13 @@ pub async fn seed_chairs(env: &TestEnv, n: i64, first_chat: i64) -> Vec<i64> {
     seed_chairs_at(&env.database_url(), n, first_chat).await
 }
 
+/// `seed_chairs` from a test without a runtime of its own.
+pub fn seed_chairs_sync(env: &TestEnv, n: i64) -> Vec<i64> {
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(seed_chairs(env, n, 5000))
+}
+
 /// `seed_chairs` on any database (SQLite or PostgreSQL URL).
 pub async fn seed_chairs_at(database_url: &str, n: i64, first_chat: i64) -> Vec<i64> {
     let db = thidua::store::connect(database_url).await.unwrap();
@@ -481,8 +488,8 @@ pub fn postgres_server() -> Option<String> {
     server
 }
 
-/// The text of every paragraph of a .docx, in order (table cells left to right).
-pub fn docx_paragraphs(docx: &[u8]) -> Vec<String> {
+/// A .docx's `word/document.xml`, as text.
+pub fn docx_xml(docx: &[u8]) -> String {
     use std::io::Read;
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a .docx is a zip");
     let mut xml = String::new();
@@ -490,6 +497,22 @@ pub fn docx_paragraphs(docx: &[u8]) -> Vec<String> {
         .expect("word/document.xml")
         .read_to_string(&mut xml)
         .unwrap();
+    xml
+}
+
+/// The characters of `xml` that XML 1.0 does not allow anywhere (a Word file with one
+/// does not open: "not well-formed").
+pub fn xml_forbidden(xml: &str) -> Vec<char> {
+    xml.chars()
+        .filter(|&c| {
+            !matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+        })
+        .collect()
+}
+
+/// The text of every paragraph of a .docx, in order (table cells left to right).
+pub fn docx_paragraphs(docx: &[u8]) -> Vec<String> {
+    let xml = docx_xml(docx);
     xml.split("</w:p>")
         .map(|p| {
             p.split("<w:t")
@@ -548,6 +571,16 @@ impl SmallDisk {
         let block = vec![0u8; 4096];
         while f.write_all(&block).is_ok() {}
         let _ = f.sync_all();
+    }
+
+    /// Makes the file system read-only, as a mount gone wrong would.
+    pub fn read_only(&self) {
+        let done = Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(&self.path)
+            .status()
+            .unwrap();
+        assert!(done.success());
     }
 
     /// Frees what `fill` took.
