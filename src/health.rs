@@ -26,6 +26,8 @@ pub mod metric {
     pub const DELIVERIES: &str = "thidua_deliveries_total";
     pub const REMINDERS: &str = "thidua_reminders_queued_total";
     pub const REGISTRATIONS: &str = "thidua_registrations_total";
+    /// Connections the HTTP server closed at once, all its places being taken.
+    pub const HTTP_REFUSED: &str = "thidua_http_connections_refused_total";
 }
 
 /// A channel whose calls to its platform have failed for this long is unwell (a

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use axum::extract::State;
@@ -85,21 +86,102 @@ pub async fn bind(listen: SocketAddr) -> Result<tokio::net::TcpListener> {
         .with_context(|| format!("cannot listen on {listen}"))
 }
 
-/// Serves until `shutdown`; requests in hand are answered first.
+/// Waits until the flag turns true (or its sender is gone).
+async fn until_true(flag: &mut watch::Receiver<bool>) {
+    let _ = flag.wait_for(|set| *set).await;
+}
+
+/// A request's header (and, on a kept-alive connection, the next request's) must
+/// come within this: a client that sends half a request and waits holds a socket
+/// and a file descriptor until then, not forever.
+pub const HEADER_WAIT: Duration = Duration::from_secs(10);
+/// A request's body must come within this (a webhook's is a few kilobytes).
+pub const BODY_WAIT: Duration = Duration::from_secs(30);
+
+/// How many connections are served at once: half of the process's file descriptors
+/// (the rest are the database's, the platforms' and the files'), between 16 and
+/// 1 024. With 128 descriptors, 150 idle sockets once starved `/healthz` and a
+/// chair's upload ("Too many open files").
+pub fn connection_cap() -> usize {
+    let soft = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|limits| {
+            let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+            line.split_whitespace().nth(3)?.parse::<usize>().ok()
+        })
+        .unwrap_or(1024);
+    (soft / 2).clamp(16, 1024)
+}
+
+/// Serves until `shutdown`; requests in hand are answered first. Connections past
+/// `connection_cap` are closed as they come, and every connection is held to
+/// `HEADER_WAIT` and `BODY_WAIT`.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<()> {
-    tracing::info!(listen = %listener.local_addr()?, "HTTP server ready");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            while !*shutdown.borrow() {
-                if shutdown.changed().await.is_err() {
-                    break;
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    let cap = connection_cap();
+    tracing::info!(listen = %listener.local_addr()?, connections = cap, "HTTP server ready");
+    let slots = Arc::new(tokio::sync::Semaphore::new(cap));
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_WAIT)
+        .keep_alive(true);
+    let (closing, closed) = watch::channel(false);
+    let mut open = tokio::task::JoinSet::new();
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of descriptors, most likely: wait for some to come back.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
                 }
+            },
+            _ = until_true(&mut shutdown) => break,
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            drop(stream);
+            metrics::counter!(metric::HTTP_REFUSED).increment(1);
+            continue;
+        };
+        let service =
+            router
+                .clone()
+                .map_request(|req: axum::http::Request<hyper::body::Incoming>| {
+                    req.map(|body| {
+                        axum::body::Body::new(tower_http::timeout::TimeoutBody::new(
+                            BODY_WAIT, body,
+                        ))
+                    })
+                });
+        let connection = builder.serve_connection(
+            TokioIo::new(stream),
+            hyper_util::service::TowerToHyperService::new(service),
+        );
+        let mut closed = closed.clone();
+        open.spawn(async move {
+            let _slot = slot;
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => return,
+                _ = until_true(&mut closed) => {}
             }
-        })
-        .await?;
+            // Stopping: the request in hand is answered, then the connection closes.
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        });
+        // Finished connections are reaped as new ones come, so the set stays small.
+        while open.try_join_next().is_some() {}
+    }
+    drop(listener);
+    let _ = closing.send(true);
+    while open.join_next().await.is_some() {}
     Ok(())
 }

@@ -177,3 +177,85 @@ async fn doctor_checks_what_the_service_needs_and_says_each_problem_in_a_line() 
     assert!(text.contains("`every night`"), "{text}");
     assert!(text.contains("Có 3 vấn đề"), "{text}");
 }
+
+/// Half-sent requests and idle sockets, as a slow or hostile client leaves them, on a
+/// process with only 128 file descriptors: each is closed within the header time-out,
+/// and meanwhile `/healthz` answers and chairs are served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_and_idle_connections_are_closed_and_never_starve_the_bot() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", "CĐCS Trường A"]);
+    let code = env.invite("CĐCS Trường A", "chair");
+    let api = FakeTelegram::start().await;
+    let port = support::free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let bot = env.spawn_limited(
+        Some(128),
+        &["run"],
+        &[
+            ("TELOXIDE_TOKEN", support::TOKEN.to_string()),
+            ("TELOXIDE_API_URL", api.url()),
+            ("THIDUA_HTTP_LISTEN", format!("127.0.0.1:{port}")),
+        ],
+    );
+    let mut chair = Talk::new(&api, User::new(1001, "Lan", "Nguyễn Thị"));
+    chair
+        .say(&format!("/start {code}"))
+        .expect("Chào mừng")
+        .await;
+    let http = reqwest::Client::new();
+    assert_eq!(
+        http.get(format!("{base}/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    // 150 idle sockets and 150 requests cut off half-way through their header.
+    let mut held = Vec::new();
+    for i in 0..300 {
+        // A server that stops accepting leaves connects hanging in the backlog.
+        let connect = tokio::net::TcpStream::connect(("127.0.0.1", port));
+        let Ok(mut s) = tokio::time::timeout(Duration::from_secs(3), connect)
+            .await
+            .unwrap_or_else(|_| panic!("connection {i} was not even accepted"))
+        else {
+            continue;
+        };
+        if i % 2 == 0 {
+            let _ = s
+                .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+                .await;
+        }
+        held.push(s);
+    }
+    let opened = std::time::Instant::now();
+    // The bot still works: its own descriptors were never taken by them.
+    chair
+        .say("/cuatoi")
+        .expect("chưa đăng ký công trình nào")
+        .await;
+    // Every held socket is closed by the server within the header time-out.
+    for mut s in held {
+        let mut buf = [0u8; 256];
+        let left = Duration::from_secs(16).saturating_sub(opened.elapsed());
+        match tokio::time::timeout(left, s.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => {}
+            Ok(Ok(_)) => {} // an answer (408) before the close is as good
+            Err(_) => panic!("a connection was still open after {:?}", opened.elapsed()),
+        }
+    }
+    let health = tokio::time::timeout(
+        Duration::from_secs(5),
+        http.get(format!("{base}/healthz")).send(),
+    )
+    .await
+    .expect("healthz answered at once")
+    .unwrap();
+    assert_eq!(health.status(), 200);
+    let log = bot.log_text();
+    assert!(!log.contains("Too many open files"), "{log}");
+}

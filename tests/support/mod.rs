@@ -147,14 +147,40 @@ impl TestEnv {
     }
 
     pub fn spawn_with(&self, args: &[&str], vars: &[(&str, String)]) -> Bot {
+        self.spawn_limited(None, args, vars)
+    }
+
+    /// `spawn_with`, the process limited to `nofile` open file descriptors (as a
+    /// small `LimitNOFILE=` of systemd would) when given.
+    pub fn spawn_limited(
+        &self,
+        nofile: Option<u32>,
+        args: &[&str],
+        vars: &[(&str, String)],
+    ) -> Bot {
         let log = self.dir.path().join("bot.log");
         let file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&log)
             .unwrap();
-        let child = self
-            .command()
+        let mut cmd = self.command();
+        if let Some(n) = nofile {
+            let mut wrapped = Command::new("sh");
+            wrapped
+                .arg("-c")
+                .arg(format!("ulimit -n {n} && exec \"$0\" \"$@\""))
+                .arg(cmd.get_program())
+                .current_dir(self.dir.path());
+            for (k, v) in cmd.get_envs() {
+                match v {
+                    Some(v) => wrapped.env(k, v),
+                    None => wrapped.env_remove(k),
+                };
+            }
+            cmd = wrapped;
+        }
+        let child = cmd
             .args(args)
             .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::from(file.try_clone().unwrap()))
