@@ -485,3 +485,100 @@ async fn sigterm_right_after_start_stops_the_bot() {
         }
     }
 }
+
+/// The example campaign with these `[[question]]`s (key, prompt) after it.
+fn with_questions(env: &TestEnv, name: &str, questions: &[(&str, &str)]) -> String {
+    let mut text = std::fs::read_to_string(EXAMPLE).unwrap();
+    for (key, prompt) in questions {
+        text.push_str(&format!(
+            "\n[[question]]\nkey = \"{key}\"\nlabel = \"{prompt}\"\nprompt = \"{prompt}?\"\nkind = \"text\"\n"
+        ));
+    }
+    let file = env.dir.path().join(name);
+    std::fs::write(&file, text).unwrap();
+    file.to_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_taken_out_while_a_chair_answers_it_loses_nothing() {
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", "CĐCS Trường A"]);
+    let code = env.invite("CĐCS Trường A", "chair");
+    let two = with_questions(
+        &env,
+        "two.toml",
+        &[
+            ("phoi_hop", "Đơn vị phối hợp"),
+            ("so_nguoi", "Số người tham gia"),
+        ],
+    );
+    env.cli(&["campaign", "load", &two]);
+    let api = FakeTelegram::start().await;
+    let bot = env.run_bot(&api);
+    let mut chair = Talk::new(&api, User::new(1001, "Lan", "A"));
+    chair
+        .say(&format!("/start {code}"))
+        .expect("Chào mừng")
+        .await;
+    let n = thidua::conversation::registration_form::REGISTRATION
+        .fields
+        .len();
+    let kind = chair.say("/dangky").expect("(1/").await;
+    chair.press(&kind.button("Mô hình")).expect("(2/").await;
+    chair.say("Mái ấm công đoàn").expect("(3/").await;
+    chair.say("15/1/2025").expect("(4/").await;
+    chair.say("30/6/2025").expect("(5/").await;
+    chair.say("Xây hai căn nhà").expect("(6/").await;
+    chair.say("250 triệu").expect("(7/").await;
+    for _ in 7..n {
+        chair.say("/boqua").expect("/").await;
+    }
+    let asked = chair.say("/boqua").expect("Đơn vị phối hợp?").await;
+    assert!(
+        asked.text.contains(&format!("({}/{})", n + 1, n + 2)),
+        "{}",
+        asked.text
+    );
+
+    // The district takes the question out while the chair is typing the answer;
+    // the next question moves into its place.
+    let one = with_questions(&env, "one.toml", &[("so_nguoi", "Số người tham gia")]);
+    env.cli(&["campaign", "load", &one]);
+    let changed = chair
+        .say("Công ty Điện lực")
+        .expect("vừa sửa các câu hỏi")
+        .await;
+    assert!(
+        changed.text.contains("Số người tham gia?"),
+        "{}",
+        changed.text
+    );
+    let summary = chair.say("30 người").expect("Xin kiểm tra lại").await;
+    assert!(
+        summary.text.contains("Số người tham gia: 30 người"),
+        "{}",
+        summary.text
+    );
+    assert!(
+        !summary.text.contains("Công ty Điện lực"),
+        "{}",
+        summary.text
+    );
+    assert!(
+        summary.text.contains("Mái ấm công đoàn"),
+        "{}",
+        summary.text
+    );
+
+    // Taken out again, now that the chair stands at the summary on it.
+    let none = with_questions(&env, "none.toml", &[]);
+    env.cli(&["campaign", "load", &none]);
+    let again = chair.say("/dangky").expect("vừa sửa các câu hỏi").await;
+    assert!(again.text.contains("Xin kiểm tra lại"), "{}", again.text);
+    chair
+        .press(&again.button("Xác nhận gửi"))
+        .expect("Đã nhận đăng ký số 001/ĐK")
+        .await;
+    let log = bot.log_text();
+    assert!(!log.contains("panicked"), "{log}");
+}

@@ -12,7 +12,7 @@ use crate::conversation::registration_form;
 use crate::conversation::{announcement_form, result_form, return_form, submission_form, Dialogue};
 use crate::domain::audience::Audience;
 use crate::domain::member::{Member, Receives};
-use crate::i18n::trf;
+use crate::i18n::{tr, trf};
 use crate::store::{audience, deadlines, registrations, scope, submissions, units};
 
 impl Handler {
@@ -92,6 +92,8 @@ impl Handler {
             reply.text = format!("{intro}\n\n{}", reply.text);
         }
         turn.say(reply);
+        let mut session = session;
+        session.mark(&spec);
         turn.chat.dialogue = Dialogue::Form { session };
         Ok(())
     }
@@ -171,9 +173,14 @@ impl Handler {
         let Dialogue::Form { session } = &turn.chat.dialogue else {
             return Ok(false);
         };
-        let FormId::Submission { deadline_id } = session.form else {
+        // The forms whose questions come from data; the others are fixed in code
+        // (and an announcement's would be counted again for nothing).
+        if !matches!(
+            session.form,
+            FormId::Submission { .. } | FormId::Registration
+        ) {
             return Ok(false);
-        };
+        }
         let mut session = session.clone();
         let Some(spec) = self.spec_of(turn, me, &session).await? else {
             self.form_gone(turn, &session);
@@ -182,16 +189,21 @@ impl Handler {
         if !session.refit(&spec) {
             return Ok(false);
         }
-        let title = deadlines::get_one(&mut turn.tx, deadline_id)
-            .await?
-            .map(|d| d.spec.title)
-            .unwrap_or_default();
-        let documents = spec.fields.iter().filter(|f| f.takes_files()).count();
-        let changed = trf(
-            turn.lang,
-            "submission.documents_changed",
-            &[("title", &title), ("n", &documents.to_string())],
-        );
+        let changed = match session.form {
+            FormId::Submission { deadline_id } => {
+                let title = deadlines::get_one(&mut turn.tx, deadline_id)
+                    .await?
+                    .map(|d| d.spec.title)
+                    .unwrap_or_default();
+                let documents = spec.fields.iter().filter(|f| f.takes_files()).count();
+                trf(
+                    turn.lang,
+                    "submission.documents_changed",
+                    &[("title", &title), ("n", &documents.to_string())],
+                )
+            }
+            _ => tr(turn.lang, "form.changed"),
+        };
         turn.chat.dialogue = Dialogue::Form { session };
         self.ask_again(turn, me, Some(changed)).await?;
         Ok(true)

@@ -70,6 +70,11 @@ pub struct FormSession {
     pub editing: Option<Editing>,
     pub answers: Answers,
     pub step: Step,
+    /// The key of the field being asked, as the form stood when it was asked: a
+    /// field taken out of the form (a campaign reloaded) or moved is then found
+    /// again, and an answer is never taken for a question the person did not see.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asking: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +108,7 @@ impl FormSession {
             editing: None,
             answers: Answers::new(),
             step: Step::Field(0),
+            asking: None,
         }
     }
 
@@ -114,6 +120,7 @@ impl FormSession {
             editing: Some(editing),
             answers,
             step: Step::Summary,
+            asking: None,
         }
     }
 
@@ -140,6 +147,19 @@ impl FormSession {
         let before = self.answers.len();
         self.answers.retain(|k, _| spec.index_of(k).is_some());
         let mut changed = self.answers.len() != before;
+        // The question asked is no longer at its place: to where it went, or, gone,
+        // to the first question not answered yet (below).
+        if let (Step::Field(i) | Step::EditField(i), Some(key)) = (self.step, &self.asking) {
+            if spec.fields.get(i).map(|f| &*f.key) != Some(key.as_str()) {
+                let moved = spec.index_of(key);
+                self.step = match (self.step, moved) {
+                    (Step::EditField(_), Some(j)) => Step::EditField(j),
+                    (_, Some(j)) => Step::Field(j),
+                    (_, None) => Step::Field(usize::MAX),
+                };
+                changed = true;
+            }
+        }
         let missing = |required_only: bool| {
             spec.fields.iter().position(|f| {
                 (!required_only || !f.optional) && !self.answers.contains_key(&*f.key)
@@ -153,11 +173,27 @@ impl FormSession {
             self.step = missing(false).map_or(Step::Summary, Step::Field);
             changed = true;
         }
+        self.mark(spec);
         changed
+    }
+
+    /// Notes which field is being asked, for `refit`.
+    pub fn mark(&mut self, spec: &FormSpec) {
+        self.asking = self.current_field(spec).map(|f| f.key.to_string());
     }
 }
 
-pub fn step(mut s: FormSession, input: Input, spec: &FormSpec, ctx: &Ctx) -> FormOutcome {
+pub fn step(s: FormSession, input: Input, spec: &FormSpec, ctx: &Ctx) -> FormOutcome {
+    match take_step(s, input, spec, ctx) {
+        FormOutcome::Continue(mut s, replies) => {
+            s.mark(spec);
+            FormOutcome::Continue(s, replies)
+        }
+        other => other,
+    }
+}
+
+fn take_step(mut s: FormSession, input: Input, spec: &FormSpec, ctx: &Ctx) -> FormOutcome {
     let lang = ctx.lang;
     let at_file = s.current_field(spec).is_some_and(FieldSpec::takes_files);
     let action = match input {
@@ -345,7 +381,14 @@ pub fn prompt(s: &FormSession, spec: &FormSpec, ctx: &Ctx) -> Reply {
     let lang = ctx.lang;
     match s.step {
         Step::Field(i) | Step::EditField(i) => {
-            let field = &spec.fields[i];
+            let Some(field) = spec.fields.get(i) else {
+                // Never stored so (`refit` runs first), but a prompt must not panic.
+                let at_summary = FormSession {
+                    step: Step::Summary,
+                    ..s.clone()
+                };
+                return prompt(&at_summary, spec, ctx);
+            };
             let mut text = match s.step {
                 // A form of one question needs no "(1/1)".
                 Step::Field(_) if spec.fields.len() == 1 => String::new(),

@@ -520,3 +520,31 @@ fn an_announcement_is_written_addressed_and_previewed() {
     );
     assert!(matches!(outcome, FormOutcome::Submit(_)));
 }
+
+#[test]
+fn a_question_taken_out_under_the_session_is_never_indexed_past_the_form() {
+    use crate::domain::questions::{Question, QuestionKind};
+    let asked = Question {
+        key: "phoi_hop".into(),
+        label: "Đơn vị phối hợp".into(),
+        prompt: "Đơn vị nào phối hợp?".into(),
+        kind: QuestionKind::Text,
+        optional: true,
+    };
+    let longer = for_campaign(std::slice::from_ref(&asked));
+    let mut s = at_summary();
+    s.step = Step::Field(REGISTRATION.fields.len());
+    s.mark(&longer);
+    assert_eq!(s.asking.as_deref(), Some("phoi_hop"));
+    // The question is gone: the session goes to the summary (all else answered),
+    // and a prompt for a step past the end shows the summary instead of panicking.
+    assert!(s.refit(&REGISTRATION));
+    assert_eq!(s.step, Step::Summary);
+    let past = FormSession {
+        step: Step::Field(99),
+        ..s.clone()
+    };
+    assert!(prompt(&past, &REGISTRATION, &CTX)
+        .text
+        .contains("Xin kiểm tra lại"));
+}
