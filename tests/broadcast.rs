@@ -93,6 +93,46 @@ async fn staff_announce_from_the_bot_and_see_who_received_it() {
     assert!(bot.terminate());
 }
 
+/// The delivery report comes when the last copy is out, outside the author's turn: it
+/// is in the language the author reads (their app's, here English), not Vietnamese.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_english_author_gets_the_delivery_report_in_english() {
+    let env = TestEnv::new();
+    seed_chairs(&env, 2, 100_000).await;
+    env.cli(&["unit", "add", DISTRICT]);
+    let staff_code = env.invite(DISTRICT, "staff");
+    let api = FakeTelegram::start().await;
+    let mut bot = env.run_bot(&api);
+
+    let mut user = User::new(2003, "Mai", "Tran");
+    user.language_code = "en-US".into();
+    let mut staff = Talk::new(&api, user);
+    staff
+        .say(&format!("/start {staff_code}"))
+        .expect("staff")
+        .await;
+    staff.say("/thongbao").expect("type the announcement").await;
+    let menu = staff
+        .say("Meeting on Monday at 8.")
+        .expect("Who should receive it?")
+        .await;
+    let preview = staff
+        .press(&menu.button("All grassroots union chairs"))
+        .expect("Preview")
+        .await;
+    staff
+        .press(&preview.button("Send"))
+        .expect("Announcement #1 queued")
+        .await;
+    let report = staff.expect("Announcement #1 done").await;
+    assert!(
+        report.text.contains("2/2 people reached"),
+        "{}",
+        report.text
+    );
+    assert!(bot.terminate());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_mid_broadcast_sends_nobody_a_second_copy() {
     let env = TestEnv::new();

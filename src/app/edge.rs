@@ -3,7 +3,7 @@
 //! PostgreSQL again, and a bidi override reverses a name in staff's lists.
 
 use super::{Incoming, RawInput};
-use crate::domain::text::clean;
+use crate::domain::text::{clean, clean_file_name};
 
 pub(super) fn cleaned(mut inc: Incoming) -> Incoming {
     inc.display_name = clean(&inc.display_name);
@@ -11,7 +11,7 @@ pub(super) fn cleaned(mut inc: Incoming) -> Incoming {
         RawInput::Text(t) => RawInput::Text(clean(&t)),
         RawInput::Button(data) => RawInput::Button(clean(&data)),
         RawInput::File(mut f) => {
-            f.name = clean(&f.name);
+            f.name = clean_file_name(&f.name);
             RawInput::File(f)
         }
         RawInput::Unsupported => RawInput::Unsupported,

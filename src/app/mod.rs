@@ -255,9 +255,13 @@ impl App {
         };
         let mut tx = self.db.write().await?;
         let mut chat = chats::lock(&mut tx, &here).await?;
+        if inc.language_code.is_some() {
+            chat.client_locale = Some(Lang::from_client(inc.language_code.as_deref()));
+        }
         let lang = chat
             .locale
-            .unwrap_or_else(|| Lang::from_client(inc.language_code.as_deref()));
+            .or(chat.client_locale)
+            .unwrap_or_else(|| Lang::from_client(None));
         // A repeat is recognised by its id, not by being older than the last one
         // served: behind a load balancer a chat's updates may reach two instances
         // and be served slightly out of order, and an older update not yet served

@@ -188,6 +188,13 @@ impl Handler {
         };
         let bytes = match source.fetch(inc.channel, file, MAX_BYTES).await {
             Ok(b) => b,
+            Err(e) if e.downcast_ref::<document_file::TooLarge>().is_some() => {
+                let bytes = e.downcast_ref::<document_file::TooLarge>().map(|t| t.bytes);
+                let why = check(bytes)
+                    .err()
+                    .map_or("submission.download_failed", |w| w.key());
+                return Ok(Received::Refused(why));
+            }
             Err(e) => {
                 tracing::warn!(error = %format!("{e:#}"), "file download failed");
                 return Ok(Received::Refused("submission.download_failed"));

@@ -357,7 +357,8 @@ async fn deliver(bot: &Bot, out: &Outgoing) -> Result<(), RequestError> {
         } => {
             bot.send_document(
                 chat,
-                InputFile::memory(bytes.clone()).file_name(file_name.clone()),
+                InputFile::memory(bytes.clone())
+                    .file_name(crate::domain::text::clean_file_name(file_name)),
             )
             .caption(caption.clone())
             .await?;
@@ -392,20 +393,27 @@ fn keyboard(reply: &Reply) -> InlineKeyboardMarkup {
 
 /// Downloads a file a chat sent, refusing more than `max` bytes.
 async fn fetch(bot: &Bot, file_id: &str, max: u64) -> anyhow::Result<Vec<u8>> {
+    use crate::domain::document_file::TooLarge;
     use teloxide::net::Download;
     let file = bot
         .get_file(teloxide::types::FileId(file_id.to_string()))
         .await
         .context("getFile")?;
     if u64::from(file.meta.size) > max && file.meta.size != u32::MAX {
-        anyhow::bail!("file of {} bytes is over the limit", file.meta.size);
+        return Err(TooLarge {
+            bytes: file.meta.size.into(),
+        }
+        .into());
     }
     let mut bytes = Vec::new();
     bot.download_file(&file.path, &mut bytes)
         .await
         .context("file download")?;
     if bytes.len() as u64 > max {
-        anyhow::bail!("file of {} bytes is over the limit", bytes.len());
+        return Err(TooLarge {
+            bytes: bytes.len() as u64,
+        }
+        .into());
     }
     Ok(bytes)
 }

@@ -284,11 +284,22 @@ fn on_file(
         .current_field(spec)
         .map(|f| f.key.to_string())
         .unwrap_or_default();
-    let echo = trf(lang, "form.file_received", &[("name", &file.name)]);
+    let mut echo = trf(lang, "form.file_received", &[("name", &file.name)]);
     let files = match s.answers.remove(&key) {
-        Some(Answer::Files(mut files)) if max > 1 => {
+        Some(Answer::Files(mut files)) if max > 1 && files.len() < max => {
             files.push(file);
             files
+        }
+        // Back at a question that has all its files (after /quaylai), a new one
+        // starts the list again, and says so: never more than `max`.
+        Some(Answer::Files(files)) if max > 1 && !files.is_empty() => {
+            let n = max.to_string();
+            echo = trf(
+                lang,
+                "form.files_restarted",
+                &[("name", &file.name), ("max", &n)],
+            );
+            vec![file]
         }
         _ => vec![file],
     };

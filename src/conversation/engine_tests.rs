@@ -487,6 +487,12 @@ mod files {
         let (s, _) = go(s, &spec, Input::File(Ok(file("2.jpg"))));
         assert_eq!(s.step, Step::Field(1));
         assert_eq!(s.files().count(), 2);
+        // Back to the full question, one more: the list starts again, never three.
+        let (s, _) = go(s, &spec, Input::Action(Action::Back));
+        assert_eq!(s.step, Step::Field(0));
+        let (s, r) = go(s, &spec, Input::File(Ok(file("3.jpg"))));
+        assert_eq!(s.files().count(), 1);
+        assert!(r.text.contains("bắt đầu lại"), "{}", r.text);
     }
 }
 

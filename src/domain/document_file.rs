@@ -3,6 +3,15 @@
 
 pub const MAX_BYTES: u64 = 20 * 1024 * 1024;
 
+/// A download stopped because the file is larger than it may be: a file whose size
+/// the platform did not say beforehand is refused by the size rule, like one that
+/// said it, not as a failed download ("send it again").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("file of at least {bytes} bytes is over the limit")]
+pub struct TooLarge {
+    pub bytes: u64,
+}
+
 const ACCEPTED: &[&str] = &["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

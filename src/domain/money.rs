@@ -514,8 +514,9 @@ fn evaluate(toks: &[Tok]) -> Result<u128, MoneyError> {
     if dong == 0 {
         return Err(MoneyError::Zero);
     }
-    if groups.is_empty() && dong < 1000 {
-        // A 250-đồng work does not exist: "triệu" was forgotten.
+    if dong < 1000 {
+        // A 250-đồng work does not exist: "triệu" was forgotten, or a unit written
+        // with too many zeros after the comma ("0,0000001 tỷ" is 100 đồng).
         return Err(MoneyError::MissingUnit);
     }
     Ok(dong)
@@ -697,7 +698,16 @@ mod tests {
 
     #[test]
     fn missing_unit() {
-        for input in ["250", "999", "1,5", "  300  ", "500 đồng", "khoảng 250"] {
+        for input in [
+            "250",
+            "999",
+            "1,5",
+            "  300  ",
+            "500 đồng",
+            "khoảng 250",
+            "0,0000001 tỷ",
+            "0,5 nghìn",
+        ] {
             assert_eq!(err(input), MoneyError::MissingUnit, "{input:?}");
         }
         assert_eq!(dong("1000"), 1000);

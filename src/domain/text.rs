@@ -11,10 +11,13 @@ use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.chars().flat_map(char::to_lowercase).nfd() {
+    // NFKD folds the compatibility forms too: a fullwidth "ＣĐＣＳ" is "CĐCS". It comes
+    // before lower-casing, since a form may unfold to a capital ("𝕆" is "O").
+    for c in s.nfkd().flat_map(char::to_lowercase).nfd() {
         if is_combining_mark(c) || is_invisible(c) {
             continue;
         }
+        let c = latin_lookalike(c);
         if c.is_whitespace() {
             pending_space = !out.is_empty();
             continue;
@@ -26,6 +29,34 @@ pub fn fold(s: &str) -> String {
         out.push(if c == 'đ' { 'd' } else { c });
     }
     out
+}
+
+/// The Latin letter a Cyrillic or Greek one is drawn like, after lower-casing (a
+/// list pasted from elsewhere had "СĐCS" with a Cyrillic С, which imported as a
+/// second unit beside the real one); any other character as it is.
+fn latin_lookalike(c: char) -> char {
+    match c {
+        'а' | 'α' => 'a',
+        'в' | 'β' => 'b',
+        'с' | 'ϲ' => 'c',
+        'е' | 'ε' => 'e',
+        'һ' | 'н' => 'h',
+        'і' | 'ι' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'м' => 'm',
+        'ո' | 'η' => 'n',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'υ' => 'u',
+        'ν' => 'v',
+        'х' | 'χ' => 'x',
+        'у' | 'γ' => 'y',
+        'ԁ' => 'd',
+        c => c,
+    }
 }
 
 /// Text as it may be stored and shown: control characters (C0, C1) removed except
@@ -61,6 +92,25 @@ pub fn clean(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// A file's name as it may be stored and sent on: `clean`, and on one line: a line
+/// break in a name reached the header of a multipart upload when the file was sent
+/// to staff. Quotes and path separators become spaces too; an empty name is "tep".
+pub fn clean_file_name(s: &str) -> String {
+    let one_line: String = clean(s)
+        .chars()
+        .map(|c| match c {
+            '\n' | '\t' | '"' | '/' | '\\' => ' ',
+            c => c,
+        })
+        .collect();
+    let name = one_line.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        "tep".into()
+    } else {
+        name
+    }
 }
 
 /// Unicode's 66 non-characters: never meant to be exchanged, and U+FFFE/U+FFFF are
@@ -144,6 +194,19 @@ mod tests {
     }
 
     #[test]
+    fn a_file_name_stays_on_one_line() {
+        assert_eq!(
+            super::clean_file_name("bao\r\ncao\"; x=\"y.pdf"),
+            "bao cao ; x= y.pdf"
+        );
+        assert_eq!(
+            super::clean_file_name("../../etc/passwd"),
+            ".. .. etc passwd"
+        );
+        assert_eq!(super::clean_file_name("\n\u{0}"), "tep");
+    }
+
+    #[test]
     fn visible_len_counts_what_shows() {
         assert_eq!(visible_len("Mái ấm"), 5);
         assert_eq!(visible_len("\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}"), 0);
@@ -175,6 +238,11 @@ mod tests {
             ("khoảng\t200\u{00A0}triệu", "khoang 200 trieu"),
             ("250\u{200B}tr", "250tr"),
             ("abc123", "abc123"),
+            // Look-alikes: a Cyrillic С and Е, fullwidth letters, a ligature.
+            ("\u{0421}ĐCS Trường \u{0415}", "cdcs truong e"),
+            ("ＣĐＣＳ Ａ", "cdcs a"),
+            ("ﬁ", "fi"),
+            ("\u{1D546}", "o"),
         ];
         for (input, want) in cases {
             assert_eq!(fold(input), want, "fold({input:?})");

@@ -224,6 +224,9 @@ mod tests {
             "CĐCS Nữa;;;12",
             "\u{200B};;;",
             "LĐLĐ huyện D2;;LĐLĐ HUYỆN D2;",
+            // A Cyrillic С, and fullwidth letters: the unit already there.
+            "\u{0421}ĐCS Đã Có;;;",
+            "ＣĐＣＳ Đã Có;;;",
         ]);
         let problems = check(rows, &existing).unwrap_err();
         let lines: Vec<(usize, &str)> = problems.first.iter().map(|p| (p.line, p.key)).collect();
@@ -236,6 +239,8 @@ mod tests {
                 (5, "cli.import.bad_contact"),
                 (6, "cli.import.bad_name"),
                 (7, "cli.import.own_parent"),
+                (8, "cli.import.duplicate"),
+                (9, "cli.import.duplicate"),
             ]
         );
     }

@@ -12,7 +12,10 @@ pub const RECENT_IDS: usize = 50;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Chat {
+    /// The language chosen with /lang.
     pub locale: Option<Lang>,
+    /// The language the person's app reports, when it reports one.
+    pub client_locale: Option<Lang>,
     pub dialogue: Dialogue,
     /// The numbered choices last shown on a text-only channel.
     pub menu: Vec<(u32, Action)>,
@@ -73,7 +76,7 @@ pub async fn lock(conn: &mut AnyConnection, at: &Address) -> Result<Chat> {
     let r = sqlx::query(
         "INSERT INTO chats (channel, chat_id, state, menu, updated_at) VALUES ($1, $2, $3, '[]', $4) \
          ON CONFLICT (channel, chat_id) DO UPDATE SET updated_at = chats.updated_at \
-         RETURNING locale, state, menu, last_update_id, last_message_id, join_failures, \
+         RETURNING locale, client_locale, state, menu, last_update_id, last_message_id, join_failures, \
          join_blocked_until, last_turn",
     )
     .bind(at.channel.as_str())
@@ -89,7 +92,7 @@ pub async fn lock(conn: &mut AnyConnection, at: &Address) -> Result<Chat> {
 /// wanted at all before downloading it).
 pub async fn peek(conn: &mut AnyConnection, at: &Address) -> Result<Chat> {
     let row = sqlx::query(
-        "SELECT locale, state, menu, last_update_id, last_message_id, join_failures, \
+        "SELECT locale, client_locale, state, menu, last_update_id, last_message_id, join_failures, \
          join_blocked_until, last_turn FROM chats \
          WHERE channel = $1 AND chat_id = $2",
     )
@@ -109,6 +112,9 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Chat> {
     let menu: Vec<(u32, String)> = serde_json::from_str(&menu).context("stored menu")?;
     Ok(Chat {
         locale: get::<Option<String>>(r, "locale")?
+            .as_deref()
+            .and_then(Lang::from_code),
+        client_locale: get::<Option<String>>(r, "client_locale")?
             .as_deref()
             .and_then(Lang::from_code),
         // A state written by an older version that no longer parses must not lock
@@ -133,13 +139,17 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Chat> {
     })
 }
 
-/// The language a chat chose (Vietnamese until it chose), without loading its state.
+/// The language a chat reads its replies in (the one it chose, else its app's, else
+/// Vietnamese), without loading its state.
 pub async fn lang_of(conn: &mut AnyConnection, at: &Address) -> Result<Lang> {
-    let row = sqlx::query("SELECT locale FROM chats WHERE channel = $1 AND chat_id = $2")
-        .bind(at.channel.as_str())
-        .bind(&at.chat_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(
+        "SELECT COALESCE(locale, client_locale) AS locale FROM chats \
+         WHERE channel = $1 AND chat_id = $2",
+    )
+    .bind(at.channel.as_str())
+    .bind(&at.chat_id)
+    .fetch_optional(&mut *conn)
+    .await?;
     Ok(match row {
         Some(r) => get::<Option<String>>(&r, "locale")?
             .as_deref()
@@ -153,10 +163,10 @@ pub async fn save(conn: &mut AnyConnection, at: &Address, chat: &Chat) -> Result
     let menu: Vec<(u32, String)> = chat.menu.iter().map(|(n, a)| (*n, a.encode())).collect();
     sqlx::query(
         "INSERT INTO chats (channel, chat_id, locale, state, menu, last_update_id, last_message_id, \
-         updated_at, join_failures, join_blocked_until, last_turn) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         updated_at, join_failures, join_blocked_until, last_turn, client_locale) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
          ON CONFLICT (channel, chat_id) DO UPDATE \
-         SET locale = excluded.locale, state = excluded.state, menu = excluded.menu, \
+         SET locale = excluded.locale, client_locale = excluded.client_locale, state = excluded.state, menu = excluded.menu, \
          last_update_id = excluded.last_update_id, last_message_id = excluded.last_message_id, \
          updated_at = excluded.updated_at, join_failures = excluded.join_failures, \
          join_blocked_until = excluded.join_blocked_until, last_turn = excluded.last_turn",
@@ -172,6 +182,7 @@ pub async fn save(conn: &mut AnyConnection, at: &Address, chat: &Chat) -> Result
     .bind(chat.join_failures)
     .bind(chat.join_blocked_until.map(ts))
     .bind(chat.last_turn.as_ref().map(last_turn_json).transpose()?)
+    .bind(chat.client_locale.map(Lang::code))
     .execute(conn)
     .await?;
     Ok(())

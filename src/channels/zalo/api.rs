@@ -241,7 +241,10 @@ impl ZaloClient {
         {
             bytes.extend_from_slice(&chunk);
             if bytes.len() as u64 > max {
-                anyhow::bail!("photo over {max} bytes");
+                return Err(crate::domain::document_file::TooLarge {
+                    bytes: bytes.len() as u64,
+                }
+                .into());
             }
         }
         Ok(bytes)
