@@ -51,10 +51,14 @@ fn timed(env: &TestEnv, args: &[&str]) -> (f64, f64) {
 const DISTRICTS: i64 = 100;
 
 /// One staff turn through the app, timed.
-async fn staff_turn(app: &thidua::app::App, user: &str, input: thidua::app::RawInput) -> f64 {
+async fn staff_turn(
+    app: &thidua::app::App,
+    user: &str,
+    input: thidua::conversation::RawInput,
+) -> f64 {
     let started = Instant::now();
     let out = app
-        .handle(thidua::app::Incoming {
+        .handle(thidua::conversation::Incoming {
             channel: thidua::domain::member::Channel::Telegram,
             user_id: user.into(),
             chat_id: user.into(),
@@ -251,7 +255,7 @@ async fn main() {
         drop(conn);
 
         let app = thidua::app::App::new(db.clone());
-        use thidua::app::RawInput;
+        use thidua::conversation::RawInput;
         let status = staff_turn(&app, "42", RawInput::Text("/tinhtrang".into())).await;
         let district = staff_turn(&app, "43", RawInput::Text("/tinhtrang".into())).await;
         let file = staff_turn(&app, "42", RawInput::Button("st".into())).await;

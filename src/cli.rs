@@ -11,7 +11,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::app::App;
 use crate::channels;
 use crate::clock::Clock;
-use crate::config::Config;
 use crate::conversation::registration_form;
 use crate::domain::audience::Audience;
 use crate::domain::member::Role;
@@ -19,6 +18,7 @@ use crate::domain::text::clean;
 use crate::domain::unit::{normalize_unit_name, Scope, UnitKind, UnitNameError};
 use crate::export;
 use crate::i18n::{tr, trf, Lang};
+use crate::server::config::Config;
 use crate::store::{self, campaigns, invites, settings, units};
 
 #[derive(Debug, Parser)]
@@ -267,13 +267,13 @@ pub async fn run(cli: Cli) -> Result<()> {
     let lang = operator_lang();
     if let Command::Run { .. } = cli.command {
         // Refuse before touching the database: nothing to run is an operator error.
-        if !crate::run::any_configured(&config) {
+        if !crate::server::run::any_configured(&config) {
             bail!("{}", tr(lang, "cli.no_channel"));
         }
     }
     if let Command::Doctor = cli.command {
         // Before anything opens (and migrates) the database: it reports as it finds.
-        let problems = crate::doctor::run(&config, lang).await?;
+        let problems = crate::server::doctor::run(&config, lang).await?;
         if problems > 0 {
             bail!(
                 "{}",
@@ -333,7 +333,7 @@ async fn command(
         Command::Doctor => Ok(()),
         Command::Run { now } => {
             let clock = now.map(Clock::starting_at).unwrap_or_default();
-            crate::run::run(App::new(db).with_clock(clock), config).await
+            crate::server::run::run(App::new(db).with_clock(clock), config).await
         }
         Command::Broadcast { text, audience } => {
             let audience: Audience = audience.parse().map_err(anyhow::Error::msg)?;

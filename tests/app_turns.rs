@@ -4,7 +4,8 @@
 mod support;
 
 use chrono::{Duration, Utc};
-use thidua::app::{App, Body, Incoming, Outgoing, RawInput};
+use thidua::app::App;
+use thidua::conversation::{Body, Incoming, Outgoing, RawInput};
 use thidua::domain::member::{Channel, Role};
 use thidua::domain::unit::UnitKind;
 use thidua::store::{self, invites, units};

@@ -77,11 +77,11 @@ async fn a_campaign_reloaded_mid_submission_is_explained_not_crashed_on() {
 /// Downloads by panicking, as a bug deep inside a turn would.
 struct Exploding;
 
-impl thidua::app::FileSource for Exploding {
+impl thidua::conversation::FileSource for Exploding {
     fn fetch<'a>(
         &'a self,
         _: thidua::domain::member::Channel,
-        _: &'a thidua::app::IncomingFile,
+        _: &'a thidua::conversation::IncomingFile,
         _: u64,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<Vec<u8>>> + Send + 'a>>
     {
@@ -91,7 +91,9 @@ impl thidua::app::FileSource for Exploding {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panic_in_one_turn_is_contained_and_its_chat_starts_over() {
-    use thidua::app::{App, Incoming, IncomingFile, RawInput};
+    use thidua::app::App;
+    use thidua::channels::turns::Turns;
+    use thidua::conversation::{Incoming, IncomingFile, RawInput};
     use thidua::delivery::postman::Postman;
     use thidua::domain::member::{Address, Channel};
     use thidua::store::{self, chats, outbox};
@@ -111,7 +113,7 @@ async fn a_panic_in_one_turn_is_contained_and_its_chat_starts_over() {
             thidua::data_dir::DataDir::new(env.dir.path().join("data")).unwrap(),
         );
     // No channel is running: what cannot be sent waits in the outbox, where we read it.
-    let postman = Postman::new(30);
+    let turns = Turns::new(app, Postman::new(30));
     let say = |chat: &str, input: RawInput| Incoming {
         channel: Channel::Telegram,
         user_id: chat.into(),
@@ -122,11 +124,11 @@ async fn a_panic_in_one_turn_is_contained_and_its_chat_starts_over() {
         message_id: None,
         input,
     };
-    postman
-        .serve(&app, say("11", RawInput::Text(format!("/start {code}"))))
+    turns
+        .serve(say("11", RawInput::Text(format!("/start {code}"))))
         .await;
-    postman
-        .serve(&app, say("11", RawInput::Text("/baocao".into())))
+    turns
+        .serve(say("11", RawInput::Text("/baocao".into())))
         .await;
     let file = IncomingFile {
         file_id: "f1".into(),
@@ -134,7 +136,7 @@ async fn a_panic_in_one_turn_is_contained_and_its_chat_starts_over() {
         mime: Some("application/pdf".into()),
         size: Some(100),
     };
-    postman.serve(&app, say("11", RawInput::File(file))).await;
+    turns.serve(say("11", RawInput::File(file))).await;
 
     let here = Address {
         channel: Channel::Telegram,
@@ -160,8 +162,8 @@ async fn a_panic_in_one_turn_is_contained_and_its_chat_starts_over() {
         "{texts:#?}"
     );
     // The process and every other chat go on.
-    postman
-        .serve(&app, say("12", RawInput::Text("xin chào".into())))
+    turns
+        .serve(say("12", RawInput::Text("xin chào".into())))
         .await;
     let item = outbox::next_due(&mut conn, chrono::Utc::now())
         .await

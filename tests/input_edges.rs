@@ -5,7 +5,8 @@ mod support;
 
 use chrono::{Duration, Utc};
 use support::TestEnv;
-use thidua::app::{App, Body, Incoming, Outgoing, RawInput};
+use thidua::app::App;
+use thidua::conversation::{Body, Incoming, Outgoing, RawInput};
 use thidua::domain::member::{Channel, Role};
 use thidua::domain::unit::UnitKind;
 use thidua::store::{self, invites, members, registrations, units};

@@ -115,7 +115,7 @@ impl Handler {
             turn.now,
         )
         .await?;
-        metrics::counter!(crate::health::metric::REGISTRATIONS).increment(1);
+        metrics::counter!(crate::metric::REGISTRATIONS).increment(1);
         let number = number.to_string();
         let mut text = trf(
             lang,

@@ -6,8 +6,9 @@ use std::io::Write;
 use anyhow::Result;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-use crate::app::{App, Body, Incoming, RawInput};
+use crate::app::App;
 use crate::conversation::render;
+use crate::conversation::{Body, Incoming, RawInput};
 use crate::domain::member::Channel;
 use crate::i18n::tr;
 

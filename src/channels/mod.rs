@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 
-use crate::app::App;
-use crate::delivery::postman::Postman;
-use crate::health::Health;
+use health::Health;
 
 pub mod console;
+pub mod health;
 pub mod per_chat;
 pub mod telegram;
+pub mod turns;
+pub mod webhook;
 pub mod zalo;
 
 /// How a started channel receives its updates.
@@ -30,8 +31,7 @@ pub enum Receiving {
 /// What every channel is started with.
 #[derive(Clone)]
 pub struct Wiring {
-    pub app: App,
-    pub postman: Postman,
+    pub turns: turns::Turns,
     pub health: Arc<Health>,
     pub stopped: watch::Receiver<bool>,
 }

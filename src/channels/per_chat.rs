@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 
-use crate::app::{App, Incoming};
-use crate::delivery::postman::Postman;
+use super::turns::Turns;
+use crate::conversation::Incoming;
 
 /// Messages one chat may have waiting; beyond that it is flooding, and the excess is
 /// dropped with a warning rather than held in memory.
@@ -21,17 +21,15 @@ type Queued = (Incoming, Option<oneshot::Sender<()>>);
 type Queues = Arc<Mutex<HashMap<String, mpsc::Sender<Queued>>>>;
 
 pub struct PerChat {
-    app: App,
-    postman: Postman,
+    turns: Turns,
     queues: Queues,
     tasks: Mutex<JoinSet<()>>,
 }
 
 impl PerChat {
-    pub fn new(app: App, postman: Postman) -> PerChat {
+    pub fn new(turns: Turns) -> PerChat {
         PerChat {
-            app,
-            postman,
+            turns,
             queues: Queues::default(),
             tasks: Mutex::new(JoinSet::new()),
         }
@@ -77,13 +75,13 @@ impl PerChat {
         let _ = queue.try_send(item);
         queues.insert(chat.clone(), queue);
         drop(queues);
-        let (app, postman, queues) = (self.app.clone(), self.postman.clone(), self.queues.clone());
+        let (turns, queues) = (self.turns.clone(), self.queues.clone());
         let mut tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
         while tasks.try_join_next().is_some() {}
         tasks.spawn(async move {
             loop {
                 while let Ok((inc, done)) = waiting.try_recv() {
-                    postman.serve(&app, inc).await;
+                    turns.serve(inc).await;
                     if let Some(done) = done {
                         let _ = done.send(());
                     }

@@ -16,13 +16,14 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 use super::per_chat::PerChat;
-use crate::app::{menu, App, Body, Incoming, IncomingFile, Outgoing, RawInput};
-use crate::config::WebhookConfig;
+use super::turns::Turns;
+use crate::app::{menu, App};
+use crate::channels::health::{Health, Mode};
+use crate::channels::webhook::WebhookConfig;
 use crate::conversation::{Action, Reply};
+use crate::conversation::{Body, Incoming, IncomingFile, Outgoing, RawInput};
 use crate::delivery::link::{BoxFuture, DeliveryError, Link};
-use crate::delivery::postman::Postman;
 use crate::domain::member::Channel;
-use crate::health::{Health, Mode};
 use crate::i18n::{tr, Lang};
 use crate::store::settings;
 
@@ -69,25 +70,22 @@ pub async fn receive(
 ) -> Result<super::Receiving> {
     Ok(match webhook {
         Some(hook) => {
-            let (route, chats) = webhook_route(w.app, bot, w.postman, hook, w.health).await?;
+            let (route, chats) = webhook_route(w.turns, bot, hook, w.health).await?;
             super::Receiving::Webhook { route, chats }
         }
-        None => {
-            super::Receiving::Polling(Box::pin(poll(w.app, bot, w.postman, w.health, w.stopped)))
-        }
+        None => super::Receiving::Polling(Box::pin(poll(w.turns, bot, w.health, w.stopped))),
     })
 }
 
 /// Long polling until `shutdown` turns true; the updates in hand are finished first.
 async fn poll(
-    app: App,
+    turns: Turns,
     bot: Bot,
-    postman: Postman,
     health: Arc<Health>,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<()> {
-    start(&app, &bot).await?;
-    let clock = app.clock.clone();
+    start(&turns.app, &bot).await?;
+    let clock = turns.app.clock.clone();
     health.started(Channel::Telegram, Mode::Polling, clock.now());
     // Our own loop over the updates instead of teloxide's dispatcher: the same
     // per-chat serving as Zalo, whose waiting chats cost a small queue entry each.
@@ -106,7 +104,7 @@ async fn poll(
         }
         stop.stop();
     });
-    let chats = PerChat::new(app, postman);
+    let chats = PerChat::new(turns);
     let stream = updates.as_stream();
     tokio::pin!(stream);
     while let Some(update) = stream.next().await {
@@ -144,14 +142,13 @@ struct Hook {
 /// stops). Stopping does not delete the webhook: another instance behind the same
 /// URL may still be serving it.
 async fn webhook_route(
-    app: App,
+    turns: Turns,
     bot: Bot,
-    postman: Postman,
     cfg: &WebhookConfig,
     health: Arc<Health>,
 ) -> Result<(axum::Router, Arc<PerChat>)> {
     let path = cfg.path()?;
-    start(&app, &bot).await?;
+    start(&turns.app, &bot).await?;
     let url = cfg
         .url
         .parse()
@@ -161,10 +158,10 @@ async fn webhook_route(
         .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery])
         .await
         .context("Telegram refused setWebhook")?;
-    let clock = app.clock.clone();
+    let clock = turns.app.clock.clone();
     health.started(Channel::Telegram, Mode::Webhook, clock.now());
     tracing::info!(path = %path, "Telegram webhook set");
-    let chats = Arc::new(PerChat::new(app, postman));
+    let chats = Arc::new(PerChat::new(turns));
     let hook = Hook {
         bot,
         secret: cfg.secret.clone(),
@@ -184,7 +181,7 @@ async fn on_call(
     body: axum::body::Bytes,
 ) -> axum::http::StatusCode {
     use axum::http::StatusCode;
-    if !crate::http::has_secret(&headers, SECRET_HEADER, &hook.secret) {
+    if !crate::channels::webhook::has_secret(&headers, SECRET_HEADER, &hook.secret) {
         tracing::warn!("Telegram webhook call without the right secret token refused");
         return StatusCode::UNAUTHORIZED;
     }

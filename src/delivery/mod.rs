@@ -12,8 +12,8 @@ use std::time::Duration;
 use anyhow::Result;
 use tokio::sync::{watch, Notify};
 
-use crate::app::{Body, Outgoing};
 use crate::clock::Clock;
+use crate::conversation::{Body, Outgoing};
 use crate::store::{self, members, outbox, Db};
 use link::DeliveryError;
 use postman::Postman;

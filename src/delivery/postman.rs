@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::link::{DeliveryError, Link};
-use crate::app::{App, Body, FileSource, Incoming, IncomingFile, Outgoing};
 use crate::conversation::Reply;
+use crate::conversation::{Body, FileSource, IncomingFile, Outgoing};
 use crate::delivery::rate::RateLimiter;
 use crate::domain::member::{Address, Channel};
-use crate::health::metric;
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::trf;
+use crate::metric;
 use crate::store::outbox::{self, NewItem, Purpose};
 use crate::store::{members, Db};
 
@@ -28,11 +28,6 @@ pub struct Postman {
     /// With several instances on one database, the budget they share (see
     /// `store::budget`): every message also takes a slot there.
     shared: Option<Shared>,
-    /// Turns in hand at once, with their replies. The rest wait their turn in order:
-    /// a thousand chats writing together then cost a thousand queued updates, not a
-    /// thousand open requests and database waits (memory stays flat, and on SQLite,
-    /// with one writer, more at once would not go faster).
-    in_hand: Arc<tokio::sync::Semaphore>,
 }
 
 #[derive(Clone)]
@@ -40,9 +35,6 @@ struct Shared {
     db: Db,
     interval_us: i64,
 }
-
-/// See `Postman::in_hand`.
-const TURNS_IN_HAND: usize = 64;
 
 impl Default for Postman {
     fn default() -> Postman {
@@ -56,7 +48,6 @@ impl Postman {
             links: HashMap::new(),
             shared: None,
             budget: Arc::new(RateLimiter::new(per_second)),
-            in_hand: Arc::new(tokio::sync::Semaphore::new(TURNS_IN_HAND)),
         }
     }
 
@@ -119,78 +110,10 @@ impl Postman {
         self
     }
 
-    /// Runs one turn and delivers every message it produced. A failing turn is logged
-    /// and the person told; it never brings a channel down.
-    pub async fn serve(&self, app: &App, incoming: Incoming) {
-        let Ok(_in_hand) = self.in_hand.acquire().await else {
-            return; // never closed
-        };
-        let here = Address {
-            channel: incoming.channel,
-            chat_id: incoming.chat_id.clone(),
-        };
-        let lang = Lang::from_client(incoming.language_code.as_deref());
-        // A turn's future is large: boxed, it exists only for the turns in hand, not
-        // for every chat waiting for a place. A panic in it stays in it: the other
-        // chats never notice, and this one starts over instead of meeting it again.
-        let started = std::time::Instant::now();
-        let turn = self.turn(app, incoming, here.clone(), lang);
-        let turn = std::panic::AssertUnwindSafe(Box::pin(turn));
-        let outcome = futures::FutureExt::catch_unwind(turn).await;
-        let label = match &outcome {
-            Ok(true) => "ok",
-            Ok(false) => "failed",
-            Err(_) => "panicked",
-        };
-        metrics::counter!(metric::TURNS, "outcome" => label).increment(1);
-        metrics::histogram!(metric::TURN_SECONDS).record(started.elapsed().as_secs_f64());
-        if let Err(panic) = outcome {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            tracing::error!(channel = %here.channel, panic = %what, "a turn panicked; its chat starts over");
-            if let Err(e) = app.start_over(&here).await {
-                tracing::error!(error = %format!("{e:#}"), "could not reset the chat");
-            }
-            self.reply_all(app, &[apology(here, lang, "error.started_over")])
-                .await;
-        }
-    }
-
-    /// Whether the turn itself went through (its replies are delivered either way).
-    async fn turn(&self, app: &App, incoming: Incoming, here: Address, lang: Lang) -> bool {
-        let (outgoing, ok) = match app.handle(incoming).await {
-            Ok(out) => (out, true),
-            Err(e) => {
-                tracing::error!(error = %format!("{e:#}"), "turn failed");
-                // Nothing of the turn was kept, and nothing before it was lost: the
-                // person can simply send it again once there is room.
-                let why = if crate::store::is_out_of_space(&e) {
-                    "error.out_of_space"
-                } else {
-                    "error.generic"
-                };
-                (vec![apology(here, lang, why)], false)
-            }
-        };
-        self.reply_all(app, &outgoing).await;
-        ok
-    }
-
-    async fn reply_all(&self, app: &App, outgoing: &[Outgoing]) {
-        for out in outgoing {
-            if let Err(e) = self.reply(&app.db, app.clock.now(), out).await {
-                tracing::error!(channel = %out.to.channel, error = %format!("{e:#}"), "reply lost");
-            }
-        }
-    }
-
     /// A direct answer to someone who just wrote: it takes the next slot of the sending
     /// budget (ahead of the outbox, which books one slot at a time), waits out "retry
     /// after" and goes again; if it still cannot go, the outbox takes it over.
-    async fn reply(
+    pub async fn reply(
         &self,
         db: &Db,
         now: chrono::DateTime<chrono::Utc>,
@@ -278,14 +201,5 @@ impl FileSource for Postman {
                 None => anyhow::bail!("{channel} has no files here"),
             }
         })
-    }
-}
-
-/// What a person is told when their turn could not be done.
-fn apology(to: Address, lang: Lang, key: &str) -> Outgoing {
-    Outgoing {
-        to,
-        lang,
-        body: Body::Reply(Reply::text(tr(lang, key))),
     }
 }

@@ -84,7 +84,7 @@ pub async fn tick(db: &Db, now: DateTime<Utc>) -> Result<usize> {
     let mut queued = 0;
     for (d, due) in &due_now {
         let swept = sweep(db, d, *due, tz, now).await?;
-        metrics::counter!(crate::health::metric::REMINDERS).increment(swept as u64);
+        metrics::counter!(crate::metric::REMINDERS).increment(swept as u64);
         queued += swept;
         if *due == Due::Overdue {
             queued += digest(db, d, now).await?;

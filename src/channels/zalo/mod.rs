@@ -13,10 +13,9 @@ use anyhow::{Context, Result};
 use tokio::sync::watch;
 
 use super::per_chat::PerChat;
-use crate::app::App;
-use crate::delivery::postman::Postman;
+use super::turns::Turns;
+use crate::channels::health::{Health, Mode};
 use crate::domain::member::Channel;
-use crate::health::{Health, Mode};
 use api::ZaloClient;
 pub use sender::ZaloSender;
 use std::sync::Arc;
@@ -36,37 +35,34 @@ pub async fn check_token(client: &ZaloClient) -> Result<()> {
 /// Starts receiving: by webhook when one is configured, else by long polling.
 pub async fn receive(
     client: ZaloClient,
-    webhook: Option<&crate::config::WebhookConfig>,
+    webhook: Option<&crate::channels::webhook::WebhookConfig>,
     w: super::Wiring,
 ) -> Result<super::Receiving> {
     Ok(match webhook {
         Some(hook) => {
-            let (route, chats) = webhook::route(w.app, client, w.postman, hook, w.health).await?;
+            let (route, chats) = webhook::route(w.turns, client, hook, w.health).await?;
             super::Receiving::Webhook { route, chats }
         }
-        None => super::Receiving::Polling(Box::pin(poll(
-            w.app, client, w.postman, w.health, w.stopped,
-        ))),
+        None => super::Receiving::Polling(Box::pin(poll(w.turns, client, w.health, w.stopped))),
     })
 }
 
 /// getUpdates in a loop until shutdown. Each chat's updates are served in order, and
 /// chats side by side.
 async fn poll(
-    app: App,
+    turns: Turns,
     client: ZaloClient,
-    postman: Postman,
     health: Arc<Health>,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<()> {
     check_token(&client).await?;
-    let clock = app.clock.clone();
+    let clock = turns.app.clock.clone();
     health.started(Channel::Zalo, Mode::Polling, clock.now());
     // getUpdates answers nothing while a webhook is set.
     if let Err(e) = client.delete_webhook().await {
         tracing::warn!(error = %e, "deleteWebhook failed");
     }
-    let chats = PerChat::new(app, postman);
+    let chats = PerChat::new(turns);
     let heard = |ok: bool| match ok {
         true => health.heard(Channel::Zalo, clock.now()),
         false => health.failed(Channel::Zalo, clock.now()),

@@ -9,8 +9,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::api::{ZaloClient, ZaloError};
-use crate::app::{Body, Outgoing};
 use crate::conversation::render;
+use crate::conversation::{Body, Outgoing};
 use crate::delivery::link::{BoxFuture, DeliveryError, Link};
 use crate::domain::member::Channel;
 use crate::i18n::tr;

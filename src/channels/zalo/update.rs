@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::app::{Incoming, RawInput};
+use crate::conversation::{Incoming, RawInput};
 use crate::domain::member::Channel;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +110,7 @@ impl ZaloUpdate {
             message_id: self.message_id,
             input: match self.content {
                 Content::Text(t) => RawInput::Text(t),
-                Content::Photo(url) => RawInput::File(crate::app::IncomingFile {
+                Content::Photo(url) => RawInput::File(crate::conversation::IncomingFile {
                     file_id: url,
                     name: photo_name,
                     mime: Some("image/jpeg".into()),

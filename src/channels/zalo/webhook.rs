@@ -12,13 +12,12 @@ use std::sync::Arc;
 
 use super::api::ZaloClient;
 use super::update;
-use crate::app::App;
+use crate::channels::health::{Health, Mode};
 use crate::channels::per_chat::PerChat;
+use crate::channels::turns::Turns;
+use crate::channels::webhook::WebhookConfig;
 use crate::clock::Clock;
-use crate::config::WebhookConfig;
-use crate::delivery::postman::Postman;
 use crate::domain::member::Channel;
-use crate::health::{Health, Mode};
 
 pub const SECRET_HEADER: &str = "x-bot-api-secret-token";
 
@@ -33,9 +32,8 @@ struct Hook {
 /// Registers the webhook with Zalo and returns its route, for the process's one HTTP
 /// server, with the chats it serves (finished after the server stops).
 pub(super) async fn route(
-    app: App,
+    turns: Turns,
     client: ZaloClient,
-    postman: Postman,
     cfg: &WebhookConfig,
     health: Arc<Health>,
 ) -> Result<(Router, Arc<PerChat>)> {
@@ -45,10 +43,10 @@ pub(super) async fn route(
         .set_webhook(&cfg.url, &cfg.secret)
         .await
         .context("Zalo refused setWebhook")?;
-    let clock = app.clock.clone();
+    let clock = turns.app.clock.clone();
     health.started(Channel::Zalo, Mode::Webhook, clock.now());
     tracing::info!(path = %path, "Zalo webhook set");
-    let chats = Arc::new(PerChat::new(app, postman));
+    let chats = Arc::new(PerChat::new(turns));
     let router = Router::new().route(&path, post(receive)).with_state(Hook {
         secret: cfg.secret.clone(),
         chats: chats.clone(),
@@ -59,7 +57,7 @@ pub(super) async fn route(
 }
 
 async fn receive(State(hook): State<Hook>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    if !crate::http::has_secret(&headers, SECRET_HEADER, &hook.secret) {
+    if !crate::channels::webhook::has_secret(&headers, SECRET_HEADER, &hook.secret) {
         tracing::warn!("webhook call without the right secret token refused");
         return StatusCode::UNAUTHORIZED;
     }

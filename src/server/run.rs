@@ -13,15 +13,15 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::app::App;
+use crate::channels::health::Health;
 use crate::channels::per_chat::PerChat;
 use crate::channels::telegram::{self, TelegramLink};
 use crate::channels::zalo::{self, api::ZaloClient, ZaloSender};
 use crate::channels::{Receiving, Wiring};
-use crate::config::Config;
 use crate::data_dir::DataDir;
 use crate::delivery::postman::Postman;
 use crate::delivery::Worker;
-use crate::health::Health;
+use crate::server::config::Config;
 
 /// A submission begun and left alone this long is abandoned: its draft files go.
 const DRAFTS_KEPT: Duration = Duration::from_secs(30 * 24 * 3600);
@@ -99,14 +99,13 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         let stopped = stopped.clone();
         tasks.spawn(async move { worker.run(stopped).await.context("outbox") });
     }
-    let housekeeping = crate::housekeeping::start(&app, config).await?;
+    let housekeeping = crate::server::housekeeping::start(&app, config).await?;
 
     // Webhooks are routes of the one HTTP server; polling channels run on their own.
     let mut router = axum::Router::new();
     let mut hooked: Vec<Arc<PerChat>> = Vec::new();
     let wiring = Wiring {
-        app: app.clone(),
-        postman: postman.clone(),
+        turns: crate::channels::turns::Turns::new(app.clone(), postman.clone()),
         health: health.clone(),
         stopped: stopped.clone(),
     };
@@ -131,17 +130,17 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         }
     }
     if let Some(listen) = listen {
-        let ops = crate::http::Ops {
+        let ops = crate::server::http::Ops {
             db: app.db.clone(),
             clock: clock.clone(),
             health: health.clone(),
-            prometheus: crate::http::recorder()?,
+            prometheus: crate::server::http::recorder()?,
         };
-        router = router.merge(crate::http::ops_routes(ops));
-        let listener = crate::http::bind(listen).await?;
+        router = router.merge(crate::server::http::ops_routes(ops));
+        let listener = crate::server::http::bind(listen).await?;
         let stopped = stopped.clone();
         tasks.spawn(async move {
-            crate::http::serve(listener, router, stopped).await?;
+            crate::server::http::serve(listener, router, stopped).await?;
             // No more requests: finish the turns the webhooks accepted.
             for chats in hooked {
                 chats.finish().await;

@@ -14,8 +14,9 @@ use axum::Router;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::sync::watch;
 
+use crate::channels::health::Health;
 use crate::clock::Clock;
-use crate::health::{metric, Health};
+use crate::metric;
 use crate::store::Db;
 
 /// What `/healthz` and `/metrics` read.
@@ -44,13 +45,13 @@ pub fn recorder() -> Result<PrometheusHandle> {
 
 pub fn ops_routes(ops: Ops) -> Router {
     Router::new()
-        .route(crate::config::OPS_PATHS[0], get(healthz))
-        .route(crate::config::OPS_PATHS[1], get(metrics_page))
+        .route(crate::server::config::OPS_PATHS[0], get(healthz))
+        .route(crate::server::config::OPS_PATHS[1], get(metrics_page))
         .with_state(Arc::new(ops))
 }
 
 async fn healthz(State(ops): State<Arc<Ops>>) -> impl IntoResponse {
-    let (ok, body) = ops.health.report(&ops.db, &ops.clock).await;
+    let (ok, body) = crate::server::healthz::report(&ops.health, &ops.db, &ops.clock).await;
     let status = if ok {
         StatusCode::OK
     } else {
@@ -61,22 +62,11 @@ async fn healthz(State(ops): State<Arc<Ops>>) -> impl IntoResponse {
 
 async fn metrics_page(State(ops): State<Arc<Ops>>) -> impl IntoResponse {
     // The outbox gauges are read at the scrape, so they are never older than it.
-    let _ = ops.health.report(&ops.db, &ops.clock).await;
+    let _ = crate::server::healthz::report(&ops.health, &ops.db, &ops.clock).await;
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         ops.prometheus.render(),
     )
-}
-
-/// Whether a webhook call carries the platform's secret in `header`; compared in
-/// constant time, so the answer's timing says nothing of how much of a guess matched.
-pub fn has_secret(headers: &axum::http::HeaderMap, header: &str, secret: &str) -> bool {
-    use subtle::ConstantTimeEq;
-    let given = headers
-        .get(header)
-        .map(|v| v.as_bytes())
-        .unwrap_or_default();
-    given.ct_eq(secret.as_bytes()).into()
 }
 
 /// Binds first, so a taken port stops the start with its reason.

@@ -5,6 +5,8 @@ use std::fmt;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+
+use crate::channels::webhook::WebhookConfig;
 use serde::Deserialize;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://thidua.db?mode=rwc";
@@ -207,31 +209,6 @@ impl Config {
 pub struct Webhooks {
     pub telegram: Option<WebhookConfig>,
     pub zalo: Option<WebhookConfig>,
-}
-
-/// A webhook: the public URL the platform calls (its path is the route served) and
-/// the secret it sends with every call.
-#[derive(Clone)]
-pub struct WebhookConfig {
-    pub url: String,
-    pub secret: String,
-}
-
-impl fmt::Debug for WebhookConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WebhookConfig")
-            .field("url", &self.url)
-            .finish_non_exhaustive()
-    }
-}
-
-impl WebhookConfig {
-    /// The path of the URL: the route the HTTP server answers on.
-    pub fn path(&self) -> Result<String> {
-        let url = reqwest::Url::parse(&self.url)
-            .with_context(|| format!("the webhook URL {} is not a URL", self.url))?;
-        Ok(url.path().to_string())
-    }
 }
 
 fn webhook(

@@ -7,8 +7,8 @@ use anyhow::Result;
 
 use crate::channels::telegram;
 use crate::channels::zalo::api::ZaloClient;
-use crate::config::Config;
 use crate::i18n::{tr, trf, Lang};
+use crate::server::config::Config;
 use crate::store;
 
 /// Less room than this for submitted files is a problem: a dossier is up to 20 MB a
@@ -49,7 +49,7 @@ pub async fn run(config: &Config, lang: Lang) -> Result<usize> {
 }
 
 fn configuration(r: &mut Report, config: &Config) {
-    if !crate::run::any_configured(config) {
+    if !crate::server::run::any_configured(config) {
         r.problem(tr(r.lang, "cli.no_channel"));
     }
     let listen = config.http_listen();
@@ -71,7 +71,7 @@ fn configuration(r: &mut Report, config: &Config) {
             ));
         }
     }
-    for (job, cron) in crate::housekeeping::check(config) {
+    for (job, cron) in crate::server::housekeeping::check(config) {
         r.problem(trf(
             r.lang,
             "doctor.bad_cron",

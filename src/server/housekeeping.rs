@@ -12,8 +12,8 @@ use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::app::App;
 use crate::clock::Clock;
-use crate::config::Config;
 use crate::i18n::trf;
+use crate::server::config::Config;
 use crate::store::outbox::{self, NewItem, Purpose};
 use crate::store::{campaigns, deadlines, members, registrations, scope, settings};
 use crate::store::{submissions, Backend, Db};
