@@ -16,6 +16,7 @@ pub mod export;
 pub mod files;
 pub mod i18n;
 pub mod metric;
+pub mod ops;
 pub mod scheduler;
 pub mod server;
 pub mod store;

@@ -1,4 +1,4 @@
-//! The modules' dependencies run one way, down a declared order of layers: no module
+//! The shape of the code, read from `src/`. The modules' dependencies run one way, down a declared order of layers: no module
 //! names a module of a higher layer, and none reaches, through any chain of `crate::…`
 //! paths, back to itself. A cycle is how "channels" and "delivery" (or "store" and
 //! "export") once grew into one knot; an upward import is how "delivery" came to run
@@ -18,8 +18,10 @@ const LAYERS: &[&[&str]] = &[
     &["conversation"],
     // All SQL.
     &["store"],
-    // What the chat, the command line and the web do, over the store.
+    // Services over the store: announcements, paper and files, reminders.
     &["broadcast", "export", "scheduler"],
+    // Every action staff or an operator takes, one function each, scope checked once.
+    &["ops"],
     // One turn of conversation for any channel.
     &["app"],
     // Sending, and the adapters that translate each platform.
@@ -266,6 +268,68 @@ fn the_app_and_delivery_know_no_channel_by_module() {
     }
 }
 
+/// The longest a function may be, in lines, its signature and tests included: past
+/// this, it does several things, and a reader cannot hold it on one screen.
+const MAX_FUNCTION_LINES: usize = 100;
+
+/// Every function of `code` longer than `max` lines, as (name, first line, lines).
+fn long_functions(code: &str, max: usize) -> Vec<(String, usize, usize)> {
+    let mut long = Vec::new();
+    let mut offset = 0;
+    for line in code.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let qualifiers = [
+            "pub",
+            "pub(crate)",
+            "pub(super)",
+            "async",
+            "const",
+            "unsafe",
+        ];
+        let Some(at) = words.iter().position(|w| *w == "fn") else {
+            continue;
+        };
+        if !words[..at].iter().all(|w| qualifiers.contains(w)) || at + 1 >= words.len() {
+            continue;
+        }
+        let span = &code[start..start + item_end(&code[start..])];
+        let lines = span.lines().count();
+        if lines > max {
+            let first = code[..start].lines().count() + 1;
+            let name = words[at + 1].split(['(', '<']).next().unwrap_or_default();
+            long.push((name.to_string(), first, lines));
+        }
+    }
+    long
+}
+
+#[test]
+fn no_function_is_longer_than_a_screen() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut stack = vec![src.clone()];
+    let mut long = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let code = std::fs::read_to_string(&path).unwrap();
+                for (name, line, n) in long_functions(&code, MAX_FUNCTION_LINES) {
+                    let file = path.strip_prefix(&src).unwrap().display();
+                    long.push(format!("{file}:{line} fn {name}: {n} lines"));
+                }
+            }
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "longer than {MAX_FUNCTION_LINES} lines: {long:#?}"
+    );
+}
+
 /// The checks above read the code the way these cases show; each was a hole once
 /// (a name with digits read as "i", a file read only up to its first test module).
 mod the_reader {
@@ -299,6 +363,18 @@ mod the_reader {
         )]);
         let want: BTreeSet<String> = ["app", "channels"].map(String::from).into();
         assert_eq!(deps["store"], want);
+    }
+
+    #[test]
+    fn measures_functions_by_their_braces() {
+        let body: String = (0..101)
+            .map(|i| format!("    let _x{i} = '{{';\n"))
+            .collect();
+        let code = format!(
+            "pub(crate) async fn long() {{\n{body}}}\nfn short() {{}}\ntrait T {{ fn f(&self); }}\n"
+        );
+        assert_eq!(long_functions(&code, 100), [("long".to_string(), 1, 103)]);
+        assert!(long_functions(&code, 103).is_empty());
     }
 
     #[test]

@@ -14,7 +14,8 @@ use crate::conversation::{Dialogue, Reply};
 use crate::domain::audience::Audience;
 use crate::domain::member::Member;
 use crate::i18n::trf;
-use crate::store::{broadcasts, scope};
+use crate::ops::{self, Actor};
+use crate::store::broadcasts;
 
 impl Handler {
     pub(super) async fn start_broadcast(&self, turn: &mut Turn, me: &Member) -> Result<()> {
@@ -49,18 +50,12 @@ impl Handler {
             turn.say_text("idle.stale_button");
             return Ok(());
         };
-        let campaign = turn.campaign().await?;
-        let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
-        let created = broadcast::create(
-            &mut turn.tx,
-            campaign.id,
-            Some(me),
-            text,
-            (a, within),
-            Some(&key),
-            turn.now,
-        )
-        .await?;
+        let actor = Actor::Staff(me.clone());
+        let queued =
+            ops::announcements::queue(&mut turn.tx, &actor, text, a, Some(&key), turn.now).await;
+        let Some(created) = turn.or_refused(queued)? else {
+            return Ok(());
+        };
         turn.queued = true;
         let msg = trf(
             turn.lang,

@@ -94,17 +94,15 @@ impl Handler {
 
     /// Proposes a work of the staff's units as "công trình tiêu biểu" (or takes it back).
     pub(super) async fn feature(&self, turn: &mut Turn, me: &Member, id: i64) -> Result<()> {
-        let work = registrations::get_one(&mut turn.tx, id).await?;
-        let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
-        let Some(w) = work else {
+        let actor = crate::ops::Actor::Staff(me.clone());
+        let toggled = crate::ops::featured::toggle(&mut turn.tx, &actor, id).await;
+        let Some(found) = turn.or_refused(toggled)? else {
+            return Ok(());
+        };
+        let Some(w) = found else {
             turn.say_text("idle.stale_button");
             return Ok(());
         };
-        if !scope::contains(&mut turn.tx, within, w.unit_id).await? {
-            turn.say_text("works.not_yours");
-            return Ok(());
-        }
-        registrations::set_featured(&mut turn.tx, id, !w.featured).await?;
         let key = if w.featured {
             "awards.unfeatured"
         } else {

@@ -9,14 +9,12 @@ mod forms;
 mod join;
 mod registering;
 mod results;
-mod review;
 mod reviewing;
 mod status;
 mod submitting;
 mod works;
 
 pub use command::{menu, parse_text, Msg};
-pub use review::review_submission;
 
 use std::sync::Arc;
 
@@ -94,6 +92,42 @@ impl Turn {
                 caption,
             },
         });
+    }
+
+    /// What the chat keeps of this turn: on a channel without buttons the numbered
+    /// choices last shown, and the replies to say again if the update comes again.
+    fn remember(&mut self, buttons: bool, seen_id: Option<String>) {
+        let mine = |o: &&Outgoing| o.to == self.here;
+        let replies = self.out.iter().filter(mine).filter_map(|o| match &o.body {
+            Body::Reply(r) => Some(r),
+            Body::Document { .. } => None,
+        });
+        if !buttons {
+            let last = self.out.iter().rev().find(mine);
+            self.chat.menu = match last.map(|o| &o.body) {
+                Some(Body::Reply(r)) => render::numbering(r),
+                _ => Vec::new(),
+            };
+        }
+        self.chat.last_turn = seen_id.map(|id| chats::LastTurn {
+            id,
+            replies: replies.cloned().collect(),
+        });
+    }
+
+    /// An operation's value, or its refusal said to the person (then `None`).
+    fn or_refused<T>(&mut self, done: Result<T>) -> Result<Option<T>> {
+        match done {
+            Ok(value) => Ok(Some(value)),
+            Err(e) => match crate::ops::refusal(&e) {
+                Some(why) => {
+                    let text = why.text(self.lang);
+                    self.say(Reply::text(text));
+                    Ok(None)
+                }
+                None => Err(e),
+            },
+        }
     }
 
     fn say_text(&mut self, key: &str) {
@@ -199,41 +233,21 @@ impl App {
             .locale
             .or(chat.client_locale)
             .unwrap_or_else(|| Lang::from_client(None));
-        // A repeat is recognised by its id, not by being older than the last one
-        // served: behind a load balancer a chat's updates may reach two instances
-        // and be served slightly out of order, and an older update not yet served
-        // must not be thrown away. Redelivered ones (after a crash, or a webhook
-        // call that got no answer) are among the ids remembered.
         let seen_id = inc
             .message_id
             .clone()
             .or_else(|| inc.update_id.map(|id| format!("u{id}")));
-        if let Some(id) = &seen_id {
-            if chat.recent_message_ids.contains(id) {
-                // The last update again: whoever served it may have died before its
-                // replies went out (nothing said the turn was done), so they are said
-                // again. An older one is only ignored.
-                let again = match &chat.last_turn {
-                    Some(last) if &last.id == id => last
-                        .replies
-                        .iter()
-                        .map(|r| Outgoing {
-                            to: here.clone(),
-                            lang,
-                            body: Body::Reply(r.clone()),
-                        })
-                        .collect(),
-                    _ => vec![],
-                };
-                tracing::debug!(again = again.len(), "a repeated update");
-                return Ok((again, false));
-            }
-            chat.recent_message_ids.push(id.clone());
-            let extra = chat
-                .recent_message_ids
-                .len()
-                .saturating_sub(chats::RECENT_IDS);
-            chat.recent_message_ids.drain(..extra);
+        if let Some(again) = seen_id.as_deref().and_then(|id| repeated(&mut chat, id)) {
+            let again: Vec<Outgoing> = again
+                .into_iter()
+                .map(|r| Outgoing {
+                    to: here.clone(),
+                    lang,
+                    body: Body::Reply(r),
+                })
+                .collect();
+            tracing::debug!(again = again.len(), "a repeated update");
+            return Ok((again, false));
         }
         chat.last_update_id = inc.update_id.max(chat.last_update_id);
         let msg = classify(inc, &chat);
@@ -260,30 +274,7 @@ impl App {
             }
             None => h.stranger_turn(&mut turn, inc, msg).await?,
         }
-        if !inc.channel.capabilities().buttons {
-            turn.chat.menu = turn
-                .out
-                .iter()
-                .rev()
-                .find(|o| o.to == turn.here)
-                .and_then(|o| match &o.body {
-                    Body::Reply(r) => Some(render::numbering(r)),
-                    Body::Document { .. } => None,
-                })
-                .unwrap_or_default();
-        }
-        turn.chat.last_turn = seen_id.map(|id| chats::LastTurn {
-            id,
-            replies: turn
-                .out
-                .iter()
-                .filter(|o| o.to == turn.here)
-                .filter_map(|o| match &o.body {
-                    Body::Reply(r) => Some(r.clone()),
-                    Body::Document { .. } => None,
-                })
-                .collect(),
-        });
+        turn.remember(inc.channel.capabilities().buttons, seen_id);
         chats::save(&mut turn.tx, &turn.here, &turn.chat).await?;
         let Turn {
             tx, out, queued, ..
@@ -291,6 +282,29 @@ impl App {
         tx.commit().await?;
         Ok((out, queued))
     }
+}
+
+/// Whether the update `id` was seen before, and if it was the last one served, its
+/// replies to say again (whoever served it may have died before they went out:
+/// nothing said the turn was done); an older repeat is only ignored. A new id is
+/// remembered. A repeat is recognised by its id, not by being older than the last
+/// one served: behind a load balancer a chat's updates may reach two instances and be
+/// served slightly out of order, and an older update not yet served must not be
+/// thrown away.
+fn repeated(chat: &mut chats::Chat, id: &str) -> Option<Vec<Reply>> {
+    if chat.recent_message_ids.iter().any(|seen| seen == id) {
+        return Some(match &chat.last_turn {
+            Some(last) if last.id == id => last.replies.clone(),
+            _ => vec![],
+        });
+    }
+    chat.recent_message_ids.push(id.to_string());
+    let extra = chat
+        .recent_message_ids
+        .len()
+        .saturating_sub(chats::RECENT_IDS);
+    chat.recent_message_ids.drain(..extra);
+    None
 }
 
 fn classify(inc: &Incoming, chat: &chats::Chat) -> Msg {

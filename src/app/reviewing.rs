@@ -4,7 +4,6 @@
 use anyhow::Result;
 
 use super::registering::new_key;
-use super::review::{self, Review};
 use super::{Handler, Turn};
 use crate::conversation::engine::{FormId, FormSession};
 use crate::conversation::form::Answer;
@@ -12,7 +11,9 @@ use crate::conversation::return_form;
 use crate::conversation::{Action, Choice, Dialogue, Reply};
 use crate::domain::member::Member;
 use crate::i18n::{tr, trf};
-use crate::store::submissions::{self, Status};
+use crate::ops::review::{self, Decision, Review, Target};
+use crate::ops::Actor;
+use crate::store::submissions;
 use crate::store::{deadlines, scope, units};
 
 /// Submissions listed at once: a chat screen, not a register.
@@ -82,21 +83,16 @@ impl Handler {
     /// Whether `me` may act on submission `id`: it exists and its unit is below theirs.
     /// Says why not.
     async fn may_review(&self, turn: &mut Turn, me: &Member, id: i64) -> Result<bool> {
-        let Some(s) = submissions::by_id(&mut turn.tx, id).await? else {
-            turn.say_text("idle.stale_button");
-            return Ok(false);
-        };
-        let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
-        if !scope::contains(&mut turn.tx, within, s.unit_id).await? {
-            tracing::warn!(
-                member = me.id,
-                submission = id,
-                "review outside the staff's units"
-            );
-            turn.say_text("review.not_yours");
-            return Ok(false);
+        let actor = Actor::Staff(me.clone());
+        let found = review::find(&mut turn.tx, &actor, Target::Id(id)).await;
+        match turn.or_refused(found)? {
+            Some(Some(_)) => Ok(true),
+            Some(None) => {
+                turn.say_text("idle.stale_button");
+                Ok(false)
+            }
+            None => Ok(false),
         }
-        Ok(true)
     }
 
     /// Staff actions on one submission of a unit below theirs; anything else is a
@@ -131,9 +127,8 @@ impl Handler {
                 }
             }
             Action::Approve(id) => {
-                let done = review::review_by_id(&mut turn.tx, id, Status::Approved, None, turn.now)
+                self.decide(turn, me, id, Decision::Approve, "review.approved")
                     .await?;
-                self.review_done(turn, done, "review.approved");
             }
             Action::Return(id) => {
                 if matches!(turn.chat.dialogue, Dialogue::Form { .. }) {
@@ -160,28 +155,28 @@ impl Handler {
         let FormId::ReturnReason { submission_id } = session.form else {
             return Ok(());
         };
-        if !self.may_review(turn, me, submission_id).await? {
-            return Ok(());
-        }
         let Some(Answer::Text(reason)) = session.answers.get(return_form::REASON) else {
             turn.say_text("idle.stale_button");
             return Ok(());
         };
-        let done = review::review_by_id(
-            &mut turn.tx,
-            submission_id,
-            Status::Returned,
-            Some(reason),
-            turn.now,
-        )
-        .await?;
-        self.review_done(turn, done, "review.returned");
-        Ok(())
+        let decision = Decision::Return { reason };
+        self.decide(turn, me, submission_id, decision, "review.returned")
+            .await
     }
 
-    fn review_done(&self, turn: &mut Turn, done: Review, key: &str) {
-        match done {
-            Review::Done(unit, d) => {
+    /// The review through the one operation, and what the reviewer is told.
+    async fn decide(
+        &self,
+        turn: &mut Turn,
+        me: &Member,
+        id: i64,
+        decision: Decision<'_>,
+        key: &str,
+    ) -> Result<()> {
+        let actor = Actor::Staff(me.clone());
+        let done = review::review(&mut turn.tx, &actor, Target::Id(id), decision, turn.now).await;
+        match turn.or_refused(done)? {
+            Some(Review::Done(unit, d)) => {
                 turn.queued = true;
                 let text = trf(
                     turn.lang,
@@ -190,10 +185,12 @@ impl Handler {
                 );
                 turn.say(Reply::text(text));
             }
-            Review::Already(status, unit, d) => {
+            Some(Review::Already(status, unit, d)) => {
                 turn.say(Reply::text(review::already(turn.lang, status, &unit, &d)))
             }
-            Review::NotFound => turn.say_text("idle.stale_button"),
+            Some(Review::NotFound) => turn.say_text("idle.stale_button"),
+            None => {}
         }
+        Ok(())
     }
 }

@@ -11,7 +11,7 @@ use crate::conversation::{Action, Choice, Reply};
 use crate::domain::dates::format_dmy;
 use crate::domain::member::{Member, Role};
 use crate::domain::unit::Scope;
-use crate::export::{status_sheet, submission_state};
+use crate::export::submission_state;
 use crate::i18n::{tr, trf, Lang};
 use crate::scheduler::messages;
 use crate::store::deadlines::{self, Deadline};
@@ -139,8 +139,9 @@ impl Handler {
     /// The whole status table of the staff member's units, as a spreadsheet in the chat.
     pub(super) async fn status_file(&self, turn: &mut Turn, me: &Member) -> Result<()> {
         let campaign = turn.campaign().await?;
-        let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
-        let (sheet, n) = status_sheet(&mut turn.tx, &campaign, within, turn.lang).await?;
+        let actor = crate::ops::Actor::Staff(me.clone());
+        let (sheet, n) =
+            crate::ops::exports::status(&mut turn.tx, &actor, &campaign, None, turn.lang).await?;
         let caption = trf(turn.lang, "status.file_caption", &[("n", &n.to_string())]);
         let file_name = format!("tinh-trang-{}.xlsx", turn.now.format("%Y%m%d"));
         turn.send_file(file_name, sheet.into_bytes()?, caption);

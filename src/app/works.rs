@@ -11,6 +11,7 @@ use crate::domain::member::{Member, Role};
 use crate::domain::registration::{Registration, RegistrationStatus, WorkResult};
 use crate::export;
 use crate::i18n::{tr, trf};
+use crate::ops::{self, Actor};
 use crate::store::{registrations, scope};
 
 /// Forms sent as one .zip in the chat; more is `thidua export forms`.
@@ -204,11 +205,11 @@ impl Handler {
     /// "/xuat": staff get the registrations of their units as a spreadsheet in the
     /// chat, written a row at a time (a province's is 100 000 rows).
     pub(super) async fn export_to_chat(&self, turn: &mut Turn, me: &Member) -> Result<()> {
-        let within = crate::store::scope::of_staff(&mut turn.tx, me.unit_id).await?;
+        let actor = Actor::Staff(me.clone());
         let campaign = turn.campaign().await?;
         let form = crate::conversation::registration_form::for_campaign(&campaign.questions);
         let mut sheet = export::Sheet::new(turn.lang, true, &form)?;
-        let n = export::each_row(&mut turn.tx, within, |r| sheet.push(&r)).await?;
+        let n = ops::exports::registrations(&mut turn.tx, &actor, |r| sheet.push(&r)).await?;
         let bytes = sheet.into_bytes()?;
         let caption = trf(turn.lang, "export.caption", &[("count", &n.to_string())]);
         let file_name = format!("dang-ky-thi-dua-{}.xlsx", turn.now.format("%Y%m%d"));
@@ -242,7 +243,8 @@ impl Handler {
             return Ok(());
         }
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        let n = export::each_form(&mut turn.tx, &campaign, within, |name, bytes| {
+        let actor = Actor::Staff(me.clone());
+        let n = ops::exports::forms(&mut turn.tx, &actor, &campaign, |name, bytes| {
             zip.start_file(name, zip::write::SimpleFileOptions::default())?;
             std::io::Write::write_all(&mut zip, &bytes)?;
             Ok(())

@@ -391,74 +391,17 @@ fn reask(s: FormSession, spec: &FormSpec, ctx: &Ctx, reason: String) -> FormOutc
 pub fn prompt(s: &FormSession, spec: &FormSpec, ctx: &Ctx) -> Reply {
     let lang = ctx.lang;
     match s.step {
-        Step::Field(i) | Step::EditField(i) => {
-            let Some(field) = spec.fields.get(i) else {
+        Step::Field(i) | Step::EditField(i) => match spec.fields.get(i) {
+            Some(field) => field_prompt(s, spec, field, i, lang),
+            None => {
                 // Never stored so (`refit` runs first), but a prompt must not panic.
                 let at_summary = FormSession {
                     step: Step::Summary,
                     ..s.clone()
                 };
-                return prompt(&at_summary, spec, ctx);
-            };
-            let mut text = match s.step {
-                // A form of one question needs no "(1/1)".
-                Step::Field(_) if spec.fields.len() == 1 => String::new(),
-                Step::Field(_) => {
-                    trf(
-                        lang,
-                        "form.progress",
-                        &[
-                            ("n", &(i + 1).to_string()),
-                            ("total", &spec.fields.len().to_string()),
-                        ],
-                    ) + " "
-                }
-                _ => tr(lang, "form.editing_field") + " ",
-            };
-            text.push_str(&field.prompt.show(lang));
-            if field.optional {
-                text.push(' ');
-                text.push_str(&tr(lang, "form.optional"));
+                prompt(&at_summary, spec, ctx)
             }
-            if let Some(hint) = field.hint {
-                text.push('\n');
-                text.push_str(&tr(lang, hint));
-            }
-            let current = s
-                .answers
-                .get(&*field.key)
-                .filter(|a| **a != Answer::Skipped);
-            if let Some(current) = current {
-                text.push('\n');
-                text.push_str(&trf(
-                    lang,
-                    "form.current_answer",
-                    &[("value", &answer_text(field, current, lang))],
-                ));
-            }
-            let mut choices = Vec::new();
-            if let FieldKind::Choice(options) = &field.kind {
-                choices.extend(
-                    options.iter().map(|o| {
-                        Choice::new(o.label.show(lang), Action::Pick(o.value.to_string()))
-                    }),
-                );
-            }
-            match (&field.kind, current) {
-                (FieldKind::File { max: 1 }, Some(a)) if has_files(a) => {
-                    choices.push(Choice::new(tr(lang, "button.keep_file"), Action::Skip));
-                }
-                (FieldKind::File { .. }, Some(a)) if has_files(a) => {
-                    choices.push(Choice::new(tr(lang, "button.files_done"), Action::Skip));
-                }
-                _ if field.optional => {
-                    choices.push(Choice::new(tr(lang, "button.skip"), Action::Skip));
-                }
-                _ => {}
-            }
-            choices.push(Choice::new(tr(lang, "button.back"), Action::Back));
-            Reply::with_choices(text, choices)
-        }
+        },
         Step::Summary => {
             let title = match &s.editing {
                 Some(e) => trf(lang, "form.summary_title_edit", &[("number", &e.number)]),
@@ -491,6 +434,66 @@ pub fn prompt(s: &FormSession, spec: &FormSpec, ctx: &Ctx) -> Reply {
             Reply::with_choices(tr(lang, "form.pick_edit"), choices)
         }
     }
+}
+
+/// The question of field `i`: where the form stands, the prompt, its hint, the answer
+/// kept so far, and the choices (the field's own, then skip or keep, then back).
+fn field_prompt(
+    s: &FormSession,
+    spec: &FormSpec,
+    field: &FieldSpec,
+    i: usize,
+    lang: Lang,
+) -> Reply {
+    let mut text = match s.step {
+        // A form of one question needs no "(1/1)".
+        Step::Field(_) if spec.fields.len() == 1 => String::new(),
+        Step::Field(_) => {
+            let (n, total) = ((i + 1).to_string(), spec.fields.len().to_string());
+            trf(lang, "form.progress", &[("n", &n), ("total", &total)]) + " "
+        }
+        _ => tr(lang, "form.editing_field") + " ",
+    };
+    text.push_str(&field.prompt.show(lang));
+    if field.optional {
+        text.push(' ');
+        text.push_str(&tr(lang, "form.optional"));
+    }
+    if let Some(hint) = field.hint {
+        text.push('\n');
+        text.push_str(&tr(lang, hint));
+    }
+    let current = s
+        .answers
+        .get(&*field.key)
+        .filter(|a| **a != Answer::Skipped);
+    if let Some(current) = current {
+        let value = answer_text(field, current, lang);
+        text.push('\n');
+        text.push_str(&trf(lang, "form.current_answer", &[("value", &value)]));
+    }
+    let mut choices = Vec::new();
+    if let FieldKind::Choice(options) = &field.kind {
+        choices.extend(
+            options
+                .iter()
+                .map(|o| Choice::new(o.label.show(lang), Action::Pick(o.value.to_string()))),
+        );
+    }
+    match (&field.kind, current) {
+        (FieldKind::File { max: 1 }, Some(a)) if has_files(a) => {
+            choices.push(Choice::new(tr(lang, "button.keep_file"), Action::Skip));
+        }
+        (FieldKind::File { .. }, Some(a)) if has_files(a) => {
+            choices.push(Choice::new(tr(lang, "button.files_done"), Action::Skip));
+        }
+        _ if field.optional => {
+            choices.push(Choice::new(tr(lang, "button.skip"), Action::Skip));
+        }
+        _ => {}
+    }
+    choices.push(Choice::new(tr(lang, "button.back"), Action::Back));
+    Reply::with_choices(text, choices)
 }
 
 /// "💡 Giá trị dự kiến 250 triệu đạt mức xét Bằng khen … — đây là gợi ý, không phải kết

@@ -372,20 +372,7 @@ impl Checker<'_> {
                 format!("{ends_on} is before starts_on {starts_on}"),
             ));
         }
-        let timezone = match raw.timezone {
-            None => DEFAULT_TIMEZONE,
-            Some(tz) => tz.get_ref().parse::<Tz>().map_err(|_| {
-                self.error(
-                    tz.span(),
-                    "timezone",
-                    format!(
-                        "`{}` is not a time zone name; write \"{}\" (names are case-sensitive)",
-                        tz.get_ref(),
-                        DEFAULT_TIMEZONE.name()
-                    ),
-                )
-            })?,
-        };
+        let timezone = self.timezone(raw.timezone)?;
         let frame = Frame {
             starts_on,
             ends_on,
@@ -399,35 +386,8 @@ impl Checker<'_> {
             },
         };
 
-        let raw_deadlines = raw.deadline.unwrap_or_default();
-        if raw_deadlines.is_empty() {
-            return Err(self.error(
-                root,
-                "deadline",
-                "the file has no deadline; add at least one [[deadline]] table",
-            ));
-        }
-        let mut seen = SeenKeys::new();
-        let deadlines = raw_deadlines
-            .into_iter()
-            .enumerate()
-            .map(|(i, raw)| self.deadline(i, raw, &frame, &mut seen))
-            .collect::<Result<Vec<_>, _>>()?;
-
-        let paper = match raw.paper {
-            None => PaperSpec::default(),
-            Some(p) => {
-                let text = |v: Option<Spanned<String>>, name: &str| {
-                    v.map(|v| self.text_value(v, &format!("paper.{name}")))
-                        .transpose()
-                };
-                PaperSpec {
-                    issuer: text(p.issuer, "issuer")?,
-                    place: text(p.place, "place")?,
-                    subtitle: text(p.subtitle, "subtitle")?,
-                }
-            }
-        };
+        let deadlines = self.deadlines(raw.deadline.unwrap_or_default(), &frame)?;
+        let paper = self.paper(raw.paper)?;
 
         let mut seen_awards = SeenKeys::new();
         let awards = raw
@@ -438,24 +398,7 @@ impl Checker<'_> {
             .map(|(i, raw)| self.award(i, raw, &mut seen_awards))
             .collect::<Result<Vec<_>, _>>()?;
 
-        let raw_questions = raw.question.unwrap_or_default();
-        if let Some(extra) = raw_questions.get(crate::domain::questions::MAX_QUESTIONS) {
-            return Err(self.error(
-                extra.span(),
-                "question",
-                format!(
-                    "at most {} questions; a longer form is not filled in on a phone",
-                    crate::domain::questions::MAX_QUESTIONS
-                ),
-            ));
-        }
-        let mut seen_questions = SeenKeys::new();
-        let mut columns = std::collections::HashSet::new();
-        let questions = raw_questions
-            .into_iter()
-            .enumerate()
-            .map(|(i, raw)| self.question(i, raw, &mut seen_questions, &mut columns))
-            .collect::<Result<Vec<_>, _>>()?;
+        let questions = self.questions(raw.question.unwrap_or_default())?;
 
         Ok(CampaignFile {
             code,
@@ -469,6 +412,79 @@ impl Checker<'_> {
             awards,
             questions,
         })
+    }
+
+    fn timezone(&self, raw: Option<Spanned<String>>) -> Result<Tz, CampaignFileError> {
+        let Some(tz) = raw else {
+            return Ok(DEFAULT_TIMEZONE);
+        };
+        tz.get_ref().parse::<Tz>().map_err(|_| {
+            self.error(
+                tz.span(),
+                "timezone",
+                format!(
+                    "`{}` is not a time zone name; write \"{}\" (names are case-sensitive)",
+                    tz.get_ref(),
+                    DEFAULT_TIMEZONE.name()
+                ),
+            )
+        })
+    }
+
+    fn deadlines(
+        &self,
+        raw: Vec<Spanned<RawDeadline>>,
+        frame: &Frame,
+    ) -> Result<Vec<DeadlineSpec>, CampaignFileError> {
+        if raw.is_empty() {
+            return Err(self.error(
+                0..0,
+                "deadline",
+                "the file has no deadline; add at least one [[deadline]] table",
+            ));
+        }
+        let mut seen = SeenKeys::new();
+        raw.into_iter()
+            .enumerate()
+            .map(|(i, raw)| self.deadline(i, raw, frame, &mut seen))
+            .collect()
+    }
+
+    fn paper(&self, raw: Option<RawPaper>) -> Result<PaperSpec, CampaignFileError> {
+        let Some(p) = raw else {
+            return Ok(PaperSpec::default());
+        };
+        let text = |v: Option<Spanned<String>>, name: &str| {
+            v.map(|v| self.text_value(v, &format!("paper.{name}")))
+                .transpose()
+        };
+        Ok(PaperSpec {
+            issuer: text(p.issuer, "issuer")?,
+            place: text(p.place, "place")?,
+            subtitle: text(p.subtitle, "subtitle")?,
+        })
+    }
+
+    fn questions(
+        &self,
+        raw: Vec<Spanned<RawQuestion>>,
+    ) -> Result<Vec<crate::domain::questions::Question>, CampaignFileError> {
+        use crate::domain::questions::MAX_QUESTIONS;
+        if let Some(extra) = raw.get(MAX_QUESTIONS) {
+            return Err(self.error(
+                extra.span(),
+                "question",
+                format!(
+                    "at most {MAX_QUESTIONS} questions; a longer form is not filled in on a phone"
+                ),
+            ));
+        }
+        let mut seen = SeenKeys::new();
+        let mut columns = std::collections::HashSet::new();
+        raw.into_iter()
+            .enumerate()
+            .map(|(i, raw)| self.question(i, raw, &mut seen, &mut columns))
+            .collect()
     }
 
     fn question(
@@ -712,7 +728,30 @@ impl Checker<'_> {
             ));
         }
 
-        let raw_documents = raw.document.unwrap_or_default();
+        let documents = self.documents(raw.document.unwrap_or_default(), asks_for, &path, span)?;
+
+        Ok(DeadlineSpec {
+            key,
+            title,
+            due_on,
+            due_time,
+            asks_for,
+            documents,
+            reminder_days,
+            reminder_time,
+        })
+    }
+
+    /// A deadline's documents: at least one where it asks for documents, none where
+    /// it asks for the registration form; keys unique within the deadline.
+    fn documents(
+        &self,
+        raw_documents: Vec<Spanned<RawDocument>>,
+        asks_for: AsksFor,
+        path: &str,
+        span: Range<usize>,
+    ) -> Result<Vec<DocumentSpec>, CampaignFileError> {
+        let field = |name: &str| format!("{path}.{name}");
         if asks_for.needs_documents() && raw_documents.is_empty() {
             return Err(self.error(
                 span,
@@ -754,16 +793,7 @@ impl Checker<'_> {
             documents.push(DocumentSpec { key, title });
         }
 
-        Ok(DeadlineSpec {
-            key,
-            title,
-            due_on,
-            due_time,
-            asks_for,
-            documents,
-            reminder_days,
-            reminder_time,
-        })
+        Ok(documents)
     }
 
     /// The `key` of the table at `owner`, checked for its characters and

@@ -418,7 +418,10 @@ fn read_units(toks: &[Tok], i: &mut usize) -> Result<Option<u128>, MoneyError> {
     Ok(product)
 }
 
-fn evaluate(toks: &[Tok]) -> Result<u128, MoneyError> {
+/// The amount's parts as written: groups of a number and its units in descending
+/// order ("1 tỷ 250 triệu"), what follows them (a spoken last part "2", or "rưỡi"),
+/// and whether "đồng" closes it.
+fn read_groups(toks: &[Tok]) -> Result<(Vec<Group>, Option<Tail>, bool), MoneyError> {
     let mut groups: Vec<Group> = Vec::new();
     let mut tail = None;
     let mut i = 0;
@@ -457,7 +460,11 @@ fn evaluate(toks: &[Tok]) -> Result<u128, MoneyError> {
     if i != toks.len() {
         return Err(MoneyError::NotANumber);
     }
+    Ok((groups, tail, currency))
+}
 
+fn evaluate(toks: &[Tok]) -> Result<u128, MoneyError> {
+    let (groups, tail, currency) = read_groups(toks)?;
     let mut whole: u128 = 0;
     let mut fraction: Option<(String, u128)> = None;
     for g in &groups {

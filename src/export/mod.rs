@@ -1,5 +1,6 @@
 //! Registrations for district staff: CSV and JSON for machines, XLSX for people.
 
+mod award_lists;
 mod columns;
 mod form_docx;
 mod invites;
@@ -9,6 +10,7 @@ mod summary;
 mod works_annex;
 mod xlsx;
 
+pub use award_lists::{candidates_csv, featured_csv};
 pub use form_docx::{each_form, form_docx, registration_paper, slug, FormPaper};
 pub use invites::invites_xlsx;
 pub use status::{status_sheet, submission_state, StatusSheet};

@@ -50,33 +50,8 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
             None => client,
         }
     });
-    let mut postman = Postman::new(config.send_rate());
-    if app.db.backend == crate::store::Backend::Postgres {
-        // Several instances may share this database and the bot's sending limit.
-        postman = postman.sharing_budget(app.db.clone(), config.send_rate());
-    }
-    if let Some(bot) = &telegram_bot {
-        postman = postman.with_link(Arc::new(TelegramLink(bot.clone())));
-    }
-    if let Some(client) = &zalo_client {
-        postman = postman.with_link(Arc::new(ZaloSender::new(client.clone())));
-    }
-
-    let (stop, stopped) = watch::channel(false);
-    let (done_tx, mut done_rx) = watch::channel(false);
-    tokio::spawn(async move {
-        wait_for_signal().await;
-        tracing::info!("stopping: no new updates; finishing the turns and messages in hand");
-        let _ = stop.send(true);
-        // Whatever still runs after the grace period is cut short.
-        tokio::select! {
-            _ = tokio::time::sleep(STOP_WITHIN) => {
-                tracing::warn!("stopping took too long; leaving the rest");
-                std::process::exit(0);
-            }
-            _ = done_rx.changed() => {}
-        }
-    });
+    let postman = postman(&app, config, telegram_bot.as_ref(), zalo_client.as_ref());
+    let (stopped, done) = shutdown_on_signal();
 
     let data = DataDir::new(config.data_dir())?;
     tracing::info!(data_dir = %data.root().display(), "submitted files are kept here");
@@ -101,9 +76,6 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
     }
     let housekeeping = crate::server::housekeeping::start(&app, config).await?;
 
-    // Webhooks are routes of the one HTTP server; polling channels run on their own.
-    let mut router = axum::Router::new();
-    let mut hooked: Vec<Arc<PerChat>> = Vec::new();
     let wiring = Wiring {
         turns: crate::channels::turns::Turns::new(app.clone(), postman.clone()),
         health: health.clone(),
@@ -118,6 +90,86 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         let r = zalo::receive(client, webhooks.zalo.as_ref(), wiring.clone()).await?;
         receiving.push(("Zalo", r));
     }
+    let ops = match listen {
+        Some(listen) => Some((
+            listen,
+            crate::server::http::Ops {
+                db: app.db.clone(),
+                clock: clock.clone(),
+                health: health.clone(),
+                prometheus: crate::server::http::recorder()?,
+            },
+        )),
+        None => None,
+    };
+    serve(&mut tasks, receiving, ops, stopped).await?;
+    // One task failing (a wrong token, a taken port) stops the process with its reason.
+    let mut result = Ok(());
+    while let Some(finished) = tasks.join_next().await {
+        if let Err(e) = finished.map_err(anyhow::Error::from).and_then(|r| r) {
+            result = Err(e);
+            break;
+        }
+    }
+    if let Some(mut jobs) = housekeeping {
+        let _ = jobs.shutdown().await;
+    }
+    let _ = done.send(true);
+    result
+}
+
+/// One postman for every channel that runs, pacing all of them together (with the
+/// other instances, on PostgreSQL).
+fn postman(
+    app: &App,
+    config: &Config,
+    telegram: Option<&teloxide::Bot>,
+    zalo: Option<&ZaloClient>,
+) -> Postman {
+    let mut postman = Postman::new(config.send_rate());
+    if app.db.backend == crate::store::Backend::Postgres {
+        // Several instances may share this database and the bot's sending limit.
+        postman = postman.sharing_budget(app.db.clone(), config.send_rate());
+    }
+    if let Some(bot) = telegram {
+        postman = postman.with_link(Arc::new(TelegramLink(bot.clone())));
+    }
+    if let Some(client) = zalo {
+        postman = postman.with_link(Arc::new(ZaloSender::new(client.clone())));
+    }
+    postman
+}
+
+/// Turns true at Ctrl-C or SIGTERM; what still runs `STOP_WITHIN` later, unless
+/// `done` was said, is cut short.
+fn shutdown_on_signal() -> (watch::Receiver<bool>, watch::Sender<bool>) {
+    let (stop, stopped) = watch::channel(false);
+    let (done, mut done_rx) = watch::channel(false);
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("stopping: no new updates; finishing the turns and messages in hand");
+        let _ = stop.send(true);
+        tokio::select! {
+            _ = tokio::time::sleep(STOP_WITHIN) => {
+                tracing::warn!("stopping took too long; leaving the rest");
+                std::process::exit(0);
+            }
+            _ = done_rx.changed() => {}
+        }
+    });
+    (stopped, done)
+}
+
+/// Webhooks are routes of the one HTTP server (with `/healthz` and `/metrics` when it
+/// listens); polling channels run on their own.
+async fn serve(
+    tasks: &mut JoinSet<Result<()>>,
+    receiving: Vec<(&'static str, Receiving)>,
+    ops: Option<(std::net::SocketAddr, crate::server::http::Ops)>,
+    stopped: watch::Receiver<bool>,
+) -> Result<()> {
+    let mut router = axum::Router::new();
+    let mut hooked: Vec<Arc<PerChat>> = Vec::new();
     for (name, r) in receiving {
         match r {
             Receiving::Webhook { route, chats } => {
@@ -129,38 +181,20 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
             }
         }
     }
-    if let Some(listen) = listen {
-        let ops = crate::server::http::Ops {
-            db: app.db.clone(),
-            clock: clock.clone(),
-            health: health.clone(),
-            prometheus: crate::server::http::recorder()?,
-        };
-        router = router.merge(crate::server::http::ops_routes(ops));
-        let listener = crate::server::http::bind(listen).await?;
-        let stopped = stopped.clone();
-        tasks.spawn(async move {
-            crate::server::http::serve(listener, router, stopped).await?;
-            // No more requests: finish the turns the webhooks accepted.
-            for chats in hooked {
-                chats.finish().await;
-            }
-            Ok(())
-        });
-    }
-    // One task failing (a wrong token, a taken port) stops the process with its reason.
-    let mut result = Ok(());
-    while let Some(done) = tasks.join_next().await {
-        if let Err(e) = done.map_err(anyhow::Error::from).and_then(|r| r) {
-            result = Err(e);
-            break;
+    let Some((listen, ops)) = ops else {
+        return Ok(());
+    };
+    router = router.merge(crate::server::http::ops_routes(ops));
+    let listener = crate::server::http::bind(listen).await?;
+    tasks.spawn(async move {
+        crate::server::http::serve(listener, router, stopped).await?;
+        // No more requests: finish the turns the webhooks accepted.
+        for chats in hooked {
+            chats.finish().await;
         }
-    }
-    if let Some(mut jobs) = housekeeping {
-        let _ = jobs.shutdown().await;
-    }
-    let _ = done_tx.send(true);
-    result
+        Ok(())
+    });
+    Ok(())
 }
 
 async fn wait_for_signal() {

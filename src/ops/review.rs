@@ -2,18 +2,32 @@
 //! chairs are told through the outbox, on every channel they use, in the same
 //! transaction as the review.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
+use super::{Actor, Refused};
 use crate::conversation::Reply;
+use crate::domain::text::clean;
 use crate::domain::unit::Unit;
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::{trf, Lang};
 use crate::scheduler::command;
 use crate::store::deadlines::Deadline;
 use crate::store::outbox::{self, NewItem, Purpose};
-use crate::store::submissions::{self, Reviewed, Status};
+use crate::store::submissions::{self, Reviewed, Status, Submission};
 use crate::store::{campaigns, chats, deadlines, members, units};
+
+/// Which submission: by its id (the chat, the web), or as the unit's for the
+/// deadline with this key (the command line).
+pub enum Target<'a> {
+    Id(i64),
+    OfUnit { unit: &'a str, deadline: &'a str },
+}
+
+pub enum Decision<'a> {
+    Approve,
+    Return { reason: &'a str },
+}
 
 /// A review's result, with what the reviewer is told about.
 pub enum Review {
@@ -23,46 +37,25 @@ pub enum Review {
     NotFound,
 }
 
-/// From the command line: the unit's submission for the deadline with this key. Errors
-/// are worded in the operator's language.
-pub async fn review_submission(
+/// Approves or returns a submission of a unit within the actor's scope.
+pub async fn review(
     tx: &mut AnyConnection,
-    unit: &Unit,
-    deadline_key: &str,
-    (status, reason): (Status, Option<&str>),
-    lang: Lang,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let campaign = campaigns::current_or_seed(&mut *tx).await?;
-    let Some(d) = deadlines::for_campaign(&mut *tx, campaign.id)
-        .await?
-        .into_iter()
-        .find(|d| d.spec.key == deadline_key)
-    else {
-        bail!(
-            "{}",
-            trf(lang, "cli.deadline_not_found", &[("key", deadline_key)])
-        );
-    };
-    let Some(s) = submissions::for_unit(&mut *tx, d.id, unit.id).await? else {
-        bail!("{}", tr(lang, "cli.nothing_submitted"));
-    };
-    match review_by_id(tx, s.id, status, reason, now).await? {
-        Review::Done(..) => Ok(()),
-        Review::Already(done, unit, d) => bail!("{}", already(lang, done, &unit, &d)),
-        Review::NotFound => bail!("{}", tr(lang, "cli.nothing_submitted")),
-    }
-}
-
-/// The same review from the bot, by submission id.
-pub async fn review_by_id(
-    tx: &mut AnyConnection,
-    submission_id: i64,
-    status: Status,
-    reason: Option<&str>,
+    actor: &Actor,
+    target: Target<'_>,
+    decision: Decision<'_>,
     now: DateTime<Utc>,
 ) -> Result<Review> {
-    let Some(s) = submissions::by_id(&mut *tx, submission_id).await? else {
+    let (status, reason) = match decision {
+        Decision::Approve => (Status::Approved, None),
+        Decision::Return { reason } => {
+            let reason = clean(reason).trim().to_string();
+            if reason.is_empty() {
+                return Err(Refused::new("review.reason_needed").into());
+            }
+            (Status::Returned, Some(reason))
+        }
+    };
+    let Some(s) = find(tx, actor, target).await? else {
         return Ok(Review::NotFound);
     };
     let (Some(d), Some(unit)) = (
@@ -71,6 +64,7 @@ pub async fn review_by_id(
     ) else {
         return Ok(Review::NotFound);
     };
+    let reason = reason.as_deref();
     match submissions::review(&mut *tx, s.id, status, reason, now).await? {
         Reviewed::Done => {
             tell_chairs(tx, &unit, &d, status, reason, now).await?;
@@ -79,6 +73,38 @@ pub async fn review_by_id(
         Reviewed::Already(done) => Ok(Review::Already(done, unit, d)),
         Reviewed::Missing => Ok(Review::NotFound),
     }
+}
+
+/// The submission, if it exists and its unit is within the actor's scope (refused
+/// otherwise): what a reviewer may open, approve or return.
+pub async fn find(
+    tx: &mut AnyConnection,
+    actor: &Actor,
+    target: Target<'_>,
+) -> Result<Option<Submission>> {
+    let found = match target {
+        Target::Id(id) => submissions::by_id(&mut *tx, id).await?,
+        Target::OfUnit { unit, deadline } => {
+            let Some(u) = units::find(&mut *tx, unit).await? else {
+                return Err(Refused::with("cli.unit_not_found", &[("unit", unit)]).into());
+            };
+            let campaign = campaigns::current_or_seed(&mut *tx).await?;
+            let Some(d) = deadlines::for_campaign(&mut *tx, campaign.id)
+                .await?
+                .into_iter()
+                .find(|d| d.spec.key == deadline)
+            else {
+                return Err(Refused::with("cli.deadline_not_found", &[("key", deadline)]).into());
+            };
+            submissions::for_unit(&mut *tx, d.id, u.id).await?
+        }
+    };
+    if let Some(s) = &found {
+        actor
+            .check_unit(&mut *tx, s.unit_id, "review.not_yours")
+            .await?;
+    }
+    Ok(found)
 }
 
 /// "Đã duyệt rồi" / "đã trả lại rồi", for the reviewer who came second.

@@ -1,0 +1,32 @@
+//! `thidua broadcast`: an announcement queued to the units' chairs, under the same
+//! rules as `/thongbao` in the chat; `thidua run` delivers it.
+
+use anyhow::Result;
+use chrono::Utc;
+use clap::Args;
+
+use super::Ctx;
+use crate::domain::audience::Audience;
+use crate::i18n::trf;
+use crate::ops::{self, Actor};
+
+#[derive(Debug, Args)]
+pub struct BroadcastArgs {
+    #[arg(long)]
+    text: String,
+    #[arg(long, default_value = "all", value_parser = ["all", "unregistered", "missing-report", "missing-nomination"])]
+    audience: String,
+}
+
+pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<()> {
+    let audience: Audience = args.audience.parse().map_err(anyhow::Error::msg)?;
+    let mut tx = ctx.db.write().await?;
+    let actor = Actor::Operator;
+    let created =
+        ops::announcements::queue(&mut tx, &actor, &args.text, audience, None, Utc::now()).await?;
+    tx.commit().await?;
+    let (id, n) = (created.id.to_string(), created.recipients.to_string());
+    let args = [("id", id.as_str()), ("n", &n)];
+    println!("{}", trf(ctx.lang, "cli.broadcast_queued", &args));
+    Ok(())
+}

@@ -1,0 +1,206 @@
+//! `thidua export …`: every export through `ops::exports`, as the operator (every
+//! unit). Files are written beside their name and renamed when whole.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::{Subcommand, ValueEnum};
+
+use super::{sink, Ctx};
+use crate::conversation::registration_form;
+use crate::export;
+use crate::files::write_beside;
+use crate::i18n::{tr, trf};
+use crate::ops::{self, Actor};
+use crate::store::campaigns;
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Every submitted file, one folder per unit, with an index.csv.
+    Submissions {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The official registration form of every work still registered, one Word file
+    /// each, named by number and unit.
+    Forms {
+        /// The folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The works that reach the campaign's award thresholds (`[[award]]`), criterion
+    /// by criterion, as CSV: a hint for the committee, not its decision.
+    Candidates {
+        /// File to write; standard output without it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The works staff proposed as "công trình tiêu biểu" (for a plaque), as CSV.
+    Featured {
+        /// File to write; standard output without it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// "Bảng tổng hợp đăng ký": per unit, its works and their total value, and the
+    /// units that registered nothing.
+    Summary {
+        #[arg(long, value_enum)]
+        format: PaperFormat,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Every unit's standing on each deadline, as `/tinhtrang`'s spreadsheet.
+    Status {
+        /// The .xlsx file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Only the units below this federation (name or #id); every unit without it.
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Every registration.
+    Registrations {
+        #[arg(long, value_enum)]
+        format: Format,
+        /// File to write; csv and json go to standard output without it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PaperFormat {
+    Docx,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Csv,
+    Json,
+    Xlsx,
+}
+
+pub async fn run(ctx: &Ctx, command: ExportCommand) -> Result<()> {
+    let (actor, campaign) = (&Actor::Operator, &ctx.campaign);
+    let mut conn = ctx.db.read().await?;
+    let conn = &mut *conn;
+    match command {
+        ExportCommand::Submissions { out } => {
+            let data = crate::data_dir::DataDir::new(ctx.config.data_dir())?;
+            let n = ops::exports::submissions(conn, actor, &data, &out).await?;
+            let (count, dir) = (n.to_string(), out.display().to_string());
+            let args = [("count", count.as_str()), ("dir", &dir)];
+            eprintln!("{}", trf(ctx.lang, "cli.exported_files", &args));
+        }
+        ExportCommand::Forms { out } => forms(ctx, conn, &out).await?,
+        ExportCommand::Candidates { out } => {
+            let sink = sink(out.as_deref())?;
+            ops::exports::candidates(conn, actor, campaign, sink).await?;
+        }
+        ExportCommand::Featured { out } => {
+            let sink = sink(out.as_deref())?;
+            ops::exports::featured(conn, actor, campaign, sink).await?;
+        }
+        ExportCommand::Summary { format, out } => summary(ctx, conn, format, &out).await?,
+        ExportCommand::Status { out, unit } => {
+            let below = unit.as_deref();
+            let (sheet, n) = ops::exports::status(conn, actor, campaign, below, ctx.lang).await?;
+            write_beside(&out, |part| async move { sheet.save(&part) }).await?;
+            let (file, n) = (out.display().to_string(), n.to_string());
+            let args = [("n", n.as_str()), ("file", &file)];
+            eprintln!("{}", trf(ctx.lang, "cli.exported_status", &args));
+        }
+        ExportCommand::Registrations { format, out } => {
+            registrations(ctx, conn, format, out.as_deref()).await?
+        }
+    }
+    Ok(())
+}
+
+async fn forms(ctx: &Ctx, conn: &mut sqlx::AnyConnection, out: &Path) -> Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let n = ops::exports::forms(conn, &Actor::Operator, &ctx.campaign, |name, bytes| {
+        let path = out.join(name);
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    })
+    .await?;
+    let (n, dir) = (n.to_string(), out.display().to_string());
+    let args = [("n", n.as_str()), ("dir", &dir)];
+    eprintln!("{}", trf(ctx.lang, "cli.exported_forms", &args));
+    Ok(())
+}
+
+async fn summary(
+    ctx: &Ctx,
+    conn: &mut sqlx::AnyConnection,
+    format: PaperFormat,
+    out: &Path,
+) -> Result<()> {
+    let campaign = &ctx.campaign;
+    let lines = ops::exports::summary(conn, &Actor::Operator, campaign).await?;
+    let subtitle = campaign
+        .paper
+        .subtitle
+        .clone()
+        .unwrap_or_else(|| campaign.title.clone());
+    let (lines, subtitle) = (&lines, &subtitle);
+    let issuer = campaign.paper.issuer.clone().unwrap_or_default();
+    write_beside(out, |part| async move {
+        match format {
+            PaperFormat::Xlsx => export::summary_xlsx(lines, subtitle, &part),
+            PaperFormat::Docx => {
+                let bytes = export::summary_docx(lines, &issuer, subtitle)?;
+                Ok(std::fs::write(&part, bytes)?)
+            }
+        }
+    })
+    .await?;
+    let (n, file) = (lines.len().to_string(), out.display().to_string());
+    let args = [("n", n.as_str()), ("file", &file)];
+    eprintln!("{}", trf(ctx.lang, "cli.exported_summary", &args));
+    Ok(())
+}
+
+/// Row by row from the database to the file: memory stays flat at any size.
+async fn registrations(
+    ctx: &Ctx,
+    conn: &mut sqlx::AnyConnection,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<()> {
+    let lang = ctx.lang;
+    let actor = &Actor::Operator;
+    let form = match campaigns::current(&mut *conn).await? {
+        Some(c) => registration_form::for_campaign(&c.questions),
+        None => registration_form::REGISTRATION.clone(),
+    };
+    let count = match (format, out) {
+        (Format::Xlsx, None) => bail!("{}", tr(lang, "cli.xlsx_needs_out")),
+        (Format::Xlsx, Some(path)) => {
+            let mut sheet = export::Sheet::new(lang, true, &form)?;
+            let n = ops::exports::registrations(conn, actor, |r| sheet.push(&r)).await?;
+            write_beside(path, |part| async move { sheet.save(&part) }).await?;
+            n
+        }
+        (Format::Json, _) => {
+            let mut json = export::JsonOut::new(sink(out)?, &form)?;
+            let n = ops::exports::registrations(conn, actor, |r| json.push(&r)).await?;
+            json.finish()?.flush()?;
+            n
+        }
+        (Format::Csv, _) => {
+            let mut csv = export::CsvOut::new(sink(out)?, &form);
+            let n = ops::exports::registrations(conn, actor, |r| csv.push(&r)).await?;
+            csv.finish()?.flush()?;
+            n
+        }
+    };
+    if let Some(path) = out {
+        let (count, file) = (count.to_string(), path.display().to_string());
+        let args = [("count", count.as_str()), ("file", &file)];
+        eprintln!("{}", trf(lang, "cli.exported", &args));
+    }
+    Ok(())
+}

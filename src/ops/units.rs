@@ -1,0 +1,93 @@
+//! The federation tree an operator keeps: units added one by one or from a list, and
+//! moved. A unit's name follows one rule wherever it is given (`normalize_unit_name`).
+
+use anyhow::Result;
+use sqlx::AnyConnection;
+
+use super::{Actor, Refused};
+use crate::domain::text::{clean, fold};
+use crate::domain::unit::{normalize_unit_name, Unit, UnitKind, UnitNameError};
+use crate::domain::unit_import::{self, Problems};
+use crate::store::units;
+
+/// A unit by name or `#id`, within the actor's scope, or refused naming it.
+pub async fn find(conn: &mut AnyConnection, actor: &Actor, name: &str) -> Result<Unit> {
+    let Some(unit) = units::find(&mut *conn, name).await? else {
+        return Err(Refused::with("cli.unit_not_found", &[("unit", name)]).into());
+    };
+    actor
+        .check_unit(&mut *conn, unit.id, "cli.unit_not_found")
+        .await
+        .map_err(|_| Refused::with("cli.unit_not_found", &[("unit", name)]))?;
+    Ok(unit)
+}
+
+/// The name as it is kept, or why it cannot be one.
+pub fn unit_name(raw: &str) -> Result<String, Refused> {
+    normalize_unit_name(&clean(raw)).map_err(|e| match e {
+        UnitNameError::Invisible => Refused::new("cli.unit_name_invisible"),
+        UnitNameError::Length(n) => {
+            Refused::with("cli.unit_name_length", &[("len", &n.to_string())])
+        }
+    })
+}
+
+/// Adds a unit, below `parent` when one is named.
+pub async fn add(
+    tx: &mut AnyConnection,
+    actor: &Actor,
+    name: &str,
+    kind: UnitKind,
+    parent: Option<&str>,
+) -> Result<Unit> {
+    let name = unit_name(name)?;
+    let parent = match parent {
+        Some(p) => Some(find(&mut *tx, actor, p).await?),
+        None if matches!(actor, Actor::Operator) => None,
+        // Staff add units below their own federation only.
+        None => return Err(Refused::new("cli.unit_needs_parent").into()),
+    };
+    let unit = units::add(&mut *tx, &name, kind).await?;
+    if let Some(p) = parent {
+        units::set_parent(&mut *tx, unit.id, p.id).await?;
+    }
+    Ok(unit)
+}
+
+/// Every unit of a list, checked whole first: one bad line imports nothing, and the
+/// problems name their lines. The number of units added, or the problems.
+pub async fn import(
+    tx: &mut AnyConnection,
+    rows: impl Iterator<Item = (usize, Vec<String>)>,
+) -> Result<Result<usize, Problems>> {
+    let existing = units::list(&mut *tx)
+        .await?
+        .iter()
+        .map(|u| fold(&u.name))
+        .collect();
+    match unit_import::check(rows, &existing) {
+        Ok(new) => Ok(Ok(units::add_many(&mut *tx, &new).await?)),
+        Err(problems) => Ok(Err(problems)),
+    }
+}
+
+/// Puts `name`, with the units below it, under `parent` (at the top with `None`).
+/// Refused when that would put it below itself.
+pub async fn move_to(
+    tx: &mut AnyConnection,
+    actor: &Actor,
+    name: &str,
+    parent: Option<&str>,
+) -> Result<(Unit, Option<Unit>)> {
+    let unit = find(&mut *tx, actor, name).await?;
+    let parent = match parent {
+        Some(p) => Some(find(&mut *tx, actor, p).await?),
+        None => None,
+    };
+    if !units::move_to(&mut *tx, unit.id, parent.as_ref().map(|p| p.id)).await? {
+        let p = parent.map(|p| p.name).unwrap_or_default();
+        let args = [("unit", unit.name.as_str()), ("parent", p.as_str())];
+        return Err(Refused::with("cli.unit_move_cycle", &args).into());
+    }
+    Ok((unit, parent))
+}
