@@ -17,7 +17,7 @@ pub const AUDIENCE: &str = "audience";
 /// scope, which the preview says. Only that one is counted: a count over a province's
 /// chairs takes a tenth of a second or more, and a turn holds the database meanwhile.
 pub fn spec(chosen: Option<(Audience, i64)>, lang: Lang) -> FormSpec {
-    let options: Vec<ChoiceOption> = Audience::ALL
+    let options: Vec<ChoiceOption> = <Audience as strum::VariantArray>::VARIANTS
         .iter()
         .map(|a| ChoiceOption {
             value: Cow::Borrowed(a.as_str()),

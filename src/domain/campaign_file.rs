@@ -31,7 +31,6 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
-use std::str::FromStr;
 
 use chrono::{
     DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc,
@@ -114,8 +113,21 @@ pub struct DeadlineSpec {
 }
 
 /// What a deadline asks the grassroots unions to send.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum AsksFor {
     /// Đăng ký thi đua: the registration form, no documents.
     Registration,
@@ -126,41 +138,13 @@ pub enum AsksFor {
 }
 
 impl AsksFor {
-    pub const ALL: [AsksFor; 3] = [AsksFor::Registration, AsksFor::Report, AsksFor::Nomination];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            AsksFor::Registration => "registration",
-            AsksFor::Report => "report",
-            AsksFor::Nomination => "nomination",
-        }
+        self.into()
     }
 
     /// Whether a deadline of this kind lists the documents to send.
     pub fn needs_documents(self) -> bool {
         !matches!(self, AsksFor::Registration)
-    }
-}
-
-impl fmt::Display for AsksFor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The text is none of `registration`, `report`, `nomination`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not registration, report or nomination")]
-pub struct ParseAsksForError(pub String);
-
-impl FromStr for AsksFor {
-    type Err = ParseAsksForError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        AsksFor::ALL
-            .into_iter()
-            .find(|a| a.as_str() == s)
-            .ok_or_else(|| ParseAsksForError(s.to_owned()))
     }
 }
 

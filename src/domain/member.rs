@@ -1,10 +1,21 @@
-use std::fmt;
-use std::str::FromStr;
-
 /// Where a person talks to us. Ids on every channel are kept as strings because
 /// Zalo's are hex strings, not integers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Channel {
     Telegram,
     Zalo,
@@ -13,11 +24,7 @@ pub enum Channel {
 
 impl Channel {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Telegram => "telegram",
-            Channel::Zalo => "zalo",
-            Channel::Console => "console",
-        }
+        self.into()
     }
 
     /// What the channel can do, declared here once: the app and the adapters read
@@ -74,26 +81,21 @@ pub enum Receives {
     Nothing,
 }
 
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Channel {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "telegram" => Ok(Channel::Telegram),
-            "zalo" => Ok(Channel::Zalo),
-            "console" => Ok(Channel::Console),
-            other => Err(format!("unknown channel '{other}'")),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase", ascii_case_insensitive)]
 pub enum Role {
     /// Chair of a grassroots union: registers and manages the unit's works.
     Chair,
@@ -103,21 +105,7 @@ pub enum Role {
 
 impl Role {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Chair => "chair",
-            Role::Staff => "staff",
-        }
-    }
-}
-
-impl FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "chair" => Ok(Role::Chair),
-            "staff" => Ok(Role::Staff),
-            other => Err(format!("unknown role '{other}' (chair|staff)")),
-        }
+        self.into()
     }
 }
 

@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::fmt;
-use std::str::FromStr;
 
 use super::money::Vnd;
 
@@ -34,8 +33,21 @@ pub mod field {
     ];
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum WorkKind {
     CongTrinh,
     SanPham,
@@ -44,20 +56,8 @@ pub enum WorkKind {
 }
 
 impl WorkKind {
-    pub const ALL: [WorkKind; 4] = [
-        WorkKind::CongTrinh,
-        WorkKind::SanPham,
-        WorkKind::MoHinh,
-        WorkKind::ChuongTrinh,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            WorkKind::CongTrinh => "cong_trinh",
-            WorkKind::SanPham => "san_pham",
-            WorkKind::MoHinh => "mo_hinh",
-            WorkKind::ChuongTrinh => "chuong_trinh",
-        }
+        self.into()
     }
 
     /// Locale key of the kind's name.
@@ -71,17 +71,18 @@ impl WorkKind {
     }
 }
 
-impl FromStr for WorkKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        WorkKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| format!("unknown work kind '{s}'"))
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum RegistrationStatus {
     Submitted,
     Withdrawn,
@@ -89,27 +90,13 @@ pub enum RegistrationStatus {
 
 impl RegistrationStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            RegistrationStatus::Submitted => "submitted",
-            RegistrationStatus::Withdrawn => "withdrawn",
-        }
+        self.into()
     }
 
     pub fn label_key(self) -> &'static str {
         match self {
             RegistrationStatus::Submitted => "work_status.submitted",
             RegistrationStatus::Withdrawn => "work_status.withdrawn",
-        }
-    }
-}
-
-impl FromStr for RegistrationStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "submitted" => Ok(RegistrationStatus::Submitted),
-            "withdrawn" => Ok(RegistrationStatus::Withdrawn),
-            other => Err(format!("unknown registration status '{other}'")),
         }
     }
 }
@@ -206,7 +193,7 @@ mod tests {
 
     #[test]
     fn kinds_and_statuses_round_trip() {
-        for k in WorkKind::ALL {
+        for k in <WorkKind as strum::VariantArray>::VARIANTS.iter().copied() {
             assert_eq!(k.as_str().parse::<WorkKind>().unwrap(), k);
         }
         for s in [RegistrationStatus::Submitted, RegistrationStatus::Withdrawn] {

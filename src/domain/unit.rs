@@ -1,6 +1,3 @@
-use std::fmt;
-use std::str::FromStr;
-
 use super::text::visible_len;
 
 /// The units a staff member acts on. A federation at the top of the tree (no unit
@@ -14,8 +11,21 @@ pub enum Scope {
 
 /// A grassroots union (CĐCS) belongs either to a state agency or to an enterprise;
 /// the plan's award criteria differ between the two.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase", ascii_case_insensitive)]
 pub enum UnitKind {
     Agency,
     Enterprise,
@@ -23,27 +33,7 @@ pub enum UnitKind {
 
 impl UnitKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            UnitKind::Agency => "agency",
-            UnitKind::Enterprise => "enterprise",
-        }
-    }
-}
-
-impl fmt::Display for UnitKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for UnitKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "agency" => Ok(UnitKind::Agency),
-            "enterprise" => Ok(UnitKind::Enterprise),
-            other => Err(format!("unknown unit kind '{other}' (agency|enterprise)")),
-        }
+        self.into()
     }
 }
 

@@ -1,12 +1,12 @@
 //! Settings come from the environment, or from `thidua.toml` (path in `THIDUA_CONFIG`,
 //! default in the working directory); the environment wins. Secrets are never printed.
 
-use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
 use crate::channels::webhook::WebhookConfig;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://thidua.db?mode=rwc";
@@ -14,22 +14,22 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://thidua.db?mode=rwc";
 /// The HTTP server's own paths (`/healthz`, `/metrics`): a webhook may not take one.
 pub const OPS_PATHS: [&str; 2] = ["/healthz", "/metrics"];
 
-#[derive(Clone, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub database_url: Option<String>,
-    pub telegram_token: Option<String>,
+    pub telegram_token: Option<SecretString>,
     pub telegram_api_url: Option<String>,
-    pub zalo_token: Option<String>,
+    pub zalo_token: Option<SecretString>,
     pub zalo_api_url: Option<String>,
     /// Public HTTPS URL for Zalo's webhook; without it Zalo is polled.
     pub zalo_webhook_url: Option<String>,
-    pub zalo_webhook_secret: Option<String>,
+    pub zalo_webhook_secret: Option<SecretString>,
     /// Where the webhook server listens (default 0.0.0.0:8080); `http_listen` wins.
     pub zalo_webhook_listen: Option<String>,
     /// Public HTTPS URL for Telegram's webhook; without it Telegram is polled.
     pub telegram_webhook_url: Option<String>,
-    pub telegram_webhook_secret: Option<String>,
+    pub telegram_webhook_secret: Option<SecretString>,
     /// The HTTP server of `/healthz`, `/metrics` and the webhooks (off by default).
     pub http_listen: Option<String>,
     /// Housekeeping, as cron expressions in Vietnam's time (sec min hour day month
@@ -42,78 +42,88 @@ pub struct Config {
     pub data_dir: Option<String>,
     /// Hosts Zalo photos may be fetched from (comma-separated; default Zalo's own).
     pub zalo_file_hosts: Option<String>,
+    /// Messages a second the bot sends overall (Telegram's limit is about 30).
+    #[serde(default, deserialize_with = "positive_number")]
+    pub send_rate: Option<u32>,
 }
 
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Config")
-            .field("database_url", &self.database_url)
-            .field(
-                "telegram_token",
-                &self.telegram_token.as_ref().map(|_| "***"),
-            )
-            .field("telegram_api_url", &self.telegram_api_url)
-            .field("zalo_token", &self.zalo_token.as_ref().map(|_| "***"))
-            .field("zalo_api_url", &self.zalo_api_url)
-            .field("zalo_webhook_url", &self.zalo_webhook_url)
-            .field(
-                "zalo_webhook_secret",
-                &self.zalo_webhook_secret.as_ref().map(|_| "***"),
-            )
-            .field("zalo_webhook_listen", &self.zalo_webhook_listen)
-            .field("telegram_webhook_url", &self.telegram_webhook_url)
-            .field(
-                "telegram_webhook_secret",
-                &self.telegram_webhook_secret.as_ref().map(|_| "***"),
-            )
-            .field("http_listen", &self.http_listen)
-            .field("data_dir", &self.data_dir)
-            .finish()
+/// Every setting: its environment variable and its key in the file. One table, so
+/// each can be given either way (the environment wins).
+pub const SETTINGS: &[(&str, &str)] = &[
+    ("DATABASE_URL", "database_url"),
+    ("TELOXIDE_TOKEN", "telegram_token"),
+    ("TELOXIDE_API_URL", "telegram_api_url"),
+    ("ZALO_BOT_TOKEN", "zalo_token"),
+    ("ZALO_API_URL", "zalo_api_url"),
+    ("ZALO_WEBHOOK_URL", "zalo_webhook_url"),
+    ("ZALO_WEBHOOK_SECRET", "zalo_webhook_secret"),
+    ("ZALO_WEBHOOK_LISTEN", "zalo_webhook_listen"),
+    ("TELEGRAM_WEBHOOK_URL", "telegram_webhook_url"),
+    ("TELEGRAM_WEBHOOK_SECRET", "telegram_webhook_secret"),
+    ("THIDUA_HTTP_LISTEN", "http_listen"),
+    ("THIDUA_BACKUP_CRON", "backup_cron"),
+    ("THIDUA_WEEKLY_SUMMARY_CRON", "weekly_summary_cron"),
+    ("THIDUA_PRUNE_CRON", "prune_cron"),
+    ("THIDUA_DATA_DIR", "data_dir"),
+    ("ZALO_FILE_HOSTS", "zalo_file_hosts"),
+    ("THIDUA_SEND_RATE", "send_rate"),
+];
+
+/// A count given as a number in the file or as text in the environment; at least 1.
+fn positive_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Given {
+        Number(u32),
+        Text(String),
     }
+    let n = match Option::<Given>::deserialize(d)? {
+        None => return Ok(None),
+        Some(Given::Number(n)) => n,
+        Some(Given::Text(t)) => t.trim().parse().map_err(serde::de::Error::custom)?,
+    };
+    if n == 0 {
+        return Err(serde::de::Error::custom("must be 1 or more"));
+    }
+    Ok(Some(n))
 }
 
 impl Config {
+    /// `thidua.toml` in the working directory (or the file `THIDUA_CONFIG` names),
+    /// then the environment over it.
     pub fn load() -> Result<Config> {
         let path = std::env::var_os("THIDUA_CONFIG")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("thidua.toml"));
-        let mut cfg = if path.exists() {
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            toml::from_str(&text).with_context(|| format!("invalid {}", path.display()))?
-        } else {
-            Config::default()
-        };
-        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        if let Some(v) = env("DATABASE_URL") {
-            cfg.database_url = Some(v);
+        Config::from_sources(&path, |var| std::env::var(var).ok())
+    }
+
+    /// The file at `path` if there is one, with the variables `env` gives over it; an
+    /// empty variable counts as unset. A wrong key or value names itself and where
+    /// it came from.
+    pub fn from_sources(path: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Config> {
+        use figment::providers::{Format, Serialized, Toml};
+        let mut figment = figment::Figment::new();
+        if path.exists() {
+            figment = figment.merge(Toml::file_exact(path));
         }
-        if let Some(v) = env("TELOXIDE_TOKEN") {
-            cfg.telegram_token = Some(v);
-        }
-        if let Some(v) = env("TELOXIDE_API_URL") {
-            cfg.telegram_api_url = Some(v);
-        }
-        for (var, slot) in [
-            ("ZALO_BOT_TOKEN", &mut cfg.zalo_token),
-            ("ZALO_API_URL", &mut cfg.zalo_api_url),
-            ("ZALO_WEBHOOK_URL", &mut cfg.zalo_webhook_url),
-            ("ZALO_WEBHOOK_SECRET", &mut cfg.zalo_webhook_secret),
-            ("ZALO_WEBHOOK_LISTEN", &mut cfg.zalo_webhook_listen),
-            ("TELEGRAM_WEBHOOK_URL", &mut cfg.telegram_webhook_url),
-            ("TELEGRAM_WEBHOOK_SECRET", &mut cfg.telegram_webhook_secret),
-            ("THIDUA_HTTP_LISTEN", &mut cfg.http_listen),
-            ("THIDUA_BACKUP_CRON", &mut cfg.backup_cron),
-            ("THIDUA_WEEKLY_SUMMARY_CRON", &mut cfg.weekly_summary_cron),
-            ("THIDUA_PRUNE_CRON", &mut cfg.prune_cron),
-            ("THIDUA_DATA_DIR", &mut cfg.data_dir),
-            ("ZALO_FILE_HOSTS", &mut cfg.zalo_file_hosts),
-        ] {
-            if let Some(v) = env(var) {
-                *slot = Some(v);
+        for (var, key) in SETTINGS {
+            if let Some(value) = env(var).filter(|v| !v.trim().is_empty()) {
+                figment = figment.merge(Serialized::default(key, value));
             }
         }
-        Ok(cfg)
+        figment.extract().map_err(|e| {
+            let e = e.to_string();
+            anyhow::anyhow!("invalid configuration ({}): {e}", path.display())
+        })
+    }
+
+    pub fn telegram_token(&self) -> Option<&str> {
+        self.telegram_token.as_ref().map(|t| t.expose_secret())
+    }
+
+    pub fn zalo_token(&self) -> Option<&str> {
+        self.zalo_token.as_ref().map(|t| t.expose_secret())
     }
 
     /// Zalo's webhook when its URL is configured; a URL without a secret is refused
@@ -122,7 +132,7 @@ impl Config {
         webhook(
             "ZALO",
             self.zalo_webhook_url.as_deref(),
-            self.zalo_webhook_secret.as_deref(),
+            self.zalo_webhook_secret.as_ref().map(|s| s.expose_secret()),
             8..=256,
         )
     }
@@ -132,7 +142,9 @@ impl Config {
         let hook = webhook(
             "TELEGRAM",
             self.telegram_webhook_url.as_deref(),
-            self.telegram_webhook_secret.as_deref(),
+            self.telegram_webhook_secret
+                .as_ref()
+                .map(|s| s.expose_secret()),
             1..=256,
         )?;
         // Telegram's rule for secret_token: A-Z, a-z, 0-9, _ and -.
@@ -188,11 +200,7 @@ impl Config {
     /// Messages a second the outbox sends overall (THIDUA_SEND_RATE; Telegram's
     /// limit is about 30).
     pub fn send_rate(&self) -> u32 {
-        std::env::var("THIDUA_SEND_RATE")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .filter(|r| *r > 0)
-            .unwrap_or(crate::delivery::DEFAULT_RATE)
+        self.send_rate.unwrap_or(crate::delivery::DEFAULT_RATE)
     }
 
     pub fn data_dir(&self) -> std::path::PathBuf {
@@ -253,6 +261,84 @@ mod tests {
         };
         let shown = format!("{cfg:?}");
         assert!(!shown.contains("SECRET"), "{shown}");
+    }
+
+    /// Every field of `Config`, as serde knows them: the error for an unknown key
+    /// lists the expected ones.
+    fn fields() -> Vec<String> {
+        let e = toml::from_str::<Config>("not_a_setting = 1")
+            .unwrap_err()
+            .to_string();
+        let list = e
+            .split("expected one of")
+            .nth(1)
+            .expect("the fields are listed");
+        list.split(',')
+            .map(|f| f.trim().trim_matches('`').to_string())
+            .filter(|f| !f.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn every_setting_has_a_variable_and_a_key() {
+        let mut keys: Vec<String> = SETTINGS.iter().map(|(_, k)| k.to_string()).collect();
+        let mut fields = fields();
+        keys.sort();
+        fields.sort();
+        assert_eq!(keys, fields);
+    }
+
+    #[test]
+    fn the_environment_wins_over_the_file_and_empty_is_unset() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("thidua.toml");
+        std::fs::write(
+            &file,
+            "data_dir = \"from-file\"\nsend_rate = 12\nzalo_webhook_secret = \"12345678\"\n",
+        )
+        .unwrap();
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |var: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == var)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let cfg = Config::from_sources(&file, env(&[("THIDUA_DATA_DIR", "  ")])).unwrap();
+        assert_eq!(cfg.data_dir.as_deref(), Some("from-file"));
+        assert_eq!(cfg.send_rate(), 12);
+        let cfg = Config::from_sources(
+            &file,
+            env(&[
+                ("THIDUA_DATA_DIR", "from-env"),
+                ("THIDUA_SEND_RATE", "60"),
+                ("TELOXIDE_TOKEN", "123456"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(cfg.data_dir.as_deref(), Some("from-env"));
+        assert_eq!(cfg.send_rate(), 60);
+        // Digits only: still a token, not a number.
+        assert_eq!(cfg.telegram_token(), Some("123456"));
+        let zero = Config::from_sources(&file, env(&[("THIDUA_SEND_RATE", "0")]));
+        assert!(format!("{:#}", zero.unwrap_err()).contains("send_rate"));
+        let nothing = dir.path().join("none.toml");
+        assert_eq!(
+            Config::from_sources(&nothing, env(&[]))
+                .unwrap()
+                .send_rate(),
+            crate::delivery::DEFAULT_RATE
+        );
+    }
+
+    #[test]
+    fn a_key_the_file_should_not_have_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("thidua.toml");
+        std::fs::write(&file, "telegram_tokn = \"x\"\n").unwrap();
+        let e = format!("{:#}", Config::from_sources(&file, |_| None).unwrap_err());
+        assert!(e.contains("telegram_tokn"), "{e}");
     }
 
     #[test]

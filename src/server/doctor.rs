@@ -116,13 +116,13 @@ async fn database(r: &mut Report, config: &Config) {
 }
 
 async fn channels(r: &mut Report, config: &Config) {
-    if let Some(token) = &config.telegram_token {
+    if let Some(token) = config.telegram_token() {
         match telegram::bot(token, config.telegram_api_url.as_deref()) {
             Ok(bot) => telegram_checks(r, config, &bot).await,
             Err(e) => r.problem(format!("Telegram: {e:#}")),
         }
     }
-    if let Some(token) = &config.zalo_token {
+    if let Some(token) = config.zalo_token() {
         let client = ZaloClient::new(token, config.zalo_api_url.as_deref());
         match client.get_me().await {
             Ok(me) => {

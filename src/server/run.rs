@@ -39,11 +39,11 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
     let listen = config.http_listen()?;
     let clock = app.clock.clone();
     let health = Arc::new(Health::default());
-    let telegram_bot = match &config.telegram_token {
+    let telegram_bot = match config.telegram_token() {
         Some(token) => Some(telegram::bot(token, config.telegram_api_url.as_deref())?),
         None => None,
     };
-    let zalo_client = config.zalo_token.as_deref().map(|token| {
+    let zalo_client = config.zalo_token().map(|token| {
         let client = ZaloClient::new(token, config.zalo_api_url.as_deref());
         match &config.zalo_file_hosts {
             Some(hosts) => client.with_file_hosts(hosts),

@@ -11,7 +11,8 @@ use crate::conversation::{Action, Choice, Reply};
 use crate::domain::member::{Address, Member};
 use crate::i18n::Lang;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum Purpose {
     Broadcast,
     Reminder,
@@ -22,12 +23,7 @@ pub enum Purpose {
 
 impl Purpose {
     fn as_str(self) -> &'static str {
-        match self {
-            Purpose::Broadcast => "broadcast",
-            Purpose::Reminder => "reminder",
-            Purpose::Notice => "notice",
-            Purpose::Reply => "reply",
-        }
+        self.into()
     }
 }
 

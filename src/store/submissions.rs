@@ -13,7 +13,8 @@ use crate::domain::unit::{Scope, Unit};
 /// Units that must submit: all but the district federation's own (units with staff).
 const UNITS: &str = "SELECT u.id, u.name, u.kind FROM units u";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "lowercase")]
 pub enum Status {
     Submitted,
     Returned,
@@ -22,11 +23,7 @@ pub enum Status {
 
 impl Status {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Submitted => "submitted",
-            Status::Returned => "returned",
-            Status::Approved => "approved",
-        }
+        self.into()
     }
 }
 
