@@ -245,7 +245,9 @@ async fn main() {
         let everyone = store::audience::count(
             &mut conn,
             campaign.id,
-            thidua::domain::audience::Audience::MissingReport,
+            thidua::domain::audience::Audience::Missing(
+                thidua::domain::deadline_kind::AsksFor::Report,
+            ),
             thidua::domain::unit::Scope::Everything,
         )
         .await

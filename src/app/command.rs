@@ -1,7 +1,10 @@
 //! What one incoming message means, before any state is consulted.
 
 use crate::conversation::Action;
+use crate::domain::deadline_kind::AsksFor;
+use crate::domain::member::Role;
 use crate::domain::text::fold;
+use crate::i18n::{tr, Lang};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
@@ -39,10 +42,10 @@ pub fn parse_text(text: &str) -> Msg {
 pub enum Command {
     Start,
     Help,
-    Register,
+    /// Hand in what a kind of deadline asks for: register a work, submit a report or
+    /// a dossier. Its names come from the kind (`AsksFor::command_names`).
+    HandIn(AsksFor),
     MyWorks,
-    Report,
-    Dossier,
     Status,
     Review,
     Cancel,
@@ -63,122 +66,138 @@ pub enum Gate {
     Chair(&'static str),
 }
 
-/// One declaration per command: its names (the first is the one Telegram's menu
-/// shows), its menu text, and who may use it.
+impl Gate {
+    pub fn lets(self, role: Role) -> bool {
+        match self {
+            Gate::Anyone => true,
+            Gate::Staff(_) => role == Role::Staff,
+            Gate::Chair(_) => role == Role::Chair,
+        }
+    }
+}
+
+/// One declaration per command: its names (the first is the one Telegram's menu and
+/// the help show), its menu text, its help line, and who may use it.
 pub struct CommandSpec {
     pub command: Command,
     pub names: &'static [&'static str],
     pub menu: Option<&'static str>,
+    pub help: Option<&'static str>,
     pub gate: Gate,
 }
 
 const fn spec(
     command: Command,
     names: &'static [&'static str],
-    menu: Option<&'static str>,
+    (menu, help): (&'static str, &'static str),
     gate: Gate,
 ) -> CommandSpec {
     CommandSpec {
         command,
         names,
-        menu,
+        menu: Some(menu),
+        help: Some(help),
         gate,
     }
 }
 
-/// In the order of Telegram's menu.
-pub const COMMANDS: &[CommandSpec] = &[
-    spec(Command::Start, &["start"], None, Gate::Anyone),
+/// A deadline kind's command, from the kind's own declaration.
+const fn hand_in(kind: AsksFor, gate: Gate) -> CommandSpec {
     spec(
-        Command::Register,
-        &["dangky", "register"],
-        Some("menu.dangky"),
-        Gate::Anyone,
-    ),
+        Command::HandIn(kind),
+        kind.command_names(),
+        (kind.menu_key(), kind.help_key()),
+        gate,
+    )
+}
+
+const STAFF_SUBMITS_NOTHING: Gate = Gate::Chair("submission.staff_use_status");
+
+/// In the order of Telegram's menu and of the help.
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        command: Command::Start,
+        names: &["start"],
+        menu: None,
+        help: None,
+        gate: Gate::Anyone,
+    },
+    hand_in(AsksFor::Registration, Gate::Anyone),
     spec(
         Command::MyWorks,
         &["cuatoi", "my"],
-        Some("menu.cuatoi"),
+        ("menu.cuatoi", "help.cuatoi"),
         Gate::Anyone,
     ),
-    spec(
-        Command::Report,
-        &["baocao", "report"],
-        Some("menu.baocao"),
-        Gate::Chair("submission.staff_use_status"),
-    ),
-    spec(
-        Command::Dossier,
-        &["hoso", "dossier"],
-        Some("menu.hoso"),
-        Gate::Chair("submission.staff_use_status"),
-    ),
+    hand_in(AsksFor::Report, STAFF_SUBMITS_NOTHING),
+    hand_in(AsksFor::Nomination, STAFF_SUBMITS_NOTHING),
     spec(
         Command::Status,
         &["tinhtrang", "status"],
-        Some("menu.tinhtrang"),
+        ("menu.tinhtrang", "help.tinhtrang"),
         Gate::Anyone,
     ),
     spec(
         Command::Review,
         &["duyet", "review"],
-        Some("menu.duyet"),
+        ("menu.duyet", "help.duyet"),
         Gate::Staff("review.staff_only"),
     ),
     spec(
         Command::Cancel,
         &["huy", "cancel"],
-        Some("menu.huy"),
+        ("menu.huy", "help.huy"),
         Gate::Anyone,
     ),
     spec(
         Command::Back,
         &["quaylai", "back"],
-        Some("menu.quaylai"),
+        ("menu.quaylai", "help.quaylai"),
         Gate::Anyone,
     ),
     spec(
         Command::Skip,
         &["boqua", "skip"],
-        Some("menu.boqua"),
+        ("menu.boqua", "help.boqua"),
         Gate::Anyone,
     ),
     spec(
         Command::Export,
         &["xuat", "export"],
-        Some("menu.xuat"),
+        ("menu.xuat", "help.xuat"),
         Gate::Staff("export.staff_only"),
     ),
     spec(
         Command::Candidates,
         &["ungvien", "candidates"],
-        Some("menu.ungvien"),
+        ("menu.ungvien", "help.ungvien"),
         Gate::Staff("awards.staff_only"),
     ),
     spec(
         Command::Announce,
         &["thongbao", "announce"],
-        Some("menu.thongbao"),
+        ("menu.thongbao", "help.thongbao"),
         Gate::Staff("broadcast.staff_only"),
     ),
     spec(
         Command::AnnounceReport,
         &["thongbao_ketqua", "announce_report"],
-        Some("menu.thongbao_ketqua"),
+        ("menu.thongbao_ketqua", "help.thongbao_ketqua"),
         Gate::Staff("broadcast.staff_only"),
     ),
     spec(
         Command::Language,
         &["ngonngu", "language", "lang"],
-        Some("menu.ngonngu"),
+        ("menu.ngonngu", "help.ngonngu"),
         Gate::Anyone,
     ),
-    spec(
-        Command::Help,
-        &["help", "trogiup", "huongdan"],
-        Some("menu.help"),
-        Gate::Anyone,
-    ),
+    CommandSpec {
+        command: Command::Help,
+        names: &["help", "trogiup", "huongdan"],
+        menu: Some("menu.help"),
+        help: None,
+        gate: Gate::Anyone,
+    },
 ];
 
 /// A command by any of its names (already folded by `parse_text`).
@@ -191,6 +210,22 @@ pub fn menu() -> impl Iterator<Item = (&'static str, &'static str)> {
     COMMANDS
         .iter()
         .filter_map(|c| c.menu.map(|key| (c.names[0], key)))
+}
+
+/// "/dangky — đăng ký công trình thi đua", one line per command `role` may use:
+/// everyone's first, then staff's own.
+pub fn help_lines(role: Role, lang: Lang) -> String {
+    let mine = COMMANDS.iter().filter(|c| c.gate.lets(role));
+    let (staff, everyone): (Vec<_>, Vec<_>) = mine.partition(|c| matches!(c.gate, Gate::Staff(_)));
+    everyone
+        .into_iter()
+        .chain(staff)
+        .filter_map(|c| {
+            c.help
+                .map(|key| format!("/{} — {}", c.names[0], tr(lang, key)))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
@@ -228,9 +263,42 @@ mod tests {
         assert_eq!(names.len(), all, "a command name is declared twice");
         assert_eq!(
             lookup("register").map(|c| c.command),
-            Some(Command::Register)
+            Some(Command::HandIn(AsksFor::Registration))
         );
         assert_eq!(menu().next(), Some(("dangky", "menu.dangky")));
         assert_eq!(menu().count(), 15);
+    }
+
+    /// A new kind of deadline that nobody can hand in is caught here.
+    #[test]
+    fn every_deadline_kind_has_its_command() {
+        use strum::VariantArray;
+        for kind in AsksFor::VARIANTS {
+            let specs: Vec<_> = COMMANDS
+                .iter()
+                .filter(|c| c.command == Command::HandIn(*kind))
+                .collect();
+            assert_eq!(specs.len(), 1, "{kind:?}");
+            assert_eq!(
+                lookup(specs[0].names[0]).map(|c| c.command),
+                Some(specs[0].command)
+            );
+        }
+    }
+
+    #[test]
+    fn the_help_lists_what_the_role_may_use() {
+        let chair = help_lines(Role::Chair, Lang::Vi);
+        assert!(chair.starts_with("/dangky — "), "{chair}");
+        assert!(
+            chair.contains("/baocao") && !chair.contains("/duyet"),
+            "{chair}"
+        );
+        let staff = help_lines(Role::Staff, Lang::Vi);
+        assert!(
+            staff.contains("/duyet") && !staff.contains("/baocao"),
+            "{staff}"
+        );
+        assert!(staff.find("/ngonngu") < staff.find("/xuat"), "{staff}");
     }
 }

@@ -370,7 +370,7 @@ impl Handler {
                 Some(spec) => self.command(turn, inc, &me, spec, arg).await,
                 None => self.unknown_command(turn, &me).await,
             },
-            Msg::Action(a) if !is_step(&a) => self.standalone_action(turn, &me, a).await,
+            Msg::Action(a) if a.stands_alone() => self.standalone_action(turn, &me, a).await,
             msg => self.in_state(turn, &me, msg).await,
         }
     }
@@ -383,14 +383,12 @@ impl Handler {
         spec: &command::CommandSpec,
         arg: Option<String>,
     ) -> Result<()> {
-        let refused = match spec.gate {
-            Gate::Staff(key) if me.role != Role::Staff => Some(key),
-            Gate::Chair(key) if me.role != Role::Chair => Some(key),
-            _ => None,
-        };
-        if let Some(key) = refused {
-            turn.say_text(key);
-            return Ok(());
+        match spec.gate {
+            Gate::Staff(key) | Gate::Chair(key) if !spec.gate.lets(me.role) => {
+                turn.say_text(key);
+                return Ok(());
+            }
+            _ => {}
         }
         use crate::domain::campaign_file::AsksFor;
         match spec.command {
@@ -402,7 +400,10 @@ impl Handler {
                 turn.say(help(me, turn.lang));
                 self.remind_form(turn, me).await
             }
-            Command::Register => self.start_registration(turn, me).await,
+            Command::HandIn(AsksFor::Registration) => self.start_registration(turn, me).await,
+            Command::HandIn(kind @ (AsksFor::Report | AsksFor::Nomination)) => {
+                self.start_submission(turn, me, kind).await
+            }
             Command::MyWorks => self.list_works(turn, me).await,
             Command::Language => {
                 turn.say(language_menu(turn.lang));
@@ -410,8 +411,6 @@ impl Handler {
             }
             Command::Export => self.export_to_chat(turn, me).await,
             Command::Candidates => self.candidates(turn, me).await,
-            Command::Report => self.start_submission(turn, me, AsksFor::Report).await,
-            Command::Dossier => self.start_submission(turn, me, AsksFor::Nomination).await,
             Command::Status => self.status(turn, me).await,
             Command::Review => self.review_list(turn, me).await,
             Command::Announce => self.start_broadcast(turn, me).await,
@@ -459,17 +458,12 @@ impl Handler {
                 turn.say_text("lang.changed");
                 self.remind_form(turn, me).await
             }
-            Action::Approve(_)
-            | Action::Return(_)
-            | Action::ShowFiles(_)
-            | Action::StatusFile
-            | Action::FormsZip
-            | Action::Feature(_) => {
+            staff if staff.staff_only() => {
                 if me.role != Role::Staff {
                     turn.say_text("review.staff_only");
                     return Ok(());
                 }
-                match action {
+                match staff {
                     Action::StatusFile => self.status_file(turn, me).await,
                     Action::FormsZip => self.forms_zip(turn, me).await,
                     Action::Feature(id) => self.feature(turn, me, id).await,
@@ -570,33 +564,6 @@ impl Handler {
     }
 }
 
-/// Buttons that answer the dialogue's current step (navigation, a form's choices),
-/// as opposed to buttons that stand on their own.
-fn is_step(a: &Action) -> bool {
-    !matches!(
-        a,
-        Action::SetLang(_)
-            | Action::Approve(_)
-            | Action::StatusFile
-            | Action::WordForm(_)
-            | Action::AskResult(_)
-            | Action::Feature(_)
-            | Action::FormsZip
-            | Action::ResultDone(_)
-            | Action::ResultLater(_)
-            | Action::ResultNotDone(_)
-            | Action::Return(_)
-            | Action::ShowFiles(_)
-            | Action::Register
-            | Action::EditWork(_)
-            | Action::Withdraw(_)
-            | Action::WithdrawConfirmed(_)
-            | Action::WithdrawKept
-            | Action::StartDemo
-            | Action::Ack(_)
-    )
-}
-
 fn help(me: &Member, lang: Lang) -> Reply {
     let role = match me.role {
         Role::Chair => tr(lang, "role.chair"),
@@ -611,10 +578,8 @@ fn help(me: &Member, lang: Lang) -> Reply {
             ("role", &role),
         ],
     );
-    if me.role == Role::Staff {
-        text.push('\n');
-        text.push_str(&tr(lang, "help.staff"));
-    }
+    text.push('\n');
+    text.push_str(&command::help_lines(me.role, lang));
     Reply::with_choices(
         text,
         vec![Choice::new(tr(lang, "button.register"), Action::Register)],

@@ -14,12 +14,19 @@ use crate::ops::{self, Actor};
 pub struct BroadcastArgs {
     #[arg(long)]
     text: String,
-    #[arg(long, default_value = "all", value_parser = ["all", "unregistered", "missing-report", "missing-nomination"])]
-    audience: String,
+    #[arg(long, default_value = "all", value_parser = audiences())]
+    audience: Audience,
+}
+
+/// The audiences' names as the command line's choices (`Audience::every`).
+fn audiences() -> impl clap::builder::TypedValueParser<Value = Audience> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Audience::names())
+        .try_map(|name| name.parse::<Audience>())
 }
 
 pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<()> {
-    let audience: Audience = args.audience.parse().map_err(anyhow::Error::msg)?;
+    let audience = args.audience;
     let mut tx = ctx.db.write().await?;
     let actor = Actor::Operator;
     let created =

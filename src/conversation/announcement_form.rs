@@ -17,12 +17,11 @@ pub const AUDIENCE: &str = "audience";
 /// scope, which the preview says. Only that one is counted: a count over a province's
 /// chairs takes a tenth of a second or more, and a turn holds the database meanwhile.
 pub fn spec(chosen: Option<(Audience, i64)>, lang: Lang) -> FormSpec {
-    let options: Vec<ChoiceOption> = <Audience as strum::VariantArray>::VARIANTS
-        .iter()
+    let options: Vec<ChoiceOption> = Audience::every()
         .map(|a| ChoiceOption {
             value: Cow::Borrowed(a.as_str()),
             label: match chosen {
-                Some((c, n)) if c == *a => Words::Plain(trf(
+                Some((c, n)) if c == a => Words::Plain(trf(
                     lang,
                     "broadcast.audience_option",
                     &[("label", &tr(lang, a.label_key())), ("n", &n.to_string())],

@@ -500,6 +500,7 @@ mod files {
 fn an_announcement_is_written_addressed_and_previewed() {
     use crate::conversation::announcement_form;
     use crate::domain::audience::Audience;
+    use crate::domain::deadline_kind::AsksFor;
     let spec = announcement_form::spec(None, Lang::Vi);
     let s = FormSession::new(FormId::Announcement, "K".into());
     let (s, r) = match step(s, Input::Text("Họp lúc 8 giờ".into()), &spec, &CTX) {
@@ -514,7 +515,10 @@ fn an_announcement_is_written_addressed_and_previewed() {
         panic!()
     };
     // The app counts the audience picked and builds the form again for the preview.
-    let counted = announcement_form::spec(Some((Audience::Unregistered, 7)), Lang::Vi);
+    let counted = announcement_form::spec(
+        Some((Audience::Missing(AsksFor::Registration), 7)),
+        Lang::Vi,
+    );
     let preview = prompt(&s, &counted, &CTX);
     assert!(preview.text.contains("2. Gửi tới: "), "{}", preview.text);
     assert!(preview.text.contains("(7 người)"), "{}", preview.text);

@@ -121,6 +121,73 @@ impl Action {
         })
     }
 
+    /// A button that means the same whatever the chat is doing now (an old
+    /// announcement's "Đã nhận", a work's "Sửa"), as opposed to one that answers the
+    /// dialogue's current step (navigation, a form's choices). Every button is one or
+    /// the other here: a new one must be placed.
+    pub fn stands_alone(&self) -> bool {
+        match self {
+            Action::Pick(_)
+            | Action::Back
+            | Action::Skip
+            | Action::Confirm(_)
+            | Action::Edit
+            | Action::EditField(_)
+            | Action::Cancel => false,
+            Action::Register
+            | Action::EditWork(_)
+            | Action::Withdraw(_)
+            | Action::WithdrawConfirmed(_)
+            | Action::WithdrawKept
+            | Action::SetLang(_)
+            | Action::StartDemo
+            | Action::Ack(_)
+            | Action::Approve(_)
+            | Action::Return(_)
+            | Action::ShowFiles(_)
+            | Action::StatusFile
+            | Action::WordForm(_)
+            | Action::ResultDone(_)
+            | Action::ResultLater(_)
+            | Action::ResultNotDone(_)
+            | Action::AskResult(_)
+            | Action::Feature(_)
+            | Action::FormsZip => true,
+        }
+    }
+
+    /// A button only staff may press.
+    pub fn staff_only(&self) -> bool {
+        match self {
+            Action::Approve(_)
+            | Action::Return(_)
+            | Action::ShowFiles(_)
+            | Action::StatusFile
+            | Action::FormsZip
+            | Action::Feature(_) => true,
+            Action::Pick(_)
+            | Action::Back
+            | Action::Skip
+            | Action::Confirm(_)
+            | Action::Edit
+            | Action::EditField(_)
+            | Action::Cancel
+            | Action::Register
+            | Action::EditWork(_)
+            | Action::Withdraw(_)
+            | Action::WithdrawConfirmed(_)
+            | Action::WithdrawKept
+            | Action::SetLang(_)
+            | Action::StartDemo
+            | Action::Ack(_)
+            | Action::WordForm(_)
+            | Action::ResultDone(_)
+            | Action::ResultLater(_)
+            | Action::ResultNotDone(_)
+            | Action::AskResult(_) => false,
+        }
+    }
+
     /// Navigation sits apart from the answers: on text channels it is always "0".
     pub fn is_back(&self) -> bool {
         matches!(self, Action::Back)

@@ -112,41 +112,7 @@ pub struct DeadlineSpec {
     pub reminder_time: NaiveTime,
 }
 
-/// What a deadline asks the grassroots unions to send.
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Debug,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::Display,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum AsksFor {
-    /// Đăng ký thi đua: the registration form, no documents.
-    Registration,
-    /// Báo cáo: a report with its documents.
-    Report,
-    /// Đề nghị khen thưởng: the award nomination dossier.
-    Nomination,
-}
-
-impl AsksFor {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// Whether a deadline of this kind lists the documents to send.
-    pub fn needs_documents(self) -> bool {
-        !matches!(self, AsksFor::Registration)
-    }
-}
+pub use super::deadline_kind::AsksFor;
 
 /// One `[[deadline.document]]`: a paper the deadline asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

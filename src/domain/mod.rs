@@ -6,6 +6,7 @@ pub mod awards;
 pub mod campaign;
 pub mod campaign_file;
 pub mod dates;
+pub mod deadline_kind;
 pub mod document_file;
 pub mod invite;
 pub mod member;

@@ -11,7 +11,6 @@ use crate::conversation::Reply;
 use crate::domain::text::clean;
 use crate::domain::unit::Unit;
 use crate::i18n::{trf, Lang};
-use crate::scheduler::command;
 use crate::store::deadlines::Deadline;
 use crate::store::outbox::{self, NewItem, Purpose};
 use crate::store::submissions::{self, Reviewed, Status, Submission};
@@ -134,7 +133,7 @@ async fn tell_chairs(
                     ("title", &d.spec.title),
                     ("unit", &unit.name),
                     ("reason", reason.unwrap_or("-")),
-                    ("command", command(d.spec.asks_for)),
+                    ("command", d.spec.asks_for.command()),
                 ],
             ),
             _ => trf(

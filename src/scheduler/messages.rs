@@ -2,7 +2,6 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::conversation::{Action, Choice, Reply};
-use crate::domain::campaign_file::AsksFor;
 use crate::domain::dates::format_dmy;
 use crate::domain::registration::{Registration, ASK_AGAIN_DAYS};
 use crate::domain::reminders::{days_left, Due};
@@ -15,14 +14,6 @@ use crate::store::submissions::Branch;
 const DIGEST_NAMES: usize = 30;
 /// Districts listed under a province's figures before "and N more".
 const BRANCHES: usize = 20;
-
-pub fn command(asks_for: AsksFor) -> &'static str {
-    match asks_for {
-        AsksFor::Registration => "/dangky",
-        AsksFor::Report => "/baocao",
-        AsksFor::Nomination => "/hoso",
-    }
-}
 
 fn documents(d: &Deadline) -> String {
     if d.spec.documents.is_empty() {
@@ -55,7 +46,7 @@ pub fn to_chair(
         ("due", due_date.as_str()),
         ("left", left.as_str()),
         ("missing", &documents(d)),
-        ("command", command(d.spec.asks_for)),
+        ("command", d.spec.asks_for.command()),
     ];
     match due {
         Due::Reminder { .. } => trf(lang, "reminder.before", &args),

@@ -4,7 +4,6 @@
 //! claimed under a unique key and queued in the same transaction.
 
 pub mod messages;
-pub use messages::command;
 pub mod preview;
 
 use std::time::Duration;

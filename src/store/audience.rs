@@ -8,6 +8,7 @@ use sqlx::AnyConnection;
 use super::{members, outbox, scope, ts};
 use crate::conversation::Reply;
 use crate::domain::audience::Audience;
+use crate::domain::deadline_kind::AsksFor;
 use crate::domain::member::Member;
 use crate::domain::unit::Scope;
 use crate::i18n::Lang;
@@ -25,15 +26,11 @@ pub(super) fn condition(audience: Audience, scope: Scope) -> (String, bool) {
                 false,
             )
         }
-        Audience::Unregistered => "NOT EXISTS (SELECT 1 FROM registrations r \
+        Audience::Missing(AsksFor::Registration) => "NOT EXISTS (SELECT 1 FROM registrations r \
              WHERE r.unit_id = m.unit_id AND r.campaign_id = $1 AND r.status = 'submitted')"
             .to_string(),
-        Audience::MissingReport | Audience::MissingNomination => {
-            let asks_for = if audience == Audience::MissingReport {
-                "report"
-            } else {
-                "nomination"
-            };
+        Audience::Missing(kind @ (AsksFor::Report | AsksFor::Nomination)) => {
+            let asks_for = kind.as_str();
             format!(
                 "EXISTS (SELECT 1 FROM deadlines d WHERE d.campaign_id = $1 AND d.asks_for = '{asks_for}' \
                  AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.deadline_id = d.id \

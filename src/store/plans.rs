@@ -77,14 +77,8 @@ async fn planned() -> (tempfile::TempDir, super::Db) {
 async fn audiences_look_things_up_by_index() {
     let (_dir, db) = planned().await;
     let mut checked = 0;
-    for (a, within) in [
-        Audience::All,
-        Audience::Unregistered,
-        Audience::MissingReport,
-        Audience::MissingNomination,
-    ]
-    .into_iter()
-    .flat_map(|a| [(a, Scope::Everything), (a, Scope::Below(7))])
+    for (a, within) in
+        Audience::every().flat_map(|a| [(a, Scope::Everything), (a, Scope::Below(7))])
     {
         let a = (a, within);
         let (condition, binds) = audience::condition(a.0, a.1);
