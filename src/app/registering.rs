@@ -2,9 +2,10 @@
 
 use anyhow::Result;
 
+use crate::domain::registration::RegistrationDraft;
+
 use super::{Handler, Turn};
 use crate::conversation::engine::{FormId, FormSession, Input};
-use crate::conversation::registration_form::draft_from_answers;
 use crate::conversation::{Dialogue, Reply};
 use crate::domain::invite;
 use crate::domain::member::Member;
@@ -66,7 +67,7 @@ impl Handler {
         me: &Member,
         session: FormSession,
     ) -> Result<()> {
-        let Some(draft) = draft_from_answers(&session.answers) else {
+        let Some(draft) = RegistrationDraft::from_answers(&session.answers) else {
             // Cannot happen through the engine; keep the answers and show the summary.
             tracing::error!("confirmed form is incomplete");
             turn.say_text("error.generic");

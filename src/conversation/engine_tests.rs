@@ -1,7 +1,9 @@
 //! The form engine alone: no bot, no database.
 
 use super::*;
-use crate::conversation::registration_form::{draft_from_answers, *};
+use crate::conversation::registration_form::*;
+use crate::domain::answers;
+use crate::domain::registration::RegistrationDraft;
 use crate::domain::registration::WorkKind;
 
 const CTX: Ctx = Ctx {
@@ -60,12 +62,15 @@ fn a_complete_walk_submits_the_draft() {
     let FormOutcome::Submit(s) = outcome else {
         panic!("{outcome:?}")
     };
-    let d = draft_from_answers(&s.answers).unwrap();
+    let d = RegistrationDraft::from_answers(&s.answers).unwrap();
     assert_eq!(d.kind, WorkKind::MoHinh);
     assert_eq!(d.estimated_value.dong(), 250_000_000);
-    assert_eq!(d.benefit_economic, None);
-    assert_eq!(d.benefit_social.as_deref(), Some("Đoàn viên an cư"));
-    assert_eq!(d.time_saved, None);
+    assert_eq!(answers::text(&s.answers, BENEFIT_ECONOMIC), None);
+    assert_eq!(
+        answers::text(&s.answers, BENEFIT_SOCIAL),
+        Some("Đoàn viên an cư")
+    );
+    assert_eq!(answers::text(&s.answers, TIME_SAVED), None);
 }
 
 #[test]

@@ -3,11 +3,8 @@
 
 use std::borrow::Cow;
 
-use super::form::{
-    Answer, Answers, ChoiceOption, FieldKind, FieldSpec, FormSpec, FormTexts, Words,
-};
+use super::form::{ChoiceOption, FieldKind, FieldSpec, FormSpec, FormTexts, Words};
 use crate::domain::questions::{Question, QuestionKind};
-use crate::domain::registration::{RegistrationDraft, WorkKind};
 
 pub use crate::domain::registration::field::*;
 
@@ -153,60 +150,12 @@ pub fn for_campaign(questions: &[Question]) -> FormSpec {
     }
 }
 
-/// The draft a complete form describes; `None` while anything required is missing.
-pub fn draft_from_answers(a: &Answers) -> Option<RegistrationDraft> {
-    let text = |k: &str| match a.get(k) {
-        Some(Answer::Text(t)) => Some(t.clone()),
-        _ => None,
-    };
-    let date = |k: &str| match a.get(k) {
-        Some(Answer::Date(d)) => Some(*d),
-        _ => None,
-    };
-    let kind = match a.get(KIND) {
-        Some(Answer::Choice(v)) => v.parse::<WorkKind>().ok()?,
-        _ => return None,
-    };
-    let estimated_value = match a.get(ESTIMATED_VALUE) {
-        Some(Answer::Money(v)) => *v,
-        _ => return None,
-    };
-    Some(RegistrationDraft {
-        kind,
-        name: text(NAME)?,
-        start_date: date(START_DATE)?,
-        end_date: date(END_DATE)?,
-        content: text(CONTENT)?,
-        estimated_value,
-        benefit_economic: text(BENEFIT_ECONOMIC),
-        benefit_social: text(BENEFIT_SOCIAL),
-        time_saved: text(TIME_SAVED),
-    })
-}
-
-/// The answers that reproduce a stored registration, for editing it.
-pub fn answers_from_draft(d: &RegistrationDraft) -> Answers {
-    let optional = |v: &Option<String>| match v {
-        Some(t) => Answer::Text(t.clone()),
-        None => Answer::Skipped,
-    };
-    Answers::from([
-        (KIND.into(), Answer::Choice(d.kind.as_str().into())),
-        (NAME.into(), Answer::Text(d.name.clone())),
-        (START_DATE.into(), Answer::Date(d.start_date)),
-        (END_DATE.into(), Answer::Date(d.end_date)),
-        (CONTENT.into(), Answer::Text(d.content.clone())),
-        (ESTIMATED_VALUE.into(), Answer::Money(d.estimated_value)),
-        (BENEFIT_ECONOMIC.into(), optional(&d.benefit_economic)),
-        (BENEFIT_SOCIAL.into(), optional(&d.benefit_social)),
-        (TIME_SAVED.into(), optional(&d.time_saved)),
-    ])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::answers::{text, Answer, Answers};
     use crate::domain::money::Vnd;
+    use crate::domain::registration::{RegistrationDraft, WorkKind};
     use chrono::NaiveDate;
 
     #[test]
@@ -223,22 +172,41 @@ mod tests {
     }
 
     #[test]
-    fn draft_and_answers_round_trip() {
-        let draft = RegistrationDraft {
-            kind: WorkKind::MoHinh,
-            name: "Mái ấm công đoàn".into(),
-            start_date: NaiveDate::from_ymd_opt(2025, 1, 15).unwrap(),
-            end_date: NaiveDate::from_ymd_opt(2025, 6, 30).unwrap(),
-            content: "Xây nhà cho đoàn viên khó khăn".into(),
-            estimated_value: Vnd::from_dong(250_000_000).unwrap(),
-            benefit_economic: None,
-            benefit_social: Some("Đoàn viên an cư".into()),
-            time_saved: None,
-        };
-        let answers = answers_from_draft(&draft);
-        assert_eq!(draft_from_answers(&answers), Some(draft));
+    fn a_complete_form_makes_a_draft() {
+        let answers = Answers::from([
+            (KIND.into(), Answer::Choice("mo_hinh".into())),
+            (NAME.into(), Answer::Text("Mái ấm công đoàn".into())),
+            (
+                START_DATE.into(),
+                Answer::Date(NaiveDate::from_ymd_opt(2025, 1, 15).unwrap()),
+            ),
+            (
+                END_DATE.into(),
+                Answer::Date(NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()),
+            ),
+            (
+                CONTENT.into(),
+                Answer::Text("Xây nhà cho đoàn viên khó khăn".into()),
+            ),
+            (
+                ESTIMATED_VALUE.into(),
+                Answer::Money(Vnd::from_dong(250_000_000).unwrap()),
+            ),
+            (BENEFIT_ECONOMIC.into(), Answer::Skipped),
+            (
+                BENEFIT_SOCIAL.into(),
+                Answer::Text("Đoàn viên an cư".into()),
+            ),
+            (TIME_SAVED.into(), Answer::Skipped),
+        ]);
+        let draft = RegistrationDraft::from_answers(&answers).unwrap();
+        assert_eq!(draft.kind, WorkKind::MoHinh);
+        assert_eq!(draft.name, "Mái ấm công đoàn");
+        assert_eq!(draft.estimated_value.dong(), 250_000_000);
+        assert_eq!(text(&answers, BENEFIT_SOCIAL), Some("Đoàn viên an cư"));
+        assert_eq!(text(&answers, BENEFIT_ECONOMIC), None);
         let mut missing = answers.clone();
         missing.remove(CONTENT);
-        assert_eq!(draft_from_answers(&missing), None);
+        assert_eq!(RegistrationDraft::from_answers(&missing), None);
     }
 }

@@ -31,3 +31,11 @@ pub struct StoredFile {
 }
 
 pub type Answers = BTreeMap<String, Answer>;
+
+/// The text answered to `key`; `None` when skipped, absent or not a text.
+pub fn text<'a>(answers: &'a Answers, key: &str) -> Option<&'a str> {
+    match answers.get(key) {
+        Some(Answer::Text(t)) => Some(t),
+        _ => None,
+    }
+}

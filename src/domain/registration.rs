@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use std::fmt;
 
+use super::answers::{text, Answer, Answers};
 use super::money::Vnd;
 
 /// The keys of the paper form's fields: stored with every registration's answers, so
@@ -111,7 +112,8 @@ impl fmt::Display for RegistrationNumber {
     }
 }
 
-/// Everything a chair answers; valid by construction of the form engine.
+/// What every work has, typed, read from its answers (which stay the record: the
+/// optional items and a campaign's own questions are read from them by key).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistrationDraft {
     pub kind: WorkKind,
@@ -120,9 +122,33 @@ pub struct RegistrationDraft {
     pub end_date: NaiveDate,
     pub content: String,
     pub estimated_value: Vnd,
-    pub benefit_economic: Option<String>,
-    pub benefit_social: Option<String>,
-    pub time_saved: Option<String>,
+}
+
+impl RegistrationDraft {
+    /// The draft a complete form describes; `None` while anything it needs is missing.
+    pub fn from_answers(a: &Answers) -> Option<RegistrationDraft> {
+        use field::*;
+        let date = |k: &str| match a.get(k) {
+            Some(Answer::Date(d)) => Some(*d),
+            _ => None,
+        };
+        let kind = match a.get(KIND) {
+            Some(Answer::Choice(v)) => v.parse::<WorkKind>().ok()?,
+            _ => return None,
+        };
+        let estimated_value = match a.get(ESTIMATED_VALUE) {
+            Some(Answer::Money(v)) => *v,
+            _ => return None,
+        };
+        Some(RegistrationDraft {
+            kind,
+            name: text(a, NAME)?.to_string(),
+            start_date: date(START_DATE)?,
+            end_date: date(END_DATE)?,
+            content: text(a, CONTENT)?.to_string(),
+            estimated_value,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

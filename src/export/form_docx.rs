@@ -15,9 +15,10 @@ use docx_rs::{
 };
 
 use crate::conversation::engine::answer_text;
-use crate::conversation::registration_form::ON_PAPER;
+use crate::domain::answers::{text, Answers};
 use crate::domain::dates::{format_dmy, format_long};
 use crate::domain::money_words::dong_in_words;
+use crate::domain::registration::field::{BENEFIT_ECONOMIC, BENEFIT_SOCIAL, ON_PAPER, TIME_SAVED};
 use crate::domain::registration::RegistrationDraft;
 use crate::i18n::{tr, trf, Lang};
 
@@ -35,6 +36,8 @@ pub struct FormPaper<'a> {
     /// The line under "BẢNG ĐĂNG KÝ".
     pub subtitle: &'a str,
     pub work: &'a RegistrationDraft,
+    /// The work's answers: the optional items are read from them by key.
+    pub answers: &'a Answers,
     /// Who signs as chair: the chair who registered the work.
     pub chair: &'a str,
     /// Answers to fields the paper's items 1–5 do not hold, as (label, value), in the
@@ -55,7 +58,7 @@ const TEXT_WIDTH: usize = 11906 - 1701 - 851;
 pub fn form_docx(p: &FormPaper) -> Result<Vec<u8>> {
     let w = p.work;
     let none = || tr(PAPER, "paper.none");
-    let or_none = |v: &Option<String>| v.clone().unwrap_or_else(none);
+    let or_none = |key: &str| text(p.answers, key).map_or_else(none, str::to_string);
     let amount = crate::i18n::money(PAPER, w.estimated_value);
     let kind = tr(PAPER, w.kind.label_key()).to_lowercase();
     let items = [
@@ -87,17 +90,17 @@ pub fn form_docx(p: &FormPaper) -> Result<Vec<u8>> {
         trf(
             PAPER,
             "paper.item.economic",
-            &[("value", &or_none(&w.benefit_economic))],
+            &[("value", &or_none(BENEFIT_ECONOMIC))],
         ),
         trf(
             PAPER,
             "paper.item.social",
-            &[("value", &or_none(&w.benefit_social))],
+            &[("value", &or_none(BENEFIT_SOCIAL))],
         ),
         trf(
             PAPER,
             "paper.item.time_saved",
-            &[("value", &or_none(&w.time_saved))],
+            &[("value", &or_none(TIME_SAVED))],
         ),
     ];
 
@@ -277,6 +280,7 @@ pub fn registration_paper(
         date: work.submitted_at.with_timezone(&campaign.tz()).date_naive(),
         subtitle: &subtitle,
         work: &work.draft,
+        answers: &work.answers,
         chair: &work.submitted_by,
         more,
     })?;
@@ -362,9 +366,6 @@ mod tests {
             end_date: NaiveDate::from_ymd_opt(2025, 6, 30).unwrap(),
             content: "Xây nhà".into(),
             estimated_value: Vnd::from_dong(250_000_000).unwrap(),
-            benefit_economic: None,
-            benefit_social: None,
-            time_saved: None,
         };
         let bytes = form_docx(&FormPaper {
             issuer: "Liên đoàn Lao động huyện Vĩnh Thuận",
@@ -374,6 +375,7 @@ mod tests {
             date: NaiveDate::from_ymd_opt(2025, 2, 1).unwrap(),
             subtitle: "Công trình thi đua",
             work: &work,
+            answers: &Answers::new(),
             chair: "Lan",
             more: vec![("Đơn vị phối hợp".into(), "Công ty B".into())],
         })

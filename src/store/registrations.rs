@@ -4,7 +4,6 @@ use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
 use super::{get, parse_day, parse_ts, ts};
-use crate::conversation::registration_form::answers_from_draft;
 use crate::domain::answers::Answers;
 use crate::domain::money::Vnd;
 use crate::domain::registration::{
@@ -13,9 +12,7 @@ use crate::domain::registration::{
 use crate::domain::unit::UnitKind;
 
 const SELECT: &str = "SELECT r.id, r.campaign_id, r.seq, r.unit_id, u.name AS unit_name, \
-     u.kind AS unit_kind, r.kind, r.name, r.start_date, r.end_date, r.content, \
-     r.estimated_value_vnd, r.benefit_economic, r.benefit_social, r.time_saved, r.status, \
-     m.display_name AS submitted_by, r.submitted_at, r.result, r.actual_value_vnd, \
+     u.kind AS unit_kind, r.status, m.display_name AS submitted_by, r.submitted_at, r.result, r.actual_value_vnd, \
      r.result_note, r.ask_again_on, r.featured, r.answers, r.result_photos \
      FROM registrations r JOIN units u ON u.id = r.unit_id JOIN members m ON m.id = r.submitted_by";
 
@@ -26,29 +23,17 @@ pub struct Listed {
 }
 
 fn from_row(r: &AnyRow) -> Result<Listed> {
-    let value: i64 = get(r, "estimated_value_vnd")?;
-    let draft = RegistrationDraft {
-        kind: get::<String>(r, "kind")?
-            .parse()
-            .map_err(anyhow::Error::msg)?,
-        name: get(r, "name")?,
-        start_date: parse_day(&get::<String>(r, "start_date")?)?,
-        end_date: parse_day(&get::<String>(r, "end_date")?)?,
-        content: get(r, "content")?,
-        estimated_value: Vnd::from_dong(u64::try_from(value)?)
-            .map_err(|e| anyhow!("bad amount {value} in database: {e:?}"))?,
-        benefit_economic: get(r, "benefit_economic")?,
-        benefit_social: get(r, "benefit_social")?,
-        time_saved: get(r, "time_saved")?,
-    };
-    // Rows from before the answers were kept whole read them from their columns.
-    let answers = match get::<Option<String>>(r, "answers")? {
+    // The answers are the record (migration 0017 wrote them for older rows).
+    let id: i64 = get(r, "id")?;
+    let answers: Answers = match get::<Option<String>>(r, "answers")? {
         Some(json) => serde_json::from_str(&json)?,
-        None => answers_from_draft(&draft),
+        None => Answers::new(),
     };
+    let draft = RegistrationDraft::from_answers(&answers)
+        .ok_or_else(|| anyhow!("registration {id}: its stored answers are incomplete"))?;
     Ok(Listed {
         registration: Registration {
-            id: get(r, "id")?,
+            id,
             campaign_id: get(r, "campaign_id")?,
             number: RegistrationNumber(get(r, "seq")?),
             unit_id: get(r, "unit_id")?,
@@ -217,26 +202,18 @@ pub async fn insert(
         "last_seq",
     )?;
     let row = sqlx::query(
-        "INSERT INTO registrations (campaign_id, seq, unit_id, kind, name, start_date, end_date, \
-         content, estimated_value_vnd, benefit_economic, benefit_social, time_saved, status, \
-         submitted_by, submitted_at, updated_at, answers) \
-         VALUES ($1, $14, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'submitted', $12, $13, $13, \
-         $15) RETURNING id, seq",
+        "INSERT INTO registrations (campaign_id, seq, unit_id, kind, end_date, \
+         estimated_value_vnd, status, submitted_by, submitted_at, updated_at, answers) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'submitted', $7, $8, $8, $9) RETURNING id, seq",
     )
     .bind(campaign_id)
+    .bind(seq)
     .bind(unit_id)
     .bind(draft.kind.as_str())
-    .bind(&draft.name)
-    .bind(draft.start_date.to_string())
     .bind(draft.end_date.to_string())
-    .bind(&draft.content)
     .bind(dong(draft.estimated_value)?)
-    .bind(&draft.benefit_economic)
-    .bind(&draft.benefit_social)
-    .bind(&draft.time_saved)
     .bind(member_id)
     .bind(ts(now))
-    .bind(seq)
     .bind(serde_json::to_string(answers)?)
     .fetch_one(&mut *conn)
     .await?;
@@ -255,20 +232,13 @@ pub async fn update(
     // Only a work still registered changes: one withdrawn meanwhile (from another
     // chat, or this one's list) stays withdrawn, checked in the same statement.
     let done = sqlx::query(
-        "UPDATE registrations SET kind = $2, name = $3, start_date = $4, end_date = $5, \
-         content = $6, estimated_value_vnd = $7, benefit_economic = $8, benefit_social = $9, \
-         time_saved = $10, updated_at = $11, answers = $12 WHERE id = $1 AND status = 'submitted'",
+        "UPDATE registrations SET kind = $2, end_date = $3, estimated_value_vnd = $4, \
+         updated_at = $5, answers = $6 WHERE id = $1 AND status = 'submitted'",
     )
     .bind(id)
     .bind(draft.kind.as_str())
-    .bind(&draft.name)
-    .bind(draft.start_date.to_string())
     .bind(draft.end_date.to_string())
-    .bind(&draft.content)
     .bind(dong(draft.estimated_value)?)
-    .bind(&draft.benefit_economic)
-    .bind(&draft.benefit_social)
-    .bind(&draft.time_saved)
     .bind(ts(now))
     .bind(serde_json::to_string(answers)?)
     .execute(&mut *conn)

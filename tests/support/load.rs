@@ -423,14 +423,17 @@ pub async fn drop_postgres(server: &str, name: &str) {
 /// the caller's transaction: a province's worth of works without a conversation each.
 pub async fn seed_registrations(tx: &mut sqlx::AnyConnection, campaign_id: i64) {
     sqlx::query(
-        "INSERT INTO registrations (campaign_id, seq, unit_id, kind, name, start_date, end_date, \
-         content, estimated_value_vnd, status, submitted_by, submitted_at, updated_at) \
-         SELECT $1, m.unit_id, m.unit_id, 'mo_hinh', 'Mái ấm công đoàn', '2025-01-15', \
-         '2025-06-30', 'Xây nhà cho đoàn viên', 250000000, 'submitted', m.id, \
-         '2025-02-01T00:00:00Z', '2025-02-01T00:00:00Z' FROM members m WHERE m.role = 'chair'",
+        "INSERT INTO registrations (campaign_id, seq, unit_id, kind, end_date, \
+         estimated_value_vnd, status, submitted_by, submitted_at, updated_at, answers) \
+         SELECT $1, m.unit_id, m.unit_id, 'mo_hinh', '2025-06-30', 250000000, 'submitted', m.id, \
+         '2025-02-01T00:00:00Z', '2025-02-01T00:00:00Z', $2 FROM members m WHERE m.role = 'chair'",
     )
     .bind(campaign_id)
+    .bind(SEEDED_ANSWERS)
     .execute(tx)
     .await
     .unwrap();
 }
+
+/// The answers of every seeded work, as the bot stores them.
+const SEEDED_ANSWERS: &str = r#"{"kind":{"t":"choice","v":"mo_hinh"},"name":{"t":"text","v":"Mái ấm công đoàn"},"start_date":{"t":"date","v":"2025-01-15"},"end_date":{"t":"date","v":"2025-06-30"},"content":{"t":"text","v":"Xây nhà cho đoàn viên"},"estimated_value":{"t":"money","v":250000000}}"#;
