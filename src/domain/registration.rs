@@ -21,7 +21,7 @@ pub mod field {
     pub const TIME_SAVED: &str = "time_saved";
 
     /// The fields the plan's paper form has a place for, in its order (items 1–5).
-    pub const ON_PAPER: [&str; 9] = [
+    pub const ON_PAPER: &[&str] = &[
         KIND,
         NAME,
         START_DATE,
