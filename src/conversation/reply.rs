@@ -121,11 +121,9 @@ impl Action {
         })
     }
 
-    /// A button that means the same whatever the chat is doing now (an old
-    /// announcement's "Đã nhận", a work's "Sửa"), as opposed to one that answers the
-    /// dialogue's current step (navigation, a form's choices). Every button is one or
-    /// the other here: a new one must be placed.
-    pub fn stands_alone(&self) -> bool {
+    /// Where a button belongs, declared once for every button: a new one must be
+    /// placed here before it compiles.
+    pub fn place(&self) -> Place {
         match self {
             Action::Pick(_)
             | Action::Back
@@ -133,7 +131,7 @@ impl Action {
             | Action::Confirm(_)
             | Action::Edit
             | Action::EditField(_)
-            | Action::Cancel => false,
+            | Action::Cancel => Place::Step,
             Action::Register
             | Action::EditWork(_)
             | Action::Withdraw(_)
@@ -142,56 +140,46 @@ impl Action {
             | Action::SetLang(_)
             | Action::StartDemo
             | Action::Ack(_)
-            | Action::Approve(_)
-            | Action::Return(_)
-            | Action::ShowFiles(_)
-            | Action::StatusFile
             | Action::WordForm(_)
             | Action::ResultDone(_)
             | Action::ResultLater(_)
             | Action::ResultNotDone(_)
-            | Action::AskResult(_)
-            | Action::Feature(_)
-            | Action::FormsZip => true,
-        }
-    }
-
-    /// A button only staff may press.
-    pub fn staff_only(&self) -> bool {
-        match self {
+            | Action::AskResult(_) => Place::Alone,
             Action::Approve(_)
             | Action::Return(_)
             | Action::ShowFiles(_)
             | Action::StatusFile
             | Action::FormsZip
-            | Action::Feature(_) => true,
-            Action::Pick(_)
-            | Action::Back
-            | Action::Skip
-            | Action::Confirm(_)
-            | Action::Edit
-            | Action::EditField(_)
-            | Action::Cancel
-            | Action::Register
-            | Action::EditWork(_)
-            | Action::Withdraw(_)
-            | Action::WithdrawConfirmed(_)
-            | Action::WithdrawKept
-            | Action::SetLang(_)
-            | Action::StartDemo
-            | Action::Ack(_)
-            | Action::WordForm(_)
-            | Action::ResultDone(_)
-            | Action::ResultLater(_)
-            | Action::ResultNotDone(_)
-            | Action::AskResult(_) => false,
+            | Action::Feature(_) => Place::StaffAlone,
         }
+    }
+
+    /// A button that means the same whatever the chat is doing now (an old
+    /// announcement's "Đã nhận", a work's "Sửa").
+    pub fn stands_alone(&self) -> bool {
+        self.place() != Place::Step
+    }
+
+    /// A button only staff may press.
+    pub fn staff_only(&self) -> bool {
+        self.place() == Place::StaffAlone
     }
 
     /// Navigation sits apart from the answers: on text channels it is always "0".
     pub fn is_back(&self) -> bool {
         matches!(self, Action::Back)
     }
+}
+
+/// Where a button belongs (`Action::place`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// It answers the dialogue's current step: navigation, a form's choices.
+    Step,
+    /// It means the same whatever the chat is doing now.
+    Alone,
+    /// As `Alone`, and only staff may press it.
+    StaffAlone,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
