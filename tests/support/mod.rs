@@ -357,24 +357,34 @@ impl Talk {
     }
 
     /// The form answered with this estimated value: (the summary, the confirmation).
+    /// Walked from the form's declaration: each item's answer by its key, an item this
+    /// does not know (one added to the form later) skipped, the counters counted.
     pub async fn register_with(&mut self, name: &str, amount: &str) -> (String, String) {
-        // The questions are counted from the form's declaration, not written down here.
-        let n = thidua::conversation::registration_form::REGISTRATION
-            .fields
-            .len();
-        let step = |i: usize| format!("({i}/{n})");
-        let kind = self.say("/dangky").expect(&step(1)).await;
-        self.press(&kind.button("Mô hình")).expect(&step(2)).await;
-        self.say(name).expect(&step(3)).await;
-        self.say("15/1/2025").expect(&step(4)).await;
-        self.say("30/6/2025").expect(&step(5)).await;
-        self.say("Vận động đoàn viên cùng góp sức xây dựng")
-            .expect(&step(6))
-            .await;
-        self.say(amount).expect(&step(7)).await;
-        self.say("Tiết kiệm chi phí").expect(&step(8)).await;
-        self.say("Đoàn viên an tâm").expect(&step(9)).await;
-        let summary = self.say("/boqua").expect("Xin kiểm tra lại").await;
+        use thidua::domain::registration::field::*;
+        let fields = &thidua::conversation::registration_form::REGISTRATION.fields;
+        let mut last = self.say("/dangky").expect(&step(1)).await;
+        for (i, f) in fields.iter().enumerate() {
+            let next = match i + 2 {
+                n if n <= fields.len() => step(n),
+                _ => "Xin kiểm tra lại".to_string(),
+            };
+            let typed = match &*f.key {
+                KIND => {
+                    last = self.press(&last.button("Mô hình")).expect(&next).await;
+                    continue;
+                }
+                NAME => name,
+                START_DATE => "15/1/2025",
+                END_DATE => "30/6/2025",
+                CONTENT => "Vận động đoàn viên cùng góp sức xây dựng",
+                ESTIMATED_VALUE => amount,
+                BENEFIT_ECONOMIC => "Tiết kiệm chi phí",
+                BENEFIT_SOCIAL => "Đoàn viên an tâm",
+                _ => "/boqua",
+            };
+            last = self.say(typed).expect(&next).await;
+        }
+        let summary = last;
         let done = self
             .press(&summary.button("Xác nhận gửi"))
             .expect("Đã nhận đăng ký số")
