@@ -4,7 +4,7 @@
 use anyhow::Result;
 use sqlx::AnyConnection;
 
-use super::Actor;
+use super::{Actor, Refused};
 use crate::domain::registration::Registration;
 use crate::store::registrations;
 
@@ -19,7 +19,7 @@ pub async fn toggle(
         return Ok(None);
     };
     actor
-        .check_unit(&mut *tx, w.unit_id, "works.not_yours")
+        .check_unit(&mut *tx, w.unit_id, || Refused::new("works.not_yours"))
         .await?;
     registrations::set_featured(&mut *tx, id, !w.featured).await?;
     Ok(Some(w))

@@ -44,12 +44,13 @@ impl Actor {
         }
     }
 
-    /// Refused, for the reason `why`, unless unit `unit_id` is within this actor's scope.
+    /// Refused, for the reason `why` gives, unless unit `unit_id` is within this
+    /// actor's scope.
     pub async fn check_unit(
         &self,
         conn: &mut AnyConnection,
         unit_id: i64,
-        why: &'static str,
+        why: impl FnOnce() -> Refused,
     ) -> Result<()> {
         let within = self.scope(&mut *conn).await?;
         if scope::contains(&mut *conn, within, unit_id).await? {
@@ -62,7 +63,7 @@ impl Actor {
                 "an action outside the staff's units"
             );
         }
-        Err(Refused::new(why).into())
+        Err(why().into())
     }
 }
 

@@ -100,7 +100,7 @@ pub async fn find(
     };
     if let Some(s) = &found {
         actor
-            .check_unit(&mut *tx, s.unit_id, "review.not_yours")
+            .check_unit(&mut *tx, s.unit_id, || Refused::new("review.not_yours"))
             .await?;
     }
     Ok(found)

@@ -15,10 +15,9 @@ pub async fn find(conn: &mut AnyConnection, actor: &Actor, name: &str) -> Result
     let Some(unit) = units::find(&mut *conn, name).await? else {
         return Err(Refused::with("cli.unit_not_found", &[("unit", name)]).into());
     };
-    actor
-        .check_unit(&mut *conn, unit.id, "cli.unit_not_found")
-        .await
-        .map_err(|_| Refused::with("cli.unit_not_found", &[("unit", name)]))?;
+    // Outside the actor's scope, a unit is as good as not there.
+    let not_found = || Refused::with("cli.unit_not_found", &[("unit", name)]);
+    actor.check_unit(&mut *conn, unit.id, not_found).await?;
     Ok(unit)
 }
 
