@@ -229,10 +229,7 @@ impl App {
         if inc.language_code.is_some() {
             chat.client_locale = Some(Lang::from_client(inc.language_code.as_deref()));
         }
-        let lang = chat
-            .locale
-            .or(chat.client_locale)
-            .unwrap_or_else(|| Lang::from_client(None));
+        let lang = chat.locale.or(chat.client_locale).unwrap_or_default();
         let seen_id = inc
             .message_id
             .clone()

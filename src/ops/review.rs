@@ -133,7 +133,7 @@ async fn tell_chairs(
                     ("title", &d.spec.title),
                     ("unit", &unit.name),
                     ("reason", reason.unwrap_or("-")),
-                    ("command", d.spec.asks_for.command()),
+                    ("command", &d.spec.asks_for.command()),
                 ],
             ),
             _ => trf(

@@ -46,7 +46,7 @@ pub fn to_chair(
         ("due", due_date.as_str()),
         ("left", left.as_str()),
         ("missing", &documents(d)),
-        ("command", d.spec.asks_for.command()),
+        ("command", &d.spec.asks_for.command()),
     ];
     match due {
         Due::Reminder { .. } => trf(lang, "reminder.before", &args),
