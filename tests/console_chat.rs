@@ -6,6 +6,7 @@ use std::io::Write;
 use std::process::Stdio;
 
 use support::TestEnv;
+use thidua::domain::registration::field::BENEFIT_ECONOMIC;
 
 fn chat(env: &TestEnv, lines: &[&str]) -> String {
     let mut child = env
@@ -59,23 +60,17 @@ fn a_newcomer_registers_on_an_empty_database_with_numbers_for_buttons() {
     assert!(out.trim_end().ends_with('>'), "{out}");
 
     // Second session on the same file continues at question 5.
-    let out = chat(
-        &env,
-        &[
-            "Trồng rau sạch cho bếp ăn công nhân",
-            "abc",
-            "30 trieu",
-            "Tiết kiệm 2 triệu mỗi tháng",
-            "1",
-            "1",
-            "2",
-            "6",
-            "35 triệu",
-            "1",
-            "1",
-            "/cuatoi",
-        ],
-    );
+    // The optional items after the economic benefit are skipped ("1"), however many
+    // the form has.
+    let mut script = vec![
+        "Trồng rau sạch cho bếp ăn công nhân",
+        "abc",
+        "30 trieu",
+        "Tiết kiệm 2 triệu mỗi tháng",
+    ];
+    script.extend(vec!["1"; support::items_after(BENEFIT_ECONOMIC)]);
+    script.extend(["2", "6", "35 triệu", "1", "1", "/cuatoi"]);
+    let out = chat(&env, &script);
     assert!(out.contains(&support::step(5)), "resumed: {out}");
     assert!(out.contains("Chưa hiểu số tiền"), "{out}");
     assert!(out.contains("30.000.000 đồng"), "{out}");
@@ -91,16 +86,19 @@ fn a_newcomer_registers_on_an_empty_database_with_numbers_for_buttons() {
     );
 
     let csv = env.cli(&["export", "registrations", "--format", "csv"]);
-    let mut reader = csv::Reader::from_reader(csv.as_bytes());
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let rows = support::csv_records(&csv);
     assert_eq!(rows.len(), 1, "{csv}");
-    assert_eq!(&rows[0][1], "CĐCS Dùng thử");
-    assert_eq!(&rows[0][4], "2025-02-01", "re-answered after going back");
-    assert_eq!(&rows[0][5], "2025-12-31");
-    assert_eq!(&rows[0][7], "35000000");
-    assert_eq!(&rows[0][8], "Tiết kiệm 2 triệu mỗi tháng");
-    assert_eq!(&rows[0][9], "");
-    assert_eq!(&rows[0][12], "chi_hoa");
+    let row = &rows[0];
+    assert_eq!(row["unit"], "CĐCS Dùng thử");
+    assert_eq!(
+        row["start_date"], "2025-02-01",
+        "re-answered after going back"
+    );
+    assert_eq!(row["end_date"], "2025-12-31");
+    assert_eq!(row["estimated_value_vnd"], "35000000");
+    assert_eq!(row["benefit_economic"], "Tiết kiệm 2 triệu mỗi tháng");
+    assert_eq!(row["benefit_social"], "");
+    assert_eq!(row["submitted_by"], "chi_hoa");
 }
 
 #[test]

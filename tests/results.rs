@@ -217,13 +217,15 @@ async fn asked_once(env: &TestEnv) {
 
     // The export carries the results.
     let csv = env.cli(&["export", "registrations", "--format", "csv"]);
-    let mut reader = csv::Reader::from_reader(csv.as_bytes());
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(&rows[0][14], "done", "{csv}");
-    assert_eq!(&rows[0][15], "260000000");
-    assert_eq!(&rows[0][16], "Xây xong 2 căn nhà cho đoàn viên");
-    assert_eq!(&rows[1][14], "not_done");
-    assert_eq!(&rows[1][16], "Đơn vị sáp nhập, không còn kinh phí");
+    let rows = support::csv_records(&csv);
+    assert_eq!(rows[0]["result"], "done", "{csv}");
+    assert_eq!(rows[0]["actual_value_vnd"], "260000000");
+    assert_eq!(rows[0]["result_note"], "Xây xong 2 căn nhà cho đoàn viên");
+    assert_eq!(rows[1]["result"], "not_done");
+    assert_eq!(
+        rows[1]["result_note"],
+        "Đơn vị sáp nhập, không còn kinh phí"
+    );
 }
 
 /// Fifty chairs asked at once answer at once: each result stored once, nobody asked
@@ -270,14 +272,13 @@ async fn fifty_chairs_report_their_results_at_once() {
     bot.terminate();
 
     let csv = env.cli(&["export", "registrations", "--format", "csv"]);
-    let mut reader = csv::Reader::from_reader(csv.as_bytes());
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let rows = support::csv_records(&csv);
     assert_eq!(rows.len(), N as usize);
     let mut values: Vec<u64> = rows
         .iter()
         .map(|r| {
-            assert_eq!(&r[14], "done", "{r:?}");
-            r[15].parse().unwrap()
+            assert_eq!(r["result"], "done", "{r:?}");
+            r["actual_value_vnd"].parse().unwrap()
         })
         .collect();
     values.sort_unstable();

@@ -162,13 +162,20 @@ mod tests {
     fn form_follows_the_paper_order() {
         let keys: Vec<_> = REGISTRATION.fields.iter().map(|f| &*f.key).collect();
         assert_eq!(keys, ON_PAPER);
-        let optional: Vec<_> = REGISTRATION
+        // Items 1–4 are required; what the paper marks "nếu có" comes after them.
+        let required: Vec<_> = REGISTRATION
             .fields
             .iter()
-            .filter(|f| f.optional)
+            .take_while(|f| !f.optional)
             .map(|f| &*f.key)
             .collect();
-        assert_eq!(optional, [BENEFIT_ECONOMIC, BENEFIT_SOCIAL, TIME_SAVED]);
+        assert_eq!(
+            required,
+            [KIND, NAME, START_DATE, END_DATE, CONTENT, ESTIMATED_VALUE]
+        );
+        assert!(REGISTRATION.fields[required.len()..]
+            .iter()
+            .all(|f| f.optional));
     }
 
     #[test]

@@ -173,7 +173,7 @@ mod tests {
     fn with_partner() -> FormSpec {
         let mut fields: Vec<FieldSpec> = REGISTRATION.fields.to_vec();
         fields.push(FieldSpec {
-            key: "partner".into(),
+            key: "added_in_a_test".into(),
             label: Words::Key("field.name.label"),
             prompt: Words::Key("field.name.prompt"),
             hint: None,
@@ -196,13 +196,14 @@ mod tests {
             .collect();
         assert_eq!(names.len(), base.len() + 1);
         // After the form's last field, before how the work stands.
-        let at = names.iter().position(|n| n == "partner").unwrap();
-        assert_eq!(names[at - 1], "time_saved");
+        let at = names.iter().position(|n| n == "added_in_a_test").unwrap();
+        let last = REGISTRATION.fields.last().unwrap();
+        assert_eq!(names[at - 1], *last.key);
         assert_eq!(names[at + 1], "status");
         let row = Row {
             number: "001/ĐK".into(),
             unit: "CĐCS A".into(),
-            answers: Answers::from([("partner".into(), Answer::Text("Công ty B".into()))]),
+            answers: Answers::from([("added_in_a_test".into(), Answer::Text("Công ty B".into()))]),
             status: RegistrationStatus::Submitted,
             submitted_by: "Lan".into(),
             submitted_at: chrono::Utc::now(),

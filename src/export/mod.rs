@@ -264,23 +264,25 @@ mod tests {
         r.submitted_by = "=Nguyễn".into();
         let out = String::from_utf8(csv(&[r], &REGISTRATION).unwrap()).unwrap();
         let mut reader = csv::Reader::from_reader(out.as_bytes());
+        let header = reader.headers().unwrap().clone();
         let rec = reader.records().next().unwrap().unwrap();
-        assert_eq!(&rec[1], "'\r=1");
-        assert_eq!(&rec[3], "'=HYPERLINK(\"http://x.example\",\"Bấm\")");
-        assert_eq!(&rec[6], "'+cmd|' /C calc'!A0");
-        assert_eq!(&rec[8], "'@SUM(1+1)");
-        assert_eq!(&rec[9], "'-2+3");
-        assert_eq!(&rec[10], "'\t=1");
-        assert_eq!(&rec[12], "'=Nguyễn");
+        let cell = |name: &str| rec[header.iter().position(|h| h == name).unwrap()].to_string();
+        assert_eq!(cell("unit"), "'\r=1");
+        assert_eq!(cell("name"), "'=HYPERLINK(\"http://x.example\",\"Bấm\")");
+        assert_eq!(cell("content"), "'+cmd|' /C calc'!A0");
+        assert_eq!(cell("benefit_economic"), "'@SUM(1+1)");
+        assert_eq!(cell("benefit_social"), "'-2+3");
+        assert_eq!(cell("time_saved"), "'\t=1");
+        assert_eq!(cell("submitted_by"), "'=Nguyễn");
         // Numbers and dates stay as they are.
-        assert_eq!(&rec[0], "001/ĐK");
-        assert_eq!(&rec[4], "2025-01-15");
-        assert_eq!(&rec[7], "250000000");
-        assert_eq!(&rec[13], "2025-03-01T09:30:00+07:00");
+        assert_eq!(cell("number"), "001/ĐK");
+        assert_eq!(cell("start_date"), "2025-01-15");
+        assert_eq!(cell("estimated_value_vnd"), "250000000");
+        assert_eq!(cell("submitted_at"), "2025-03-01T09:30:00+07:00");
         // Ordinary text is untouched, and JSON keeps what was typed.
         assert_eq!(csv_text("Mái ấm"), "Mái ấm");
         assert_eq!(csv_text("a=b"), "a=b");
-        assert_eq!(&rec[16], "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("result_note"), "'=HYPERLINK(\"x\")");
         let mut r = row();
         set(&mut r, "name", "=1+1");
         let v: serde_json::Value =

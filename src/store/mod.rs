@@ -7,6 +7,7 @@ pub mod broadcasts;
 pub mod budget;
 pub mod campaigns;
 pub mod chats;
+mod column;
 pub mod deadlines;
 pub mod invites;
 pub mod members;

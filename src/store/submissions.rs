@@ -4,11 +4,13 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
+use super::column::{Flag, Parsed, Stamp};
 use super::deadlines::Deadline;
 use super::scope;
-use super::{get, parse_ts, ts};
+use super::{get, ts};
 use crate::domain::campaign_file::AsksFor;
 use crate::domain::unit::{Scope, Unit};
+use sqlx::FromRow;
 
 /// Units that must submit: all but the district federation's own (units with staff).
 const UNITS: &str = "SELECT u.id, u.name, u.kind FROM units u";
@@ -27,16 +29,25 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Submission {
     pub id: i64,
     pub deadline_id: i64,
     pub unit_id: i64,
+    #[sqlx(try_from = "Parsed<Status>")]
     pub status: Status,
+    #[sqlx(try_from = "Flag")]
     pub late: bool,
     pub note: Option<String>,
     pub review_reason: Option<String>,
+    #[sqlx(try_from = "Stamp")]
     pub submitted_at: DateTime<Utc>,
+}
+
+impl From<Parsed<Status>> for Status {
+    fn from(p: Parsed<Status>) -> Status {
+        p.0
+    }
 }
 
 /// Units that have not handed in what the deadline asks for (a returned submission
@@ -324,20 +335,7 @@ const SELECT: &str =
      FROM submissions";
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Submission> {
-    Ok(Submission {
-        id: get(r, "id")?,
-        deadline_id: get(r, "deadline_id")?,
-        unit_id: get(r, "unit_id")?,
-        status: match get::<String>(r, "status")?.as_str() {
-            "approved" => Status::Approved,
-            "returned" => Status::Returned,
-            _ => Status::Submitted,
-        },
-        late: get::<i64>(r, "late")? != 0,
-        note: get(r, "note")?,
-        review_reason: get(r, "review_reason")?,
-        submitted_at: parse_ts(&get::<String>(r, "submitted_at")?)?,
-    })
+    Ok(Submission::from_row(r)?)
 }
 
 pub async fn for_unit(
@@ -504,13 +502,14 @@ pub async fn replace_files(
 }
 
 /// One row of the submissions index: a file of a unit's submission.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct IndexRow {
     pub unit_id: i64,
     pub unit: String,
     pub deadline_key: String,
     pub deadline_title: String,
     pub status: String,
+    #[sqlx(try_from = "Flag")]
     pub late: bool,
     pub submitted_at: String,
     pub document_key: String,
@@ -532,22 +531,7 @@ pub async fn index(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<Ind
     .fetch_all(&mut *conn)
     .await?
     .iter()
-    .map(|r| {
-        Ok(IndexRow {
-            unit_id: get(r, "unit_id")?,
-            unit: get(r, "unit")?,
-            deadline_key: get(r, "deadline_key")?,
-            deadline_title: get(r, "deadline_title")?,
-            status: get(r, "status")?,
-            late: get::<i64>(r, "late")? != 0,
-            submitted_at: get(r, "submitted_at")?,
-            document_key: get(r, "document_key")?,
-            file_name: get(r, "file_name")?,
-            size_bytes: get(r, "size_bytes")?,
-            sha256: get(r, "sha256")?,
-            stored_path: get(r, "stored_path")?,
-        })
-    })
+    .map(|r| Ok(IndexRow::from_row(r)?))
     .collect()
 }
 

@@ -305,6 +305,19 @@ impl ZTalk {
         super::next_containing(&mut self.seen, || api.sent_to(&id), |s| &s.text, part, &id).await
     }
 
+    /// Skips ("1": the first numbered choice) the optional questions after the one with
+    /// `key`, however many the form has, and returns the summary's first message.
+    pub async fn skip_after(&mut self, key: &str) -> ZSent {
+        let total = thidua::conversation::registration_form::REGISTRATION
+            .fields
+            .len();
+        let left = super::items_after(key);
+        for next in total - left + 2..=total {
+            self.say("1").expect(&super::step(next)).await;
+        }
+        self.say("1").expect("Xin kiểm tra lại").await
+    }
+
     /// Everything said since the last look, once the bot has been quiet for a moment
     /// (longer than on Telegram: Zalo messages to one chat are a second apart).
     pub async fn quiet(&mut self) -> Vec<ZSent> {

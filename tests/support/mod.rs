@@ -25,6 +25,34 @@ pub fn step(i: usize) -> String {
     format!("({i}/{n})")
 }
 
+/// How many questions of the registration form come after the one with `key`: what a
+/// scripted chair skips to reach the summary once it has answered up to `key`.
+pub fn items_after(key: &str) -> usize {
+    let fields = &thidua::conversation::registration_form::REGISTRATION.fields;
+    let at = fields
+        .iter()
+        .position(|f| f.key == key)
+        .expect("a field of the form");
+    fields.len() - at - 1
+}
+
+/// An exported CSV's rows, each cell by its column's name: a column added to the form
+/// moves no test's reading.
+pub fn csv_records(csv: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            header
+                .iter()
+                .map(String::from)
+                .zip(r.unwrap().iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
     pub database_url: Option<String>,
@@ -390,6 +418,19 @@ impl Talk {
             .expect("Đã nhận đăng ký số")
             .await;
         (summary.text, done.text)
+    }
+
+    /// Skips the optional questions after the one with `key`, however many the form
+    /// has, and returns the summary.
+    pub async fn skip_after(&mut self, key: &str) -> Sent {
+        let total = thidua::conversation::registration_form::REGISTRATION
+            .fields
+            .len();
+        let left = items_after(key);
+        for next in total - left + 2..=total {
+            self.say("/boqua").expect(&step(next)).await;
+        }
+        self.say("/boqua").expect("Xin kiểm tra lại").await
     }
 
     /// Waits until the bot has been quiet for a moment, and returns what it said since
