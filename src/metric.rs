@@ -13,3 +13,6 @@ pub const REMINDERS: &str = "thidua_reminders_queued_total";
 pub const REGISTRATIONS: &str = "thidua_registrations_total";
 /// Connections the HTTP server closed at once, all its places being taken.
 pub const HTTP_REFUSED: &str = "thidua_http_connections_refused_total";
+/// Messages each Zalo bot sent this Vietnamese calendar month, and its limit (by `bot`).
+pub const ZALO_QUOTA_USED: &str = "thidua_zalo_messages_this_month";
+pub const ZALO_QUOTA_LIMIT: &str = "thidua_zalo_monthly_quota";

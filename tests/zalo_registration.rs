@@ -185,6 +185,9 @@ async fn the_webhook_refuses_calls_without_the_secret() {
     assert_eq!(api.webhook(), Some((hook.clone(), secret.to_string())));
     let client = thidua::channels::zalo::api::ZaloClient::new(ZALO_TOKEN, Some(&api.url()));
     assert_eq!(client.get_webhook_info().await.unwrap(), hook);
+    // Someone who wrote to the bot (Zalo refuses a send to anyone else).
+    let reader = ZUser::new("ffffffffffffffffffff", "Người đọc");
+    api.update(&reader, "message.text.received", serde_json::json!({ "text": "hi" }));
     client
         .send_photo(
             "ffffffffffffffffffff",
@@ -250,6 +253,27 @@ async fn the_webhook_refuses_calls_without_the_secret() {
             .status(),
         200
     );
+    // Zalo's test call when the webhook is set, or any body that is not an event:
+    // taken (200) and ignored, not refused (Zalo would only call again).
+    let not_json = http
+        .post(&hook)
+        .header("X-Bot-Api-Secret-Token", secret)
+        .body("ping")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_json.status(), 200);
+    // What Zalo said of its test call when the webhook was set is kept for doctor.
+    let doctor = env
+        .command()
+        .arg("doctor")
+        .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .unwrap();
+    let doctor = String::from_utf8_lossy(&doctor.stdout);
+    assert!(doctor.contains("\"status\":\"success\""), "{doctor}");
+    assert!(doctor.contains("1/50 người"), "one person joined: {doctor}");
+    assert!(doctor.contains("3/3000 tin nhắn"), "{doctor}");
     assert!(bot.is_running());
     assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());
 }

@@ -17,6 +17,12 @@ pub enum DeliveryError {
     Gone(String),
     /// The platform asked to slow down.
     RetryAfter(Duration),
+    /// Nothing can go this way before `until` (a Zalo bot's month is spent): the
+    /// message waits, its tries not counted.
+    Held {
+        until: chrono::DateTime<chrono::Utc>,
+        why: String,
+    },
     Failed(String),
 }
 

@@ -4,6 +4,7 @@
 
 pub mod link;
 pub mod postman;
+pub mod quota;
 pub mod rate;
 
 use std::sync::Arc;
@@ -162,6 +163,9 @@ impl Worker {
             Err(DeliveryError::RetryAfter(wait)) => {
                 let when = now + chrono::Duration::from_std(*wait)?;
                 outbox::retry_later(&mut tx, item.id, when, "rate limited").await?;
+            }
+            Err(DeliveryError::Held { until, why }) => {
+                outbox::hold(&mut tx, item.id, *until, why).await?;
             }
             Err(DeliveryError::Failed(e)) if item.attempts < MAX_ATTEMPTS => {
                 let backoff = chrono::Duration::seconds(1 << item.attempts.min(6));

@@ -139,6 +139,9 @@ impl Postman {
                     why = e;
                     break;
                 }
+                Err(DeliveryError::Held { until, why }) => {
+                    return self.hold_reply(db, now, out, until, &why).await;
+                }
             }
         }
         // A file that cannot go is not queued (it may be megabytes); the person is told,
@@ -153,6 +156,40 @@ impl Postman {
             }
         };
         tracing::warn!(channel = %out.to.channel, error = %why, "reply handed to the outbox");
+        self.queue_reply(db, now, out, reply, None).await
+    }
+
+    /// A reply that cannot go before `until`: queued to go then.
+    async fn hold_reply(
+        &self,
+        db: &Db,
+        now: chrono::DateTime<chrono::Utc>,
+        out: &Outgoing,
+        until: chrono::DateTime<chrono::Utc>,
+        why: &str,
+    ) -> anyhow::Result<()> {
+        tracing::warn!(channel = %out.to.channel, error = %why, until = %until, "reply held");
+        let apology;
+        let reply = match &out.body {
+            Body::Reply(reply) => reply,
+            Body::Document { file_name, .. } => {
+                let text = trf(out.lang, "error.document_failed", &[("file", file_name)]);
+                apology = Reply::text(text);
+                &apology
+            }
+        };
+        self.queue_reply(db, now, out, reply, Some((until, why)))
+            .await
+    }
+
+    async fn queue_reply(
+        &self,
+        db: &Db,
+        now: chrono::DateTime<chrono::Utc>,
+        out: &Outgoing,
+        reply: &Reply,
+        held: Option<(chrono::DateTime<chrono::Utc>, &str)>,
+    ) -> anyhow::Result<()> {
         let mut tx = db.write().await?;
         let item = NewItem {
             to: out.to.clone(),
@@ -162,7 +199,10 @@ impl Postman {
             purpose: Purpose::Reply,
             broadcast_id: None,
         };
-        outbox::enqueue(&mut tx, &item, now).await?;
+        let id = outbox::enqueue(&mut tx, &item, now).await?;
+        if let Some((until, why)) = held {
+            outbox::hold(&mut tx, id, until, why).await?;
+        }
         tx.commit().await
     }
 
@@ -181,6 +221,7 @@ impl Postman {
             Err(DeliveryError::RetryAfter(_)) => "429",
             Err(DeliveryError::Gone(_)) => "blocked",
             Err(DeliveryError::Failed(_)) => "failed",
+            Err(DeliveryError::Held { .. }) => "held",
         };
         metrics::counter!(metric::DELIVERIES, "result" => label).increment(1);
         result

@@ -116,6 +116,53 @@ pub struct Address {
     pub chat_id: String,
 }
 
+impl Address {
+    /// On Zalo, which bot the chat is with: the deployment's first bot keeps Zalo's
+    /// ids as they are (a one-bot deployment never changes), another bot's chats and
+    /// people are "BOT:ID" (Zalo's ids are hex, never holding a colon).
+    pub fn zalo_bot(&self) -> Option<ZaloBot<'_>> {
+        (self.channel == Channel::Zalo).then(|| match self.chat_id.split_once(':') {
+            Some((bot, chat)) => ZaloBot::Other { bot, chat },
+            None => ZaloBot::First {
+                chat: &self.chat_id,
+            },
+        })
+    }
+}
+
+/// A Zalo chat id split into its bot and Zalo's own id (see `Address::zalo_bot`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZaloBot<'a> {
+    First { chat: &'a str },
+    Other { bot: &'a str, chat: &'a str },
+}
+
+impl<'a> ZaloBot<'a> {
+    /// Zalo's id of the chat, as its API knows it.
+    pub fn chat(self) -> &'a str {
+        match self {
+            ZaloBot::First { chat } | ZaloBot::Other { chat, .. } => chat,
+        }
+    }
+
+    /// The bot's id, with `first` standing for the deployment's first bot.
+    pub fn bot(self, first: &'a str) -> &'a str {
+        match self {
+            ZaloBot::First { .. } => first,
+            ZaloBot::Other { bot, .. } => bot,
+        }
+    }
+}
+
+/// Our id for Zalo's `id` on `bot` (see `Address::zalo_bot`).
+pub fn zalo_id(bot: &str, first: &str, id: &str) -> String {
+    if bot == first {
+        id.to_string()
+    } else {
+        format!("{bot}:{id}")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
     pub id: i64,

@@ -21,6 +21,18 @@ pub struct Config {
     pub telegram_token: Option<SecretString>,
     pub telegram_api_url: Option<String>,
     pub zalo_token: Option<SecretString>,
+    /// Several Zalo bots (the Basic plan serves 50 people a bot): tokens separated by
+    /// commas or spaces. `zalo_token` still works, alone or with these.
+    pub zalo_tokens: Option<SecretString>,
+    /// Messages a month per Zalo bot (Basic plan: 3 000).
+    #[serde(default, deserialize_with = "positive_number")]
+    pub zalo_monthly_quota: Option<u32>,
+    /// People per Zalo bot (Basic plan: 50).
+    #[serde(default, deserialize_with = "positive_number")]
+    pub zalo_users_per_bot: Option<u32>,
+    /// Announcements and reminders to a person on both channels go by Telegram, to
+    /// save Zalo's quota ("yes" by default; "no" sends on both).
+    pub prefer_telegram: Option<String>,
     pub zalo_api_url: Option<String>,
     /// Public HTTPS URL for Zalo's webhook; without it Zalo is polled.
     pub zalo_webhook_url: Option<String>,
@@ -54,6 +66,10 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("TELOXIDE_TOKEN", "telegram_token"),
     ("TELOXIDE_API_URL", "telegram_api_url"),
     ("ZALO_BOT_TOKEN", "zalo_token"),
+    ("ZALO_BOT_TOKENS", "zalo_tokens"),
+    ("ZALO_MONTHLY_QUOTA", "zalo_monthly_quota"),
+    ("ZALO_USERS_PER_BOT", "zalo_users_per_bot"),
+    ("THIDUA_PREFER_TELEGRAM", "prefer_telegram"),
     ("ZALO_API_URL", "zalo_api_url"),
     ("ZALO_WEBHOOK_URL", "zalo_webhook_url"),
     ("ZALO_WEBHOOK_SECRET", "zalo_webhook_secret"),
@@ -122,8 +138,45 @@ impl Config {
         self.telegram_token.as_ref().map(|t| t.expose_secret())
     }
 
-    pub fn zalo_token(&self) -> Option<&str> {
-        self.zalo_token.as_ref().map(|t| t.expose_secret())
+    /// Every Zalo bot's token, `ZALO_BOT_TOKEN` first, each once.
+    pub fn zalo_tokens(&self) -> Vec<&str> {
+        let single = self.zalo_token.as_ref().map(|t| t.expose_secret().trim());
+        let listed = self
+            .zalo_tokens
+            .as_ref()
+            .map(|t| t.expose_secret())
+            .unwrap_or_default()
+            .split(|c: char| c == ',' || c.is_whitespace());
+        let mut tokens: Vec<&str> = Vec::new();
+        for t in single.into_iter().chain(listed) {
+            if !t.is_empty() && !tokens.contains(&t) {
+                tokens.push(t);
+            }
+        }
+        tokens
+    }
+
+    pub fn zalo_monthly_quota(&self) -> u32 {
+        self.zalo_monthly_quota
+            .unwrap_or(crate::delivery::quota::DEFAULT_MONTHLY_QUOTA)
+    }
+
+    pub fn zalo_users_per_bot(&self) -> u32 {
+        self.zalo_users_per_bot
+            .unwrap_or(crate::delivery::quota::DEFAULT_USERS_PER_BOT)
+    }
+
+    /// Whether a person on both channels gets announcements and reminders on
+    /// Telegram only (THIDUA_PREFER_TELEGRAM; yes unless "no", "false", "0" or "off").
+    pub fn prefer_telegram(&self) -> Result<bool> {
+        match self.prefer_telegram.as_deref().map(str::trim) {
+            None => Ok(true),
+            Some(v) => match v.to_ascii_lowercase().as_str() {
+                "yes" | "true" | "1" | "on" => Ok(true),
+                "no" | "false" | "0" | "off" => Ok(false),
+                _ => anyhow::bail!("THIDUA_PREFER_TELEGRAM must be yes or no, not {v:?}"),
+            },
+        }
     }
 
     /// Zalo's webhook when its URL is configured; a URL without a secret is refused
@@ -255,6 +308,7 @@ mod tests {
         let cfg = Config {
             telegram_token: Some("123:SECRET".into()),
             zalo_token: Some("999:SECRET".into()),
+            zalo_tokens: Some("998:SECRET, 997:SECRET".into()),
             zalo_webhook_secret: Some("SECRET-hook".into()),
             telegram_webhook_secret: Some("SECRET-tg".into()),
             ..Config::default()

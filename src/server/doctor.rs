@@ -41,6 +41,7 @@ pub async fn run(config: &Config, lang: Lang) -> Result<usize> {
     configuration(&mut r, config);
     database(&mut r, config).await;
     channels(&mut r, config).await;
+    zalo_limits(&mut r, config).await;
     data_dir(&mut r, config);
     if r.problems == 0 {
         r.ok(tr(r.lang, "doctor.all_good"));
@@ -122,8 +123,9 @@ async fn channels(r: &mut Report, config: &Config) {
             Err(e) => r.problem(format!("Telegram: {e:#}")),
         }
     }
-    if let Some(token) = config.zalo_token() {
+    for token in config.zalo_tokens() {
         let client = ZaloClient::new(token, config.zalo_api_url.as_deref());
+        let id = crate::channels::zalo::bots::bot_id(token);
         match client.get_me().await {
             Ok(me) => {
                 let name = me
@@ -133,7 +135,7 @@ async fn channels(r: &mut Report, config: &Config) {
                 r.ok(trf(
                     r.lang,
                     "doctor.channel_ok",
-                    &[("channel", "Zalo"), ("bot", name)],
+                    &[("channel", &format!("Zalo {id}")), ("bot", name)],
                 ));
                 match client.get_webhook_info().await {
                     Ok(url) => r.note(webhook_line(r.lang, "Zalo", &url)),
@@ -143,10 +145,72 @@ async fn channels(r: &mut Report, config: &Config) {
             Err(e) => r.problem(trf(
                 r.lang,
                 "doctor.channel_bad",
-                &[("channel", "Zalo"), ("why", &e.to_string())],
+                &[("channel", &format!("Zalo {id}")), ("why", &e.to_string())],
             )),
         }
     }
+}
+
+/// Each Zalo bot's month and people, from the database all instances count in.
+async fn zalo_limits(r: &mut Report, config: &Config) {
+    let tokens = config.zalo_tokens();
+    if tokens.is_empty() {
+        return;
+    }
+    let Ok(db) = store::open(config.database_url()).await else {
+        return;
+    };
+    let lines = async {
+        let mut conn = db.read().await?;
+        let first = store::settings::get_value(&mut conn, store::settings::ZALO_FIRST_BOT)
+            .await?
+            .unwrap_or_else(|| crate::channels::zalo::bots::bot_id(tokens[0]));
+        let (month, _) = crate::delivery::quota::month_of(chrono::Utc::now());
+        let usage = store::quota::month(&mut conn, &month).await?;
+        let mut lines = Vec::new();
+        for token in &tokens {
+            let bot = crate::channels::zalo::bots::bot_id(token);
+            let used = usage.iter().find(|u| u.bot == bot);
+            let people = store::members::count_on_zalo_bot(&mut conn, &bot, bot == first).await?;
+            let key = format!("{}{bot}", store::settings::ZALO_VERIFICATION);
+            let verification = store::settings::get_value(&mut conn, &key).await?;
+            let limit = i64::from(config.zalo_monthly_quota());
+            let spent = used.is_some_and(|u| u.is_spent(limit));
+            let sent = used.map(|u| u.sent).unwrap_or(0);
+            lines.push((bot, sent, spent, people, verification));
+        }
+        anyhow::Ok((month, lines))
+    };
+    let (month, lines) = match lines.await {
+        Ok(found) => found,
+        Err(e) => return r.problem(format!("Zalo: {e:#}")),
+    };
+    let (limit, max) = (config.zalo_monthly_quota(), config.zalo_users_per_bot());
+    for (bot, sent, spent, people, verification) in lines {
+        let args = [
+            ("bot", bot.as_str()),
+            ("sent", &sent.to_string()),
+            ("limit", &limit.to_string()),
+            ("month", &month),
+            ("people", &people.to_string()),
+            ("max", &max.to_string()),
+        ];
+        match spent {
+            true => r.problem(trf(r.lang, "doctor.zalo_spent", &args)),
+            false => r.ok(trf(r.lang, "doctor.zalo_quota", &args)),
+        }
+        if people > i64::from(max) {
+            r.problem(trf(r.lang, "doctor.zalo_full", &args));
+        }
+        if let Some(v) = verification {
+            r.note(trf(
+                r.lang,
+                "doctor.zalo_verification",
+                &[("bot", &bot), ("verification", &v)],
+            ));
+        }
+    }
+    db.close().await;
 }
 
 async fn telegram_checks(r: &mut Report, config: &Config, bot: &teloxide::Bot) {

@@ -16,7 +16,8 @@ use crate::app::App;
 use crate::channels::health::Health;
 use crate::channels::per_chat::PerChat;
 use crate::channels::telegram::{self, TelegramLink};
-use crate::channels::zalo::{self, api::ZaloClient, ZaloSender};
+use crate::channels::zalo::{self, bots::Bots, ZaloSender};
+use crate::delivery::quota::ZaloQuota;
 use crate::channels::{Receiving, Wiring};
 use crate::data_dir::DataDir;
 use crate::delivery::postman::Postman;
@@ -30,7 +31,7 @@ const DRAFTS_KEPT: Duration = Duration::from_secs(30 * 24 * 3600);
 pub const STOP_WITHIN: Duration = Duration::from_secs(9);
 
 pub fn any_configured(config: &Config) -> bool {
-    config.telegram_token.is_some() || config.zalo_token.is_some()
+    config.telegram_token.is_some() || !config.zalo_tokens().is_empty()
 }
 
 pub async fn run(app: App, config: &Config) -> Result<()> {
@@ -43,14 +44,21 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         Some(token) => Some(telegram::bot(token, config.telegram_api_url.as_deref())?),
         None => None,
     };
-    let zalo_client = config.zalo_token().map(|token| {
-        let client = ZaloClient::new(token, config.zalo_api_url.as_deref());
-        match &config.zalo_file_hosts {
-            Some(hosts) => client.with_file_hosts(hosts),
-            None => client,
-        }
-    });
-    let postman = postman(&app, config, telegram_bot.as_ref(), zalo_client.as_ref());
+    let prefer_telegram = config.prefer_telegram()?;
+    let zalo_bots = match config.zalo_tokens().as_slice() {
+        [] => None,
+        tokens => Some(
+            zalo::bots(
+                &app.db,
+                tokens,
+                config.zalo_api_url.as_deref(),
+                config.zalo_file_hosts.as_deref(),
+            )
+            .await?,
+        ),
+    };
+    let postman = postman(&app, config, telegram_bot.as_ref(), zalo_bots.as_ref());
+    let _ = prefer_telegram;
     let (stopped, done) = shutdown_on_signal();
 
     let data = DataDir::new(config.data_dir())?;
@@ -86,9 +94,10 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         let r = telegram::receive(bot, webhooks.telegram.as_ref(), wiring.clone()).await?;
         receiving.push(("Telegram", r));
     }
-    if let Some(client) = zalo_client {
-        let r = zalo::receive(client, webhooks.zalo.as_ref(), wiring.clone()).await?;
-        receiving.push(("Zalo", r));
+    if let Some(bots) = &zalo_bots {
+        for r in zalo::receive(bots, webhooks.zalo.as_ref(), wiring.clone()).await? {
+            receiving.push(("Zalo", r));
+        }
     }
     let ops = match listen {
         Some(listen) => Some((
@@ -124,7 +133,7 @@ fn postman(
     app: &App,
     config: &Config,
     telegram: Option<&teloxide::Bot>,
-    zalo: Option<&ZaloClient>,
+    zalo: Option<&Bots>,
 ) -> Postman {
     let mut postman = Postman::new(config.send_rate());
     if app.db.backend == crate::store::Backend::Postgres {
@@ -134,8 +143,14 @@ fn postman(
     if let Some(bot) = telegram {
         postman = postman.with_link(Arc::new(TelegramLink(bot.clone())));
     }
-    if let Some(client) = zalo {
-        postman = postman.with_link(Arc::new(ZaloSender::new(client.clone())));
+    if let Some(bots) = zalo {
+        let quota = ZaloQuota::new(
+            app.db.clone(),
+            app.clock.clone(),
+            config.zalo_monthly_quota(),
+            &bots.first,
+        );
+        postman = postman.with_link(Arc::new(ZaloSender::new(bots.clone(), quota)));
     }
     postman
 }

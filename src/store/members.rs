@@ -205,3 +205,18 @@ pub async fn active_chairs_of_units(
     }
     Ok(out)
 }
+
+/// Active people on one Zalo bot: its chats are "BOT:ID", the first bot's bare.
+pub async fn count_on_zalo_bot(conn: &mut AnyConnection, bot: &str, first: bool) -> Result<i64> {
+    let (condition, pattern) = match first {
+        true => ("chat_id NOT LIKE $1", "%:%".to_string()),
+        false => ("chat_id LIKE $1", format!("{bot}:%")),
+    };
+    let row = sqlx::query(&format!(
+        "SELECT COUNT(*) AS n FROM members WHERE channel = 'zalo' AND active = 1 AND {condition}"
+    ))
+    .bind(pattern)
+    .fetch_one(&mut *conn)
+    .await?;
+    get(&row, "n")
+}

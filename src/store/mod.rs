@@ -12,6 +12,7 @@ pub mod deadlines;
 pub mod invites;
 pub mod members;
 pub mod outbox;
+pub mod quota;
 pub mod registrations;
 pub mod reminders;
 pub mod scope;

@@ -255,6 +255,26 @@ pub async fn retry_later(
     Ok(())
 }
 
+/// Back to waiting until `not_before` without counting the try: the platform did not
+/// take it, and a month's wait must not use up its tries.
+pub async fn hold(
+    conn: &mut AnyConnection,
+    id: i64,
+    not_before: DateTime<Utc>,
+    why: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'pending', not_before = $2, error = $3, \
+         attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END WHERE id = $1",
+    )
+    .bind(id)
+    .bind(ts(not_before))
+    .bind(why)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// After a crash, a row still marked 'sending' may or may not have reached the person.
 /// It is not sent again (no second copy); the author's report counts it as uncertain.
 /// `claimed_before`: only rows taken before then, when other instances may be

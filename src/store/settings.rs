@@ -4,6 +4,10 @@ use sqlx::AnyConnection;
 use super::get;
 
 pub const TELEGRAM_USERNAME: &str = "telegram_bot_username";
+/// The Zalo bot whose chats keep Zalo's ids bare (`channels::zalo::bots`).
+pub const ZALO_FIRST_BOT: &str = "zalo_first_bot";
+/// Followed by a bot's id: what Zalo's `setWebhook` said of its test call.
+pub const ZALO_VERIFICATION: &str = "zalo_webhook_verification:";
 /// Written by `/healthz` while writes fail, to see whether they work again.
 pub const HEALTH_PROBE: &str = "health_probe";
 

@@ -1,9 +1,12 @@
 //! A fake Zalo Bot API on 127.0.0.1, built to what the platform's documentation says:
 //! POST with JSON bodies, `{ok, result | error_code, description}`, getUpdates hands
 //! out one update at a time and answers 408 when nothing came, text limited to
-//! 2 000 characters, getUpdates refused while a webhook is set.
+//! 2 000 characters, getUpdates refused while a webhook is set. And the Basic plan,
+//! as strict as Zalo states it: several bots on one server (one token each), each
+//! serving at most `users_per_bot` people and `monthly_quota` messages a month (429
+//! "Quota exceeded" past it), with 403 "Internal server error" now and then when asked.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,11 +18,31 @@ use serde_json::{json, Value};
 use tokio::sync::Notify;
 
 pub const TOKEN: &str = "1459232241454765289:zalo-secret-part";
+pub const TOKEN_2: &str = "2459232241454765289:zalo-second-secret";
 
 #[derive(Debug, Clone)]
 pub struct ZSent {
     pub chat_id: String,
     pub text: String,
+}
+
+/// What Zalo's Basic plan allows each bot, as the fake enforces it.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub monthly_quota: usize,
+    pub users_per_bot: usize,
+    /// Every n-th send answers 403 (0: never).
+    pub fail_403_every: usize,
+}
+
+impl Default for Plan {
+    fn default() -> Plan {
+        Plan {
+            monthly_quota: 3_000,
+            users_per_bot: 50,
+            fail_403_every: 0,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -30,12 +53,23 @@ struct Inner {
     webhook: Option<(String, String)>,
     calls: Vec<String>,
     next_id: u64,
+    /// The people who wrote to this bot, in order; past the plan's number, nobody
+    /// more reaches it.
+    users: Vec<String>,
+    turned_away: Vec<String>,
+    sent_this_month: usize,
+    quota_refusals: usize,
+    sends: usize,
+    errors_403: usize,
 }
 
+/// One bot of the fake server; `start_bots` gives several on one server.
 #[derive(Clone)]
 pub struct FakeZalo {
+    token: String,
     inner: Arc<Mutex<Inner>>,
     notify: Arc<Notify>,
+    plan: Arc<Mutex<Plan>>,
     pub addr: SocketAddr,
 }
 
@@ -65,16 +99,38 @@ fn err(code: i64, description: &str) -> Json<Value> {
     Json(json!({ "ok": false, "error_code": code, "description": description }))
 }
 
+type Bots = Arc<HashMap<String, FakeZalo>>;
+
 impl FakeZalo {
     pub async fn start() -> FakeZalo {
+        FakeZalo::start_bots(&[TOKEN]).await.remove(0)
+    }
+
+    /// One server with a bot for each token (they share the plan).
+    pub async fn start_bots(tokens: &[&str]) -> Vec<FakeZalo> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let fake = FakeZalo {
-            inner: Arc::default(),
-            notify: Arc::new(Notify::new()),
-            addr: listener.local_addr().unwrap(),
-        };
+        let addr = listener.local_addr().unwrap();
+        let plan = Arc::new(Mutex::new(Plan::default()));
+        let fakes: Vec<FakeZalo> = tokens
+            .iter()
+            .map(|t| FakeZalo {
+                token: t.to_string(),
+                inner: Arc::default(),
+                notify: Arc::new(Notify::new()),
+                plan: plan.clone(),
+                addr,
+            })
+            .collect();
+        let bots: Bots = Arc::new(
+            fakes
+                .iter()
+                .map(|f| (format!("bot{}", f.token), f.clone()))
+                .collect(),
+        );
+        let first = fakes[0].clone();
         let app = Router::new()
             .route("/{token}/{method}", post(handle))
+            .with_state(bots)
             .route(
                 "/img/{name}",
                 axum::routing::get(
@@ -82,26 +138,72 @@ impl FakeZalo {
                         fake.inner.lock().unwrap().calls.push("img".into());
                         b"\xff\xd8\xff zalo jpeg".to_vec()
                     },
-                ),
-            )
-            .with_state(fake.clone());
+                )
+                .with_state(first),
+            );
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        fake
+        fakes
     }
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
-    /// The update as Zalo describes it, for getUpdates or a webhook body.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// Changes what the plan allows, for every bot of this server.
+    pub fn set_plan(&self, f: impl FnOnce(&mut Plan)) {
+        f(&mut self.plan.lock().unwrap());
+    }
+
+    /// A new calendar month: every bot's count starts again.
+    pub fn new_month(&self, others: &[&FakeZalo]) {
+        for bot in std::iter::once(self).chain(others.iter().copied()) {
+            bot.inner.lock().unwrap().sent_this_month = 0;
+        }
+    }
+
+    /// Messages this bot sent this month, and sends it refused with 429.
+    pub fn month(&self) -> (usize, usize) {
+        let inner = self.inner.lock().unwrap();
+        (inner.sent_this_month, inner.quota_refusals)
+    }
+
+    /// People who wrote after the bot was full: they never reached it.
+    pub fn turned_away(&self) -> Vec<String> {
+        self.inner.lock().unwrap().turned_away.clone()
+    }
+
+    /// The people this bot serves.
+    pub fn users(&self) -> Vec<String> {
+        self.inner.lock().unwrap().users.clone()
+    }
+
+    pub fn errors_403(&self) -> usize {
+        self.inner.lock().unwrap().errors_403
+    }
+
+    /// The update as Zalo describes it, for getUpdates or a webhook body: the person
+    /// writes to the bot, and becomes one it serves while it has room (Zalo does not
+    /// let the plan's 51st person reach the bot).
     pub fn update(&self, user: &ZUser, event: &str, content: Value) -> Value {
+        let room = self.plan.lock().unwrap().users_per_bot;
         let mut inner = self.inner.lock().unwrap();
+        if !inner.users.contains(&user.id) {
+            if inner.users.len() < room {
+                inner.users.push(user.id.clone());
+            } else {
+                inner.turned_away.push(user.id.clone());
+            }
+        }
         inner.next_id += 1;
         let mut message = json!({
             "chat": { "id": user.id, "chat_type": "PRIVATE" },
             "message_id": format!("{:020x}", inner.next_id),
             "date": 1_766_619_597_466_i64,
-            "from": { "id": user.id, user.name_key: user.name },
+            "from": { "id": user.id, user.name_key: user.name, "is_bot": false },
         });
         for (k, v) in content.as_object().unwrap() {
             message[k] = v.clone();
@@ -109,8 +211,16 @@ impl FakeZalo {
         json!({ "event_name": event, "message": message })
     }
 
+    /// An update for getUpdates; one from a person the bot does not serve (it was
+    /// full) never reaches it.
     pub fn push(&self, update: Value) {
-        self.inner.lock().unwrap().queue.push_back(update);
+        let from = update["message"]["from"]["id"].as_str().unwrap_or_default();
+        let mut inner = self.inner.lock().unwrap();
+        if !from.is_empty() && !inner.users.iter().any(|u| u == from) {
+            return;
+        }
+        inner.queue.push_back(update);
+        drop(inner);
         self.notify.notify_waiters();
     }
 
@@ -170,20 +280,23 @@ impl FakeZalo {
 }
 
 async fn handle(
-    State(fake): State<FakeZalo>,
+    State(bots): State<Bots>,
     Path((token, method)): Path<(String, String)>,
     body: axum::body::Bytes,
 ) -> Json<Value> {
-    if token != format!("bot{TOKEN}") {
+    let Some(fake) = bots.get(&token).cloned() else {
         return err(401, "Unauthorized");
-    }
+    };
     let params: Value = serde_json::from_slice(&body).unwrap_or(json!({}));
     fake.inner.lock().unwrap().calls.push(method.clone());
     match method.as_str() {
-        "getMe" => ok(json!({
-            "id": "1459232241454765289", "account_name": "bot.thidua",
-            "account_type": "BASIC", "can_join_groups": false
-        })),
+        "getMe" => {
+            let id = fake.token.split(':').next().unwrap_or_default().to_string();
+            ok(json!({
+                "id": id, "account_name": format!("bot.thidua.{}", &id[..2]),
+                "account_type": "BASIC", "can_join_groups": false
+            }))
+        }
         "getUpdates" => get_updates(&fake, &params).await,
         "sendMessage" => {
             let chat_id = params["chat_id"].as_str().unwrap_or_default().to_string();
@@ -197,12 +310,7 @@ async fn handle(
                     .push(format!("{len} characters to {chat_id:?}"));
                 return err(400, "text must be 1 to 2000 characters");
             }
-            fake.inner
-                .lock()
-                .unwrap()
-                .sent
-                .push(ZSent { chat_id, text });
-            ok(json!({ "message_id": "82599fa32f56d00e8941", "date": 1_749_632_637_199_i64 }))
+            fake.send(chat_id, text)
         }
         "setWebhook" => {
             let url = params["url"].as_str().unwrap_or_default().to_string();
@@ -214,7 +322,10 @@ async fn handle(
                 return err(400, "url and an 8-256 character secret_token are required");
             }
             fake.inner.lock().unwrap().webhook = Some((url.clone(), secret));
-            ok(json!({ "url": url, "updated_at": 1_749_538_250_568_i64 }))
+            ok(json!({
+                "url": url, "updated_at": 1_749_538_250_568_i64,
+                "verification": { "status": "success", "http_status": 200 }
+            }))
         }
         "deleteWebhook" => {
             fake.inner.lock().unwrap().webhook = None;
@@ -231,14 +342,34 @@ async fn handle(
                 return err(400, "photo is required");
             }
             let text = params["caption"].as_str().unwrap_or_default().to_string();
-            fake.inner
-                .lock()
-                .unwrap()
-                .sent
-                .push(ZSent { chat_id, text });
-            ok(json!({ "message_id": "82599fa32f56d00e8942", "date": 1_749_632_637_199_i64 }))
+            fake.send(chat_id, text)
         }
         _ => err(404, "method not found"),
+    }
+}
+
+impl FakeZalo {
+    /// A message out, as the plan allows: only to someone the bot serves, within the
+    /// month's quota, sometimes refused with 403 when the plan says so.
+    fn send(&self, chat_id: String, text: String) -> Json<Value> {
+        let plan = self.plan.lock().unwrap().clone();
+        let mut inner = self.inner.lock().unwrap();
+        inner.sends += 1;
+        if plan.fail_403_every > 0 && inner.sends % plan.fail_403_every == 0 {
+            inner.errors_403 += 1;
+            return err(403, "Internal server error");
+        }
+        if !inner.users.contains(&chat_id) {
+            inner.refused.push(format!("to {chat_id:?}, who never wrote to this bot"));
+            return err(400, "user is not a follower of this bot");
+        }
+        if inner.sent_this_month >= plan.monthly_quota {
+            inner.quota_refusals += 1;
+            return err(429, "Quota exceeded");
+        }
+        inner.sent_this_month += 1;
+        inner.sent.push(ZSent { chat_id, text });
+        ok(json!({ "message_id": "82599fa32f56d00e8941", "date": 1_749_632_637_199_i64 }))
     }
 }
 

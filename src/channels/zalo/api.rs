@@ -22,16 +22,18 @@ pub enum ZaloError {
 }
 
 impl ZaloError {
-    /// The person can no longer be written to (blocked the bot, left Zalo).
-    pub fn is_gone(&self) -> bool {
-        matches!(self, ZaloError::Api { code: 403, .. })
+    /// 429, "Quota exceeded": the bot's messages for the month are spent. Zalo gives
+    /// no `retry_after`; waiting seconds changes nothing.
+    pub fn is_quota(&self) -> bool {
+        matches!(self, ZaloError::Api { code: 429, .. })
     }
 
-    /// Worth retrying after a pause.
+    /// Worth retrying after a pause: no answer, 403 (Zalo's "Internal server error",
+    /// not a person who left) and 5xx. Zalo documents no code for "blocked".
     pub fn is_transient(&self) -> bool {
         match self {
             ZaloError::Transport(_) => true,
-            ZaloError::Api { code, .. } => *code == 429 || *code >= 500,
+            ZaloError::Api { code, .. } => *code == 403 || *code >= 500,
         }
     }
 }
@@ -250,14 +252,20 @@ impl ZaloClient {
         Ok(bytes)
     }
 
-    pub async fn set_webhook(&self, url: &str, secret: &str) -> Result<(), ZaloError> {
-        self.call(
-            "setWebhook",
-            json!({ "url": url, "secret_token": secret }),
-            Duration::from_secs(20),
-        )
-        .await
-        .map(drop)
+    /// Sets the webhook; Zalo calls the URL at once and reports how that went in a
+    /// `verification` block, returned here as text ("none" when it gave none).
+    pub async fn set_webhook(&self, url: &str, secret: &str) -> Result<String, ZaloError> {
+        let envelope = self
+            .call(
+                "setWebhook",
+                json!({ "url": url, "secret_token": secret }),
+                Duration::from_secs(20),
+            )
+            .await?;
+        Ok(match envelope["result"].get("verification") {
+            Some(v) => self.redact(&v.to_string()),
+            None => "none".to_string(),
+        })
     }
 
     pub async fn delete_webhook(&self) -> Result<(), ZaloError> {

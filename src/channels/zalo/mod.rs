@@ -3,6 +3,7 @@
 //! rendering as the console), and the postman says so where a file would go.
 
 pub mod api;
+pub mod bots;
 mod sender;
 pub mod update;
 mod webhook;
@@ -17,6 +18,7 @@ use super::turns::Turns;
 use crate::channels::health::{Health, Mode};
 use crate::domain::member::Channel;
 use api::ZaloClient;
+use bots::{Bot, Bots};
 pub use sender::ZaloSender;
 use std::sync::Arc;
 
@@ -32,29 +34,90 @@ pub async fn check_token(client: &ZaloClient) -> Result<()> {
     Ok(())
 }
 
-/// Starts receiving: by webhook when one is configured, else by long polling.
+/// The configured bots; the first one this database ever served keeps bare ids
+/// (written down on the first start with Zalo).
+pub async fn bots(
+    db: &crate::store::Db,
+    tokens: &[&str],
+    api_url: Option<&str>,
+    file_hosts: Option<&str>,
+) -> Result<Bots> {
+    let all: Vec<Bot> = tokens
+        .iter()
+        .map(|token| {
+            let client = ZaloClient::new(token, api_url);
+            Bot {
+                id: bots::bot_id(token),
+                client: match file_hosts {
+                    Some(hosts) => client.with_file_hosts(hosts),
+                    None => client,
+                },
+            }
+        })
+        .collect();
+    let Some(default) = all.first().map(|b| b.id.clone()) else {
+        anyhow::bail!("no Zalo bot token");
+    };
+    use crate::store::settings::{self, ZALO_FIRST_BOT};
+    let mut tx = db.write().await?;
+    let first = match settings::get_value(&mut tx, ZALO_FIRST_BOT).await? {
+        Some(first) => first,
+        None => {
+            settings::set_value(&mut tx, ZALO_FIRST_BOT, &default).await?;
+            default
+        }
+    };
+    tx.commit().await?;
+    if !all.iter().any(|b| b.id == first) {
+        tracing::error!(bot = %first, "the Zalo bot this database started with is no longer configured: its chats get nothing until its token is back in ZALO_BOT_TOKENS");
+    }
+    Ok(Bots { all, first })
+}
+
+/// Starts receiving on every bot: by webhook when one is configured (each bot at its
+/// own path when there are several), else by long polling.
 pub async fn receive(
-    client: ZaloClient,
+    bots: &Bots,
     webhook: Option<&crate::channels::webhook::WebhookConfig>,
     w: super::Wiring,
-) -> Result<super::Receiving> {
-    Ok(match webhook {
-        Some(hook) => {
-            let (route, chats) = webhook::route(w.turns, client, hook, w.health).await?;
-            super::Receiving::Webhook { route, chats }
-        }
-        None => super::Receiving::Polling(Box::pin(poll(w.turns, client, w.health, w.stopped))),
-    })
+) -> Result<Vec<super::Receiving>> {
+    let mut receiving = Vec::new();
+    for bot in &bots.all {
+        receiving.push(match webhook {
+            Some(hook) => {
+                let hook = match bots.all.len() {
+                    1 => hook.clone(),
+                    _ => crate::channels::webhook::WebhookConfig {
+                        url: format!("{}/{}", hook.url.trim_end_matches('/'), bot.id),
+                        secret: hook.secret.clone(),
+                    },
+                };
+                let (route, chats) =
+                    webhook::route(w.turns.clone(), bots, bot, &hook, w.health.clone()).await?;
+                super::Receiving::Webhook { route, chats }
+            }
+            None => super::Receiving::Polling(Box::pin(poll(
+                w.turns.clone(),
+                bots.clone(),
+                bot.clone(),
+                w.health.clone(),
+                w.stopped.clone(),
+            ))),
+        });
+    }
+    Ok(receiving)
 }
 
 /// getUpdates in a loop until shutdown. Each chat's updates are served in order, and
 /// chats side by side.
 async fn poll(
     turns: Turns,
-    client: ZaloClient,
+    bots: Bots,
+    bot: Bot,
     health: Arc<Health>,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<()> {
+    let client = bot.client.clone();
     check_token(&client).await?;
     let clock = turns.app.clock.clone();
     health.started(Channel::Zalo, Mode::Polling, clock.now());
@@ -67,7 +130,8 @@ async fn poll(
         true => health.heard(Channel::Zalo, clock.now()),
         false => health.failed(Channel::Zalo, clock.now()),
     };
-    let polled = poll_loop(&client, &chats, heard, &mut shutdown).await;
+    let incoming = |u| bots.incoming(&bot, u);
+    let polled = poll_loop(&client, &chats, heard, incoming, &mut shutdown).await;
     chats.finish().await;
     polled
 }
@@ -76,6 +140,7 @@ async fn poll_loop(
     client: &ZaloClient,
     chats: &PerChat,
     heard: impl Fn(bool),
+    incoming: impl Fn(update::ZaloUpdate) -> crate::conversation::Incoming,
     shutdown: &mut watch::Receiver<bool>,
 ) -> Result<()> {
     let mut backoff = Duration::from_secs(1);
@@ -90,7 +155,7 @@ async fn poll_loop(
                 backoff = Duration::from_secs(1);
                 for u in updates {
                     if u.is_private {
-                        chats.submit(u.into_incoming());
+                        chats.submit(incoming(u));
                     }
                 }
             }

@@ -1,6 +1,8 @@
 //! Sending to Zalo, behind the postman's `Link`: numbered text for choices, long text
-//! cut at 2 000 characters, a pause between messages to one chat, retries with
-//! back-off on transient errors.
+//! cut at 2 000 characters, through the bot the chat is with, counted against that
+//! bot's month (`delivery::quota`). Errors mean what Zalo documents: 429 is the month's
+//! quota spent (the message is held until the month turns, never retried in a loop),
+//! 403 is Zalo's internal error (retried with back-off; it never says a person left).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -8,32 +10,41 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::api::{ZaloClient, ZaloError};
+use super::api::ZaloError;
+use super::bots::Bots;
 use crate::conversation::render;
 use crate::conversation::{Body, Outgoing};
 use crate::delivery::link::{BoxFuture, DeliveryError, Link};
+use crate::delivery::quota::{Take, ZaloQuota};
 use crate::domain::member::Channel;
 use crate::i18n::tr;
 
-/// Zalo publishes no limits; one message a second per chat stays well clear.
+/// Zalo publishes no per-second limit; one message a second per chat stays clear.
 const ZALO_PER_CHAT: Duration = Duration::from_secs(1);
 const ZALO_TRIES: u32 = 4;
 
 #[derive(Clone)]
 pub struct ZaloSender {
-    pub client: ZaloClient,
+    pub bots: Bots,
+    quota: ZaloQuota,
     last_sent: Arc<Mutex<HashMap<String, Instant>>>,
 }
 
 impl ZaloSender {
-    pub fn new(client: ZaloClient) -> ZaloSender {
+    pub fn new(bots: Bots, quota: ZaloQuota) -> ZaloSender {
         ZaloSender {
-            client,
+            bots,
+            quota,
             last_sent: Arc::default(),
         }
     }
 
-    pub async fn deliver(&self, out: &Outgoing) -> Result<(), ZaloError> {
+    pub async fn deliver(&self, out: &Outgoing) -> Result<(), DeliveryError> {
+        let Some((bot, chat)) = self.bots.route(&out.to) else {
+            return Err(DeliveryError::Failed(
+                "this chat's Zalo bot is not configured (ZALO_BOT_TOKENS)".into(),
+            ));
+        };
         let text = match &out.body {
             Body::Reply(reply) => render::numbered_text(reply, out.lang),
             // Zalo bots cannot send files: say so instead of failing silently.
@@ -41,9 +52,38 @@ impl ZaloSender {
                 format!("{caption}\n{}", tr(out.lang, "zalo.no_documents"))
             }
         };
-        for part in crate::channels::split_text(&text, Channel::Zalo.capabilities().max_text) {
+        let parts = crate::channels::split_text(&text, Channel::Zalo.capabilities().max_text);
+        let n = parts.len() as u32;
+        // All parts or none: a message half sent and then held would be sent again.
+        match self.quota.take(&bot.id, n).await {
+            Ok(Take::Taken(_)) => {}
+            Ok(Take::Spent { until }) => {
+                return Err(DeliveryError::Held {
+                    until,
+                    why: "zalo monthly quota spent".into(),
+                })
+            }
+            Err(e) => return Err(DeliveryError::Failed(format!("quota unavailable: {e:#}"))),
+        }
+        for (i, part) in parts.iter().enumerate() {
             self.pace(&out.to.chat_id).await;
-            self.send_with_retry(&out.to.chat_id, &part).await?;
+            let Err(e) = self.send_with_retry(&bot.client, chat, part).await else {
+                continue;
+            };
+            let unsent = n - i as u32;
+            if let Err(e) = self.quota.give_back(&bot.id, unsent).await {
+                tracing::warn!(error = %format!("{e:#}"), "Zalo quota not given back");
+            }
+            if e.is_quota() {
+                let until = self.quota.spent(&bot.id).await.map_err(|e| {
+                    DeliveryError::Failed(format!("quota unavailable: {e:#}"))
+                })?;
+                return Err(DeliveryError::Held {
+                    until,
+                    why: e.to_string(),
+                });
+            }
+            return Err(DeliveryError::Failed(e.to_string()));
         }
         Ok(())
     }
@@ -68,10 +108,15 @@ impl ZaloSender {
         tokio::time::sleep_until(ready).await;
     }
 
-    async fn send_with_retry(&self, chat_id: &str, text: &str) -> Result<(), ZaloError> {
+    async fn send_with_retry(
+        &self,
+        client: &super::api::ZaloClient,
+        chat_id: &str,
+        text: &str,
+    ) -> Result<(), ZaloError> {
         let mut wait = Duration::from_secs(1);
         for attempt in 1..=ZALO_TRIES {
-            match self.client.send_message(chat_id, text).await {
+            match client.send_message(chat_id, text).await {
                 Err(e) if e.is_transient() && attempt < ZALO_TRIES => {
                     tracing::warn!(error = %e, attempt, "Zalo send failed; retrying");
                     tokio::time::sleep(wait).await;
@@ -90,20 +135,15 @@ impl Link for ZaloSender {
     }
 
     fn deliver<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<(), DeliveryError>> {
-        Box::pin(async move {
-            ZaloSender::deliver(self, out).await.map_err(|e| {
-                if e.is_gone() {
-                    DeliveryError::Gone(e.to_string())
-                } else if e.is_transient() {
-                    DeliveryError::RetryAfter(Duration::from_secs(1))
-                } else {
-                    DeliveryError::Failed(e.to_string())
-                }
-            })
-        })
+        Box::pin(ZaloSender::deliver(self, out))
     }
 
     fn fetch<'a>(&'a self, file_id: &'a str, max: u64) -> BoxFuture<'a, anyhow::Result<Vec<u8>>> {
-        Box::pin(self.client.download(file_id, max))
+        Box::pin(async move {
+            match self.bots.all.first() {
+                Some(bot) => bot.client.download(file_id, max).await,
+                None => anyhow::bail!("no Zalo bot"),
+            }
+        })
     }
 }

@@ -43,6 +43,10 @@ fn parse_one(update: &Value) -> Option<ZaloUpdate> {
     let message = update.get("message")?;
     let chat = message.get("chat")?;
     let from = message.get("from").unwrap_or(chat);
+    // Another bot's message (Zalo marks them) is never a person's turn.
+    if from.get("is_bot").and_then(Value::as_bool) == Some(true) {
+        return None;
+    }
     let chat_id = id(chat.get("id")?)?;
     let user_id = from
         .get("id")
@@ -211,5 +215,16 @@ mod tests {
     fn several_updates_in_an_array_are_all_kept() {
         let body = json!({ "ok": true, "result": [ { "message": text_message() }, { "message": text_message() } ] });
         assert_eq!(parse(&body).len(), 2);
+    }
+
+    #[test]
+    fn a_bots_message_is_not_a_turn() {
+        let mut message = text_message();
+        message["from"]["is_bot"] = json!(true);
+        let body = json!({ "event_name": "message.text.received", "message": message });
+        assert!(parse(&body).is_empty());
+        message["from"]["is_bot"] = json!(false);
+        let body = json!({ "event_name": "message.text.received", "message": message });
+        assert_eq!(parse(&body).len(), 1);
     }
 }

@@ -10,7 +10,7 @@ use axum::routing::post;
 use axum::Router;
 use std::sync::Arc;
 
-use super::api::ZaloClient;
+use super::bots::{Bot, Bots};
 use super::update;
 use crate::channels::health::{Health, Mode};
 use crate::channels::per_chat::PerChat;
@@ -23,6 +23,8 @@ pub const SECRET_HEADER: &str = "x-bot-api-secret-token";
 
 #[derive(Clone)]
 struct Hook {
+    bots: Bots,
+    bot: Bot,
     secret: String,
     chats: Arc<PerChat>,
     health: Arc<Health>,
@@ -33,21 +35,31 @@ struct Hook {
 /// server, with the chats it serves (finished after the server stops).
 pub(super) async fn route(
     turns: Turns,
-    client: ZaloClient,
+    bots: &Bots,
+    bot: &Bot,
     cfg: &WebhookConfig,
     health: Arc<Health>,
 ) -> Result<(Router, Arc<PerChat>)> {
     let path = cfg.path()?;
-    super::check_token(&client).await?;
-    client
+    let client = &bot.client;
+    super::check_token(client).await?;
+    let verification = client
         .set_webhook(&cfg.url, &cfg.secret)
         .await
         .context("Zalo refused setWebhook")?;
+    tracing::info!(bot = %bot.id, verification = %verification, "Zalo webhook verification");
+    // Kept for `thidua doctor`, which cannot set the webhook to see it.
+    let mut tx = turns.app.db.write().await?;
+    let key = format!("{}{}", crate::store::settings::ZALO_VERIFICATION, bot.id);
+    crate::store::settings::set_value(&mut tx, &key, &verification).await?;
+    tx.commit().await?;
     let clock = turns.app.clock.clone();
     health.started(Channel::Zalo, Mode::Webhook, clock.now());
     tracing::info!(path = %path, "Zalo webhook set");
     let chats = Arc::new(PerChat::new(turns));
     let router = Router::new().route(&path, post(receive)).with_state(Hook {
+        bots: bots.clone(),
+        bot: bot.clone(),
         secret: cfg.secret.clone(),
         chats: chats.clone(),
         health,
@@ -62,15 +74,18 @@ async fn receive(State(hook): State<Hook>, headers: HeaderMap, body: Bytes) -> S
         return StatusCode::UNAUTHORIZED;
     }
     hook.health.heard(Channel::Zalo, hook.clock.now());
+    // What is not an event (Zalo's test call when the webhook is set, a body we do
+    // not understand) is taken and ignored: a 400 would only make Zalo call again.
     let Ok(json) = serde_json::from_slice::<serde_json::Value>(&body) else {
-        return StatusCode::BAD_REQUEST;
+        tracing::info!(bytes = body.len(), "Zalo webhook call that is not JSON ignored");
+        return StatusCode::OK;
     };
     // Answered once the turns are done, as for Telegram: an instance that dies first
     // leaves the call unanswered, for Zalo to deliver again.
     let waiting: Vec<_> = update::parse(&json)
         .into_iter()
         .filter(|u| u.is_private)
-        .map(|u| hook.chats.submit_and_wait(u.into_incoming()))
+        .map(|u| hook.chats.submit_and_wait(hook.bots.incoming(&hook.bot, u)))
         .collect();
     for done in waiting {
         if done.await.is_err() {
