@@ -187,7 +187,11 @@ async fn the_webhook_refuses_calls_without_the_secret() {
     assert_eq!(client.get_webhook_info().await.unwrap(), hook);
     // Someone who wrote to the bot (Zalo refuses a send to anyone else).
     let reader = ZUser::new("ffffffffffffffffffff", "Người đọc");
-    api.update(&reader, "message.text.received", serde_json::json!({ "text": "hi" }));
+    api.update(
+        &reader,
+        "message.text.received",
+        serde_json::json!({ "text": "hi" }),
+    );
     client
         .send_photo(
             "ffffffffffffffffffff",

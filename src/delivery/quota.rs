@@ -82,7 +82,8 @@ impl ZaloQuota {
             self.warn(&mut tx, bot, &month, level).await?;
         }
         tx.commit().await?;
-        metrics::gauge!(crate::metric::ZALO_QUOTA_LIMIT, "bot" => bot.to_string()).set(limit as f64);
+        metrics::gauge!(crate::metric::ZALO_QUOTA_LIMIT, "bot" => bot.to_string())
+            .set(limit as f64);
         Ok(match taken {
             Some(sent) => {
                 metrics::gauge!(crate::metric::ZALO_QUOTA_USED, "bot" => bot.to_string())

@@ -6,13 +6,19 @@ use crate::channels::health::Health;
 use crate::clock::Clock;
 use crate::metric;
 use crate::store::{outbox, Db};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 /// A due message waiting longer than this means delivery is stuck.
 const OUTBOX_STALE_SECONDS: i64 = 1800;
 
 /// The report and whether all is well (200) or not (503).
-pub async fn report(health: &Health, db: &Db, clock: &Clock) -> (bool, serde_json::Value) {
+pub async fn report(
+    health: &Health,
+    db: &Db,
+    clock: &Clock,
+    zalo_quota: Option<u32>,
+) -> (bool, serde_json::Value) {
     let now = clock.now();
     let mut ok = true;
     let backlog = async {
@@ -48,13 +54,48 @@ pub async fn report(health: &Health, db: &Db, clock: &Clock) -> (bool, serde_jso
     };
     let (channels_ok, channels) = health.report(now);
     ok &= channels_ok;
-    let body = json!({
+    let mut body = json!({
         "ok": ok,
         "database": database,
         "outbox": outbox,
         "channels": channels,
     });
+    if let Some(limit) = zalo_quota {
+        let (quota_ok, zalo) = zalo_months(db, now, limit).await;
+        ok &= quota_ok;
+        body["ok"] = json!(ok);
+        body["zalo_quota"] = zalo;
+    }
     (ok, body)
+}
+
+/// Each Zalo bot's month: a spent one is unwell (people on it hear nothing more until
+/// the month turns). Also what `/metrics` exports of it.
+async fn zalo_months(db: &Db, now: DateTime<Utc>, limit: u32) -> (bool, serde_json::Value) {
+    let (month, next) = crate::delivery::quota::month_of(now);
+    let usage = async {
+        let mut conn = db.read().await?;
+        crate::store::quota::month(&mut conn, &month).await
+    };
+    let Ok(usage) = usage.await else {
+        return (true, serde_json::Value::Null);
+    };
+    let limit = i64::from(limit);
+    let mut ok = true;
+    let bots: Vec<serde_json::Value> = usage
+        .iter()
+        .map(|u| {
+            let spent = u.is_spent(limit);
+            ok &= !spent;
+            metrics::gauge!(metric::ZALO_QUOTA_USED, "bot" => u.bot.clone()).set(u.sent as f64);
+            metrics::gauge!(metric::ZALO_QUOTA_LIMIT, "bot" => u.bot.clone()).set(limit as f64);
+            json!({
+                "bot": u.bot, "month": month, "sent": u.sent, "limit": limit, "spent": spent,
+                "resumes_at": spent.then(|| crate::store::ts(next)),
+            })
+        })
+        .collect();
+    (ok, json!(bots))
 }
 
 #[cfg(test)]
@@ -79,18 +120,18 @@ mod tests {
         health.started(Channel::Zalo, Mode::Webhook, start);
         let clock = |s: &str| Clock::starting_at(at(s));
         // An hour without messages is not a fault: long polls just wait.
-        let (ok, body) = report(&health, &db, &clock("2025-05-01T09:00:00Z")).await;
+        let (ok, body) = report(&health, &db, &clock("2025-05-01T09:00:00Z"), None).await;
         assert!(ok, "{body}");
         assert_eq!(body["channels"]["zalo"]["mode"], "webhook");
 
         health.failed(Channel::Telegram, at("2025-05-01T09:00:00Z"));
-        let (ok, _) = report(&health, &db, &clock("2025-05-01T09:00:30Z")).await;
+        let (ok, _) = report(&health, &db, &clock("2025-05-01T09:00:30Z"), None).await;
         assert!(ok, "a short outage is retried, not reported");
-        let (ok, body) = report(&health, &db, &clock("2025-05-01T09:02:00Z")).await;
+        let (ok, body) = report(&health, &db, &clock("2025-05-01T09:02:00Z"), None).await;
         assert!(!ok, "{body}");
         assert_eq!(body["channels"]["telegram"]["failing_seconds"], 120);
         health.heard(Channel::Telegram, at("2025-05-01T09:02:00Z"));
-        let (ok, _) = report(&health, &db, &clock("2025-05-01T09:02:01Z")).await;
+        let (ok, _) = report(&health, &db, &clock("2025-05-01T09:02:01Z"), None).await;
         assert!(ok);
 
         let mut tx = db.write().await.unwrap();
@@ -103,10 +144,10 @@ mod tests {
         .await
         .unwrap();
         tx.commit().await.unwrap();
-        let (ok, body) = report(&health, &db, &clock("2025-05-01T09:10:00Z")).await;
+        let (ok, body) = report(&health, &db, &clock("2025-05-01T09:10:00Z"), None).await;
         assert!(ok, "{body}");
         assert_eq!(body["outbox"]["due"], 1);
-        let (ok, body) = report(&health, &db, &clock("2025-05-01T09:40:00Z")).await;
+        let (ok, body) = report(&health, &db, &clock("2025-05-01T09:40:00Z"), None).await;
         assert!(!ok, "a message due for 40 minutes: {body}");
         assert_eq!(body["outbox"]["oldest_due_seconds"], 2400);
     }

@@ -26,6 +26,8 @@ pub struct Ops {
     pub clock: Clock,
     pub health: Arc<Health>,
     pub prometheus: PrometheusHandle,
+    /// Each Zalo bot's monthly limit, when Zalo runs.
+    pub zalo_quota: Option<u32>,
 }
 
 /// The process's metrics recorder. Installed once; a second call (tests start more
@@ -51,7 +53,8 @@ pub fn ops_routes(ops: Ops) -> Router {
 }
 
 async fn healthz(State(ops): State<Arc<Ops>>) -> impl IntoResponse {
-    let (ok, body) = crate::server::healthz::report(&ops.health, &ops.db, &ops.clock).await;
+    let (ok, body) =
+        crate::server::healthz::report(&ops.health, &ops.db, &ops.clock, ops.zalo_quota).await;
     let status = if ok {
         StatusCode::OK
     } else {
@@ -62,7 +65,7 @@ async fn healthz(State(ops): State<Arc<Ops>>) -> impl IntoResponse {
 
 async fn metrics_page(State(ops): State<Arc<Ops>>) -> impl IntoResponse {
     // The outbox gauges are read at the scrape, so they are never older than it.
-    let _ = crate::server::healthz::report(&ops.health, &ops.db, &ops.clock).await;
+    let _ = crate::server::healthz::report(&ops.health, &ops.db, &ops.clock, ops.zalo_quota).await;
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         ops.prometheus.render(),

@@ -17,10 +17,10 @@ use crate::channels::health::Health;
 use crate::channels::per_chat::PerChat;
 use crate::channels::telegram::{self, TelegramLink};
 use crate::channels::zalo::{self, bots::Bots, ZaloSender};
-use crate::delivery::quota::ZaloQuota;
 use crate::channels::{Receiving, Wiring};
 use crate::data_dir::DataDir;
 use crate::delivery::postman::Postman;
+use crate::delivery::quota::ZaloQuota;
 use crate::delivery::Worker;
 use crate::server::config::Config;
 
@@ -107,6 +107,7 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
                 clock: clock.clone(),
                 health: health.clone(),
                 prometheus: crate::server::http::recorder()?,
+                zalo_quota: zalo_bots.as_ref().map(|_| config.zalo_monthly_quota()),
             },
         )),
         None => None,

@@ -108,7 +108,8 @@ pub async fn raise_warning(
 
 /// Every bot's count for the month.
 pub async fn month(conn: &mut AnyConnection, month: &str) -> Result<Vec<Usage>> {
-    let q = sqlx::query("SELECT bot, sent, spent_limit FROM zalo_quota WHERE month = $1 ORDER BY bot")
-        .bind(month);
+    let q =
+        sqlx::query("SELECT bot, sent, spent_limit FROM zalo_quota WHERE month = $1 ORDER BY bot")
+            .bind(month);
     super::collect(q, conn, |r| Ok(Usage::from_row(r)?)).await
 }

@@ -161,7 +161,9 @@ impl FakeZalo {
     /// A new calendar month: every bot's count starts again.
     pub fn new_month(&self, others: &[&FakeZalo]) {
         for bot in std::iter::once(self).chain(others.iter().copied()) {
-            bot.inner.lock().unwrap().sent_this_month = 0;
+            let mut inner = bot.inner.lock().unwrap();
+            inner.sent_this_month = 0;
+            inner.quota_refusals = 0;
         }
     }
 
@@ -360,7 +362,9 @@ impl FakeZalo {
             return err(403, "Internal server error");
         }
         if !inner.users.contains(&chat_id) {
-            inner.refused.push(format!("to {chat_id:?}, who never wrote to this bot"));
+            inner
+                .refused
+                .push(format!("to {chat_id:?}, who never wrote to this bot"));
             return err(400, "user is not a follower of this bot");
         }
         if inner.sent_this_month >= plan.monthly_quota {

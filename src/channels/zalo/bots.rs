@@ -74,7 +74,10 @@ mod tests {
 
     #[test]
     fn the_bot_id_is_the_tokens_public_part() {
-        assert_eq!(bot_id("1459232241454765289:zalo-secret-part"), "1459232241454765289");
+        assert_eq!(
+            bot_id("1459232241454765289:zalo-secret-part"),
+            "1459232241454765289"
+        );
         let hashed = bot_id("no-colon-token");
         assert_eq!(hashed.len(), 12);
         assert!(!hashed.contains("token"));
@@ -84,18 +87,39 @@ mod tests {
     fn a_chat_is_routed_to_its_own_bot() {
         let bots = Bots {
             all: vec![
-                Bot { id: "111".into(), client: ZaloClient::new("111:aaaaaaaaaa", None) },
-                Bot { id: "222".into(), client: ZaloClient::new("222:bbbbbbbbbb", None) },
+                Bot {
+                    id: "111".into(),
+                    client: ZaloClient::new("111:aaaaaaaaaa", None),
+                },
+                Bot {
+                    id: "222".into(),
+                    client: ZaloClient::new("222:bbbbbbbbbb", None),
+                },
             ],
             first: "111".into(),
         };
-        let at = |chat: &str| Address { channel: Channel::Zalo, chat_id: chat.into() };
+        let at = |chat: &str| Address {
+            channel: Channel::Zalo,
+            chat_id: chat.into(),
+        };
         let a = at("c0ffee");
-        assert_eq!(bots.route(&a).map(|(b, c)| (b.id.as_str(), c)), Some(("111", "c0ffee")));
+        assert_eq!(
+            bots.route(&a).map(|(b, c)| (b.id.as_str(), c)),
+            Some(("111", "c0ffee"))
+        );
         let b = at("222:c0ffee");
-        assert_eq!(bots.route(&b).map(|(b, c)| (b.id.as_str(), c)), Some(("222", "c0ffee")));
-        assert!(bots.route(&at("333:c0ffee")).is_none(), "a bot no longer configured");
-        let tg = Address { channel: Channel::Telegram, chat_id: "1:2".into() };
+        assert_eq!(
+            bots.route(&b).map(|(b, c)| (b.id.as_str(), c)),
+            Some(("222", "c0ffee"))
+        );
+        assert!(
+            bots.route(&at("333:c0ffee")).is_none(),
+            "a bot no longer configured"
+        );
+        let tg = Address {
+            channel: Channel::Telegram,
+            chat_id: "1:2".into(),
+        };
         assert!(bots.route(&tg).is_none());
     }
 }

@@ -75,9 +75,11 @@ impl ZaloSender {
                 tracing::warn!(error = %format!("{e:#}"), "Zalo quota not given back");
             }
             if e.is_quota() {
-                let until = self.quota.spent(&bot.id).await.map_err(|e| {
-                    DeliveryError::Failed(format!("quota unavailable: {e:#}"))
-                })?;
+                let until = self
+                    .quota
+                    .spent(&bot.id)
+                    .await
+                    .map_err(|e| DeliveryError::Failed(format!("quota unavailable: {e:#}")))?;
                 return Err(DeliveryError::Held {
                     until,
                     why: e.to_string(),

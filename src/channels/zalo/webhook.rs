@@ -77,7 +77,10 @@ async fn receive(State(hook): State<Hook>, headers: HeaderMap, body: Bytes) -> S
     // What is not an event (Zalo's test call when the webhook is set, a body we do
     // not understand) is taken and ignored: a 400 would only make Zalo call again.
     let Ok(json) = serde_json::from_slice::<serde_json::Value>(&body) else {
-        tracing::info!(bytes = body.len(), "Zalo webhook call that is not JSON ignored");
+        tracing::info!(
+            bytes = body.len(),
+            "Zalo webhook call that is not JSON ignored"
+        );
         return StatusCode::OK;
     };
     // Answered once the turns are done, as for Telegram: an instance that dies first

@@ -1,0 +1,225 @@
+//! Zalo as its Basic plan really is: a bot's month of messages runs out (429 "Quota
+//! exceeded"), 403 is Zalo's own fault, a bot serves 50 people. The fake Zalo enforces
+//! each; the bot must stop, keep, tell and resume, never loop or lose.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::fake_telegram::{FakeTelegram, User};
+use support::fake_zalo::{FakeZalo, ZTalk, ZUser, TOKEN as ZALO_TOKEN};
+use support::{Talk, TestEnv, TOKEN};
+
+const DISTRICT: &str = "LĐLĐ huyện Vĩnh Thuận";
+const NEWS: &str = "Hạn nộp báo cáo là 15/7";
+
+struct District {
+    env: TestEnv,
+    chair_codes: Vec<String>,
+    staff_code: String,
+}
+
+fn district(chairs: usize) -> District {
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", DISTRICT]);
+    let mut chair_codes = Vec::new();
+    for i in 1..=chairs {
+        let unit = format!("CĐCS Trường số {i}");
+        env.cli(&["unit", "add", &unit]);
+        chair_codes.push(env.invite(&unit, "chair"));
+    }
+    let staff_code = env.invite(DISTRICT, "staff");
+    District {
+        env,
+        chair_codes,
+        staff_code,
+    }
+}
+
+fn vars(zalo: &FakeZalo, tg: &FakeTelegram) -> Vec<(&'static str, String)> {
+    vec![
+        ("ZALO_BOT_TOKEN", ZALO_TOKEN.to_string()),
+        ("ZALO_API_URL", zalo.url()),
+        ("TELOXIDE_TOKEN", TOKEN.to_string()),
+        ("TELOXIDE_API_URL", tg.url()),
+    ]
+}
+
+fn chair(zalo: &FakeZalo, i: usize) -> ZTalk {
+    ZTalk::new(
+        zalo,
+        ZUser::new(&format!("{i:020x}"), &format!("Chủ tịch {i}")),
+    )
+}
+
+/// How many copies of the announcement each Zalo chair got.
+fn copies(zalo: &FakeZalo, chairs: &[ZTalk]) -> Vec<usize> {
+    chairs
+        .iter()
+        .map(|c| {
+            zalo.sent_to(&c.user.id)
+                .iter()
+                .filter(|m| m.text.contains(NEWS))
+                .count()
+        })
+        .collect()
+}
+
+async fn wait_until(what: &str, bot: &support::Bot, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(40);
+    while !done() {
+        assert!(Instant::now() < deadline, "{what}:\n{}", bot.log_text());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quota_spent_mid_announcement_holds_the_rest_until_the_month_turns() {
+    let d = district(10);
+    let tg = FakeTelegram::start().await;
+    let zalo = FakeZalo::start().await;
+    // Zalo's count, not ours, runs out: 10 welcomes and 4 announcements.
+    zalo.set_plan(|p| p.monthly_quota = 14);
+    let port = support::free_port();
+    let mut vars = vars(&zalo, &tg);
+    vars.push(("THIDUA_HTTP_LISTEN", format!("127.0.0.1:{port}")));
+    let june = ["run", "--now", "2025-06-30T10:00:00+07:00"];
+    let mut bot = d.env.spawn_with(&june, &vars);
+
+    let mut staff = Talk::new(&tg, User::new(2002, "Thoa", "Lê Kim"));
+    staff
+        .say(&format!("/start {}", d.staff_code))
+        .expect("cán bộ")
+        .await;
+    let mut chairs: Vec<ZTalk> = (1..=10).map(|i| chair(&zalo, i)).collect();
+    for (c, code) in chairs.iter_mut().zip(&d.chair_codes) {
+        c.say(code).expect("Chào mừng").await;
+    }
+    let out = d
+        .env
+        .cli(&["broadcast", "--text", NEWS, "--audience", "all"]);
+    assert!(out.contains("10 người"), "{out}");
+
+    // Staff hear on Telegram that Zalo's month is spent, once.
+    staff.expect("đã hết").await;
+    wait_until("four copies out", &bot, || {
+        copies(&zalo, &chairs).iter().sum::<usize>() == 4
+    })
+    .await;
+    // Nothing is tried again and again: Zalo refused once, and the bot stopped.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(zalo.month(), (14, 1), "{}", bot.log_text());
+    assert!(staff
+        .quiet()
+        .await
+        .iter()
+        .all(|m| !m.text.contains("đã hết")));
+    let health: serde_json::Value = reqwest::get(format!("http://127.0.0.1:{port}/healthz"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bots = &health["zalo_quota"];
+    assert_eq!(bots[0]["spent"], true, "{health}");
+    assert_eq!(bots[0]["resumes_at"], "2025-06-30T17:00:00Z", "{health}");
+    assert_eq!(health["ok"], false, "{health}");
+    assert!(bot.terminate(), "{}", bot.log_text());
+
+    // July: Zalo's count starts again, and so does the bot, with what it kept.
+    zalo.new_month(&[]);
+    let july = ["run", "--now", "2025-07-01T08:00:00+07:00"];
+    let mut bot = d.env.spawn_with(&july, &vars);
+    wait_until("every chair has the announcement", &bot, || {
+        copies(&zalo, &chairs).iter().all(|n| *n >= 1)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(copies(&zalo, &chairs), vec![1; 10], "one copy each");
+    assert_eq!(zalo.month().1, 0, "July refused nothing");
+    assert!(bot.terminate(), "{}", bot.log_text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_own_count_stops_the_bot_before_zalo_refuses_and_warns_at_80_and_95() {
+    let d = district(5);
+    let tg = FakeTelegram::start().await;
+    let zalo = FakeZalo::start().await;
+    let mut vars = vars(&zalo, &tg);
+    vars.push(("ZALO_MONTHLY_QUOTA", "20".to_string()));
+    let mut bot = d
+        .env
+        .spawn_with(&["run", "--now", "2025-06-10T10:00:00+07:00"], &vars);
+    let mut staff = Talk::new(&tg, User::new(2002, "Thoa", "Lê Kim"));
+    staff
+        .say(&format!("/start {}", d.staff_code))
+        .expect("cán bộ")
+        .await;
+    let mut chairs: Vec<ZTalk> = (1..=5).map(|i| chair(&zalo, i)).collect();
+    for (c, code) in chairs.iter_mut().zip(&d.chair_codes) {
+        c.say(code).expect("Chào mừng").await;
+    }
+    // Five welcomes, then three announcements of five: 20 is reached on the third.
+    for round in 1..=4 {
+        d.env.cli(&[
+            "broadcast",
+            "--text",
+            &format!("{NEWS} (lần {round})"),
+            "--audience",
+            "all",
+        ]);
+    }
+    staff.expect("80%").await;
+    staff.expect("95%").await;
+    staff.expect("đã hết").await;
+    wait_until("twenty sent", &bot, || zalo.month().0 == 20).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(zalo.month(), (20, 0), "Zalo never had to refuse");
+    let warnings: Vec<String> = staff
+        .quiet()
+        .await
+        .into_iter()
+        .map(|m| m.text)
+        .filter(|t| t.contains("Bot Zalo"))
+        .collect();
+    assert!(warnings.is_empty(), "each warning once: {warnings:?}");
+    assert!(bot.terminate(), "{}", bot.log_text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_403_storm_deactivates_no_one() {
+    let d = district(6);
+    let tg = FakeTelegram::start().await;
+    let zalo = FakeZalo::start().await;
+    let mut bot = d.env.spawn(&vars(&zalo, &tg));
+    let mut chairs: Vec<ZTalk> = (1..=6).map(|i| chair(&zalo, i)).collect();
+    for (c, code) in chairs.iter_mut().zip(&d.chair_codes) {
+        c.say(code).expect("Chào mừng").await;
+    }
+    // Every other call is Zalo's "Internal server error".
+    zalo.set_plan(|p| p.fail_403_every = 2);
+    d.env
+        .cli(&["broadcast", "--text", NEWS, "--audience", "all"]);
+    wait_until("everyone has it despite the 403s", &bot, || {
+        copies(&zalo, &chairs).iter().all(|n| *n == 1)
+    })
+    .await;
+    assert!(zalo.errors_403() >= 3, "the storm happened");
+    // Nobody was taken for gone: the next announcement reaches all of them too.
+    zalo.set_plan(|p| p.fail_403_every = 0);
+    d.env.cli(&[
+        "broadcast",
+        "--text",
+        &format!("{NEWS} — nhắc lại"),
+        "--audience",
+        "all",
+    ]);
+    wait_until("everyone has the second", &bot, || {
+        copies(&zalo, &chairs).iter().all(|n| *n == 2)
+    })
+    .await;
+    for c in &mut chairs {
+        c.say("/cuatoi").expect("chưa đăng ký").await;
+    }
+    assert!(bot.terminate(), "{}", bot.log_text());
+}
