@@ -357,7 +357,7 @@ impl FakeZalo {
         let plan = self.plan.lock().unwrap().clone();
         let mut inner = self.inner.lock().unwrap();
         inner.sends += 1;
-        if plan.fail_403_every > 0 && inner.sends % plan.fail_403_every == 0 {
+        if plan.fail_403_every > 0 && inner.sends.is_multiple_of(plan.fail_403_every) {
             inner.errors_403 += 1;
             return err(403, "Internal server error");
         }
