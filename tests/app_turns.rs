@@ -53,6 +53,7 @@ async fn invite(app: &App) -> String {
         unit.id,
         Role::Chair,
         Utc::now() + Duration::days(1),
+        None,
     )
     .await
     .unwrap()
@@ -117,6 +118,7 @@ async fn expired_codes_are_refused_and_not_consumed_by_strangers() {
         unit.id,
         Role::Chair,
         Utc::now() - Duration::minutes(1),
+        None,
     )
     .await
     .unwrap();

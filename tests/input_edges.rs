@@ -59,6 +59,7 @@ async fn a_nul_in_a_work_name_or_a_display_name_is_not_stored() {
         unit.id,
         Role::Chair,
         Utc::now() + Duration::days(1),
+        None,
     )
     .await
     .unwrap();

@@ -223,3 +223,135 @@ async fn a_403_storm_deactivates_no_one() {
     }
     assert!(bot.terminate(), "{}", bot.log_text());
 }
+
+/// The invite sheet's rows: (unit, code, Zalo bot to open).
+fn invite_sheet(path: &std::path::Path) -> Vec<(String, String, String)> {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(path).unwrap();
+    let range = book.worksheet_range("Mã mời").unwrap();
+    range
+        .rows()
+        .skip(1)
+        .map(|r| (r[0].to_string(), r[1].to_string(), r[4].to_string()))
+        .collect()
+}
+
+/// `thidua` with the deployment's settings (the command line learns the bots from them).
+fn cli_with(env: &TestEnv, vars: &[(&str, String)], args: &[&str]) -> std::process::Output {
+    env.command()
+        .args(args)
+        .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_chairs_fill_two_bots_and_each_stays_with_its_own() {
+    // Sixty grassroots unions and no federation unit: `invite --all` makes sixty codes.
+    let env = TestEnv::new();
+    for i in 1..=60 {
+        env.cli(&["unit", "add", &format!("CĐCS Trường số {i}")]);
+    }
+    let d = District {
+        env,
+        chair_codes: Vec::new(),
+        staff_code: String::new(),
+    };
+    let bots = FakeZalo::start_bots(&[ZALO_TOKEN, support::fake_zalo::TOKEN_2]).await;
+    // Zalo lets one more person reach each bot than we place there: the one who
+    // opens the wrong bot below takes a place at Zalo's end.
+    bots[0].set_plan(|p| p.users_per_bot = 31);
+    let vars = vec![
+        (
+            "ZALO_BOT_TOKENS",
+            format!("{ZALO_TOKEN}, {}", support::fake_zalo::TOKEN_2),
+        ),
+        ("ZALO_API_URL", bots[0].url()),
+        ("ZALO_USERS_PER_BOT", "30".to_string()),
+    ];
+    let mut bot = d.env.spawn(&vars);
+    // Both bots started (their names are known to the command line from then on).
+    wait_until("both bots polled", &bot, || {
+        bots.iter()
+            .all(|b| b.calls().iter().any(|c| c == "getUpdates"))
+    })
+    .await;
+
+    let sheet = d.env.dir.path().join("ma-moi.xlsx");
+    let out = cli_with(
+        &d.env,
+        &vars,
+        &[
+            "invite",
+            "--all",
+            "--role",
+            "chair",
+            "--out",
+            sheet.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = invite_sheet(&sheet);
+    assert_eq!(rows.len(), 60);
+    let on = |name: &str| rows.iter().filter(|r| r.2 == name).count();
+    assert_eq!(
+        (on("bot.thidua.14"), on("bot.thidua.24")),
+        (30, 30),
+        "{rows:?}"
+    );
+
+    // Every bot is full now: Zalo only, so a 61st code is refused, not made useless.
+    d.env.cli(&["unit", "add", "CĐCS Trường số 61"]);
+    let more = cli_with(
+        &d.env,
+        &vars,
+        &["invite", "--unit", "CĐCS Trường số 61", "--role", "chair"],
+    );
+    assert!(!more.status.success());
+    let said = String::from_utf8_lossy(&more.stderr);
+    assert!(said.contains("chỉ còn 0 chỗ"), "{said}");
+
+    // Someone opens the first bot with a code kept on the second: told where to go.
+    let (_, code, _) = rows.iter().find(|r| r.2 == "bot.thidua.24").unwrap();
+    let mut stray = ZTalk::new(&bots[0], ZUser::new("5742a75742a75742a757", "Lạc đường"));
+    stray.say(code).expect("bot.thidua.24").await;
+
+    // All sixty join at once, each on the bot its code names.
+    let joins = rows.iter().enumerate().map(|(i, (_, code, name))| {
+        let fake = if name == "bot.thidua.14" {
+            &bots[0]
+        } else {
+            &bots[1]
+        };
+        let mut talk = chair(fake, i + 1);
+        let code = code.clone();
+        async move {
+            talk.say(&code).expect("Chào mừng").await;
+            talk
+        }
+    });
+    let chairs: Vec<ZTalk> = futures::future::join_all(joins).await;
+    let out = d
+        .env
+        .cli(&["broadcast", "--text", NEWS, "--audience", "all"]);
+    assert!(out.contains("60 người"), "{out}");
+    wait_until("sixty copies", &bot, || {
+        chairs.iter().all(|c| {
+            c.api
+                .sent_to(&c.user.id)
+                .iter()
+                .any(|m| m.text.contains(NEWS))
+        })
+    })
+    .await;
+    for b in &bots {
+        assert!(b.refused().is_empty(), "{:?}", b.refused());
+        assert!(b.turned_away().is_empty(), "{:?}", b.turned_away());
+    }
+    assert_eq!(bots[1].users().len(), 30);
+    assert!(bot.terminate(), "{}", bot.log_text());
+}

@@ -28,6 +28,19 @@ impl Handler {
             turn.say_text("join.bad_code");
             return Ok(());
         };
+        // A Zalo bot serves only so many people: a full one turns the code away
+        // before it is used, so it still works on the bot that keeps its place.
+        if let Some(kept) = invites::zalo_bot_of(&mut turn.tx, &code).await? {
+            let seats = &self.zalo_seats;
+            let here = &turn.here;
+            if let Err(refused) = seats
+                .may_join(&mut turn.tx, here, kept.as_deref(), turn.now)
+                .await?
+            {
+                turn.say(Reply::text(refused.text(turn.lang)));
+                return Ok(());
+            }
+        }
         let redeemed = invites::redeem(&mut turn.tx, &code, turn.now).await?;
         if redeemed.is_err() {
             self.count_failure(turn, inc);

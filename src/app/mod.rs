@@ -54,6 +54,8 @@ struct Handler {
     files: Option<Arc<dyn FileSource>>,
     /// Where submitted files are kept.
     data: DataDir,
+    /// The Zalo bots' places: a person joins a bot only while it has room.
+    zalo_seats: crate::ops::zalo_seats::ZaloSeats,
 }
 
 /// One turn: the chat's state, the transaction everything goes through, and what the
@@ -163,8 +165,15 @@ impl App {
             handler: Handler {
                 files: None,
                 data: DataDir::new("data").expect("the working directory is readable"),
+                zalo_seats: Default::default(),
             },
         }
+    }
+
+    /// The Zalo bots running, and how many people each may serve.
+    pub fn with_zalo_seats(mut self, seats: crate::ops::zalo_seats::ZaloSeats) -> Self {
+        self.handler.zalo_seats = seats;
+        self
     }
 
     pub fn with_files(mut self, files: Arc<dyn FileSource>, data: DataDir) -> Self {

@@ -47,16 +47,24 @@ async fn every_chair(ctx: &Ctx, role: Role, days: i64, out: &Path) -> Result<()>
         bail!("{}", trf(lang, "cli.backup_exists", &[("file", &file)]));
     }
     let mut tx = ctx.db.write().await?;
-    let made = ops::invites::every_chair(&mut tx, &Actor::Operator, role, days, Utc::now()).await?;
+    let seats = seats(ctx, &mut tx).await?;
+    let made = ops::invites::every_chair(&mut tx, &Actor::Operator, role, days, &seats, Utc::now())
+        .await?;
     let bot = settings::get_value(&mut tx, settings::TELEGRAM_USERNAME).await?;
-    let ((units, codes, expires), bot) = (&made, bot.as_deref());
+    let sheet = crate::export::invites::InviteSheet {
+        units: &made.units,
+        codes: &made.codes,
+        zalo_bots: &made.zalo_bots,
+        expires: made.expires,
+    };
+    let (sheet, bot) = (&sheet, bot.as_deref());
     crate::files::write_beside(out, |part| async move {
-        crate::export::invites_xlsx(units, codes, bot, *expires, lang, &part)
+        crate::export::invites_xlsx(sheet, bot, lang, &part)
     })
     .await?;
     // The codes exist only once the file holding them does.
     tx.commit().await?;
-    let (file, n) = (out.display().to_string(), codes.len().to_string());
+    let (file, n) = (out.display().to_string(), made.codes.len().to_string());
     let args = [("n", n.as_str()), ("file", &file)];
     println!("{}", trf(lang, "cli.invites_written", &args));
     Ok(())
@@ -65,7 +73,17 @@ async fn every_chair(ctx: &Ctx, role: Role, days: i64, out: &Path) -> Result<()>
 async fn one(ctx: &Ctx, unit: &str, role: Role, days: i64) -> Result<()> {
     let lang = ctx.lang;
     let mut tx = ctx.db.write().await?;
-    let invite = ops::invites::one(&mut tx, &Actor::Operator, unit, role, days, Utc::now()).await?;
+    let seats = seats(ctx, &mut tx).await?;
+    let invite = ops::invites::one(
+        &mut tx,
+        &Actor::Operator,
+        unit,
+        role,
+        days,
+        &seats,
+        Utc::now(),
+    )
+    .await?;
     let bot = settings::get_value(&mut tx, settings::TELEGRAM_USERNAME).await?;
     tx.commit().await?;
     let role_name = tr(lang, &format!("role.{}", role.as_str()));
@@ -83,6 +101,21 @@ async fn one(ctx: &Ctx, unit: &str, role: Role, days: i64) -> Result<()> {
     if let Some(bot) = bot {
         println!("https://t.me/{bot}?start={}", invite.code);
     }
+    match &invite.zalo_bot {
+        Some((_, name)) => println!("{}", trf(lang, "cli.invite_zalo_bot", &[("bot", name)])),
+        None if !seats.bots.is_empty() => println!("{}", tr(lang, "cli.invite_zalo_full")),
+        None => {}
+    }
+    // The code last: scripts read the last line's last word.
     println!("{}: {}", tr(lang, "cli.code"), invite.code);
     Ok(())
+}
+
+/// The Zalo bots' places as the configuration and the database say.
+async fn seats(
+    ctx: &Ctx,
+    tx: &mut sqlx::AnyConnection,
+) -> Result<crate::ops::zalo_seats::ZaloSeats> {
+    let first = settings::get_value(&mut *tx, settings::ZALO_FIRST_BOT).await?;
+    Ok(ctx.config.zalo_seats(first))
 }

@@ -11,32 +11,34 @@ use rust_xlsxwriter::{Format, Workbook};
 use crate::domain::unit::Unit;
 use crate::i18n::{tr, Lang};
 
-const HEADERS: [&str; 4] = [
+const HEADERS: [&str; 5] = [
     "export.invite.unit",
     "export.invite.code",
     "export.invite.link",
     "export.invite.expires",
+    "export.invite.zalo_bot",
 ];
 
-pub fn invites_xlsx(
-    units: &[Unit],
-    codes: &[String],
-    bot: Option<&str>,
-    expires: DateTime<Utc>,
-    lang: Lang,
-    out: &Path,
-) -> Result<()> {
-    super::xlsx::guarded(|| write_invites(units, codes, bot, expires, lang, out))
+/// The codes to list: one per unit, with the Zalo bot (by name) keeping each one's
+/// place, if any.
+pub struct InviteSheet<'a> {
+    pub units: &'a [Unit],
+    pub codes: &'a [String],
+    pub zalo_bots: &'a [Option<String>],
+    pub expires: DateTime<Utc>,
 }
 
-fn write_invites(
-    units: &[Unit],
-    codes: &[String],
-    bot: Option<&str>,
-    expires: DateTime<Utc>,
-    lang: Lang,
-    out: &Path,
-) -> Result<()> {
+pub fn invites_xlsx(sheet: &InviteSheet, bot: Option<&str>, lang: Lang, out: &Path) -> Result<()> {
+    super::xlsx::guarded(|| write_invites(sheet, bot, lang, out))
+}
+
+fn write_invites(list: &InviteSheet, bot: Option<&str>, lang: Lang, out: &Path) -> Result<()> {
+    let InviteSheet {
+        units,
+        codes,
+        zalo_bots,
+        expires,
+    } = *list;
     let mut book = Workbook::new();
     let sheet = book.add_worksheet_with_constant_memory()?;
     sheet.set_name(tr(lang, "export.invite.sheet"))?;
@@ -58,8 +60,11 @@ fn write_invites(
             .unwrap_or_default();
         sheet.write_string(row, 2, &link)?;
         sheet.write_string(row, 3, &until)?;
+        if let Some(Some(zalo)) = zalo_bots.get(i) {
+            sheet.write_string(row, 4, zalo)?;
+        }
     }
-    for (col, width) in [(0u16, 40.0), (1, 12.0), (2, 44.0), (3, 18.0)] {
+    for (col, width) in [(0u16, 40.0), (1, 12.0), (2, 44.0), (3, 18.0), (4, 24.0)] {
         sheet.set_column_width(col, width)?;
     }
     sheet.set_freeze_panes(1, 0)?;

@@ -3,7 +3,7 @@
 mod award_lists;
 mod columns;
 mod form_docx;
-mod invites;
+pub mod invites;
 mod status;
 mod submissions;
 mod summary;

@@ -9,6 +9,7 @@ pub mod featured;
 pub mod invites;
 pub mod review;
 pub mod units;
+pub mod zalo_seats;
 
 use anyhow::Result;
 use sqlx::AnyConnection;

@@ -156,6 +156,22 @@ impl Config {
         tokens
     }
 
+    /// The Zalo bots' places, given the bot whose chats carry bare ids (stored when
+    /// the bot first ran; the first token's until then).
+    pub fn zalo_seats(&self, first: Option<String>) -> crate::ops::zalo_seats::ZaloSeats {
+        let bots: Vec<String> = self
+            .zalo_tokens()
+            .iter()
+            .map(|t| crate::channels::zalo::bots::bot_id(t))
+            .collect();
+        crate::ops::zalo_seats::ZaloSeats {
+            first: first.or_else(|| bots.first().cloned()).unwrap_or_default(),
+            bots,
+            per_bot: i64::from(self.zalo_users_per_bot()),
+            telegram: self.telegram_token.is_some(),
+        }
+    }
+
     pub fn zalo_monthly_quota(&self) -> u32 {
         self.zalo_monthly_quota
             .unwrap_or(crate::delivery::quota::DEFAULT_MONTHLY_QUOTA)

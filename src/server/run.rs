@@ -58,6 +58,10 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         ),
     };
     let postman = postman(&app, config, telegram_bot.as_ref(), zalo_bots.as_ref());
+    let app = match &zalo_bots {
+        Some(bots) => app.with_zalo_seats(config.zalo_seats(Some(bots.first.clone()))),
+        None => app,
+    };
     let _ = prefer_telegram;
     let (stopped, done) = shutdown_on_signal();
 

@@ -13,23 +13,26 @@ pub enum RedeemError {
     Expired,
 }
 
+/// A new code; `zalo_bot` is the Zalo bot it keeps a place on.
 pub async fn create(
     conn: &mut AnyConnection,
     unit_id: i64,
     role: Role,
     expires_at: DateTime<Utc>,
+    zalo_bot: Option<&str>,
 ) -> Result<String> {
     loop {
         let code = invite::generate();
         let done = sqlx::query(
-            "INSERT INTO invites (code, unit_id, role, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING",
+            "INSERT INTO invites (code, unit_id, role, created_at, expires_at, zalo_bot) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING",
         )
         .bind(&code)
         .bind(unit_id)
         .bind(role.as_str())
         .bind(ts(Utc::now()))
         .bind(ts(expires_at))
+        .bind(zalo_bot)
         .execute(&mut *conn)
         .await?;
         if done.rows_affected() == 1 {
@@ -70,6 +73,33 @@ pub async fn redeem(
     }))
 }
 
+/// The Zalo bot an unused code keeps a place on (`Some(None)`: none), or `None` when
+/// there is no such unused code.
+pub async fn zalo_bot_of(conn: &mut AnyConnection, code: &str) -> Result<Option<Option<String>>> {
+    let row = sqlx::query("SELECT zalo_bot FROM invites WHERE code = $1 AND used_at IS NULL")
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| get(&r, "zalo_bot")).transpose()
+}
+
+/// Places kept on a Zalo bot by codes not used and not expired.
+pub async fn open_on_zalo_bot(
+    conn: &mut AnyConnection,
+    bot: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM invites WHERE zalo_bot = $1 AND used_at IS NULL \
+         AND expires_at > $2",
+    )
+    .bind(bot)
+    .bind(ts(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    get(&row, "n")
+}
+
 pub async fn set_used_by(conn: &mut AnyConnection, code: &str, member_id: i64) -> Result<()> {
     sqlx::query("UPDATE invites SET used_by = $2 WHERE code = $1")
         .bind(code)
@@ -86,6 +116,7 @@ pub async fn create_many(
     units: &[crate::domain::unit::Unit],
     role: Role,
     expires_at: DateTime<Utc>,
+    zalo_bots: &[Option<String>],
 ) -> Result<Vec<String>> {
     const ROWS: usize = 500;
     let mut codes: Vec<String> = units.iter().map(|_| invite::generate()).collect();
@@ -94,16 +125,20 @@ pub async fn create_many(
         let offset = chunk_no * ROWS;
         loop {
             let sql = format!(
-                "INSERT INTO invites (role, created_at, expires_at, code, unit_id) VALUES {} \
-                 ON CONFLICT (code) DO NOTHING RETURNING code",
-                super::placeholders(chunk.len(), 2, 4, "$1, $2, $3")
+                "INSERT INTO invites (role, created_at, expires_at, code, unit_id, zalo_bot) \
+                 VALUES {} ON CONFLICT (code) DO NOTHING RETURNING code",
+                super::placeholders(chunk.len(), 3, 4, "$1, $2, $3")
             );
             let mut query = sqlx::query(&sql)
                 .bind(role.as_str())
                 .bind(&created)
                 .bind(ts(expires_at));
             for (i, unit) in chunk.iter().enumerate() {
-                query = query.bind(codes[offset + i].clone()).bind(unit.id);
+                let bot = zalo_bots.get(offset + i).cloned().flatten();
+                query = query
+                    .bind(codes[offset + i].clone())
+                    .bind(unit.id)
+                    .bind(bot);
             }
             let taken: std::collections::HashSet<String> = query
                 .fetch_all(&mut *conn)
@@ -129,4 +164,31 @@ pub async fn create_many(
         }
     }
     Ok(codes)
+}
+
+/// What each Zalo bot is called, as its getMe said when it last started.
+pub async fn set_zalo_bot_name(
+    conn: &mut AnyConnection,
+    bot: &str,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO zalo_bots (id, name, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
+    )
+    .bind(bot)
+    .bind(name)
+    .bind(ts(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn zalo_bot_name(conn: &mut AnyConnection, bot: &str) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT name FROM zalo_bots WHERE id = $1")
+        .bind(bot)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| get(&r, "name")).transpose()
 }

@@ -25,13 +25,23 @@ use std::sync::Arc;
 const POLL_SECONDS: u64 = 30;
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
-pub async fn check_token(client: &ZaloClient) -> Result<()> {
-    let me = client
+/// getMe: the token works, and the bot's name is written down for the invites the
+/// command line makes ("open the bot «…»").
+pub async fn check_token(bot: &Bot, db: &crate::store::Db) -> Result<()> {
+    let me = bot
+        .client
         .get_me()
         .await
         .context("Zalo refused the bot token (getMe failed)")?;
-    tracing::info!(bot = %me.get("account_name").and_then(|v| v.as_str()).unwrap_or("?"), "Zalo channel started");
-    Ok(())
+    let name = me
+        .get("account_name")
+        .or_else(|| me.get("display_name"))
+        .and_then(|v| v.as_str())
+        .unwrap_or(&bot.id);
+    tracing::info!(bot = %name, id = %bot.id, "Zalo channel started");
+    let mut tx = db.write().await?;
+    crate::store::invites::set_zalo_bot_name(&mut tx, &bot.id, name, chrono::Utc::now()).await?;
+    tx.commit().await
 }
 
 /// The configured bots; the first one this database ever served keeps bare ids
@@ -118,7 +128,7 @@ async fn poll(
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<()> {
     let client = bot.client.clone();
-    check_token(&client).await?;
+    check_token(&bot, &turns.app.db).await?;
     let clock = turns.app.clock.clone();
     health.started(Channel::Zalo, Mode::Polling, clock.now());
     // getUpdates answers nothing while a webhook is set.

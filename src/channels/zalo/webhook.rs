@@ -42,7 +42,7 @@ pub(super) async fn route(
 ) -> Result<(Router, Arc<PerChat>)> {
     let path = cfg.path()?;
     let client = &bot.client;
-    super::check_token(client).await?;
+    super::check_token(bot, &turns.app.db).await?;
     let verification = client
         .set_webhook(&cfg.url, &cfg.secret)
         .await
