@@ -355,3 +355,57 @@ async fn sixty_chairs_fill_two_bots_and_each_stays_with_its_own() {
     assert_eq!(bots[1].users().len(), 30);
     assert!(bot.terminate(), "{}", bot.log_text());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_on_both_channels_gets_announcements_on_telegram() {
+    let d = district(2);
+    let second_code = d.env.invite("CĐCS Trường số 1", "chair");
+    let tg = FakeTelegram::start().await;
+    let zalo = FakeZalo::start().await;
+    let vars = vars(&zalo, &tg);
+    let mut bot = d.env.spawn(&vars);
+    // The chair of school 1 is on both apps (Zalo writes the name family-first).
+    let mut on_zalo = ZTalk::new(&zalo, ZUser::new("b1b1b1b1b1b1b1b1b1b1", "Trần Văn Bình"));
+    on_zalo.say(&d.chair_codes[0]).expect("Chào mừng").await;
+    let mut on_telegram = Talk::new(&tg, User::new(1001, "Bình", "Trần Văn"));
+    on_telegram
+        .say(&format!("/start {second_code}"))
+        .expect("Chào mừng")
+        .await;
+    // School 2's chair is on Zalo only.
+    let mut only_zalo = chair(&zalo, 2);
+    only_zalo.say(&d.chair_codes[1]).expect("Chào mừng").await;
+
+    let out = cli_with(
+        &d.env,
+        &vars,
+        &["broadcast", "--text", NEWS, "--audience", "all"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    on_telegram.expect(NEWS).await;
+    only_zalo.expect(NEWS).await;
+    assert!(on_zalo.quiet().await.is_empty(), "Zalo's quota is saved");
+
+    // Set to "no", everyone's chats get it.
+    let mut both = vars.clone();
+    both.push(("THIDUA_PREFER_TELEGRAM", "no".to_string()));
+    let again = format!("{NEWS} — lần 2");
+    let out = cli_with(
+        &d.env,
+        &both,
+        &["broadcast", "--text", &again, "--audience", "all"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    on_telegram.expect(&again).await;
+    on_zalo.expect(&again).await;
+    only_zalo.expect(&again).await;
+    assert!(bot.terminate(), "{}", bot.log_text());
+}

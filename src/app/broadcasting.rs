@@ -51,8 +51,10 @@ impl Handler {
             return Ok(());
         };
         let actor = Actor::Staff(me.clone());
+        let audience = (a, self.telegram_first);
         let queued =
-            ops::announcements::queue(&mut turn.tx, &actor, text, a, Some(&key), turn.now).await;
+            ops::announcements::queue(&mut turn.tx, &actor, text, audience, Some(&key), turn.now)
+                .await;
         let Some(created) = turn.or_refused(queued)? else {
             return Ok(());
         };

@@ -56,6 +56,8 @@ struct Handler {
     data: DataDir,
     /// The Zalo bots' places: a person joins a bot only while it has room.
     zalo_seats: crate::ops::zalo_seats::ZaloSeats,
+    /// Announcements to a person on both channels go by Telegram only.
+    telegram_first: bool,
 }
 
 /// One turn: the chat's state, the transaction everything goes through, and what the
@@ -166,8 +168,15 @@ impl App {
                 files: None,
                 data: DataDir::new("data").expect("the working directory is readable"),
                 zalo_seats: Default::default(),
+                telegram_first: true,
             },
         }
+    }
+
+    /// Whether announcements to a person on both channels go by Telegram only.
+    pub fn preferring_telegram(mut self, yes: bool) -> Self {
+        self.handler.telegram_first = yes;
+        self
     }
 
     /// The Zalo bots running, and how many people each may serve.

@@ -22,12 +22,13 @@ pub struct Created {
 
 /// Queues the announcement for everyone in the audience, in the caller's transaction:
 /// either all recipients are queued or none.
+/// `telegram_first`: a person on both channels gets it on Telegram only.
 pub async fn create(
     tx: &mut AnyConnection,
     campaign_id: i64,
     author: Option<&Member>,
     text: &str,
-    (audience, scope): (Audience, Scope),
+    (audience, scope, telegram_first): (Audience, Scope, bool),
     draft_key: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Created> {
@@ -46,7 +47,7 @@ pub async fn create(
         (audience, scope),
         id,
         |lang| announcement(id, text, author.map(|a| a.unit_name.as_str()), lang),
-        now,
+        (telegram_first, now),
     )
     .await
     .context("queueing the announcement")?;

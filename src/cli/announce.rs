@@ -26,7 +26,7 @@ fn audiences() -> impl clap::builder::TypedValueParser<Value = Audience> {
 }
 
 pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<()> {
-    let audience = args.audience;
+    let audience = (args.audience, ctx.config.prefer_telegram()?);
     let mut tx = ctx.db.write().await?;
     let actor = Actor::Operator;
     let created =

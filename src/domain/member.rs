@@ -200,3 +200,24 @@ mod tests {
         assert!(!Channel::Zalo.capabilities().buttons);
     }
 }
+
+/// The same person's key on every channel: their name's words folded (no case, no
+/// diacritics) and sorted, since Telegram puts the given name first and Zalo last.
+pub fn person_key(display_name: &str) -> String {
+    let folded = crate::domain::text::fold(display_name);
+    let mut words: Vec<&str> = folded.split_whitespace().collect();
+    words.sort_unstable();
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod person_tests {
+    use super::person_key;
+
+    #[test]
+    fn a_name_in_either_order_is_the_same_person() {
+        assert_eq!(person_key("Thoa Lê Kim"), person_key("Lê Kim Thoa"));
+        assert_eq!(person_key("  LÊ kim  thoa "), person_key("Lê Kim Thoa"));
+        assert_ne!(person_key("Lê Kim Thoa"), person_key("Lê Kim Thu"));
+    }
+}

@@ -11,13 +11,14 @@ use crate::domain::audience::Audience;
 use crate::domain::text::clean;
 use crate::store::campaigns;
 
-/// Queues `text` for `audience`. `draft_key` is the chat's form key, so a second
-/// press of "Gửi" finds the announcement already queued.
+/// Queues `text` for `audience` (`telegram_first`: a person on both channels gets it
+/// on Telegram only). `draft_key` is the chat's form key, so a second press of "Gửi"
+/// finds the announcement already queued.
 pub async fn queue(
     tx: &mut AnyConnection,
     actor: &Actor,
     text: &str,
-    audience: Audience,
+    (audience, telegram_first): (Audience, bool),
     draft_key: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Created> {
@@ -40,7 +41,7 @@ pub async fn queue(
         campaign.id,
         actor.member(),
         text,
-        (audience, within),
+        (audience, within, telegram_first),
         draft_key,
         now,
     )

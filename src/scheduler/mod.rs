@@ -56,6 +56,12 @@ fn slot_key(deadline_id: i64, due: Due) -> String {
 /// swept once, set-based: one statement claims every missing unit, one query finds
 /// their chairs, a few hundred inserts queue the messages, in one transaction.
 pub async fn tick(db: &Db, now: DateTime<Utc>) -> Result<usize> {
+    tick_with(db, now, true).await
+}
+
+/// `tick`, saying whether a person on both channels is reminded on Telegram only
+/// (`THIDUA_PREFER_TELEGRAM`, yes by default).
+pub async fn tick_with(db: &Db, now: DateTime<Utc>, telegram_first: bool) -> Result<usize> {
     let (campaign, due_now) = {
         let mut conn = db.read().await?;
         let campaign = match campaigns::current(&mut conn).await? {
@@ -82,7 +88,7 @@ pub async fn tick(db: &Db, now: DateTime<Utc>) -> Result<usize> {
     let tz = campaign.tz();
     let mut queued = 0;
     for (d, due) in &due_now {
-        let swept = sweep(db, d, *due, tz, now).await?;
+        let swept = sweep(db, d, (*due, telegram_first), tz, now).await?;
         metrics::counter!(crate::metric::REMINDERS).increment(swept as u64);
         queued += swept;
         if *due == Due::Overdue {
@@ -96,7 +102,7 @@ pub async fn tick(db: &Db, now: DateTime<Utc>) -> Result<usize> {
 async fn sweep(
     db: &Db,
     d: &Deadline,
-    due: Due,
+    (due, telegram_first): (Due, bool),
     tz: chrono_tz::Tz,
     now: DateTime<Utc>,
 ) -> Result<usize> {
@@ -114,15 +120,16 @@ async fn sweep(
             .await?
             .into_iter()
             .collect();
-    let replies: Vec<(Member, Lang, Reply)> = members::chairs_of_missing(&mut tx, d)
-        .await?
-        .into_iter()
-        .filter(|(chair, _)| claimed.contains(&chair.unit_id))
-        .map(|(chair, lang)| {
-            let text = messages::to_chair(d, due, &chair.unit_name, tz, now, lang);
-            (chair, lang, Reply::text(text))
-        })
-        .collect();
+    let replies: Vec<(Member, Lang, Reply)> =
+        members::chairs_of_missing(&mut tx, d, telegram_first)
+            .await?
+            .into_iter()
+            .filter(|(chair, _)| claimed.contains(&chair.unit_id))
+            .map(|(chair, lang)| {
+                let text = messages::to_chair(d, due, &chair.unit_name, tz, now, lang);
+                (chair, lang, Reply::text(text))
+            })
+            .collect();
     let queued = queue_all(&mut tx, &replies, now).await?;
     tx.commit().await?;
     Ok(queued)
@@ -252,10 +259,10 @@ pub async fn run(
     db: Db,
     clock: Clock,
     wake: std::sync::Arc<tokio::sync::Notify>,
-    mut shutdown: watch::Receiver<bool>,
+    (mut shutdown, telegram_first): (watch::Receiver<bool>, bool),
 ) -> Result<()> {
     loop {
-        match tick(&db, clock.now()).await {
+        match tick_with(&db, clock.now(), telegram_first).await {
             Ok(0) => {}
             Ok(n) => {
                 tracing::info!(queued = n, "reminders queued");

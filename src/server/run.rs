@@ -45,6 +45,18 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         None => None,
     };
     let prefer_telegram = config.prefer_telegram()?;
+    {
+        // Members who joined before names were keyed (migration 0020).
+        let mut tx = app.db.write().await?;
+        let keyed = crate::store::members::fill_person_keys(&mut tx).await?;
+        tx.commit().await?;
+        if keyed > 0 {
+            tracing::info!(
+                keyed,
+                "members' names keyed to find a person on both channels"
+            );
+        }
+    }
     let zalo_bots = match config.zalo_tokens().as_slice() {
         [] => None,
         tokens => Some(
@@ -62,7 +74,7 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         Some(bots) => app.with_zalo_seats(config.zalo_seats(Some(bots.first.clone()))),
         None => app,
     };
-    let _ = prefer_telegram;
+    let app = app.preferring_telegram(prefer_telegram);
     let (stopped, done) = shutdown_on_signal();
 
     let data = DataDir::new(config.data_dir())?;
@@ -79,7 +91,7 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         let (db, wake, ticking) = (app.db.clone(), worker.wake.clone(), stopped.clone());
         let clock = clock.clone();
         tasks.spawn(async move {
-            crate::scheduler::run(db, clock, wake, ticking)
+            crate::scheduler::run(db, clock, wake, (ticking, prefer_telegram))
                 .await
                 .context("reminders")
         });

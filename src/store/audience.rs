@@ -97,9 +97,13 @@ pub async fn enqueue(
     (audience, scope): (Audience, Scope),
     broadcast_id: i64,
     message: impl Fn(Lang) -> Reply,
-    now: chrono::DateTime<chrono::Utc>,
+    (telegram_first, now): (bool, chrono::DateTime<chrono::Utc>),
 ) -> Result<u64> {
     let (condition, binds) = condition(audience, scope);
+    let condition = match telegram_first {
+        true => format!("{condition} AND {}", members::NOT_ALSO_ON_TELEGRAM),
+        false => condition,
+    };
     let first = if binds { 2 } else { 1 };
     let p = |k: usize| format!("${}", first + k);
     let mut queued = 0;

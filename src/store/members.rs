@@ -85,11 +85,11 @@ pub async fn upsert(
     now: DateTime<Utc>,
 ) -> Result<i64> {
     let row = sqlx::query(
-        "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, active, joined_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7) \
+        "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, active, \
+         joined_at, person_key) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) \
          ON CONFLICT (channel, user_id) DO UPDATE SET chat_id = excluded.chat_id, \
          unit_id = excluded.unit_id, role = excluded.role, display_name = excluded.display_name, \
-         active = 1 RETURNING id",
+         person_key = excluded.person_key, active = 1 RETURNING id",
     )
     .bind(m.channel.as_str())
     .bind(m.user_id)
@@ -98,6 +98,7 @@ pub async fn upsert(
     .bind(m.role.as_str())
     .bind(m.display_name)
     .bind(ts(now))
+    .bind(crate::domain::member::person_key(m.display_name))
     .fetch_one(conn)
     .await?;
     get(&row, "id")
@@ -173,17 +174,30 @@ pub async fn deactivate_chat(
     Ok(())
 }
 
+/// Member `m` is not a Zalo chat of someone who also has Telegram (same unit, role
+/// and name): with `THIDUA_PREFER_TELEGRAM`, what goes to everyone goes there only.
+pub(crate) const NOT_ALSO_ON_TELEGRAM: &str = "NOT (m.channel = 'zalo' \
+     AND m.person_key IS NOT NULL AND m.person_key <> '' AND EXISTS (SELECT 1 FROM members t \
+     WHERE t.unit_id = m.unit_id AND t.role = m.role AND t.person_key = m.person_key \
+     AND t.channel = 'telegram' AND t.active = 1))";
+
 /// Active chairs of every unit still missing what the deadline asks for, each with the
 /// language their chat chose: one query for a whole reminder sweep.
 pub async fn chairs_of_missing(
     conn: &mut AnyConnection,
     deadline: &super::deadlines::Deadline,
+    telegram_first: bool,
 ) -> Result<Vec<(Member, crate::i18n::Lang)>> {
     let (missing, bind) = super::submissions::missing_condition(deadline);
     let subject = super::submissions::SUBJECT;
+    let once = if telegram_first {
+        NOT_ALSO_ON_TELEGRAM
+    } else {
+        "1 = 1"
+    };
     let sql = format!(
         "{SELECT_WITH_LANG} WHERE m.role = 'chair' AND m.active = 1 AND {subject} AND {missing} \
-         ORDER BY m.id"
+         AND {once} ORDER BY m.id"
     );
     super::collect(sqlx::query(&sql).bind(bind), conn, from_row_with_lang).await
 }
@@ -219,4 +233,21 @@ pub async fn count_on_zalo_bot(conn: &mut AnyConnection, bot: &str, first: bool)
     .fetch_one(&mut *conn)
     .await?;
     get(&row, "n")
+}
+
+/// Members who joined before names were keyed (migration 0020) get their key: once,
+/// at start, a row at a time (only those rows).
+pub async fn fill_person_keys(conn: &mut AnyConnection) -> Result<usize> {
+    let rows = sqlx::query("SELECT id, display_name FROM members WHERE person_key IS NULL")
+        .fetch_all(&mut *conn)
+        .await?;
+    for r in &rows {
+        let name: String = get(r, "display_name")?;
+        sqlx::query("UPDATE members SET person_key = $2 WHERE id = $1")
+            .bind(get::<i64>(r, "id")?)
+            .bind(crate::domain::member::person_key(&name))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(rows.len())
 }
