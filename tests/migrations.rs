@@ -14,7 +14,7 @@ use thidua::domain::answers::{text, Answer};
 use thidua::domain::member::{Channel, Role};
 use thidua::domain::registration::field::{BENEFIT_ECONOMIC, BENEFIT_SOCIAL, TIME_SAVED};
 use thidua::domain::unit::UnitKind;
-use thidua::store::{self, campaigns, members, registrations, units, Backend, Db};
+use thidua::store::{self, campaigns, registrations, units, Backend, Db};
 
 /// The last migration of the release before this change.
 const BEFORE: u32 = 16;
@@ -44,18 +44,16 @@ async fn fill_the_old_way(db: &Db) -> (i64, i64) {
     let unit = units::add(&mut tx, "CĐCS Trường A", UnitKind::Agency)
         .await
         .unwrap();
-    let member = members::upsert(
-        &mut tx,
-        &members::NewMember {
-            channel: Channel::Telegram,
-            user_id: "1",
-            chat_id: "1",
-            unit_id: unit.id,
-            role: Role::Chair,
-            display_name: "Lan",
-        },
-        Utc::now(),
+    // As that release wrote a member (this one's upsert knows later columns).
+    let member: i64 = sqlx::query_scalar(
+        "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, active, \
+         joined_at) VALUES ($1, '1', '1', $2, $3, 'Lan', 1, $4) RETURNING id",
     )
+    .bind(Channel::Telegram.as_str())
+    .bind(unit.id)
+    .bind(Role::Chair.as_str())
+    .bind(Utc::now().to_rfc3339())
+    .fetch_one(&mut *tx)
     .await
     .unwrap();
     let insert = |seq: i64, social: Option<&'static str>, answers: Option<&'static str>| {

@@ -271,3 +271,46 @@ async fn run_now_rehearses_the_calendar_with_the_real_binary() {
     assert!(bot.terminate());
     assert_eq!(api.sent_to(1003).len(), before);
 }
+
+/// Two deadlines reminded the same morning are one message to each chair: on Zalo each
+/// message counts against the bot's month.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_deadlines_the_same_morning_are_one_message() {
+    let env = TestEnv::new();
+    let db = open(&env).await;
+    seed(&db).await;
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/campaign-vinh-thuan-2025.toml"
+    ))
+    .unwrap();
+    assert!(example.contains("due = 2025-06-02"));
+    let file = env.dir.path().join("same-day.toml");
+    std::fs::write(
+        &file,
+        example.replace("due = 2025-06-02", "due = 2025-05-05"),
+    )
+    .unwrap();
+    env.cli(&["campaign", "load", file.to_str().unwrap()]);
+
+    let queued = scheduler::tick(&db, at("2025-04-28T08:00:00+07:00"))
+        .await
+        .unwrap();
+    assert_eq!(queued, 3, "one message to each of the three chairs");
+    let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM outbox WHERE chat_id = '1001'")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert!(
+        bodies[0].contains("Báo cáo tổng kết") && bodies[0].contains("Hồ sơ trình"),
+        "{bodies:?}"
+    );
+    // The same moment again queues nothing: each deadline's slot is claimed.
+    assert_eq!(
+        scheduler::tick(&db, at("2025-04-28T08:10:00+07:00"))
+            .await
+            .unwrap(),
+        0
+    );
+}

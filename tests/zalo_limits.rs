@@ -409,3 +409,58 @@ async fn a_person_on_both_channels_gets_announcements_on_telegram() {
     only_zalo.expect(&again).await;
     assert!(bot.terminate(), "{}", bot.log_text());
 }
+
+/// The quick form on Zalo: the whole registration in one message, and the bot's part
+/// of it is the list, the summary and the thanks, and one message per round of fixes,
+/// however many items the form has.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_quick_form_registers_in_a_few_bot_messages_on_zalo() {
+    use thidua::conversation::registration_form::REGISTRATION;
+    use thidua::domain::registration::field::*;
+    let d = district(1);
+    let tg = FakeTelegram::start().await;
+    let zalo = FakeZalo::start().await;
+    let mut bot = d.env.spawn(&vars(&zalo, &tg));
+    let mut chair = chair(&zalo, 1);
+    chair.say(&d.chair_codes[0]).expect("Chào mừng").await;
+    let before = zalo.month().0;
+
+    let list = chair.say("/nhanh").expect("Điền nhanh").await;
+    assert!(list
+        .text
+        .contains("1. Loại (Công trình / Sản phẩm / Mô hình / Chương trình)"));
+    let answer = |key: &str| match key {
+        KIND => "mo hinh",
+        NAME => "Mái ấm công đoàn",
+        START_DATE => "15/1/2025",
+        END_DATE => "31/2/2025",
+        CONTENT => "Xây hai căn nhà cho đoàn viên",
+        ESTIMATED_VALUE => "250 trieu",
+        _ => "-",
+    };
+    let block: Vec<&str> = REGISTRATION.fields.iter().map(|f| answer(&f.key)).collect();
+    // One mistake: only it comes back.
+    let fix = chair.say(&block.join("\n")).expect("cần sửa").await;
+    assert!(fix.text.contains("4. Thời gian kết thúc"), "{}", fix.text);
+    assert!(!fix.text.contains("2. Tên"), "{}", fix.text);
+    let summary = chair.say("4. 30/6/2025").expect("Xin kiểm tra lại").await;
+    assert!(
+        summary.text.contains("250.000.000 đồng"),
+        "{}",
+        summary.text
+    );
+    assert!(
+        summary.text.contains("1. ✅ Xác nhận gửi"),
+        "{}",
+        summary.text
+    );
+    chair.say("1").expect("Đã nhận đăng ký số 001/ĐK").await;
+    assert!(chair.quiet().await.is_empty());
+    let spent = zalo.month().0 - before;
+    assert_eq!(spent, 4, "list, one fix, summary, thanks");
+    let csv = d.env.cli(&["export", "registrations", "--format", "csv"]);
+    let rows = support::csv_records(&csv);
+    assert_eq!(rows[0]["end_date"], "2025-06-30");
+    assert_eq!(rows[0]["name"], "Mái ấm công đoàn");
+    assert!(bot.terminate(), "{}", bot.log_text());
+}

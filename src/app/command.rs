@@ -51,6 +51,8 @@ pub enum Command {
     Cancel,
     Back,
     Skip,
+    /// The registration in one message ("Điền nhanh").
+    Quick,
     Export,
     Candidates,
     Announce,
@@ -161,6 +163,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         ("menu.boqua", "help.boqua"),
         Gate::Anyone,
     ),
+    CommandSpec {
+        command: Command::Quick,
+        names: &["nhanh", "diennhanh", "quick"],
+        menu: None,
+        help: Some("help.nhanh"),
+        gate: Gate::Anyone,
+    },
     spec(
         Command::Export,
         &["xuat", "export"],

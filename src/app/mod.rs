@@ -416,6 +416,10 @@ impl Handler {
                 self.remind_form(turn, me).await
             }
             Command::HandIn(AsksFor::Registration) => self.start_registration(turn, me).await,
+            Command::Quick => match &turn.chat.dialogue {
+                Dialogue::Form { .. } => self.in_state(turn, me, Msg::Action(Action::Quick)).await,
+                Dialogue::Idle => self.start_quick_registration(turn, me).await,
+            },
             Command::HandIn(kind @ (AsksFor::Report | AsksFor::Nomination)) => {
                 self.start_submission(turn, me, kind).await
             }

@@ -24,6 +24,18 @@ impl Handler {
         self.begin_form(turn, me, session, Some(intro)).await
     }
 
+    /// `/nhanh` outside a form: a registration answered in one message.
+    pub(super) async fn start_quick_registration(
+        &self,
+        turn: &mut Turn,
+        me: &Member,
+    ) -> Result<()> {
+        let mut session = FormSession::new(FormId::Registration, new_key());
+        session.step = crate::conversation::engine::Step::Quick;
+        let intro = trf(turn.lang, "form.intro", &[("unit", &me.unit_name)]);
+        self.begin_form(turn, me, session, Some(intro)).await
+    }
+
     /// A form's confirm button ("Xác nhận gửi", "Gửi"): a key that was already
     /// confirmed says so and creates nothing, however often the button is pressed and
     /// whichever summary it came from.

@@ -98,7 +98,8 @@ impl Turns {
     }
 
     async fn reply_all(&self, outgoing: &[Outgoing]) {
-        for out in outgoing {
+        let outgoing = crate::conversation::render::joined(outgoing.to_vec());
+        for out in &outgoing {
             let (db, now) = (&self.app.db, self.app.clock.now());
             if let Err(e) = self.postman.reply(db, now, out).await {
                 tracing::error!(channel = %out.to.channel, error = %format!("{e:#}"), "reply lost");

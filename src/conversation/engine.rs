@@ -53,6 +53,8 @@ pub enum Step {
     PickEdit,
     /// Changing one field from the summary: the answer returns to the summary.
     EditField(usize),
+    /// Every item in one message ("Điền nhanh", `conversation::quick`).
+    Quick,
 }
 
 /// A stored registration being changed.
@@ -127,7 +129,7 @@ impl FormSession {
     fn current_field<'s>(&self, spec: &'s FormSpec) -> Option<&'s FieldSpec> {
         match self.step {
             Step::Field(i) | Step::EditField(i) => spec.fields.get(i),
-            Step::Summary | Step::PickEdit => None,
+            Step::Summary | Step::PickEdit | Step::Quick => None,
         }
     }
 
@@ -168,6 +170,7 @@ impl FormSession {
         let fits = match self.step {
             Step::Field(i) | Step::EditField(i) => i < spec.fields.len(),
             Step::Summary | Step::PickEdit => missing(true).is_none(),
+            Step::Quick => super::quick::allowed(spec),
         };
         if !fits {
             self.step = missing(false).map_or(Step::Summary, Step::Field);
@@ -223,7 +226,21 @@ fn take_step(mut s: FormSession, input: Input, spec: &FormSpec, ctx: &Ctx) -> Fo
                 s.step = Step::Summary;
                 ask(s, spec, ctx)
             }
+            // Back to the questions one by one, at the first not answered yet.
+            Step::Quick => {
+                let first = spec
+                    .fields
+                    .iter()
+                    .position(|f| !s.answers.contains_key(&*f.key));
+                s.step = first.map_or(Step::Summary, Step::Field);
+                ask(s, spec, ctx)
+            }
         },
+        Action::Quick if super::quick::allowed(spec) && s.editing.is_none() => {
+            s.step = Step::Quick;
+            ask(s, spec, ctx)
+        }
+        Action::Quick => reask(s, spec, ctx, tr(lang, "form.quick.not_here")),
         Action::Skip => match s.current_field(spec) {
             // Files already sent: keep them and go on.
             Some(f) if f.takes_files() && s.answers.get(&*f.key).is_some_and(has_files) => {
@@ -326,6 +343,9 @@ fn with_echo(outcome: FormOutcome, echo: String) -> FormOutcome {
 }
 
 fn on_text(mut s: FormSession, text: &str, spec: &FormSpec, ctx: &Ctx) -> FormOutcome {
+    if s.step == Step::Quick {
+        return super::quick::take(s, text, spec, ctx);
+    }
     let Some(field) = s.current_field(spec) else {
         return reask(s, spec, ctx, tr(ctx.lang, "form.use_choices"));
     };
@@ -424,6 +444,7 @@ pub fn prompt(s: &FormSession, spec: &FormSpec, ctx: &Ctx) -> Reply {
                 ],
             )
         }
+        Step::Quick => super::quick::template(spec, lang),
         Step::PickEdit => {
             let mut choices: Vec<Choice> = spec
                 .fields

@@ -6,6 +6,7 @@ pub mod dialogue;
 pub mod engine;
 pub mod form;
 pub mod message;
+pub mod quick;
 pub mod registration_form;
 pub mod render;
 pub mod reply;

@@ -16,6 +16,8 @@ pub enum Action {
     Edit,
     EditField(String),
     Cancel,
+    /// Answer the whole form in one message ("Điền nhanh").
+    Quick,
     /// Start a new registration.
     Register,
     /// From the list of one's works: change or withdraw registration `id`.
@@ -59,6 +61,7 @@ impl Action {
             Action::Edit => "e".into(),
             Action::EditField(f) => format!("f:{f}"),
             Action::Cancel => "x".into(),
+            Action::Quick => "q".into(),
             Action::Register => "r".into(),
             Action::EditWork(id) => format!("we:{id}"),
             Action::Withdraw(id) => format!("ww:{id}"),
@@ -98,6 +101,7 @@ impl Action {
             ("e", None) => Action::Edit,
             ("f", _) => Action::EditField(text()?),
             ("x", None) => Action::Cancel,
+            ("q", None) => Action::Quick,
             ("r", None) => Action::Register,
             ("we", _) => Action::EditWork(id()?),
             ("ww", _) => Action::Withdraw(id()?),
@@ -131,7 +135,8 @@ impl Action {
             | Action::Confirm(_)
             | Action::Edit
             | Action::EditField(_)
-            | Action::Cancel => Place::Step,
+            | Action::Cancel
+            | Action::Quick => Place::Step,
             Action::Register
             | Action::EditWork(_)
             | Action::Withdraw(_)

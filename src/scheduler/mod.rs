@@ -86,11 +86,31 @@ pub async fn tick_with(db: &Db, now: DateTime<Utc>, telegram_first: bool) -> Res
         (campaign, due_now)
     };
     let tz = campaign.tz();
-    let mut queued = 0;
+    // Every slot due now in one transaction, so what one person is told at this moment
+    // (two deadlines the same morning) is one message: on Zalo each counts against the
+    // bot's month.
+    let mut tx = db.write().await?;
+    let mut told: Vec<(Member, Lang, Vec<String>)> = Vec::new();
+    let mut at: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
     for (d, due) in &due_now {
-        let swept = sweep(db, d, (*due, telegram_first), tz, now).await?;
-        metrics::counter!(crate::metric::REMINDERS).increment(swept as u64);
-        queued += swept;
+        for (chair, lang, text) in sweep(&mut tx, d, (*due, telegram_first), tz, now).await? {
+            match at.get(&chair.id) {
+                Some(i) => told[*i].2.push(text),
+                None => {
+                    at.insert(chair.id, told.len());
+                    told.push((chair, lang, vec![text]));
+                }
+            }
+        }
+    }
+    let replies: Vec<(Member, Lang, Reply)> = told
+        .into_iter()
+        .map(|(m, lang, texts)| (m, lang, Reply::text(texts.join("\n\n"))))
+        .collect();
+    let mut queued = queue_all(&mut tx, &replies, now).await?;
+    tx.commit().await?;
+    metrics::counter!(crate::metric::REMINDERS).increment(queued as u64);
+    for (d, due) in &due_now {
         if *due == Due::Overdue {
             queued += digest(db, d, now).await?;
         }
@@ -99,16 +119,17 @@ pub async fn tick_with(db: &Db, now: DateTime<Utc>, telegram_first: bool) -> Res
     Ok(queued)
 }
 
+/// Claims the slot and the units still missing, in the tick's transaction; what each
+/// of their chairs is to be told (nothing when another process had the slot).
 async fn sweep(
-    db: &Db,
+    tx: &mut sqlx::AnyConnection,
     d: &Deadline,
     (due, telegram_first): (Due, bool),
     tz: chrono_tz::Tz,
     now: DateTime<Utc>,
-) -> Result<usize> {
-    let mut tx = db.write().await?;
-    if !claims::claim(&mut tx, &slot_key(d.id, due), d.id, None, "slot", now).await? {
-        return Ok(0);
+) -> Result<Vec<(Member, Lang, String)>> {
+    if !claims::claim(&mut *tx, &slot_key(d.id, due), d.id, None, "slot", now).await? {
+        return Ok(Vec::new());
     }
     let kind = if due == Due::Overdue {
         "overdue"
@@ -116,23 +137,19 @@ async fn sweep(
         "reminder"
     };
     let claimed: HashSet<i64> =
-        claims::claim_missing(&mut tx, d, &key_prefix(d.id, due), kind, now)
+        claims::claim_missing(&mut *tx, d, &key_prefix(d.id, due), kind, now)
             .await?
             .into_iter()
             .collect();
-    let replies: Vec<(Member, Lang, Reply)> =
-        members::chairs_of_missing(&mut tx, d, telegram_first)
-            .await?
-            .into_iter()
-            .filter(|(chair, _)| claimed.contains(&chair.unit_id))
-            .map(|(chair, lang)| {
-                let text = messages::to_chair(d, due, &chair.unit_name, tz, now, lang);
-                (chair, lang, Reply::text(text))
-            })
-            .collect();
-    let queued = queue_all(&mut tx, &replies, now).await?;
-    tx.commit().await?;
-    Ok(queued)
+    Ok(members::chairs_of_missing(&mut *tx, d, telegram_first)
+        .await?
+        .into_iter()
+        .filter(|(chair, _)| claimed.contains(&chair.unit_id))
+        .map(|(chair, lang)| {
+            let text = messages::to_chair(d, due, &chair.unit_name, tz, now, lang);
+            (chair, lang, text)
+        })
+        .collect())
 }
 
 /// After a deadline, staff get one digest of who is still missing.

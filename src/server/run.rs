@@ -45,30 +45,7 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         None => None,
     };
     let prefer_telegram = config.prefer_telegram()?;
-    {
-        // Members who joined before names were keyed (migration 0020).
-        let mut tx = app.db.write().await?;
-        let keyed = crate::store::members::fill_person_keys(&mut tx).await?;
-        tx.commit().await?;
-        if keyed > 0 {
-            tracing::info!(
-                keyed,
-                "members' names keyed to find a person on both channels"
-            );
-        }
-    }
-    let zalo_bots = match config.zalo_tokens().as_slice() {
-        [] => None,
-        tokens => Some(
-            zalo::bots(
-                &app.db,
-                tokens,
-                config.zalo_api_url.as_deref(),
-                config.zalo_file_hosts.as_deref(),
-            )
-            .await?,
-        ),
-    };
+    let zalo_bots = zalo_bots(&app, config).await?;
     let postman = postman(&app, config, telegram_bot.as_ref(), zalo_bots.as_ref());
     let app = match &zalo_bots {
         Some(bots) => app.with_zalo_seats(config.zalo_seats(Some(bots.first.clone()))),
@@ -142,6 +119,32 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
     }
     let _ = done.send(true);
     result
+}
+
+/// The configured Zalo bots (none without a token), once the members who joined
+/// before names were keyed (migration 0020) have their key.
+async fn zalo_bots(app: &App, config: &Config) -> Result<Option<Bots>> {
+    let mut tx = app.db.write().await?;
+    let keyed = crate::store::members::fill_person_keys(&mut tx).await?;
+    tx.commit().await?;
+    if keyed > 0 {
+        tracing::info!(
+            keyed,
+            "members' names keyed to find a person on both channels"
+        );
+    }
+    Ok(match config.zalo_tokens().as_slice() {
+        [] => None,
+        tokens => Some(
+            zalo::bots(
+                &app.db,
+                tokens,
+                config.zalo_api_url.as_deref(),
+                config.zalo_file_hosts.as_deref(),
+            )
+            .await?,
+        ),
+    })
 }
 
 /// One postman for every channel that runs, pacing all of them together (with the
