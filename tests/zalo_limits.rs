@@ -124,6 +124,12 @@ async fn a_quota_spent_mid_announcement_holds_the_rest_until_the_month_turns() {
     assert_eq!(bots[0]["spent"], true, "{health}");
     assert_eq!(bots[0]["resumes_at"], "2025-06-30T17:00:00Z", "{health}");
     assert_eq!(health["ok"], false, "{health}");
+
+    // Power cut; back the same day: what waits still waits, and Zalo is not asked.
+    bot.kill_hard();
+    let mut bot = d.env.spawn_with(&june, &vars);
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(zalo.month(), (14, 1), "{}", bot.log_text());
     assert!(bot.terminate(), "{}", bot.log_text());
 
     // July: Zalo's count starts again, and so does the bot, with what it kept.
@@ -462,5 +468,42 @@ async fn the_quick_form_registers_in_a_few_bot_messages_on_zalo() {
     let rows = support::csv_records(&csv);
     assert_eq!(rows[0]["end_date"], "2025-06-30");
     assert_eq!(rows[0]["name"], "Mái ấm công đoàn");
+    assert!(bot.terminate(), "{}", bot.log_text());
+}
+
+/// The plan upgraded mid-month: with a higher ZALO_MONTHLY_QUOTA what waited goes at
+/// the next start, without waiting for the month to turn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_raised_limit_sends_what_waited_at_once() {
+    let d = district(4);
+    let tg = FakeTelegram::start().await;
+    let zalo = FakeZalo::start().await;
+    let mut vars = vars(&zalo, &tg);
+    vars.push(("ZALO_MONTHLY_QUOTA", "6".to_string()));
+    let june = ["run", "--now", "2025-06-10T10:00:00+07:00"];
+    let mut bot = d.env.spawn_with(&june, &vars);
+    let mut chairs: Vec<ZTalk> = (1..=4).map(|i| chair(&zalo, i)).collect();
+    for (c, code) in chairs.iter_mut().zip(&d.chair_codes) {
+        c.say(code).expect("Chào mừng").await;
+    }
+    d.env
+        .cli(&["broadcast", "--text", NEWS, "--audience", "all"]);
+    wait_until("two copies, then the month is spent", &bot, || {
+        copies(&zalo, &chairs).iter().sum::<usize>() == 2
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(copies(&zalo, &chairs).iter().sum::<usize>(), 2);
+    assert!(bot.terminate(), "{}", bot.log_text());
+
+    // Upgraded: the same month, a higher limit.
+    vars.retain(|(k, _)| *k != "ZALO_MONTHLY_QUOTA");
+    vars.push(("ZALO_MONTHLY_QUOTA", "100".to_string()));
+    let mut bot = d.env.spawn_with(&june, &vars);
+    wait_until("the rest goes the same day", &bot, || {
+        copies(&zalo, &chairs).iter().all(|n| *n == 1)
+    })
+    .await;
+    assert_eq!(zalo.month().1, 0, "Zalo never refused");
     assert!(bot.terminate(), "{}", bot.log_text());
 }

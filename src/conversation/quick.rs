@@ -166,9 +166,9 @@ pub(super) fn take(mut s: FormSession, text: &str, spec: &FormSpec, ctx: &Ctx) -
         return FormOutcome::Continue(s, vec![again(spec, lang, text)]);
     };
     let mut wrong: Vec<(usize, String)> = Vec::new();
-    // In the form's order, so a later date is checked against the earlier one.
-    let mut lines = lines;
-    lines.sort_by_key(|(i, _)| *i);
+    // One answer an item (the last given), in the form's order, so a later date is
+    // checked against the earlier one.
+    let lines: std::collections::BTreeMap<usize, String> = lines.into_iter().collect();
     for (i, line) in lines {
         let f = &spec.fields[i];
         match answer(f, &line, &s, ctx) {
@@ -336,6 +336,24 @@ mod tests {
         assert_eq!(
             s.answers.get(NAME),
             Some(&Answer::Text("Mái ấm công đoàn".into()))
+        );
+    }
+
+    #[test]
+    fn a_flood_of_lines_is_one_short_answer() {
+        let flood = "1. không biết\n".repeat(5000);
+        let (s, text) = send(quick(), &flood);
+        assert_eq!(s.step, Step::Quick);
+        assert!(
+            text.chars().count() < 1500,
+            "{} characters",
+            text.chars().count()
+        );
+        let (_, text) = send(s, &"x".repeat(200_000));
+        assert!(
+            text.chars().count() < 2000,
+            "{} characters",
+            text.chars().count()
         );
     }
 

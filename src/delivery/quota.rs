@@ -16,6 +16,9 @@ use crate::store::{members, quota, Db};
 /// Basic plan, as Zalo's pages state it.
 pub const DEFAULT_MONTHLY_QUOTA: u32 = 3_000;
 pub const DEFAULT_USERS_PER_BOT: u32 = 50;
+/// Why a message waits in the outbox for a bot's month to turn (its `error`): the
+/// rows a raised limit releases.
+pub const HELD: &str = "zalo monthly quota spent";
 /// Staff are told when a bot's month passes each of these (percent).
 const WARN_AT: [i64; 3] = [80, 95, 100];
 
@@ -112,6 +115,26 @@ impl ZaloQuota {
         tx.commit().await?;
         tracing::error!(bot, until = %next, "Zalo says this bot's monthly quota is spent; its messages wait for the month to turn");
         Ok(next)
+    }
+
+    /// At start: when a bot has room again this month (the limit was raised), what
+    /// waits for the month to turn goes now. How many messages were released.
+    pub async fn release_if_room(&self, bots: &[String]) -> Result<u64> {
+        let limit = i64::from(self.limit);
+        let usage = self.usage().await?;
+        let room = bots.iter().any(|b| {
+            usage
+                .iter()
+                .find(|(bot, _, _)| bot == b)
+                .is_none_or(|(_, sent, spent)| !spent && *sent < limit)
+        });
+        if !room {
+            return Ok(0);
+        }
+        let mut tx = self.db.write().await?;
+        let released = outbox::release(&mut tx, HELD).await?;
+        tx.commit().await?;
+        Ok(released)
     }
 
     /// Every bot's month so far: (bot, sent, spent).

@@ -46,7 +46,7 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
     };
     let prefer_telegram = config.prefer_telegram()?;
     let zalo_bots = zalo_bots(&app, config).await?;
-    let postman = postman(&app, config, telegram_bot.as_ref(), zalo_bots.as_ref());
+    let postman = postman(&app, config, telegram_bot.as_ref(), zalo_bots.as_ref()).await?;
     let app = match &zalo_bots {
         Some(bots) => app.with_zalo_seats(config.zalo_seats(Some(bots.first.clone()))),
         None => app,
@@ -149,12 +149,12 @@ async fn zalo_bots(app: &App, config: &Config) -> Result<Option<Bots>> {
 
 /// One postman for every channel that runs, pacing all of them together (with the
 /// other instances, on PostgreSQL).
-fn postman(
+async fn postman(
     app: &App,
     config: &Config,
     telegram: Option<&teloxide::Bot>,
     zalo: Option<&Bots>,
-) -> Postman {
+) -> Result<Postman> {
     let mut postman = Postman::new(config.send_rate());
     if app.db.backend == crate::store::Backend::Postgres {
         // Several instances may share this database and the bot's sending limit.
@@ -170,9 +170,17 @@ fn postman(
             config.zalo_monthly_quota(),
             &bots.first,
         );
+        let ids: Vec<String> = bots.all.iter().map(|b| b.id.clone()).collect();
+        let released = quota.release_if_room(&ids).await?;
+        if released > 0 {
+            tracing::info!(
+                released,
+                "Zalo has room again this month: held messages go now"
+            );
+        }
         postman = postman.with_link(Arc::new(ZaloSender::new(bots.clone(), quota)));
     }
-    postman
+    Ok(postman)
 }
 
 /// Turns true at Ctrl-C or SIGTERM; what still runs `STOP_WITHIN` later, unless

@@ -275,6 +275,17 @@ pub async fn hold(
     Ok(())
 }
 
+/// Rows waiting with `why` (see `hold`) are due at once.
+pub async fn release(conn: &mut AnyConnection, why: &str) -> Result<u64> {
+    let done =
+        sqlx::query("UPDATE outbox SET not_before = $2 WHERE status = 'pending' AND error = $1")
+            .bind(why)
+            .bind(ts(ASAP))
+            .execute(&mut *conn)
+            .await?;
+    Ok(done.rows_affected())
+}
+
 /// After a crash, a row still marked 'sending' may or may not have reached the person.
 /// It is not sent again (no second copy); the author's report counts it as uncertain.
 /// `claimed_before`: only rows taken before then, when other instances may be

@@ -15,7 +15,7 @@ use super::bots::Bots;
 use crate::conversation::render;
 use crate::conversation::{Body, Outgoing};
 use crate::delivery::link::{BoxFuture, DeliveryError, Link};
-use crate::delivery::quota::{Take, ZaloQuota};
+use crate::delivery::quota::{Take, ZaloQuota, HELD};
 use crate::domain::member::Channel;
 use crate::i18n::tr;
 
@@ -60,7 +60,7 @@ impl ZaloSender {
             Ok(Take::Spent { until }) => {
                 return Err(DeliveryError::Held {
                     until,
-                    why: "zalo monthly quota spent".into(),
+                    why: HELD.into(),
                 })
             }
             Err(e) => return Err(DeliveryError::Failed(format!("quota unavailable: {e:#}"))),
