@@ -98,18 +98,7 @@ async fn main() {
     let env = TestEnv::new();
     // The plan's campaign, its two deadlines moved to the same day: one reminder
     // round covers both.
-    let example = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/campaign-vinh-thuan-2025.toml"
-    ))
-    .unwrap();
-    let file = env.dir.path().join("same-day.toml");
-    std::fs::write(
-        &file,
-        example.replace("due = 2025-06-02", "due = 2025-05-05"),
-    )
-    .unwrap();
-    env.cli(&["campaign", "load", file.to_str().unwrap()]);
+    env.load_same_day_campaign();
     let mut codes = Vec::new();
     for i in 1..=units {
         let unit = format!("CĐCS số {i}");

@@ -133,12 +133,7 @@ async fn doctor_checks_what_the_service_needs_and_says_each_problem_in_a_line() 
     let env = TestEnv::new();
     let api = FakeTelegram::start().await;
     let doctor = |vars: &[(&str, String)]| {
-        let out = env
-            .command()
-            .arg("doctor")
-            .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
-            .output()
-            .unwrap();
+        let out = env.cli_with(vars, &["doctor"]);
         let text = format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),

@@ -165,12 +165,7 @@ async fn two_webhooks_on_one_path_stop_the_start_before_any_platform_is_called()
             format!("127.0.0.1:{}", support::free_port()),
         ),
     ];
-    let doctor = env
-        .command()
-        .arg("doctor")
-        .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
-        .output()
-        .unwrap();
+    let doctor = env.cli_with(&vars, &["doctor"]);
     let said = String::from_utf8_lossy(&doctor.stdout);
     assert!(!doctor.status.success());
     assert!(said.contains("✗") && said.contains("/hook"), "{said}");

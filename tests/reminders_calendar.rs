@@ -279,19 +279,7 @@ async fn two_deadlines_the_same_morning_are_one_message() {
     let env = TestEnv::new();
     let db = open(&env).await;
     seed(&db).await;
-    let example = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/campaign-vinh-thuan-2025.toml"
-    ))
-    .unwrap();
-    assert!(example.contains("due = 2025-06-02"));
-    let file = env.dir.path().join("same-day.toml");
-    std::fs::write(
-        &file,
-        example.replace("due = 2025-06-02", "due = 2025-05-05"),
-    )
-    .unwrap();
-    env.cli(&["campaign", "load", file.to_str().unwrap()]);
+    env.load_same_day_campaign();
 
     let queued = scheduler::tick(&db, at("2025-04-28T08:00:00+07:00"))
         .await

@@ -242,15 +242,6 @@ fn invite_sheet(path: &std::path::Path) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// `thidua` with the deployment's settings (the command line learns the bots from them).
-fn cli_with(env: &TestEnv, vars: &[(&str, String)], args: &[&str]) -> std::process::Output {
-    env.command()
-        .args(args)
-        .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
-        .output()
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixty_chairs_fill_two_bots_and_each_stays_with_its_own() {
     // Sixty grassroots unions and no federation unit: `invite --all` makes sixty codes.
@@ -284,8 +275,7 @@ async fn sixty_chairs_fill_two_bots_and_each_stays_with_its_own() {
     .await;
 
     let sheet = d.env.dir.path().join("ma-moi.xlsx");
-    let out = cli_with(
-        &d.env,
+    let out = d.env.cli_with(
         &vars,
         &[
             "invite",
@@ -312,8 +302,7 @@ async fn sixty_chairs_fill_two_bots_and_each_stays_with_its_own() {
 
     // Every bot is full now: Zalo only, so a 61st code is refused, not made useless.
     d.env.cli(&["unit", "add", "CĐCS Trường số 61"]);
-    let more = cli_with(
-        &d.env,
+    let more = d.env.cli_with(
         &vars,
         &["invite", "--unit", "CĐCS Trường số 61", "--role", "chair"],
     );
@@ -382,11 +371,9 @@ async fn a_person_on_both_channels_gets_announcements_on_telegram() {
     let mut only_zalo = chair(&zalo, 2);
     only_zalo.say(&d.chair_codes[1]).expect("Chào mừng").await;
 
-    let out = cli_with(
-        &d.env,
-        &vars,
-        &["broadcast", "--text", NEWS, "--audience", "all"],
-    );
+    let out = d
+        .env
+        .cli_with(&vars, &["broadcast", "--text", NEWS, "--audience", "all"]);
     assert!(
         out.status.success(),
         "{}",
@@ -400,11 +387,9 @@ async fn a_person_on_both_channels_gets_announcements_on_telegram() {
     let mut both = vars.clone();
     both.push(("THIDUA_PREFER_TELEGRAM", "no".to_string()));
     let again = format!("{NEWS} — lần 2");
-    let out = cli_with(
-        &d.env,
-        &both,
-        &["broadcast", "--text", &again, "--audience", "all"],
-    );
+    let out = d
+        .env
+        .cli_with(&both, &["broadcast", "--text", &again, "--audience", "all"]);
     assert!(
         out.status.success(),
         "{}",

@@ -268,12 +268,7 @@ async fn the_webhook_refuses_calls_without_the_secret() {
         .unwrap();
     assert_eq!(not_json.status(), 200);
     // What Zalo said of its test call when the webhook was set is kept for doctor.
-    let doctor = env
-        .command()
-        .arg("doctor")
-        .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
-        .output()
-        .unwrap();
+    let doctor = env.cli_with(&vars, &["doctor"]);
     let doctor = String::from_utf8_lossy(&doctor.stdout);
     assert!(doctor.contains("\"status\":\"success\""), "{doctor}");
     assert!(doctor.contains("1/50 người"), "one person joined: {doctor}");

@@ -144,19 +144,8 @@ impl Postman {
                 }
             }
         }
-        // A file that cannot go is not queued (it may be megabytes); the person is told,
-        // through the outbox, to ask for it again.
-        let apology;
-        let reply = match &out.body {
-            Body::Reply(reply) => reply,
-            Body::Document { file_name, .. } => {
-                let text = trf(out.lang, "error.document_failed", &[("file", file_name)]);
-                apology = Reply::text(text);
-                &apology
-            }
-        };
         tracing::warn!(channel = %out.to.channel, error = %why, "reply handed to the outbox");
-        self.queue_reply(db, now, out, reply, None).await
+        self.queue_reply(db, now, out, None).await
     }
 
     /// A reply that cannot go before `until`: queued to go then.
@@ -169,6 +158,18 @@ impl Postman {
         why: &str,
     ) -> anyhow::Result<()> {
         tracing::warn!(channel = %out.to.channel, error = %why, until = %until, "reply held");
+        self.queue_reply(db, now, out, Some((until, why))).await
+    }
+
+    /// The reply into the outbox, to go when it can (`held`: not before then). A file
+    /// is not queued (it may be megabytes): the person is told to ask for it again.
+    async fn queue_reply(
+        &self,
+        db: &Db,
+        now: chrono::DateTime<chrono::Utc>,
+        out: &Outgoing,
+        held: Option<(chrono::DateTime<chrono::Utc>, &str)>,
+    ) -> anyhow::Result<()> {
         let apology;
         let reply = match &out.body {
             Body::Reply(reply) => reply,
@@ -178,18 +179,6 @@ impl Postman {
                 &apology
             }
         };
-        self.queue_reply(db, now, out, reply, Some((until, why)))
-            .await
-    }
-
-    async fn queue_reply(
-        &self,
-        db: &Db,
-        now: chrono::DateTime<chrono::Utc>,
-        out: &Outgoing,
-        reply: &Reply,
-        held: Option<(chrono::DateTime<chrono::Utc>, &str)>,
-    ) -> anyhow::Result<()> {
         let mut tx = db.write().await?;
         let item = NewItem {
             to: out.to.clone(),

@@ -134,6 +134,37 @@ impl TestEnv {
         );
     }
 
+    /// `thidua` with these settings in its environment (the command line learns the
+    /// deployment's channels from them), as it exits.
+    pub fn cli_with(&self, vars: &[(&str, String)], args: &[&str]) -> Output {
+        self.command()
+            .args(args)
+            .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
+            .output()
+            .unwrap()
+    }
+
+    /// The plan's campaign with its two deadlines on the same day (5 May 2025), so one
+    /// reminder round covers both.
+    pub fn load_same_day_campaign(&self) {
+        let example = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/campaign-vinh-thuan-2025.toml"
+        ))
+        .unwrap();
+        assert!(
+            example.contains("due = 2025-06-02"),
+            "the nomination's date moved"
+        );
+        let file = self.dir.path().join("same-day.toml");
+        std::fs::write(
+            &file,
+            example.replace("due = 2025-06-02", "due = 2025-05-05"),
+        )
+        .unwrap();
+        self.cli(&["campaign", "load", file.to_str().unwrap()]);
+    }
+
     pub fn cli_raw(&self, args: &[&str]) -> Output {
         self.command().args(args).output().unwrap()
     }
