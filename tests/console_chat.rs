@@ -56,7 +56,7 @@ fn a_newcomer_registers_on_an_empty_database_with_numbers_for_buttons() {
         "{out}"
     );
     assert!(out.contains("Đã ghi nhận ngày 01/03/2025"), "{out}");
-    assert!(out.contains("Đang ghi: 01/03/2025"), "0 went back: {out}");
+    assert!(out.contains("Đã ghi: 01/03/2025"), "0 went back: {out}");
     assert!(out.trim_end().ends_with('>'), "{out}");
 
     // Second session on the same file continues at question 5.
@@ -120,4 +120,60 @@ fn with_units_present_the_console_asks_for_a_code() {
         "{out}"
     );
     assert!(out.contains(&support::step(1)), "{out}");
+}
+
+/// What trips a newcomer on a channel without buttons: "1" on the summary is "send",
+/// never "item 1"; nothing says "press"; going back keeps an answer with Enter; back on
+/// the first question offers to stop instead of dropping the form.
+#[test]
+fn typing_numbers_never_means_two_things() {
+    let env = TestEnv::new();
+    let out = chat(
+        &env,
+        &[
+            "1", // the demo unit
+            "",  // an empty line outside a form asks nothing
+            "/dangky",
+            "0", // back on the first question
+            "3", // Mô hình
+            "Vườn rau công đoàn",
+            "15/1/2025",
+            "0", // back: the start date is shown as recorded
+            "",  // Enter keeps it
+            "30/6/2025",
+            "Trồng rau sạch cho bếp ăn công nhân",
+            "30 triệu",
+            "/nhanh",
+        ],
+    );
+    assert!(out.contains("không có gì trước nó"), "{out}");
+    assert!(
+        out.contains(". ❌ Hủy\n0. « Quay lại"),
+        "stop is offered: {out}"
+    );
+    assert!(out.contains("Đã ghi: 15/01/2025"), "{out}");
+    assert!(out.contains("↩️ Giữ nguyên"), "{out}");
+    assert!(
+        out.contains("30.000.000 đồng"),
+        "Enter kept the date and went on: {out}"
+    );
+    assert!(!out.contains("Xin nhập câu trả lời"), "{out}");
+    assert_eq!(out.matches("Mã mời").count(), 0, "{out}");
+
+    // The rest by the summary: its items are bullets, its numbers are the actions.
+    let mut script = vec!["/huy", "/dangky", "3", "Vườn rau", "15/1/2025", "30/6/2025"];
+    script.extend(["Trồng rau sạch cho bếp ăn", "30 triệu"]);
+    script.extend(vec![
+        "1";
+        support::items_after(
+            thidua::domain::registration::field::ESTIMATED_VALUE
+        )
+    ]);
+    let out = chat(&env, &script);
+    let summary = &out[out.rfind("Xin kiểm tra lại").expect(&out)..];
+    assert!(summary.contains("• Loại: Mô hình"), "{summary}");
+    assert!(!summary.contains("1. Loại"), "{summary}");
+    assert!(summary.contains("gõ 1"), "{summary}");
+    assert!(!summary.to_lowercase().contains("bấm"), "{summary}");
+    assert!(summary.contains("1. ✅ Xác nhận gửi"), "{summary}");
 }

@@ -184,11 +184,7 @@ async fn a_chair_submits_the_report_and_the_dossier() {
         .await;
     // Going back shows the file already received, which can be kept.
     let back = chair.say("/quaylai").expect("(1/4)").await;
-    assert!(
-        back.text.contains("Đang ghi: to-trinh.docx"),
-        "{}",
-        back.text
-    );
+    assert!(back.text.contains("Đã ghi: to-trinh.docx"), "{}", back.text);
     chair
         .press(&back.button("Giữ tệp"))
         .expect("(2/4) Xin gửi tệp: Biên bản")

@@ -122,7 +122,7 @@ async fn a_chair_registers_a_work_from_the_phone() {
     // Back one step keeps the answer, shown as the current one.
     let back = chair.say("/quaylai").expect(&support::step(8)).await;
     assert!(
-        back.text.contains("Đang ghi: Đoàn viên an cư"),
+        back.text.contains("Đã ghi: Đoàn viên an cư"),
         "{}",
         back.text
     );

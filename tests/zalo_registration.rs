@@ -66,7 +66,7 @@ async fn a_chair_registers_on_zalo_with_numbered_answers() {
     );
     chair.say("7").expect("Xin chọn một trong các loại").await;
     chair.say("2").expect(&support::step(2)).await;
-    chair.say("0").expect("Đang ghi: Sản phẩm").await;
+    chair.say("0").expect("Đã ghi: Sản phẩm").await;
     chair.say("3").expect(&support::step(2)).await;
     chair
         .say("Sổ tay đoàn viên điện tử")

@@ -547,6 +547,8 @@ impl Handler {
                 turn.say_text("idle.stale_button");
                 Ok(())
             }
+            // An empty line (the console's Enter) outside a form asks nothing.
+            (_, Msg::Text(t)) if t.trim().is_empty() => Ok(()),
             (_, _) => {
                 turn.say(idle_hint(turn.lang));
                 Ok(())
@@ -558,6 +560,7 @@ impl Handler {
         let campaign = turn.campaign().await?;
         Ok(crate::conversation::Ctx {
             lang: turn.lang,
+            buttons: turn.here.channel.capabilities().buttons,
             default_year: campaign.default_year(),
             awards: campaign.awards.clone(),
         })

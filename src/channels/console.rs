@@ -61,10 +61,8 @@ where
             writeln!(output)?;
             return Ok(());
         };
+        // An empty line goes too: at a question already answered it keeps the answer.
         let line = line.trim().to_string();
-        if line.is_empty() {
-            continue;
-        }
         if matches!(line.as_str(), "/thoat" | "/quit" | "/exit") {
             return Ok(());
         }

@@ -13,6 +13,9 @@ use crate::i18n::{tr, trf, Lang};
 #[derive(Debug, Clone)]
 pub struct Ctx {
     pub lang: Lang,
+    /// Whether the channel has buttons; without them a person types a number, and
+    /// nothing may say "press" or number two lists in one message.
+    pub buttons: bool,
     /// Year of dates typed without one ("15/1").
     pub default_year: i32,
     /// The campaign's award criteria: the summary says which a work's values reach.
@@ -212,8 +215,19 @@ fn take_step(mut s: FormSession, input: Input, spec: &FormSpec, ctx: &Ctx) -> Fo
     match action {
         Action::Cancel => cancelled(),
         Action::Back => match s.step {
-            Step::Field(0) if s.answers.is_empty() => cancelled(),
-            Step::Field(0) => reask(s, spec, ctx, tr(lang, "form.first_question")),
+            // Nothing before the first question: say so, and offer to stop, rather
+            // than drop the form unasked.
+            Step::Field(0) => {
+                let mut outcome = reask(s, spec, ctx, tr(lang, "form.first_question"));
+                if let FormOutcome::Continue(_, replies) = &mut outcome {
+                    if let Some(reply) = replies.first_mut() {
+                        let stop = Choice::new(tr(lang, "button.cancel"), Action::Cancel);
+                        let at = reply.choices.len().saturating_sub(1);
+                        reply.choices.insert(at, stop);
+                    }
+                }
+                outcome
+            }
             Step::Field(i) => {
                 s.step = Step::Field(i - 1);
                 ask(s, spec, ctx)
@@ -252,6 +266,10 @@ fn take_step(mut s: FormSession, input: Input, spec: &FormSpec, ctx: &Ctx) -> Fo
             }
             Some(_) => reask(s, spec, ctx, tr(lang, "form.cannot_skip")),
             None => reask(s, spec, ctx, tr(lang, "form.stale_button")),
+        },
+        Action::Keep => match s.current_field(spec) {
+            Some(f) if s.answers.contains_key(&*f.key) => advance(s, spec, ctx),
+            _ => reask(s, spec, ctx, tr(lang, "form.stale_button")),
         },
         Action::Pick(value) => match s.current_field(spec) {
             Some(f) if f.accepts_choice(&value) => {
@@ -350,6 +368,10 @@ fn on_text(mut s: FormSession, text: &str, spec: &FormSpec, ctx: &Ctx) -> FormOu
         return reask(s, spec, ctx, tr(ctx.lang, "form.use_choices"));
     };
     if text.trim().is_empty() {
+        // An empty line (the console's Enter) keeps an answer already given.
+        if s.answers.contains_key(&*field.key) {
+            return advance(s, spec, ctx);
+        }
         return reask(s, spec, ctx, tr(ctx.lang, "form.empty"));
     }
     match field.parse(text, &s.answers, ctx.default_year) {
@@ -427,13 +449,23 @@ pub fn prompt(s: &FormSession, spec: &FormSpec, ctx: &Ctx) -> Reply {
                 Some(e) => trf(lang, "form.summary_title_edit", &[("number", &e.number)]),
                 None => spec.texts.summary_title.show(lang),
             };
-            let mut text = format!("{title}\n\n{}", summary_lines(s, spec, lang));
+            let lines = match ctx.buttons {
+                true => summary_lines(s, spec, lang),
+                // The actions are numbered under it: items are not, so "1" is never
+                // both "send" and "item 1".
+                false => summary_bullets(s, spec, lang),
+            };
+            let mut text = format!("{title}\n\n{lines}");
             for hint in award_hints(&ctx.awards, &s.answers, lang) {
                 text.push_str("\n\n");
                 text.push_str(&hint);
             }
             text.push_str("\n\n");
-            text.push_str(&spec.texts.summary_ask.show(lang));
+            text.push_str(&match (&spec.texts.summary_ask, ctx.buttons) {
+                // What to type, where nothing can be pressed.
+                (super::form::Words::Key(key), false) => tr(lang, &format!("{key}_typed")),
+                (ask, _) => ask.show(lang),
+            });
             Reply::with_choices(
                 text,
                 vec![
@@ -501,6 +533,10 @@ fn field_prompt(
                 .map(|o| Choice::new(o.label.show(lang), Action::Pick(o.value.to_string()))),
         );
     }
+    // Back at a question already answered: keep the answer without typing it again.
+    if current.is_some() && !field.takes_files() {
+        choices.push(Choice::new(tr(lang, "button.keep"), Action::Keep));
+    }
     match (&field.kind, current) {
         (FieldKind::File { max: 1 }, Some(a)) if has_files(a) => {
             choices.push(Choice::new(tr(lang, "button.keep_file"), Action::Skip));
@@ -559,6 +595,21 @@ pub fn summary_lines(s: &FormSession, spec: &FormSpec, lang: Lang) -> String {
                 None => tr(lang, "form.not_answered"),
             };
             format!("{}. {}: {}", i + 1, f.label.show(lang), value)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// "• Loại: Mô hình" lines: the summary where numbers are for the actions only.
+fn summary_bullets(s: &FormSession, spec: &FormSpec, lang: Lang) -> String {
+    spec.fields
+        .iter()
+        .map(|f| {
+            let value = match s.answers.get(&*f.key) {
+                Some(a) => answer_text(f, a, lang),
+                None => tr(lang, "form.not_answered"),
+            };
+            format!("• {}: {}", f.label.show(lang), value)
         })
         .collect::<Vec<_>>()
         .join("\n")

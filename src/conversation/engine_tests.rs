@@ -9,6 +9,7 @@ use crate::domain::registration::WorkKind;
 const CTX: Ctx = Ctx {
     awards: Vec::new(),
     lang: Lang::Vi,
+    buttons: true,
     default_year: 2025,
 };
 
@@ -173,13 +174,13 @@ fn back_goes_one_step_and_shows_the_current_answer() {
     let (s, r) = go(s, Input::Action(Action::Back));
     assert_eq!(s.step, Step::Field(1));
     assert!(
-        r.text.contains("Đang ghi: Phần mềm quản lý đoàn viên"),
+        r.text.contains("Đã ghi: Phần mềm quản lý đoàn viên"),
         "{}",
         r.text
     );
     let (s, r) = act(s, Action::Back);
     assert_eq!(s.step, Step::Field(0));
-    assert!(r.text.contains("Đang ghi: Sản phẩm"), "{}", r.text);
+    assert!(r.text.contains("Đã ghi: Sản phẩm"), "{}", r.text);
     // At the first question with answers kept, back does not throw them away.
     let (s, r) = act(s, Action::Back);
     assert_eq!(s.step, Step::Field(0));
@@ -188,11 +189,63 @@ fn back_goes_one_step_and_shows_the_current_answer() {
 }
 
 #[test]
-fn back_on_an_empty_form_leaves_it() {
+fn back_on_the_first_question_says_so_and_offers_to_stop() {
+    let (s, r) = go(new(), Input::Action(Action::Back));
+    assert_eq!(s.step, Step::Field(0), "the form is not dropped unasked");
+    assert!(r.text.contains("không có gì trước nó"), "{}", r.text);
+    assert!(r.choices.iter().any(|c| c.action == Action::Cancel));
     assert!(matches!(
-        step(new(), Input::Action(Action::Back), &REGISTRATION, &CTX),
+        step(s, Input::Action(Action::Cancel), &REGISTRATION, &CTX),
         FormOutcome::Cancelled(_)
     ));
+}
+
+#[test]
+fn an_answer_gone_back_to_is_kept_by_a_choice_or_an_empty_line() {
+    let (s, _) = act(new(), Action::Pick("san_pham".into()));
+    let (s, _) = text(s, "Phần mềm quản lý đoàn viên");
+    let (s, r) = text(s, "15/1/2025");
+    assert_eq!(s.step, Step::Field(3), "{}", r.text);
+    let (s, r) = act(s, Action::Back);
+    assert!(r.text.contains("Đã ghi: 15/01/2025"), "{}", r.text);
+    assert!(r.choices.iter().any(|c| c.action == Action::Keep));
+    let (kept, _) = act(s.clone(), Action::Keep);
+    assert_eq!(kept.step, Step::Field(3));
+    assert_eq!(kept.answers, s.answers);
+    let (kept, _) = text(s, "   ");
+    assert_eq!(kept.step, Step::Field(3), "an empty line keeps it too");
+    // A question never answered has nothing to keep.
+    let (s, r) = act(new(), Action::Keep);
+    assert_eq!(s.step, Step::Field(0));
+    assert!(r.text.starts_with("⚠️"));
+}
+
+#[test]
+fn without_buttons_the_summary_numbers_only_what_can_be_typed() {
+    let ctx = Ctx {
+        buttons: false,
+        ..CTX
+    };
+    let r = prompt(&at_summary(), &REGISTRATION, &ctx);
+    assert!(r.text.contains("• Loại: Mô hình"), "{}", r.text);
+    assert!(!r.text.contains("1. Loại"), "{}", r.text);
+    assert!(r.text.contains("gõ 1"), "{}", r.text);
+    assert!(!r.text.to_lowercase().contains("bấm"), "{}", r.text);
+    let numbered = crate::conversation::render::numbered_text(&r, Lang::Vi);
+    assert_eq!(numbered.matches("\n1. ").count(), 1, "{numbered}");
+    // Every form's summary has its typed words.
+    for key in [
+        "form.summary_ask",
+        "submission.checklist_ask",
+        "broadcast.preview_ask",
+        "review.return_ask",
+        "result.summary_ask",
+    ] {
+        for lang in Lang::ALL {
+            let typed = crate::i18n::tr(lang, &format!("{key}_typed"));
+            assert!(!typed.contains(key), "{key}_typed missing in {lang:?}");
+        }
+    }
 }
 
 #[test]
@@ -242,7 +295,7 @@ fn editing_one_field_returns_to_the_summary() {
     assert_eq!(r.choices.len(), REGISTRATION.fields.len() + 1);
     let (s, r) = act(s, Action::EditField(NAME.into()));
     assert_eq!(s.step, Step::EditField(1));
-    assert!(r.text.contains("Đang ghi: Mái ấm công đoàn"), "{}", r.text);
+    assert!(r.text.contains("Đã ghi: Mái ấm công đoàn"), "{}", r.text);
     let (s, r) = text(s, "Mái ấm công đoàn 2025");
     assert_eq!(s.step, Step::Summary);
     assert!(r.text.contains("Mái ấm công đoàn 2025"));
@@ -369,6 +422,7 @@ fn a_session_survives_serialisation() {
 fn english_users_get_english_questions() {
     let ctx = Ctx {
         lang: Lang::En,
+        buttons: true,
         default_year: 2025,
         awards: Vec::new(),
     };
@@ -459,7 +513,7 @@ mod files {
         assert!(r.text.starts_with("⚠️"), "{}", r.text);
         let (s, _) = go(s, &spec, Input::File(Ok(file("a.pdf"))));
         let (s, back) = go(s, &spec, Input::Action(Action::Back));
-        assert!(back.text.contains("Đang ghi: a.pdf"), "{}", back.text);
+        assert!(back.text.contains("Đã ghi: a.pdf"), "{}", back.text);
         assert!(back.choices.iter().any(|c| c.action == Action::Skip));
         let (kept, _) = go(s.clone(), &spec, Input::Action(Action::Skip));
         assert_eq!(kept.step, Step::Field(1));

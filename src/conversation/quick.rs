@@ -243,6 +243,7 @@ mod tests {
     const CTX: Ctx = Ctx {
         awards: Vec::new(),
         lang: Lang::Vi,
+        buttons: true,
         default_year: 2025,
     };
 

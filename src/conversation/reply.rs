@@ -18,6 +18,8 @@ pub enum Action {
     Cancel,
     /// Answer the whole form in one message ("Điền nhanh").
     Quick,
+    /// Back at a question already answered: keep that answer.
+    Keep,
     /// Start a new registration.
     Register,
     /// From the list of one's works: change or withdraw registration `id`.
@@ -62,6 +64,7 @@ impl Action {
             Action::EditField(f) => format!("f:{f}"),
             Action::Cancel => "x".into(),
             Action::Quick => "q".into(),
+            Action::Keep => "k".into(),
             Action::Register => "r".into(),
             Action::EditWork(id) => format!("we:{id}"),
             Action::Withdraw(id) => format!("ww:{id}"),
@@ -102,6 +105,7 @@ impl Action {
             ("f", _) => Action::EditField(text()?),
             ("x", None) => Action::Cancel,
             ("q", None) => Action::Quick,
+            ("k", None) => Action::Keep,
             ("r", None) => Action::Register,
             ("we", _) => Action::EditWork(id()?),
             ("ww", _) => Action::Withdraw(id()?),
@@ -136,7 +140,8 @@ impl Action {
             | Action::Edit
             | Action::EditField(_)
             | Action::Cancel
-            | Action::Quick => Place::Step,
+            | Action::Quick
+            | Action::Keep => Place::Step,
             Action::Register
             | Action::EditWork(_)
             | Action::Withdraw(_)
