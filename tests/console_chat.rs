@@ -112,8 +112,21 @@ fn with_units_present_the_console_asks_for_a_code() {
         "enterprise",
     ]);
     let code = env.invite("CĐCS Công ty May Vĩnh Thuận", "chair");
-    let out = chat(&env, &["/dangky", &code.to_lowercase(), "/dangky"]);
+    let out = chat(
+        &env,
+        &[
+            "/dangky",
+            "/start ABCD1234",
+            &code.to_lowercase(),
+            "/dangky",
+        ],
+    );
     assert!(out.contains("mã mời"), "{out}");
+    // Eight letters and digits, but a 1 no code ever has: the real rule is said.
+    assert!(
+        out.contains("không bao giờ có chữ O, I, L và số 0, 1"),
+        "{out}"
+    );
     assert!(!out.contains("Dùng thử"), "{out}");
     assert!(
         out.contains("Chủ tịch CĐCS Công ty May Vĩnh Thuận"),

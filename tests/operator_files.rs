@@ -229,3 +229,15 @@ fn a_truncated_or_read_only_database_is_said_at_once() {
     assert!(!run.status.success());
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+/// An announcement nobody would receive is refused, from the command line as in the
+/// chat; the console's own person is nobody's recipient.
+#[test]
+fn an_announcement_to_nobody_is_refused() {
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", "CĐCS Trường A"]);
+    let out = env.cli_raw(&["broadcast", "--text", "Họp tổng kết", "--audience", "all"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("0 người nhận"), "{said}");
+}

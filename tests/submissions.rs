@@ -40,6 +40,9 @@ async fn a_chair_submits_the_report_and_the_dossier() {
         .expect("Chào mừng")
         .await;
 
+    // Stopped halfway, the chair is told which command starts it again.
+    chair.say("/baocao").expect("(1/2) Xin gửi tệp").await;
+    chair.say("/huy").expect("Gõ /baocao để bắt đầu lại").await;
     let first = chair.say("/baocao").expect("(1/2) Xin gửi tệp").await;
     assert!(
         first.text.contains("hạn 05/05/2025 23:59"),

@@ -36,7 +36,8 @@ impl Handler {
                     return Ok(None);
                 };
                 let photos_only = turn.here.channel.capabilities().receives == Receives::PhotosOnly;
-                submission_form::spec(&d.spec.title, &d.spec.documents, lang, photos_only)
+                let named = (d.spec.title.as_str(), d.spec.asks_for.command());
+                submission_form::spec((named.0, &named.1), &d.spec.documents, lang, photos_only)
             }
             FormId::Announcement => {
                 let counted = match chosen_audience(session) {

@@ -57,7 +57,7 @@ pub fn spec(chosen: Option<(Audience, i64)>, lang: Lang) -> FormSpec {
             summary_title: Words::Key("broadcast.preview_title"),
             summary_ask: Words::Key("broadcast.preview_ask"),
             confirm: "button.send",
-            cancelled: "broadcast.cancelled",
+            cancelled: Words::Key("broadcast.cancelled"),
         },
     }
 }

@@ -211,7 +211,7 @@ fn take_step(mut s: FormSession, input: Input, spec: &FormSpec, ctx: &Ctx) -> Fo
         Input::Text(text) => return on_text(s, &text, spec, ctx),
         Input::File(file) => return on_file(s, file, spec, ctx),
     };
-    let cancelled = || FormOutcome::Cancelled(vec![Reply::text(tr(lang, spec.texts.cancelled))]);
+    let cancelled = || FormOutcome::Cancelled(vec![Reply::text(spec.texts.cancelled.show(lang))]);
     match action {
         Action::Cancel => cancelled(),
         Action::Back => match s.step {

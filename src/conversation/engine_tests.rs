@@ -444,7 +444,7 @@ mod files {
                 key: k.into(),
                 title: t.into(),
             });
-        submission_form::spec("Hồ sơ khen thưởng", &docs, Lang::Vi, false)
+        submission_form::spec(("Hồ sơ khen thưởng", "/hoso"), &docs, Lang::Vi, false)
     }
 
     fn file(name: &str) -> StoredFile {
@@ -540,7 +540,7 @@ mod files {
             key: "to_trinh".into(),
             title: "Tờ trình".into(),
         }];
-        let shorter = submission_form::spec("Hồ sơ", &docs, Lang::Vi, false);
+        let shorter = submission_form::spec(("Hồ sơ", "/hoso"), &docs, Lang::Vi, false);
         assert!(s.refit(&shorter));
         assert_eq!(s.step, Step::Field(1), "the note, now the second question");
         assert_eq!(s.files().count(), 1);

@@ -27,7 +27,7 @@ pub struct FormTexts {
     /// Locale key of the button that hands the form in.
     pub confirm: &'static str,
     /// Locale key of the line after a cancel.
-    pub cancelled: &'static str,
+    pub cancelled: Words,
 }
 
 impl FormSpec {

@@ -34,7 +34,7 @@ pub static REGISTRATION: FormSpec = FormSpec {
         summary_title: Words::Key("form.summary_title"),
         summary_ask: Words::Key("form.summary_ask"),
         confirm: "button.confirm",
-        cancelled: "form.cancelled",
+        cancelled: Words::Key("form.cancelled"),
     },
     fields: Cow::Borrowed(&[
         FieldSpec {

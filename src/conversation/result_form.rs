@@ -19,7 +19,7 @@ fn texts(number: &str, lang: Lang) -> FormTexts {
         summary_title: Words::Plain(trf(lang, "result.summary_title", &[("number", number)])),
         summary_ask: Words::Key("result.summary_ask"),
         confirm: "button.save_result",
-        cancelled: "result.cancelled",
+        cancelled: Words::Key("result.cancelled"),
     }
 }
 

@@ -31,7 +31,7 @@ pub fn spec(unit: &str, title: &str, lang: Lang) -> FormSpec {
             )),
             summary_ask: Words::Key("review.return_ask"),
             confirm: "button.return_now",
-            cancelled: "review.cancelled",
+            cancelled: Words::Key("review.cancelled"),
         },
     }
 }

@@ -11,8 +11,14 @@ use crate::i18n::{tr, trf, Lang};
 pub const NOTE: &str = "note";
 const MAX_NOTE: usize = 1000;
 
-/// `photos_only`: the channel can receive only photos (Zalo), which each question says.
-pub fn spec(title: &str, documents: &[DocumentSpec], lang: Lang, photos_only: bool) -> FormSpec {
+/// `photos_only`: the channel can receive only photos (Zalo), which each question says;
+/// `command` starts it again (/baocao, /hoso), as the cancellation says.
+pub fn spec(
+    (title, command): (&str, &str),
+    documents: &[DocumentSpec],
+    lang: Lang,
+    photos_only: bool,
+) -> FormSpec {
     let mut fields: Vec<FieldSpec> = documents
         .iter()
         .map(|doc| {
@@ -48,7 +54,7 @@ pub fn spec(title: &str, documents: &[DocumentSpec], lang: Lang, photos_only: bo
             summary_title: Words::Plain(trf(lang, "submission.checklist", &[("title", title)])),
             summary_ask: Words::Key("submission.checklist_ask"),
             confirm: "button.submit",
-            cancelled: "submission.cancelled",
+            cancelled: Words::Plain(trf(lang, "submission.cancelled", &[("command", command)])),
         },
     }
 }

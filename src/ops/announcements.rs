@@ -9,7 +9,7 @@ use super::{Actor, Refused};
 use crate::broadcast::{self, Created, MAX_TEXT};
 use crate::domain::audience::Audience;
 use crate::domain::text::clean;
-use crate::store::campaigns;
+use crate::store::{audience, campaigns};
 
 /// Queues `text` for `audience` (`telegram_first`: a person on both channels gets it
 /// on Telegram only). `draft_key` is the chat's form key, so a second press of "Gửi"
@@ -36,6 +36,10 @@ pub async fn queue(
     }
     let campaign = campaigns::current_or_seed(&mut *tx).await?;
     let within = actor.scope(&mut *tx).await?;
+    // An announcement nobody would receive is a mistake in the audience, not news.
+    if audience::count(&mut *tx, campaign.id, audience, within).await? == 0 {
+        return Err(Refused::new("broadcast.nobody").into());
+    }
     broadcast::create(
         tx,
         campaign.id,

@@ -18,7 +18,11 @@ const NOT_DISTRICT: &str = super::scope::subject!("m.unit_id");
 /// The condition on member `m` for an audience within a scope, and whether it uses
 /// `$1` (the campaign): PostgreSQL refuses a parameter a statement does not use.
 pub(super) fn condition(audience: Audience, scope: Scope) -> (String, bool) {
-    let within = scope::condition(scope, "m.unit_id");
+    // The console's person tries thidua on this machine: nothing reaches it from others.
+    let within = format!(
+        "{} AND m.channel <> 'console'",
+        scope::condition(scope, "m.unit_id")
+    );
     let missing = match audience {
         Audience::All => {
             return (
