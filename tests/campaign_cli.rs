@@ -19,7 +19,7 @@ fn campaign_files_load_update_and_refuse_mistakes() {
         "{out}"
     );
     assert!(
-        out.contains("[report] Báo cáo tổng kết phong trào thi đua — 05/05/2025 23:59"),
+        out.contains("Báo cáo tổng kết phong trào thi đua — hạn 05/05/2025 23:59 (mã: report)"),
         "{out}"
     );
 

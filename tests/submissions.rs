@@ -93,16 +93,12 @@ async fn a_chair_submits_the_report_and_the_dossier() {
         table.text
     );
     assert!(
-        table
-            .text
-            .contains(&format!("{SCHOOL}: report ✅ · nomination ✗")),
+        table.text.contains(&format!("{SCHOOL}: (1) ✅ · (2) ✗")),
         "{}",
         table.text
     );
     assert!(
-        table
-            .text
-            .contains(&format!("{CLINIC}: report ✗ · nomination ✗")),
+        table.text.contains(&format!("{CLINIC}: (1) ✗ · (2) ✗")),
         "{}",
         table.text
     );
@@ -205,7 +201,30 @@ async fn a_chair_submits_the_report_and_the_dossier() {
         .press(&checklist.button("Nộp"))
         .expect("Đã nộp Hồ sơ")
         .await;
+    staff.say("/tinhtrang").expect("Tình trạng nộp").await;
+    chair.say("/help").expect("/baocao").await;
 
+    // People read titles: no key of the campaign file in anything said to anyone.
+    for m in api.sent() {
+        let words: Vec<&str> = m
+            .text
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .collect();
+        for key in [
+            "vinh-thuan-2025",
+            "report",
+            "nomination",
+            "to_trinh",
+            "bien_ban",
+        ] {
+            assert!(
+                !words.contains(&key),
+                "{key} shown to {}: {}",
+                m.chat_id,
+                m.text
+            );
+        }
+    }
     assert!(bot.terminate(), "{}", bot.log_text());
     env.cli(&[
         "submission",

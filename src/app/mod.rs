@@ -563,6 +563,7 @@ impl Handler {
             buttons: turn.here.channel.capabilities().buttons,
             default_year: campaign.default_year(),
             awards: campaign.awards.clone(),
+            campaign_ends: Some(campaign.ends_on),
         })
     }
 

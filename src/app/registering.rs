@@ -20,8 +20,21 @@ impl Handler {
             return self.remind_form(turn, me).await;
         }
         let session = FormSession::new(FormId::Registration, new_key());
-        let intro = trf(turn.lang, "form.intro", &[("unit", &me.unit_name)]);
+        let intro = self.registration_intro(turn, me).await?;
         self.begin_form(turn, me, session, Some(intro)).await
+    }
+
+    /// The registration's first words; after the campaign's end, that this one is late.
+    async fn registration_intro(&self, turn: &mut Turn, me: &Member) -> Result<String> {
+        let intro = trf(turn.lang, "form.intro", &[("unit", &me.unit_name)]);
+        let campaign = turn.campaign().await?;
+        let today = turn.now.with_timezone(&campaign.tz()).date_naive();
+        if today <= campaign.ends_on {
+            return Ok(intro);
+        }
+        let end = crate::domain::dates::format_dmy(campaign.ends_on);
+        let late = trf(turn.lang, "form.campaign_ended", &[("end", &end)]);
+        Ok(format!("{late}\n\n{intro}"))
     }
 
     /// `/nhanh` outside a form: a registration answered in one message.
@@ -32,7 +45,7 @@ impl Handler {
     ) -> Result<()> {
         let mut session = FormSession::new(FormId::Registration, new_key());
         session.step = crate::conversation::engine::Step::Quick;
-        let intro = trf(turn.lang, "form.intro", &[("unit", &me.unit_name)]);
+        let intro = self.registration_intro(turn, me).await?;
         self.begin_form(turn, me, session, Some(intro)).await
     }
 

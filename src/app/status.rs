@@ -27,7 +27,7 @@ impl Handler {
     pub(super) async fn status(&self, turn: &mut Turn, me: &Member) -> Result<()> {
         let campaign = turn.campaign().await?;
         let deadlines = deadlines::reported(&mut turn.tx, campaign.id).await?;
-        let title = trf(turn.lang, "status.title", &[("campaign", &campaign.code)]);
+        let title = trf(turn.lang, "status.title", &[("campaign", &campaign.title)]);
         if me.role == Role::Staff {
             return self.staff_status(turn, me, title, &deadlines).await;
         }
@@ -36,11 +36,17 @@ impl Handler {
         for d in &deadlines {
             let s = submissions::for_unit(&mut turn.tx, d.id, me.unit_id).await?;
             let due = format_dmy(d.spec.due_on);
+            // Past the deadline, "not yet" is "late": said with the date it was due.
+            let state = match s {
+                None if turn.now > d.spec.due_at(tz) => {
+                    trf(turn.lang, "status.overdue", &[("due", &due)])
+                }
+                _ => submission_state(turn.lang, s.as_ref(), tz),
+            };
             lines.push(format!(
-                "{} ({}): {}",
+                "{} ({}): {state}",
                 d.spec.title,
                 trf(turn.lang, "status.due", &[("due", &due)]),
-                submission_state(turn.lang, s.as_ref(), tz)
             ));
         }
         turn.say(Reply::text(lines.join("\n\n")));
@@ -109,11 +115,17 @@ impl Handler {
                 .into_iter()
                 .map(|s| ((s.deadline_id, s.unit_id), s))
                 .collect();
+        // Deadlines by number, named once above the rows: a person reads titles, never
+        // the campaign file's keys.
         let mut rows = vec![tr(lang, "status.legend")];
+        for (i, d) in deadlines.iter().enumerate() {
+            rows.push(format!("({}) {}", i + 1, d.spec.title));
+        }
         for u in &units {
             let marks: Vec<String> = deadlines
                 .iter()
-                .map(|d| {
+                .enumerate()
+                .map(|(i, d)| {
                     let mark = match handed_in.get(&(d.id, u.id)) {
                         None => "✗",
                         Some(s) if s.status == Status::Approved => "✔️",
@@ -121,7 +133,7 @@ impl Handler {
                         Some(s) if s.late => "⚠️",
                         Some(_) => "✅",
                     };
-                    format!("{} {mark}", d.spec.key)
+                    format!("({}) {mark}", i + 1)
                 })
                 .collect();
             rows.push(format!("{}: {}", u.name, marks.join(" · ")));

@@ -55,14 +55,9 @@ async fn show(db: &Db, lang: Lang) -> Result<()> {
     for d in store::deadlines::for_campaign(&mut conn, c.id).await? {
         let s = &d.spec;
         let days: Vec<String> = s.reminder_days.iter().map(u32::to_string).collect();
-        println!(
-            "\n[{}] {} — {} {} ({})",
-            s.key,
-            s.title,
-            format_dmy(s.due_on),
-            s.due_time.format("%H:%M"),
-            s.asks_for
-        );
+        let due = format!("{} {}", format_dmy(s.due_on), s.due_time.format("%H:%M"));
+        let line = [("title", s.title.as_str()), ("due", &due), ("key", &s.key)];
+        println!("\n{}", trf(lang, "cli.campaign_deadline", &line));
         let time = s.reminder_time.format("%H:%M").to_string();
         let days = days.join(", ");
         let reminders = [("days", days.as_str()), ("time", &time)];

@@ -20,6 +20,8 @@ pub struct Ctx {
     pub default_year: i32,
     /// The campaign's award criteria: the summary says which a work's values reach.
     pub awards: Vec<crate::domain::awards::AwardCriterion>,
+    /// The campaign's last day: a date after it is pointed out at the summary.
+    pub campaign_ends: Option<chrono::NaiveDate>,
 }
 
 /// Which form a session fills; the app builds its `FormSpec` from it (and from the
@@ -456,7 +458,11 @@ pub fn prompt(s: &FormSession, spec: &FormSpec, ctx: &Ctx) -> Reply {
                 false => summary_bullets(s, spec, lang),
             };
             let mut text = format!("{title}\n\n{lines}");
-            for hint in award_hints(&ctx.awards, &s.answers, lang) {
+            for hint in late_dates(s, spec, ctx).into_iter().chain(award_hints(
+                &ctx.awards,
+                &s.answers,
+                lang,
+            )) {
                 text.push_str("\n\n");
                 text.push_str(&hint);
             }
@@ -551,6 +557,28 @@ fn field_prompt(
     }
     choices.push(Choice::new(tr(lang, "button.back"), Action::Back));
     Reply::with_choices(text, choices)
+}
+
+/// Dates answered past the campaign's end, each pointed out (a hint, not a refusal).
+fn late_dates(s: &FormSession, spec: &FormSpec, ctx: &Ctx) -> Vec<String> {
+    let Some(end) = ctx.campaign_ends else {
+        return Vec::new();
+    };
+    spec.fields
+        .iter()
+        .filter_map(|f| match s.answers.get(&*f.key) {
+            Some(Answer::Date(d)) if *d > end => Some(trf(
+                ctx.lang,
+                "form.after_campaign",
+                &[
+                    ("label", &f.label.show(ctx.lang)),
+                    ("date", &format_dmy(*d)),
+                    ("end", &format_dmy(end)),
+                ],
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 /// "💡 Giá trị dự kiến 250 triệu đạt mức xét Bằng khen … — đây là gợi ý, không phải kết

@@ -11,6 +11,7 @@ const CTX: Ctx = Ctx {
     lang: Lang::Vi,
     buttons: true,
     default_year: 2025,
+    campaign_ends: None,
 };
 
 fn new() -> FormSession {
@@ -424,6 +425,7 @@ fn english_users_get_english_questions() {
         lang: Lang::En,
         buttons: true,
         default_year: 2025,
+        campaign_ends: None,
         awards: Vec::new(),
     };
     let r = prompt(&new(), &REGISTRATION, &ctx);

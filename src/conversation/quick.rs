@@ -245,6 +245,7 @@ mod tests {
         lang: Lang::Vi,
         buttons: true,
         default_year: 2025,
+        campaign_ends: None,
     };
 
     fn quick() -> FormSession {

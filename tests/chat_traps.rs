@@ -1,0 +1,73 @@
+//! What a chair meets in their first hour that used to trip them: time passing
+//! unnoticed (a deadline gone, the campaign over, a work ending after it).
+
+mod support;
+
+use support::fake_telegram::{FakeTelegram, User};
+use support::{Talk, TestEnv, TOKEN};
+
+const SCHOOL: &str = "CĐCS Trường THCS Vĩnh Thuận";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn time_passing_is_said() {
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", SCHOOL]);
+    let code = env.invite(SCHOOL, "chair");
+    let api = FakeTelegram::start().await;
+    // August 2025: both deadlines have passed and the campaign ended on 31 July.
+    let mut bot = env.spawn_with(
+        &["run", "--now", "2025-08-15T09:00:00+07:00"],
+        &[
+            ("TELOXIDE_TOKEN", TOKEN.to_string()),
+            ("TELOXIDE_API_URL", api.url()),
+        ],
+    );
+    let mut chair = Talk::new(&api, User::new(1001, "Lan", "Nguyễn Thị"));
+    chair
+        .say(&format!("/start {code}"))
+        .expect("Chào mừng")
+        .await;
+    let status = chair.say("/tinhtrang").expect("Tình trạng nộp").await;
+    assert!(
+        status.text.contains("Quá hạn, chưa nộp (hạn 05/05/2025)"),
+        "{}",
+        status.text
+    );
+    assert!(!status.text.contains(": Chưa nộp"), "{}", status.text);
+
+    let start = chair.say("/nhanh").expect("Điền nhanh").await;
+    assert!(
+        start
+            .text
+            .contains("Phong trào đã kết thúc ngày 31/07/2025"),
+        "{}",
+        start.text
+    );
+    use thidua::conversation::registration_form::REGISTRATION;
+    use thidua::domain::registration::field::*;
+    let block: Vec<&str> = REGISTRATION
+        .fields
+        .iter()
+        .map(|f| match &*f.key {
+            KIND => "Mô hình",
+            NAME => "Mái ấm công đoàn",
+            START_DATE => "1/8/2025",
+            END_DATE => "30/9/2025",
+            CONTENT => "Xây nhà cho đoàn viên",
+            ESTIMATED_VALUE => "250 triệu",
+            _ => "-",
+        })
+        .collect();
+    let summary = chair
+        .say(&block.join("\n"))
+        .expect("Xin kiểm tra lại")
+        .await;
+    assert!(
+        summary
+            .text
+            .contains("Thời gian kết thúc 30/09/2025 sau ngày phong trào kết thúc (31/07/2025)"),
+        "{}",
+        summary.text
+    );
+    assert!(bot.terminate(), "{}", bot.log_text());
+}
