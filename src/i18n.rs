@@ -53,6 +53,18 @@ pub fn tr(lang: Lang, key: &str) -> String {
     trf(lang, key, &[])
 }
 
+/// `trf` for a count: `{key}_one` when `n` is 1 ("1 file is needed"), `key` otherwise
+/// ("3 files are needed"); both exist in every locale.
+pub fn trn(lang: Lang, key: &str, n: usize, args: &[(&str, &str)]) -> String {
+    let n_text = n.to_string();
+    let mut all: Vec<(&str, &str)> = args.to_vec();
+    all.push(("n", &n_text));
+    match n {
+        1 => trf(lang, &format!("{key}_one"), &all),
+        _ => trf(lang, key, &all),
+    }
+}
+
 /// Translate a key and fill `%{name}` placeholders. A placeholder left unfilled is a
 /// bug at the call site ("Đã nộp %{at}" reached a person once): tests fail on it, and
 /// a release build logs it.

@@ -71,3 +71,62 @@ async fn time_passing_is_said() {
     );
     assert!(bot.terminate(), "{}", bot.log_text());
 }
+
+/// In English: counts agree with their nouns, amounts in English words are read, and
+/// no message says a thing twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn english_reads_as_english() {
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", SCHOOL]);
+    let code = env.invite(SCHOOL, "chair");
+    let api = FakeTelegram::start().await;
+    let mut bot = env.spawn_with(
+        &["run", "--now", "2025-05-02T09:00:00+07:00"],
+        &[
+            ("TELOXIDE_TOKEN", TOKEN.to_string()),
+            ("TELOXIDE_API_URL", api.url()),
+        ],
+    );
+    let mut user = User::new(1001, "Lan", "Nguyen");
+    user.language_code = "en".into();
+    let mut chair = Talk::new(&api, user);
+    chair.say(&format!("/start {code}")).expect("Welcome").await;
+    // The plan's report asks for one document.
+    let ask = chair.say("/baocao").expect("(1/2)").await;
+    assert!(ask.text.contains("1 file is needed"), "{}", ask.text);
+    chair
+        .say("/huy")
+        .expect("Type /baocao to start again")
+        .await;
+
+    use thidua::conversation::registration_form::REGISTRATION;
+    use thidua::domain::registration::field::*;
+    let block: Vec<&str> = REGISTRATION
+        .fields
+        .iter()
+        .map(|f| match &*f.key {
+            KIND => "Model",
+            NAME => "Union shelter",
+            START_DATE => "32/1/2025",
+            END_DATE => "30/6/2025",
+            CONTENT => "Two houses for members",
+            ESTIMATED_VALUE => "50 million",
+            _ => "-",
+        })
+        .collect();
+    chair.say("/nhanh").expect("Quick form").await;
+    let fix = chair.say(&block.join("\n")).expect("still to fix").await;
+    assert!(
+        fix.text.contains("There is no day 32 in month 1/2025"),
+        "{}",
+        fix.text
+    );
+    assert!(
+        !fix.text.contains("Estimated"),
+        "50 million was read: {}",
+        fix.text
+    );
+    let summary = chair.say("3. 15/1/2025").expect("50,000,000 VND").await;
+    assert!(summary.text.contains("Union shelter"), "{}", summary.text);
+    assert!(bot.terminate(), "{}", bot.log_text());
+}

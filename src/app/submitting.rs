@@ -71,9 +71,10 @@ impl Handler {
         let lang = turn.lang;
         let campaign = turn.campaign().await?;
         let due = d.spec.due_at(campaign.tz()).with_timezone(&campaign.tz());
-        let mut intro = trf(
+        let mut intro = crate::i18n::trn(
             lang,
             "submission.intro",
+            d.spec.documents.len(),
             &[
                 ("title", &d.spec.title),
                 ("unit", &me.unit_name),
@@ -81,7 +82,6 @@ impl Handler {
                     "due",
                     &format!("{} {}", format_dmy(d.spec.due_on), due.format("%H:%M")),
                 ),
-                ("n", &d.spec.documents.len().to_string()),
             ],
         );
         if let Some(prev) = submissions::for_unit(&mut turn.tx, d.id, me.unit_id).await? {

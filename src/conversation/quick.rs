@@ -141,12 +141,23 @@ fn answer(f: &FieldSpec, text: &str, s: &FormSession, ctx: &Ctx) -> Result<Answe
             false => Err(tr(ctx.lang, "form.quick.required")),
         };
     }
-    // A choice may be given by its number in the list, as on the phone menus.
+    // A choice may be given by its number in the list, as on the phone menus, or by
+    // its name as the list shows it in the person's language ("Model").
     if let FieldKind::Choice(options) = &f.kind {
-        if let Ok(n) = text.trim().parse::<usize>() {
-            if let Some(o) = n.checked_sub(1).and_then(|i| options.get(i)) {
-                return Ok(Answer::Choice(o.value.to_string()));
-            }
+        let typed = fold(text);
+        let by_number = text
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| options.get(i));
+        let by_label = || {
+            options
+                .iter()
+                .find(|o| fold(&o.label.show(ctx.lang)) == typed)
+        };
+        if let Some(o) = by_number.or_else(by_label) {
+            return Ok(Answer::Choice(o.value.to_string()));
         }
     }
     f.parse(text, &s.answers, ctx.default_year)

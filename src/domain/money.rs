@@ -157,6 +157,12 @@ enum Word {
 /// Folded spellings. A run of letters is split greedily into these, longest
 /// first, so "trđ", "kđ" and "triệuđồng" are understood.
 const WORDS: &[(&str, Word)] = &[
+    // English, for those who chose it with /ngonngu.
+    ("billion", Word::Unit(TY)),
+    ("bn", Word::Unit(TY)),
+    ("million", Word::Unit(TRIEU)),
+    ("mln", Word::Unit(TRIEU)),
+    ("thousand", Word::Unit(NGHIN)),
     ("ty", Word::Unit(TY)),
     ("ti", Word::Unit(TY)),
     ("trieu", Word::Unit(TRIEU)),
@@ -614,6 +620,20 @@ mod tests {
         Vnd::parse(input)
             .unwrap_or_else(|e| panic!("{input:?}: {e:?}"))
             .dong()
+    }
+
+    #[test]
+    fn english_units_as_an_english_speaker_types_them() {
+        for (input, want) in [
+            ("50 million", 50_000_000),
+            ("1.5 billion", 1_500_000_000),
+            ("1,5 billion", 1_500_000_000),
+            ("250 thousand", 250_000),
+            ("2 bn", 2_000_000_000),
+            ("250,000,000 VND", 250_000_000),
+        ] {
+            assert_eq!(dong(input), want, "{input}");
+        }
     }
 
     #[test]
