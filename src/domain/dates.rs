@@ -68,6 +68,14 @@ pub fn format_dmy(d: NaiveDate) -> String {
 
 /// "ngày 15 tháng 01 năm 2025", as Nghị định 30/2020 writes dates on papers: a day
 /// below 10 and the months 1 and 2 take a leading zero, other months do not.
+/// The day in Vietnam at `now`, as file names carry it ("20250502"): at 06:30 in
+/// Hà Nội it is already the next day while UTC is still on the last one.
+pub fn file_day(now: chrono::DateTime<chrono::Utc>) -> String {
+    now.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+        .format("%Y%m%d")
+        .to_string()
+}
+
 pub fn format_long(d: NaiveDate) -> String {
     use chrono::Datelike;
     let month = if d.month() <= 2 {
@@ -199,6 +207,13 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_file_carries_vietnams_day() {
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        assert_eq!(super::file_day(at("2025-05-01T23:30:00Z")), "20250502");
+        assert_eq!(super::file_day(at("2025-05-01T16:59:00Z")), "20250501");
+    }
+
     #[test]
     fn long_dates_follow_the_decree() {
         let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();

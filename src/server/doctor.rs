@@ -297,7 +297,12 @@ fn data_dir(r: &mut Report, config: &Config) {
     }
     match fs4::available_space(&dir) {
         Ok(free) => {
+            // "77,9" in Vietnamese, "77.9" in English.
             let gib = format!("{:.1}", free as f64 / (1024.0 * 1024.0 * 1024.0));
+            let gib = match r.lang {
+                Lang::Vi => gib.replace('.', ","),
+                Lang::En => gib,
+            };
             if free < MIN_FREE_BYTES {
                 r.problem(trf(
                     r.lang,
