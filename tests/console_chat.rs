@@ -190,3 +190,47 @@ fn typing_numbers_never_means_two_things() {
     assert!(!summary.to_lowercase().contains("bấm"), "{summary}");
     assert!(summary.contains("1. ✅ Xác nhận gửi"), "{summary}");
 }
+
+/// The console hands in a report as a file on this machine: a path is the
+/// attachment, checked like any upload (by its content, not its name).
+#[test]
+fn the_console_hands_in_a_report_from_a_local_file() {
+    let env = TestEnv::new();
+    let dir = env.dir.path();
+    let report = dir.join("Bao cao tong ket.pdf");
+    std::fs::write(&report, b"%PDF-1.4 bao cao tong ket").unwrap();
+    let fake = dir.join("virus.pdf");
+    std::fs::write(&fake, b"MZ\x90\x00 program").unwrap();
+    let missing = dir.join("khong-co.pdf");
+    let quoted = format!("'{}'", report.display());
+    let out = chat(
+        &env,
+        &[
+            "1",
+            "/baocao",
+            missing.to_str().unwrap(),
+            fake.to_str().unwrap(),
+            &quoted,
+            "1", // no note
+            "1", // Nộp
+        ],
+    );
+    assert!(out.contains("gõ đường dẫn đến tệp"), "{out}");
+    assert!(out.contains("Không thấy tệp"), "{out}");
+    assert!(
+        !out.contains("Lệnh này không dùng được"),
+        "a path is not a command: {out}"
+    );
+    assert!(
+        out.contains("không đúng định dạng"),
+        "checked by content: {out}"
+    );
+    assert!(out.contains("Đã nhận tệp Bao cao tong ket.pdf"), "{out}");
+    assert!(out.contains("Đã nộp"), "{out}");
+    let kept = support::files_under(&dir.join("data"));
+    assert!(
+        kept.iter()
+            .any(|p| std::fs::read(p).unwrap() == b"%PDF-1.4 bao cao tong ket"),
+        "{kept:?}"
+    );
+}

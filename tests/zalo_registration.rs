@@ -274,7 +274,10 @@ async fn the_webhook_refuses_calls_without_the_secret() {
     assert!(doctor.contains("1/50 người"), "one person joined: {doctor}");
     assert!(doctor.contains("3/3000 tin nhắn"), "{doctor}");
     // Numbers as Vietnamese writes them: "38,4 GiB".
-    let space = doctor.lines().find(|l| l.contains("GiB")).unwrap_or_default();
+    let space = doctor
+        .lines()
+        .find(|l| l.contains("GiB"))
+        .unwrap_or_default();
     assert!(space.contains(',') && !space.contains('.'), "{space}");
     assert!(bot.is_running());
     assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());

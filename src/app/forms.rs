@@ -11,7 +11,7 @@ use crate::conversation::form::{Answer, FormSpec};
 use crate::conversation::registration_form;
 use crate::conversation::{announcement_form, result_form, return_form, submission_form, Dialogue};
 use crate::domain::audience::Audience;
-use crate::domain::member::{Member, Receives};
+use crate::domain::member::Member;
 use crate::i18n::{tr, trf};
 use crate::store::{audience, deadlines, registrations, scope, submissions, units};
 
@@ -35,9 +35,9 @@ impl Handler {
                 let Some(d) = deadlines::get_one(&mut turn.tx, deadline_id).await? else {
                     return Ok(None);
                 };
-                let photos_only = turn.here.channel.capabilities().receives == Receives::PhotosOnly;
+                let caps = turn.here.channel.capabilities();
                 let named = (d.spec.title.as_str(), d.spec.asks_for.command());
-                submission_form::spec((named.0, &named.1), &d.spec.documents, lang, photos_only)
+                submission_form::spec((named.0, &named.1), &d.spec.documents, lang, caps)
             }
             FormId::Announcement => {
                 let counted = match chosen_audience(session) {

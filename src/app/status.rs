@@ -155,7 +155,10 @@ impl Handler {
         let (sheet, n) =
             crate::ops::exports::status(&mut turn.tx, &actor, &campaign, None, turn.lang).await?;
         let caption = trf(turn.lang, "status.file_caption", &[("n", &n.to_string())]);
-        let file_name = format!("tinh-trang-{}.xlsx", crate::domain::dates::file_day(turn.now));
+        let file_name = format!(
+            "tinh-trang-{}.xlsx",
+            crate::domain::dates::file_day(turn.now)
+        );
         turn.send_file(file_name, sheet.into_bytes()?, caption);
         Ok(())
     }

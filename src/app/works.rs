@@ -212,7 +212,10 @@ impl Handler {
         let n = ops::exports::registrations(&mut turn.tx, &actor, |r| sheet.push(&r)).await?;
         let bytes = sheet.into_bytes()?;
         let caption = trf(turn.lang, "export.caption", &[("count", &n.to_string())]);
-        let file_name = format!("dang-ky-thi-dua-{}.xlsx", crate::domain::dates::file_day(turn.now));
+        let file_name = format!(
+            "dang-ky-thi-dua-{}.xlsx",
+            crate::domain::dates::file_day(turn.now)
+        );
         turn.send_file(file_name, bytes, caption);
         if n > 0 {
             let offer = Choice::new(tr(turn.lang, "button.forms_zip"), Action::FormsZip);
@@ -252,7 +255,10 @@ impl Handler {
         .await?;
         let bytes = zip.finish()?.into_inner();
         let caption = trf(turn.lang, "export.forms_caption", &[("n", &n.to_string())]);
-        let file_name = format!("mau-dang-ky-{}.zip", crate::domain::dates::file_day(turn.now));
+        let file_name = format!(
+            "mau-dang-ky-{}.zip",
+            crate::domain::dates::file_day(turn.now)
+        );
         turn.send_file(file_name, bytes, caption);
         Ok(())
     }

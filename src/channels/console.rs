@@ -8,9 +8,9 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use crate::app::App;
 use crate::conversation::render;
-use crate::conversation::{Body, Incoming, RawInput};
+use crate::conversation::{Body, FileSource, Incoming, IncomingFile, RawInput};
 use crate::domain::member::Channel;
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 
 pub const USER_ID: &str = "console";
 
@@ -66,6 +66,77 @@ where
         if matches!(line.as_str(), "/thoat" | "/quit" | "/exit") {
             return Ok(());
         }
-        turn = Some(incoming(RawInput::Text(line)));
+        turn = match local_file(&line) {
+            Some(file) => Some(incoming(RawInput::File(file))),
+            // A path that is not there: said here, not taken for a command or an answer.
+            None if looks_like_a_path(&line) => {
+                let text = trf(
+                    Default::default(),
+                    "console.no_such_file",
+                    &[("path", &line)],
+                );
+                writeln!(output, "\n{text}")?;
+                None
+            }
+            None => Some(incoming(RawInput::Text(line))),
+        };
+    }
+}
+
+/// A line naming a file on this machine (as typed, or dragged into the terminal with
+/// quotes around it): the console's way of attaching one. Checked like any upload.
+fn local_file(line: &str) -> Option<IncomingFile> {
+    let path = line.trim_matches(|c| c == '\'' || c == '"');
+    let path = std::path::Path::new(path);
+    let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    Some(IncomingFile {
+        file_id: std::fs::canonicalize(path)
+            .ok()?
+            .to_string_lossy()
+            .into_owned(),
+        name,
+        mime: None,
+        size: Some(meta.len()),
+    })
+}
+
+/// "/home/lan/bao-cao.pdf", "./x.docx", "C:\\Users\\…": a path, not a command or
+/// an answer (commands are one word; answers have no slash followed by a file name).
+fn looks_like_a_path(line: &str) -> bool {
+    let line = line.trim_matches(|c| c == '\'' || c == '"');
+    let extension = std::path::Path::new(line)
+        .extension()
+        .is_some_and(|e| e.len() <= 5 && e.to_string_lossy().chars().all(char::is_alphanumeric));
+    let dirs = line.matches(['/', '\\']).count();
+    !line.contains(' ')
+        && extension
+        && (dirs >= 2 || line.starts_with("./") || line.starts_with("~/"))
+}
+
+/// The console's files are on this machine: read from where the person said, at most
+/// `max` bytes (read no further than that, whatever the file's size).
+pub struct LocalFiles;
+
+impl FileSource for LocalFiles {
+    fn fetch<'a>(
+        &'a self,
+        _channel: Channel,
+        file: &'a IncomingFile,
+        max: u64,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Vec<u8>>> + Send + 'a>> {
+        Box::pin(async move {
+            use tokio::io::AsyncReadExt;
+            let f = tokio::fs::File::open(&file.file_id).await?;
+            let mut bytes = Vec::new();
+            f.take(max + 1).read_to_end(&mut bytes).await?;
+            if bytes.len() as u64 > max {
+                return Err(crate::domain::document_file::TooLarge {
+                    bytes: bytes.len() as u64,
+                }
+                .into());
+            }
+            Ok(bytes)
+        })
     }
 }

@@ -158,7 +158,11 @@ async fn with_the_database(ctx: &Ctx, command: Command) -> Result<()> {
         }
         Command::Chat => {
             let stdin = tokio::io::BufReader::new(tokio::io::stdin());
-            channels::console::run(&App::new(ctx.db.clone()), stdin, std::io::stdout()).await
+            // Files handed in from this machine are kept where `run` keeps them.
+            let data = crate::data_dir::DataDir::new(ctx.config.data_dir())?;
+            let local = std::sync::Arc::new(channels::console::LocalFiles);
+            let app = App::new(ctx.db.clone()).with_files(local, data);
+            channels::console::run(&app, stdin, std::io::stdout()).await
         }
         Command::Campaign(_) => campaign::show_current(ctx).await,
         Command::Unit(command) => units::run(ctx, command).await,

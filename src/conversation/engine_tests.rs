@@ -446,7 +446,12 @@ mod files {
                 key: k.into(),
                 title: t.into(),
             });
-        submission_form::spec(("Hồ sơ khen thưởng", "/hoso"), &docs, Lang::Vi, false)
+        submission_form::spec(
+            ("Hồ sơ khen thưởng", "/hoso"),
+            &docs,
+            Lang::Vi,
+            crate::domain::member::Channel::Telegram.capabilities(),
+        )
     }
 
     fn file(name: &str) -> StoredFile {
@@ -542,7 +547,12 @@ mod files {
             key: "to_trinh".into(),
             title: "Tờ trình".into(),
         }];
-        let shorter = submission_form::spec(("Hồ sơ", "/hoso"), &docs, Lang::Vi, false);
+        let shorter = submission_form::spec(
+            ("Hồ sơ", "/hoso"),
+            &docs,
+            Lang::Vi,
+            crate::domain::member::Channel::Telegram.capabilities(),
+        );
         assert!(s.refit(&shorter));
         assert_eq!(s.step, Step::Field(1), "the note, now the second question");
         assert_eq!(s.files().count(), 1);

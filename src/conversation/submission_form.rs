@@ -6,26 +6,33 @@ use std::borrow::Cow;
 
 use super::form::{FieldKind, FieldSpec, FormSpec, FormTexts, Words};
 use crate::domain::campaign_file::DocumentSpec;
+use crate::domain::member::{Capabilities, Receives};
 use crate::i18n::{tr, trf, Lang};
 
 pub const NOTE: &str = "note";
 const MAX_NOTE: usize = 1000;
 
-/// `photos_only`: the channel can receive only photos (Zalo), which each question says;
-/// `command` starts it again (/baocao, /hoso), as the cancellation says.
+/// `caps`: how files come on this channel (photos only on Zalo, a path on the
+/// console, attached elsewhere), which each question says; `command` starts it again
+/// (/baocao, /hoso), as the cancellation says.
 pub fn spec(
     (title, command): (&str, &str),
     documents: &[DocumentSpec],
     lang: Lang,
-    photos_only: bool,
+    caps: Capabilities,
 ) -> FormSpec {
+    let how = match (caps.receives, caps.local) {
+        (Receives::PhotosOnly, _) => Some("submission.zalo_photos"),
+        (_, true) => Some("submission.local_path"),
+        _ => None,
+    };
     let mut fields: Vec<FieldSpec> = documents
         .iter()
         .map(|doc| {
             let mut prompt = trf(lang, "submission.ask_file", &[("title", &doc.title)]);
-            if photos_only {
+            if let Some(how) = how {
                 prompt.push('\n');
-                prompt.push_str(&tr(lang, "submission.zalo_photos"));
+                prompt.push_str(&tr(lang, how));
             }
             FieldSpec {
                 key: Cow::Owned(doc.key.clone()),

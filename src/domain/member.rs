@@ -50,7 +50,8 @@ impl Channel {
                 buttons: false,
                 // Written to the current folder.
                 sends_files: true,
-                receives: Receives::Nothing,
+                // A file on this machine, by its path.
+                receives: Receives::Documents,
                 max_text: usize::MAX,
                 local: true,
             },
