@@ -234,3 +234,38 @@ fn the_console_hands_in_a_report_from_a_local_file() {
         "{kept:?}"
     );
 }
+
+/// With several works, `/cuatoi` numbers the works, and a work's number opens its own
+/// actions: "1" means the same thing whatever was recorded since.
+#[test]
+fn my_works_numbers_works_not_every_action() {
+    let env = TestEnv::new();
+    let work = |name: &'static str| {
+        let mut lines = vec!["/dangky", "3", name, "15/1/2025", "30/6/2025"];
+        lines.extend(["Trồng rau sạch cho bếp ăn", "30 triệu"]);
+        lines.extend(vec![
+            "1";
+            support::items_after(
+                thidua::domain::registration::field::ESTIMATED_VALUE
+            )
+        ]);
+        lines.push("1");
+        lines
+    };
+    let mut script = vec!["1"];
+    script.extend(work("Vườn rau công đoàn"));
+    script.extend(work("Tủ sách đoàn viên"));
+    script.extend(["/cuatoi", "2"]);
+    let out = chat(&env, &script);
+    let list = &out[out.rfind("Các công trình của CĐCS").expect(&out)..];
+    assert!(
+        list.contains("1. 001/ĐK «Vườn rau công đoàn»\n2. 002/ĐK «Tủ sách đoàn viên»\n3. 📝 Đăng ký công trình mới"),
+        "{list}"
+    );
+    let opened = &list[list.find("\n> ").expect(list)..];
+    assert!(
+        opened.contains("1. ✏️ Sửa 002/ĐK"),
+        "2 opened the second work: {opened}"
+    );
+    assert!(!opened.contains("Sửa 001/ĐK"), "{opened}");
+}

@@ -491,6 +491,8 @@ impl Handler {
             }
             Action::Register => self.start_registration(turn, me).await,
             Action::EditWork(id) => self.edit_work(turn, me, id).await,
+            Action::OpenWork(id) => self.open_work(turn, me, id).await,
+            Action::MyWorks => self.list_works(turn, me).await,
             Action::Withdraw(id) => self.ask_withdraw(turn, me, id).await,
             Action::WordForm(id) => self.word_form(turn, me, id).await,
             Action::AskResult(id) => self.ask_result(turn, me, id).await,

@@ -10,7 +10,7 @@ use crate::conversation::{Action, Choice, Dialogue, Reply};
 use crate::domain::member::{Member, Role};
 use crate::domain::registration::{Registration, RegistrationStatus, WorkResult};
 use crate::export;
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, Lang};
 use crate::ops::{self, Actor};
 use crate::store::{registrations, scope};
 
@@ -28,58 +28,49 @@ impl Handler {
             turn.say(Reply::with_choices(text, vec![register]));
             return Ok(());
         }
-        let mut lines = vec![trf(lang, "works.title", &[("unit", &me.unit_name)])];
-        let mut choices = Vec::new();
         let today = turn.now.with_timezone(&campaign.tz()).date_naive();
-        for w in &works {
-            let mut line = trf(
-                lang,
-                "works.line",
-                &[
-                    ("number", &w.number.to_string()),
-                    ("kind", &tr(lang, w.draft.kind.label_key())),
-                    ("name", &w.draft.name),
-                    ("amount", &crate::i18n::money(lang, w.draft.estimated_value)),
-                    ("status", &tr(lang, w.status.label_key())),
-                ],
-            );
-            if let Some(result) = &w.result {
-                line.push('\n');
-                line.push_str(&super::results::result_line(lang, result));
-            }
-            lines.push(line);
-            let open = !matches!(
-                w.result,
-                Some(WorkResult::Done { .. } | WorkResult::NotDone { .. })
-            );
-            if w.status == RegistrationStatus::Submitted && open && w.draft.end_date < today {
-                choices.push(Choice::new(
-                    trf(
+        let mut lines = vec![trf(lang, "works.title", &[("unit", &me.unit_name)])];
+        lines.extend(works.iter().map(|w| work_line(lang, w)));
+        // One work: its actions at once. Several, where a person types numbers: one
+        // entry each, then that work's actions, so a number always means the same
+        // work. With buttons, every work's buttons (a button says what it does).
+        let buttons = turn.here.channel.capabilities().buttons;
+        let mut choices = match works.as_slice() {
+            [only] => work_actions(lang, only, today),
+            _ if buttons => works
+                .iter()
+                .flat_map(|w| work_actions(lang, w, today))
+                .collect(),
+            _ => works
+                .iter()
+                .map(|w| {
+                    let label = trf(
                         lang,
-                        "button.ask_result",
-                        &[("number", &w.number.to_string())],
-                    ),
-                    Action::AskResult(w.id),
-                ));
-            }
-            if w.status == RegistrationStatus::Submitted {
-                let n = w.number.to_string();
-                choices.push(Choice::new(
-                    trf(lang, "button.edit_work", &[("number", &n)]),
-                    Action::EditWork(w.id),
-                ));
-                choices.push(Choice::new(
-                    trf(lang, "button.withdraw_work", &[("number", &n)]),
-                    Action::Withdraw(w.id),
-                ));
-                choices.push(Choice::new(
-                    trf(lang, "button.word_form", &[("number", &n)]),
-                    Action::WordForm(w.id),
-                ));
-            }
-        }
+                        "button.open_work",
+                        &[("number", &w.number.to_string()), ("name", &w.draft.name)],
+                    );
+                    Choice::new(label, Action::OpenWork(w.id))
+                })
+                .collect(),
+        };
         choices.push(register);
         turn.say(Reply::with_choices(lines.join("\n\n"), choices));
+        Ok(())
+    }
+
+    /// One work of the list, with what can be done with it.
+    pub(super) async fn open_work(&self, turn: &mut Turn, me: &Member, id: i64) -> Result<()> {
+        let lang = turn.lang;
+        let campaign = turn.campaign().await?;
+        let works = registrations::for_unit(&mut turn.tx, campaign.id, me.unit_id).await?;
+        let Some(w) = works.iter().find(|w| w.id == id) else {
+            turn.say_text("works.not_yours");
+            return Ok(());
+        };
+        let today = turn.now.with_timezone(&campaign.tz()).date_naive();
+        let mut choices = work_actions(lang, w, today);
+        choices.push(Choice::new(tr(lang, "button.all_works"), Action::MyWorks));
+        turn.say(Reply::with_choices(work_line(lang, w), choices));
         Ok(())
     }
 
@@ -262,4 +253,50 @@ impl Handler {
         turn.send_file(file_name, bytes, caption);
         Ok(())
     }
+}
+
+/// "001/ĐK — Mô hình «…»", its value, where it stands, and its result if any.
+fn work_line(lang: Lang, w: &Registration) -> String {
+    let mut line = trf(
+        lang,
+        "works.line",
+        &[
+            ("number", &w.number.to_string()),
+            ("kind", &tr(lang, w.draft.kind.label_key())),
+            ("name", &w.draft.name),
+            ("amount", &crate::i18n::money(lang, w.draft.estimated_value)),
+            ("status", &tr(lang, w.status.label_key())),
+        ],
+    );
+    if let Some(result) = &w.result {
+        line.push('\n');
+        line.push_str(&super::results::result_line(lang, result));
+    }
+    line
+}
+
+/// What can be done with a work, always in this order (what comes and goes, the
+/// question of its result, last): a number keeps its meaning.
+fn work_actions(lang: Lang, w: &Registration, today: chrono::NaiveDate) -> Vec<Choice> {
+    if w.status != RegistrationStatus::Submitted {
+        return Vec::new();
+    }
+    let n = w.number.to_string();
+    let with_number = |key: &str| trf(lang, key, &[("number", &n)]);
+    let mut choices = vec![
+        Choice::new(with_number("button.edit_work"), Action::EditWork(w.id)),
+        Choice::new(with_number("button.withdraw_work"), Action::Withdraw(w.id)),
+        Choice::new(with_number("button.word_form"), Action::WordForm(w.id)),
+    ];
+    let open = !matches!(
+        w.result,
+        Some(WorkResult::Done { .. } | WorkResult::NotDone { .. })
+    );
+    if open && w.draft.end_date < today {
+        choices.push(Choice::new(
+            with_number("button.ask_result"),
+            Action::AskResult(w.id),
+        ));
+    }
+    choices
 }

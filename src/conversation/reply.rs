@@ -22,6 +22,9 @@ pub enum Action {
     Keep,
     /// Start a new registration.
     Register,
+    /// From `/cuatoi`: one work and what can be done with it; back to the list.
+    OpenWork(i64),
+    MyWorks,
     /// From the list of one's works: change or withdraw registration `id`.
     EditWork(i64),
     Withdraw(i64),
@@ -66,6 +69,8 @@ impl Action {
             Action::Quick => "q".into(),
             Action::Keep => "k".into(),
             Action::Register => "r".into(),
+            Action::OpenWork(id) => format!("ow:{id}"),
+            Action::MyWorks => "mw".into(),
             Action::EditWork(id) => format!("we:{id}"),
             Action::Withdraw(id) => format!("ww:{id}"),
             Action::WithdrawConfirmed(id) => format!("wy:{id}"),
@@ -107,6 +112,8 @@ impl Action {
             ("q", None) => Action::Quick,
             ("k", None) => Action::Keep,
             ("r", None) => Action::Register,
+            ("ow", _) => Action::OpenWork(id()?),
+            ("mw", None) => Action::MyWorks,
             ("we", _) => Action::EditWork(id()?),
             ("ww", _) => Action::Withdraw(id()?),
             ("wy", _) => Action::WithdrawConfirmed(id()?),
@@ -143,6 +150,8 @@ impl Action {
             | Action::Quick
             | Action::Keep => Place::Step,
             Action::Register
+            | Action::OpenWork(_)
+            | Action::MyWorks
             | Action::EditWork(_)
             | Action::Withdraw(_)
             | Action::WithdrawConfirmed(_)
