@@ -152,7 +152,8 @@ fn invisible_unit_names_are_refused_and_an_empty_name_finds_no_unit() {
 #[test]
 fn the_command_line_keeps_the_bots_announcement_limit() {
     let env = TestEnv::new();
-    env.cli(&["unit", "add", "CĐCS Trường A"]);
+    // A chair to receive it (an announcement to nobody is refused).
+    support::seed_chairs_sync(&env, 1);
     let long = "a".repeat(thidua::broadcast::MAX_TEXT + 1);
     let out = env.cli_raw(&["broadcast", "--text", &long]);
     assert!(!out.status.success(), "a 1 501-character announcement");
