@@ -4,7 +4,7 @@
 mod support;
 
 use support::fake_telegram::{FakeTelegram, User};
-use support::{Talk, TestEnv, TOKEN};
+use support::{Talk, TestEnv};
 
 const SCHOOL: &str = "CĐCS Trường THCS Vĩnh Thuận";
 
@@ -15,13 +15,7 @@ async fn time_passing_is_said() {
     let code = env.invite(SCHOOL, "chair");
     let api = FakeTelegram::start().await;
     // August 2025: both deadlines have passed and the campaign ended on 31 July.
-    let mut bot = env.spawn_with(
-        &["run", "--now", "2025-08-15T09:00:00+07:00"],
-        &[
-            ("TELOXIDE_TOKEN", TOKEN.to_string()),
-            ("TELOXIDE_API_URL", api.url()),
-        ],
-    );
+    let mut bot = env.run_at(&api, "2025-08-15T09:00:00+07:00");
     let mut chair = Talk::new(&api, User::new(1001, "Lan", "Nguyễn Thị"));
     chair
         .say(&format!("/start {code}"))
@@ -80,13 +74,7 @@ async fn english_reads_as_english() {
     env.cli(&["unit", "add", SCHOOL]);
     let code = env.invite(SCHOOL, "chair");
     let api = FakeTelegram::start().await;
-    let mut bot = env.spawn_with(
-        &["run", "--now", "2025-05-02T09:00:00+07:00"],
-        &[
-            ("TELOXIDE_TOKEN", TOKEN.to_string()),
-            ("TELOXIDE_API_URL", api.url()),
-        ],
-    );
+    let mut bot = env.run_at(&api, "2025-05-02T09:00:00+07:00");
     let mut user = User::new(1001, "Lan", "Nguyen");
     user.language_code = "en".into();
     let mut chair = Talk::new(&api, user);

@@ -668,4 +668,4 @@ pub fn answer_text(field: &FieldSpec, answer: &Answer, lang: Lang) -> String {
 
 #[cfg(test)]
 #[path = "engine_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -6,7 +6,8 @@ use crate::domain::answers;
 use crate::domain::registration::RegistrationDraft;
 use crate::domain::registration::WorkKind;
 
-const CTX: Ctx = Ctx {
+/// Vietnamese, with buttons, no awards, no campaign end: the engine's tests' context.
+pub(crate) const CTX: Ctx = Ctx {
     awards: Vec::new(),
     lang: Lang::Vi,
     buttons: true,

@@ -251,13 +251,7 @@ mod tests {
     use crate::domain::registration::field::*;
     use crate::domain::registration::RegistrationDraft;
 
-    const CTX: Ctx = Ctx {
-        awards: Vec::new(),
-        lang: Lang::Vi,
-        buttons: true,
-        default_year: 2025,
-        campaign_ends: None,
-    };
+    use crate::conversation::engine::tests::CTX;
 
     fn quick() -> FormSession {
         let s = FormSession::new(FormId::Registration, "K".into());
