@@ -241,3 +241,59 @@ fn an_announcement_to_nobody_is_refused() {
     assert!(!out.status.success(), "{said}");
     assert!(said.contains("0 người nhận"), "{said}");
 }
+
+/// `reminders preview` says the window it looked at, says when every deadline is past,
+/// and lists units nobody there would be told about apart from the recipients.
+#[test]
+fn the_reminder_preview_says_its_window_and_who_has_no_chair() {
+    let env = TestEnv::new();
+    support::seed_chairs_sync(&env, 2);
+    env.cli(&["unit", "add", "CĐCS Chưa Có Ai"]);
+    let out = env.cli(&[
+        "reminders",
+        "preview",
+        "--from",
+        "2025-04-27T00:00:00+07:00",
+        "--days",
+        "10",
+    ]);
+    assert!(
+        out.contains("Lời nhắc từ 27/04/2025 00:00 đến 07/05/2025 00:00 (10 ngày)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("nhắc trước 7 ngày — Báo cáo tổng kết phong trào thi đua → 2:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("chưa có chủ tịch tham gia, không ai nhận: 1 đơn vị (CĐCS Chưa Có Ai)"),
+        "{out}"
+    );
+    let later = env.cli(&[
+        "reminders",
+        "preview",
+        "--from",
+        "2026-01-01T00:00:00+07:00",
+    ]);
+    assert!(
+        later.contains("Mọi hạn của phong trào đều đã qua"),
+        "{later}"
+    );
+}
+
+/// A parent found by another spelling is said, so a wrong match is seen; the kind is
+/// in the operator's language.
+#[test]
+fn a_parent_found_by_another_spelling_is_said() {
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", "LĐLĐ huyện Vĩnh Thuận"]);
+    let out = env.cli(&[
+        "unit",
+        "add",
+        "CĐCS Trường A",
+        "--parent",
+        "LDLD huyen Vinh Thuan",
+    ]);
+    assert!(out.contains("gắn vào #1 LĐLĐ huyện Vĩnh Thuận"), "{out}");
+    assert!(!out.contains("(agency)"), "{out}");
+}

@@ -27,11 +27,23 @@ pub async fn run(ctx: &Ctx, command: RemindersCommand) -> Result<()> {
     let tz = ctx.campaign.tz();
     let mut conn = ctx.db.read().await?;
     let from = from.unwrap_or_else(Utc::now);
-    let plan = crate::scheduler::preview::plan(&mut conn, from, days).await?;
-    if plan.is_empty() {
+    let preview = crate::scheduler::preview::plan(&mut conn, from, days).await?;
+    let at = |t: DateTime<Utc>| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string();
+    let until = from + chrono::Duration::days(days);
+    let window = [
+        ("from", at(from)),
+        ("until", at(until)),
+        ("days", days.to_string()),
+    ];
+    let window: Vec<(&str, &str)> = window.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    println!("{}", trf(lang, "cli.preview_window", &window));
+    if let Some((title, due)) = &preview.all_past {
+        let args = [("title", title.as_str()), ("due", &at(*due))];
+        println!("{}", trf(lang, "cli.preview_all_past", &args));
+    } else if preview.planned.is_empty() {
         println!("{}", tr(lang, "cli.preview_none"));
     }
-    for p in plan {
+    for p in preview.planned {
         let what = match p.due {
             Due::Reminder { days_before: 0 } => tr(lang, "cli.preview_on_the_day"),
             Due::Reminder { days_before } => {
@@ -42,11 +54,17 @@ pub async fn run(ctx: &Ctx, command: RemindersCommand) -> Result<()> {
         };
         println!(
             "{}  {what} — {} → {}: {}",
-            p.at.with_timezone(&tz).format("%d/%m/%Y %H:%M"),
+            at(p.at),
             p.deadline,
             p.units.len(),
             p.units.join(", ")
         );
+        if !p.no_chair.is_empty() {
+            let n = p.no_chair.len().to_string();
+            let names = p.no_chair.join(", ");
+            let args = [("n", n.as_str()), ("units", &names)];
+            println!("    {}", trf(lang, "cli.preview_no_chair", &args));
+        }
     }
     Ok(())
 }

@@ -68,15 +68,23 @@ pub async fn run(ctx: &Ctx, command: UnitCommand) -> Result<()> {
 
 async fn add(ctx: &Ctx, name: &str, kind: UnitKind, parent: Option<String>) -> Result<()> {
     let mut tx = ctx.db.write().await?;
-    let unit = ops::units::add(&mut tx, &Actor::Operator, name, kind, parent.as_deref()).await?;
+    let typed = parent.as_deref();
+    let (unit, parent) = ops::units::add(&mut tx, &Actor::Operator, name, kind, typed).await?;
     tx.commit().await?;
     let id = unit.id.to_string();
+    let kind_name = tr(ctx.lang, &format!("unit_kind.{}", kind.as_str()));
     let args = [
         ("id", id.as_str()),
         ("name", &unit.name),
-        ("kind", kind.as_str()),
+        ("kind", &kind_name),
     ];
     println!("{}", trf(ctx.lang, "cli.unit_added", &args));
+    // A parent found by a name spelled otherwise is said, so a wrong match is seen.
+    if let Some(p) = parent {
+        let pid = p.id.to_string();
+        let args = [("id", pid.as_str()), ("name", &p.name)];
+        println!("{}", trf(ctx.lang, "cli.unit_parent", &args));
+    }
     Ok(())
 }
 

@@ -15,6 +15,20 @@ pub async fn find(conn: &mut AnyConnection, actor: &Actor, name: &str) -> Result
     let Some(unit) = units::find(&mut *conn, name).await? else {
         return Err(Refused::with("cli.unit_not_found", &[("unit", name)]).into());
     };
+    // Found by a looser spelling: only if no other unit answers to it as well.
+    if !name.trim().starts_with('#') && unit.name != name.trim() {
+        let wanted = fold(name);
+        let same: Vec<String> = units::list(&mut *conn)
+            .await?
+            .into_iter()
+            .filter(|u| fold(&u.name) == wanted)
+            .map(|u| format!("#{} {}", u.id, u.name))
+            .collect();
+        if same.len() > 1 {
+            let args = [("unit", name), ("candidates", &same.join("; "))];
+            return Err(Refused::with("cli.unit_ambiguous", &args).into());
+        }
+    }
     // Outside the actor's scope, a unit is as good as not there.
     let not_found = || Refused::with("cli.unit_not_found", &[("unit", name)]);
     actor.check_unit(&mut *conn, unit.id, not_found).await?;
@@ -31,14 +45,15 @@ pub fn unit_name(raw: &str) -> Result<String, Refused> {
     })
 }
 
-/// Adds a unit, below `parent` when one is named.
+/// Adds a unit, below `parent` when one is named; the unit and the parent as found
+/// (its name may be spelled otherwise than typed: "Vinh Thuan" finds "Vĩnh Thuận").
 pub async fn add(
     tx: &mut AnyConnection,
     actor: &Actor,
     name: &str,
     kind: UnitKind,
     parent: Option<&str>,
-) -> Result<Unit> {
+) -> Result<(Unit, Option<Unit>)> {
     let name = unit_name(name)?;
     let parent = match parent {
         Some(p) => Some(find(&mut *tx, actor, p).await?),
@@ -47,10 +62,10 @@ pub async fn add(
         None => return Err(Refused::new("cli.unit_needs_parent").into()),
     };
     let unit = units::add(&mut *tx, &name, kind).await?;
-    if let Some(p) = parent {
+    if let Some(p) = &parent {
         units::set_parent(&mut *tx, unit.id, p.id).await?;
     }
-    Ok(unit)
+    Ok((unit, parent))
 }
 
 /// Every unit of a list, checked whole first: one bad line imports nothing, and the

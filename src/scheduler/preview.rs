@@ -7,14 +7,24 @@ use chrono_tz::Tz;
 
 use super::key_prefix;
 use crate::domain::reminders::{is_quiet, Due};
-use crate::store::{campaigns, deadlines, reminders as claims, submissions};
+use crate::store::{campaigns, deadlines, members, reminders as claims, submissions};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Planned {
     pub at: DateTime<Utc>,
     pub deadline: String,
     pub due: Due,
+    /// Units whose chairs would be told.
     pub units: Vec<String>,
+    /// Units missing it with no chair in the chat: nobody there to tell.
+    pub no_chair: Vec<String>,
+}
+
+/// What the preview looked at: its plan, and the campaign's deadlines already past
+/// at `from` (title, due) when every one of them is.
+pub struct Preview {
+    pub planned: Vec<Planned>,
+    pub all_past: Option<(String, DateTime<Utc>)>,
 }
 
 /// The first instant at or after `t` outside the night hours.
@@ -39,15 +49,27 @@ pub async fn plan(
     conn: &mut sqlx::AnyConnection,
     from: DateTime<Utc>,
     days: i64,
-) -> Result<Vec<Planned>> {
+) -> Result<Preview> {
     let campaign = campaigns::current(&mut *conn)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no campaign"))?;
     let tz = campaign.tz();
     let until = from + Duration::days(days);
     let mut out = Vec::new();
-    for d in deadlines::for_campaign(&mut *conn, campaign.id).await? {
+    let all = deadlines::for_campaign(&mut *conn, campaign.id).await?;
+    let last = all.iter().max_by_key(|d| d.spec.due_at(tz));
+    let all_past = last
+        .filter(|d| d.spec.due_at(tz) < from)
+        .map(|d| (d.spec.title.clone(), d.spec.due_at(tz)));
+    for d in all {
         let missing = submissions::missing_units(&mut *conn, &d).await?;
+        let ids: Vec<i64> = missing.iter().map(|u| u.id).collect();
+        let chaired: std::collections::HashSet<i64> =
+            members::active_chairs_of_units(&mut *conn, &ids)
+                .await?
+                .into_iter()
+                .map(|(m, _)| m.unit_id)
+                .collect();
         let mut events: Vec<(DateTime<Utc>, Due)> = d
             .spec
             .reminder_slots(tz)
@@ -61,21 +83,24 @@ pub async fn plan(
                 continue;
             }
             let claimed = claims::claimed_units(&mut *conn, d.id, &key_prefix(d.id, due)).await?;
-            let units: Vec<String> = missing
+            let (units, no_chair): (Vec<_>, Vec<_>) = missing
                 .iter()
                 .filter(|u| !claimed.contains(&u.id))
-                .map(|u| u.name.clone())
-                .collect();
-            if !units.is_empty() {
+                .partition(|u| chaired.contains(&u.id));
+            if !units.is_empty() || !no_chair.is_empty() {
                 out.push(Planned {
                     at,
                     deadline: d.spec.title.clone(),
                     due,
-                    units,
+                    units: units.iter().map(|u| u.name.clone()).collect(),
+                    no_chair: no_chair.iter().map(|u| u.name.clone()).collect(),
                 });
             }
         }
     }
     out.sort_by_key(|p| p.at);
-    Ok(out)
+    Ok(Preview {
+        planned: out,
+        all_past,
+    })
 }
