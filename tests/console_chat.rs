@@ -166,6 +166,14 @@ fn typing_numbers_never_means_two_things() {
     );
     assert!(out.contains("Đã ghi: 15/01/2025"), "{out}");
     assert!(out.contains("↩️ Giữ nguyên"), "{out}");
+    // The demo unit is in no count a district sees.
+    let preview = env.cli(&[
+        "reminders",
+        "preview",
+        "--from",
+        "2025-04-27T00:00:00+07:00",
+    ]);
+    assert!(!preview.contains("Dùng thử"), "{preview}");
     assert!(
         out.contains("30.000.000 đồng"),
         "Enter kept the date and went on: {out}"

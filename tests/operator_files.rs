@@ -297,3 +297,54 @@ fn a_parent_found_by_another_spelling_is_said() {
     assert!(out.contains("gắn vào #1 LĐLĐ huyện Vĩnh Thuận"), "{out}");
     assert!(!out.contains("(agency)"), "{out}");
 }
+
+/// A unit's life: renamed, deactivated (out of every count and audience, its history
+/// kept), brought back, removed when it has no history; the console's demo unit is in
+/// no count of a real district.
+#[test]
+fn units_are_renamed_deactivated_and_removed() {
+    let env = TestEnv::new();
+    support::seed_chairs_sync(&env, 3);
+    let out = env.cli(&["unit", "rename", "CĐCS số 1", "--to", "CĐCS Trường Một"]);
+    assert!(out.contains("CĐCS Trường Một"), "{out}");
+    let taken = env.cli_raw(&["unit", "rename", "CĐCS số 2", "--to", "cdcs truong mot"]);
+    assert!(
+        !taken.status.success(),
+        "a name another unit has, in any spelling"
+    );
+
+    env.cli(&["unit", "deactivate", "CĐCS số 2"]);
+    let list = env.cli(&["unit", "list"]);
+    assert!(
+        list.contains("CĐCS số 2\tagency\t—\t1 thành viên\t(ngừng theo dõi)"),
+        "{list}"
+    );
+    let out = env.cli(&["broadcast", "--text", "Họp", "--audience", "all"]);
+    assert!(
+        out.contains("cho 2 người"),
+        "the deactivated unit's chair is not counted: {out}"
+    );
+    let preview = env.cli(&[
+        "reminders",
+        "preview",
+        "--from",
+        "2025-04-27T00:00:00+07:00",
+    ]);
+    assert!(!preview.contains("CĐCS số 2"), "{preview}");
+    env.cli(&["unit", "activate", "CĐCS số 2"]);
+    let out = env.cli(&["broadcast", "--text", "Họp lần 2", "--audience", "all"]);
+    assert!(out.contains("cho 3 người"), "{out}");
+
+    // Removed only without a history: a unit with units below stays.
+    env.cli(&["unit", "add", "LĐLĐ huyện"]);
+    env.cli(&["unit", "add", "CĐCS mới", "--parent", "LĐLĐ huyện"]);
+    let kept = env.cli_raw(&["unit", "remove", "LĐLĐ huyện"]);
+    let said = String::from_utf8_lossy(&kept.stderr);
+    assert!(
+        !kept.status.success() && said.contains("1 đơn vị trực thuộc"),
+        "{said}"
+    );
+    let out = env.cli(&["unit", "remove", "CĐCS mới"]);
+    assert!(out.contains("Đã xóa đơn vị"), "{out}");
+    assert!(!env.cli(&["unit", "list"]).contains("CĐCS mới"));
+}

@@ -100,6 +100,7 @@ impl Handler {
             Some(u) => u,
             None => units::add(&mut turn.tx, &name, UnitKind::Agency).await?,
         };
+        units::mark_demo(&mut turn.tx, unit.id).await?;
         members::upsert(
             &mut turn.tx,
             &NewMember {

@@ -1,4 +1,4 @@
-//! `thidua unit add | move | list | import`.
+//! `thidua unit add | move | rename | deactivate | activate | remove | list | import`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -35,7 +35,23 @@ pub enum UnitCommand {
         #[arg(long)]
         top: bool,
     },
-    /// List units.
+    /// Give a unit another name (the same rule as a new name).
+    Rename {
+        /// The unit, by name or #id.
+        name: String,
+        /// Its new name.
+        #[arg(long)]
+        to: String,
+    },
+    /// Take a unit out of every count, audience, reminder, invite batch and summary,
+    /// keeping its history (works, submissions, members).
+    Deactivate { name: String },
+    /// Bring a deactivated unit back.
+    Activate { name: String },
+    /// Remove a unit that has no works, submissions or units below it (its members
+    /// and unused codes go with it). A unit with a history is deactivated instead.
+    Remove { name: String },
+    /// List units: id, name, kind, the unit above, members, and whether it is counted.
     List,
     /// Add every unit of a list (CSV or XLSX: name, kind, parent, contact), checked
     /// whole first: one bad line imports nothing, and every problem names its line.
@@ -61,6 +77,10 @@ pub async fn run(ctx: &Ctx, command: UnitCommand) -> Result<()> {
     match command {
         UnitCommand::Add { name, kind, parent } => add(ctx, &name, kind.into(), parent).await,
         UnitCommand::Move { name, parent, .. } => move_to(ctx, &name, parent.as_deref()).await,
+        UnitCommand::Rename { name, to } => life(ctx, Life::Rename(&name, &to)).await,
+        UnitCommand::Deactivate { name } => life(ctx, Life::Active(&name, false)).await,
+        UnitCommand::Activate { name } => life(ctx, Life::Active(&name, true)).await,
+        UnitCommand::Remove { name } => life(ctx, Life::Remove(&name)).await,
         UnitCommand::List => list(ctx).await,
         UnitCommand::Import { file } => import(ctx, &file).await,
     }
@@ -104,16 +124,60 @@ async fn move_to(ctx: &Ctx, name: &str, parent: Option<&str>) -> Result<()> {
     Ok(())
 }
 
+enum Life<'a> {
+    Rename(&'a str, &'a str),
+    Active(&'a str, bool),
+    Remove(&'a str),
+}
+
+/// A unit renamed, deactivated, brought back or removed, and what was done said.
+async fn life(ctx: &Ctx, what: Life<'_>) -> Result<()> {
+    let mut tx = ctx.db.write().await?;
+    let actor = Actor::Operator;
+    let (unit, key) = match what {
+        Life::Rename(name, to) => (
+            ops::units::rename(&mut tx, &actor, name, to).await?,
+            "cli.unit_renamed",
+        ),
+        Life::Active(name, active) => (
+            ops::units::set_active(&mut tx, &actor, name, active).await?,
+            if active {
+                "cli.unit_activated"
+            } else {
+                "cli.unit_deactivated"
+            },
+        ),
+        Life::Remove(name) => (
+            ops::units::remove(&mut tx, &actor, name).await?,
+            "cli.unit_removed",
+        ),
+    };
+    tx.commit().await?;
+    let id = unit.id.to_string();
+    let args = [("id", id.as_str()), ("name", &unit.name)];
+    println!("{}", trf(ctx.lang, key, &args));
+    Ok(())
+}
+
 async fn list(ctx: &Ctx) -> Result<()> {
     let mut conn = ctx.db.read().await?;
-    let all = units::list_with_members(&mut conn).await?;
+    let all = units::listing(&mut conn).await?;
     if all.is_empty() {
         println!("{}", tr(ctx.lang, "cli.no_units"));
     }
+    let lang = ctx.lang;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for (u, n) in all {
-        let members = trf(ctx.lang, "cli.members", &[("n", &n.to_string())]);
-        writeln!(out, "{}\t{}\t{}\t{members}", u.id, u.name, u.kind)?;
+    for (u, parent, active, n) in all {
+        let members = trf(lang, "cli.members", &[("n", &n.to_string())]);
+        // The kind as `--kind` takes it, so the list reads back into the command line.
+        let kind = u.kind.as_str();
+        let above = parent.unwrap_or_else(|| "—".into());
+        let off = if active {
+            String::new()
+        } else {
+            format!("\t{}", tr(lang, "cli.unit_inactive"))
+        };
+        writeln!(out, "{}\t{}\t{kind}\t{above}\t{members}{off}", u.id, u.name)?;
     }
     out.flush()?;
     Ok(())

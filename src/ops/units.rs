@@ -105,3 +105,47 @@ pub async fn move_to(
     }
     Ok((unit, parent))
 }
+
+/// Gives the unit named `name` the name `to` (the same rule as when it was added).
+pub async fn rename(tx: &mut AnyConnection, actor: &Actor, name: &str, to: &str) -> Result<Unit> {
+    let unit = find(&mut *tx, actor, name).await?;
+    let to = unit_name(to)?;
+    if let Some(other) = units::find(&mut *tx, &to).await? {
+        if other.id != unit.id {
+            return Err(Refused::with("cli.unit_exists", &[("unit", &other.name)]).into());
+        }
+    }
+    units::rename(&mut *tx, unit.id, &to).await?;
+    Ok(Unit { name: to, ..unit })
+}
+
+/// Takes a unit out of every count, audience, reminder, invite batch and summary, its
+/// history kept (`active` false), or brings it back.
+pub async fn set_active(
+    tx: &mut AnyConnection,
+    actor: &Actor,
+    name: &str,
+    active: bool,
+) -> Result<Unit> {
+    let unit = find(&mut *tx, actor, name).await?;
+    units::set_active(&mut *tx, unit.id, active).await?;
+    Ok(unit)
+}
+
+/// Removes a unit that has no works, no submissions and no units below it; one with
+/// a history is deactivated instead, which the refusal says.
+pub async fn remove(tx: &mut AnyConnection, actor: &Actor, name: &str) -> Result<Unit> {
+    let unit = find(&mut *tx, actor, name).await?;
+    let (works, handed_in, below) = units::history(&mut *tx, unit.id).await?;
+    if works + handed_in + below > 0 {
+        let args = [
+            ("unit", unit.name.as_str()),
+            ("works", &works.to_string()),
+            ("submissions", &handed_in.to_string()),
+            ("below", &below.to_string()),
+        ];
+        return Err(Refused::with("cli.unit_has_history", &args).into());
+    }
+    units::remove(&mut *tx, unit.id).await?;
+    Ok(unit)
+}

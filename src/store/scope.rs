@@ -84,7 +84,10 @@ macro_rules! subject {
             $col,
             " AND st.role = 'staff') AND NOT EXISTS (SELECT 1 FROM units ch WHERE ch.parent_id = ",
             $col,
-            ")"
+            // A deactivated unit, or the console's demo, is in no count (migration 0021).
+            ") AND NOT EXISTS (SELECT 1 FROM units off WHERE off.id = ",
+            $col,
+            " AND (off.active = 0 OR off.demo = 1))"
         )
     };
 }

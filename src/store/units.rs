@@ -233,3 +233,85 @@ async fn insert_batch(
     }
     Ok(())
 }
+
+/// Gives a unit another name (refused when another unit has it, in any spelling).
+pub async fn rename(conn: &mut AnyConnection, id: i64, name: &str) -> Result<()> {
+    if let Some(other) = find(&mut *conn, name).await? {
+        if other.id != id {
+            bail!("a unit named '{name}' already exists");
+        }
+    }
+    sqlx::query("UPDATE units SET name = $2 WHERE id = $1")
+        .bind(id)
+        .bind(name)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Takes a unit out of (or back into) every count, audience, reminder and batch.
+pub async fn set_active(conn: &mut AnyConnection, id: i64, active: bool) -> Result<()> {
+    sqlx::query("UPDATE units SET active = $2 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(active))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The console's sample unit: never counted with a real district's.
+pub async fn mark_demo(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    sqlx::query("UPDATE units SET demo = 1 WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// What a unit has that removing it would lose: (works, submissions, units below).
+pub async fn history(conn: &mut AnyConnection, id: i64) -> Result<(i64, i64, i64)> {
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM registrations WHERE unit_id = $1) AS works, \
+         (SELECT COUNT(*) FROM submissions WHERE unit_id = $1) AS handed_in, \
+         (SELECT COUNT(*) FROM units WHERE parent_id = $1) AS below",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((
+        get(&row, "works")?,
+        get(&row, "handed_in")?,
+        get(&row, "below")?,
+    ))
+}
+
+/// Removes a unit with no history, its members and unused codes with it.
+pub async fn remove(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    for sql in [
+        "DELETE FROM invites WHERE unit_id = $1",
+        "DELETE FROM members WHERE unit_id = $1",
+        "DELETE FROM units WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Every unit with its parent's name, whether it is counted, and how many members it
+/// has, in one query.
+pub async fn listing(conn: &mut AnyConnection) -> Result<Vec<(Unit, Option<String>, bool, i64)>> {
+    let query = sqlx::query(
+        "SELECT u.id, u.name, u.kind, p.name AS parent, u.active, \
+         (SELECT COUNT(*) FROM members m WHERE m.unit_id = u.id) AS members \
+         FROM units u LEFT JOIN units p ON p.id = u.parent_id ORDER BY u.id",
+    );
+    super::collect(query, conn, |r| {
+        Ok((
+            from_row(r)?,
+            get(r, "parent")?,
+            get::<i64>(r, "active")? != 0,
+            get(r, "members")?,
+        ))
+    })
+    .await
+}
