@@ -457,14 +457,18 @@ async fn the_quick_form_registers_in_a_few_bot_messages_on_zalo() {
 }
 
 /// The plan upgraded mid-month: with a higher ZALO_MONTHLY_QUOTA what waited goes at
-/// the next start, without waiting for the month to turn.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_raised_limit_sends_what_waited_at_once() {
+/// the next start, without waiting for the month to turn, whether our count stopped
+/// the bot or Zalo's 429 did.
+async fn a_raised_limit_sends_what_waited(zalo_refused: bool) {
     let d = district(4);
     let tg = FakeTelegram::start().await;
     let zalo = FakeZalo::start().await;
     let mut vars = vars(&zalo, &tg);
-    vars.push(("ZALO_MONTHLY_QUOTA", "6".to_string()));
+    // Four welcomes and two copies, then the month is spent.
+    match zalo_refused {
+        true => zalo.set_plan(|p| p.monthly_quota = 6),
+        false => vars.push(("ZALO_MONTHLY_QUOTA", "6".to_string())),
+    }
     let june = ["run", "--now", "2025-06-10T10:00:00+07:00"];
     let mut bot = d.env.spawn_with(&june, &vars);
     let mut chairs: Vec<ZTalk> = (1..=4).map(|i| chair(&zalo, i)).collect();
@@ -479,16 +483,33 @@ async fn a_raised_limit_sends_what_waited_at_once() {
     .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(copies(&zalo, &chairs).iter().sum::<usize>(), 2);
+    assert_eq!(
+        zalo.month().1,
+        usize::from(zalo_refused),
+        "{}",
+        bot.log_text()
+    );
     assert!(bot.terminate(), "{}", bot.log_text());
 
-    // Upgraded: the same month, a higher limit.
+    // Upgraded: the same month, a higher limit (at Zalo's end too).
+    zalo.set_plan(|p| p.monthly_quota = 100);
     vars.retain(|(k, _)| *k != "ZALO_MONTHLY_QUOTA");
-    vars.push(("ZALO_MONTHLY_QUOTA", "100".to_string()));
+    vars.push(("ZALO_MONTHLY_QUOTA", "5000".to_string()));
     let mut bot = d.env.spawn_with(&june, &vars);
     wait_until("the rest goes the same day", &bot, || {
         copies(&zalo, &chairs).iter().all(|n| *n == 1)
     })
     .await;
-    assert_eq!(zalo.month().1, 0, "Zalo never refused");
+    assert_eq!(zalo.month().1, usize::from(zalo_refused), "no new refusal");
     assert!(bot.terminate(), "{}", bot.log_text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_raised_limit_sends_what_our_count_held() {
+    a_raised_limit_sends_what_waited(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_raised_limit_sends_what_zalos_refusal_held() {
+    a_raised_limit_sends_what_waited(true).await;
 }

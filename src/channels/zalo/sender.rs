@@ -75,14 +75,16 @@ impl ZaloSender {
                 tracing::warn!(error = %format!("{e:#}"), "Zalo quota not given back");
             }
             if e.is_quota() {
+                tracing::warn!(bot = %bot.id, error = %e, "Zalo refused: the month's quota is spent");
                 let until = self
                     .quota
                     .spent(&bot.id)
                     .await
                     .map_err(|e| DeliveryError::Failed(format!("quota unavailable: {e:#}")))?;
+                // The one reason a raised limit looks for (`ZaloQuota::release_if_room`).
                 return Err(DeliveryError::Held {
                     until,
-                    why: e.to_string(),
+                    why: HELD.into(),
                 });
             }
             return Err(DeliveryError::Failed(e.to_string()));
