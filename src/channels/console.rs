@@ -86,8 +86,7 @@ where
 /// A line naming a file on this machine (as typed, or dragged into the terminal with
 /// quotes around it): the console's way of attaching one. Checked like any upload.
 fn local_file(line: &str) -> Option<IncomingFile> {
-    let path = line.trim_matches(|c| c == '\'' || c == '"');
-    let path = std::path::Path::new(path);
+    let path = std::path::Path::new(unquoted(line));
     let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
     let name = path.file_name()?.to_string_lossy().into_owned();
     Some(IncomingFile {
@@ -104,7 +103,7 @@ fn local_file(line: &str) -> Option<IncomingFile> {
 /// "/home/lan/bao-cao.pdf", "./x.docx", "C:\\Users\\…": a path, not a command or
 /// an answer (commands are one word; answers have no slash followed by a file name).
 fn looks_like_a_path(line: &str) -> bool {
-    let line = line.trim_matches(|c| c == '\'' || c == '"');
+    let line = unquoted(line);
     let extension = std::path::Path::new(line)
         .extension()
         .is_some_and(|e| e.len() <= 5 && e.to_string_lossy().chars().all(char::is_alphanumeric));
@@ -112,6 +111,11 @@ fn looks_like_a_path(line: &str) -> bool {
     !line.contains(' ')
         && extension
         && (dirs >= 2 || line.starts_with("./") || line.starts_with("~/"))
+}
+
+/// A path as a terminal pastes a dragged file: in quotes.
+fn unquoted(line: &str) -> &str {
+    line.trim_matches(|c| c == '\'' || c == '"')
 }
 
 /// The console's files are on this machine: read from where the person said, at most

@@ -614,6 +614,21 @@ pub fn award_hints(
 
 /// "1. Loại: Mô hình" lines, every field in order.
 pub fn summary_lines(s: &FormSession, spec: &FormSpec, lang: Lang) -> String {
+    summary_marked(s, spec, lang, |i| format!("{}.", i + 1))
+}
+
+/// "• Loại: Mô hình" lines: the summary where numbers are for the actions only.
+fn summary_bullets(s: &FormSession, spec: &FormSpec, lang: Lang) -> String {
+    summary_marked(s, spec, lang, |_| "•".to_string())
+}
+
+/// Every field in order, each after its mark.
+fn summary_marked(
+    s: &FormSession,
+    spec: &FormSpec,
+    lang: Lang,
+    mark: impl Fn(usize) -> String,
+) -> String {
     spec.fields
         .iter()
         .enumerate()
@@ -622,22 +637,7 @@ pub fn summary_lines(s: &FormSession, spec: &FormSpec, lang: Lang) -> String {
                 Some(a) => answer_text(f, a, lang),
                 None => tr(lang, "form.not_answered"),
             };
-            format!("{}. {}: {}", i + 1, f.label.show(lang), value)
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// "• Loại: Mô hình" lines: the summary where numbers are for the actions only.
-fn summary_bullets(s: &FormSession, spec: &FormSpec, lang: Lang) -> String {
-    spec.fields
-        .iter()
-        .map(|f| {
-            let value = match s.answers.get(&*f.key) {
-                Some(a) => answer_text(f, a, lang),
-                None => tr(lang, "form.not_answered"),
-            };
-            format!("• {}: {}", f.label.show(lang), value)
+            format!("{} {}: {}", mark(i), f.label.show(lang), value)
         })
         .collect::<Vec<_>>()
         .join("\n")

@@ -120,13 +120,12 @@ impl ZaloQuota {
     /// At start: when a bot has room again this month (the limit was raised), what
     /// waits for the month to turn goes now. How many messages were released.
     pub async fn release_if_room(&self, bots: &[String]) -> Result<u64> {
-        let limit = i64::from(self.limit);
         let usage = self.usage().await?;
         let room = bots.iter().any(|b| {
             usage
                 .iter()
                 .find(|(bot, _, _)| bot == b)
-                .is_none_or(|(_, sent, spent)| !spent && *sent < limit)
+                .is_none_or(|(_, _, spent)| !spent)
         });
         if !room {
             return Ok(0);

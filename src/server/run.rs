@@ -45,6 +45,7 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         None => None,
     };
     let prefer_telegram = config.prefer_telegram()?;
+    key_older_members(&app).await?;
     let zalo_bots = zalo_bots(&app, config).await?;
     let postman = postman(&app, config, telegram_bot.as_ref(), zalo_bots.as_ref()).await?;
     let app = match &zalo_bots {
@@ -121,9 +122,9 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
     result
 }
 
-/// The configured Zalo bots (none without a token), once the members who joined
-/// before names were keyed (migration 0020) have their key.
-async fn zalo_bots(app: &App, config: &Config) -> Result<Option<Bots>> {
+/// Members who joined before names were keyed (migration 0020) get their key, so a
+/// person on both channels is found.
+async fn key_older_members(app: &App) -> Result<()> {
     let mut tx = app.db.write().await?;
     let keyed = crate::store::members::fill_person_keys(&mut tx).await?;
     tx.commit().await?;
@@ -133,6 +134,11 @@ async fn zalo_bots(app: &App, config: &Config) -> Result<Option<Bots>> {
             "members' names keyed to find a person on both channels"
         );
     }
+    Ok(())
+}
+
+/// The configured Zalo bots (none without a token).
+async fn zalo_bots(app: &App, config: &Config) -> Result<Option<Bots>> {
     Ok(match config.zalo_tokens().as_slice() {
         [] => None,
         tokens => Some(

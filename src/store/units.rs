@@ -153,15 +153,6 @@ pub async fn find(conn: &mut AnyConnection, name_or_id: &str) -> Result<Option<U
     Ok(units.into_iter().find(|u| fold(&u.name) == wanted))
 }
 
-/// Every unit with how many members it has, in one query.
-pub async fn list_with_members(conn: &mut AnyConnection) -> Result<Vec<(Unit, i64)>> {
-    let query = sqlx::query(
-        "SELECT u.id, u.name, u.kind, COUNT(m.id) AS members FROM units u \
-         LEFT JOIN members m ON m.unit_id = u.id GROUP BY u.id, u.name, u.kind ORDER BY u.id",
-    );
-    super::collect(query, conn, |r| Ok((from_row(r)?, get(r, "members")?))).await
-}
-
 /// Writes a checked import in the caller's transaction, 50 units to a statement (the
 /// outbox's measured best), in file order. A unit whose parent is still in the batch
 /// being gathered sends that batch first, so every parent has its id when its children
@@ -234,13 +225,8 @@ async fn insert_batch(
     Ok(())
 }
 
-/// Gives a unit another name (refused when another unit has it, in any spelling).
+/// Gives a unit another name (`ops::units::rename` checks that no other unit has it).
 pub async fn rename(conn: &mut AnyConnection, id: i64, name: &str) -> Result<()> {
-    if let Some(other) = find(&mut *conn, name).await? {
-        if other.id != id {
-            bail!("a unit named '{name}' already exists");
-        }
-    }
     sqlx::query("UPDATE units SET name = $2 WHERE id = $1")
         .bind(id)
         .bind(name)

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::api::ZaloClient;
 use super::update::ZaloUpdate;
 use crate::conversation::Incoming;
-use crate::domain::member::{zalo_id, Address, ZaloBot as Split};
+use crate::domain::member::{zalo_id, Address};
 
 /// The bot's id: the number before the token's colon (Zalo's bot id, not secret), or
 /// for a token without one the start of its SHA-256.
@@ -49,10 +49,6 @@ impl Bots {
         Some((bot, split.chat()))
     }
 
-    pub fn by_id(&self, id: &str) -> Option<&Bot> {
-        self.all.iter().find(|b| b.id == id)
-    }
-
     /// An update `bot` received, with the ids as this deployment keeps them.
     pub fn incoming(&self, bot: &Bot, u: ZaloUpdate) -> Incoming {
         let mut incoming = u.into_incoming();
@@ -60,11 +56,6 @@ impl Bots {
         incoming.user_id = zalo_id(&bot.id, &self.first, &incoming.user_id);
         incoming
     }
-}
-
-/// The bot of a stored address (for counting people per bot).
-pub fn bot_of<'a>(to: &'a Address, first: &'a str) -> Option<&'a str> {
-    to.zalo_bot().map(|s: Split<'a>| s.bot(first))
 }
 
 #[cfg(test)]
