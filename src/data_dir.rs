@@ -116,7 +116,7 @@ impl DataDir {
         }
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
+                .with_context(|| crate::files::Failed::Create(dir.into()))?;
         }
         std::fs::rename(&source, &target)
             .with_context(|| format!("cannot move {} to {}", source.display(), target.display()))?;

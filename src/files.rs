@@ -7,6 +7,41 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+/// What could not be done to which file: the context of an I/O error, kept as a value
+/// so the command line says it in the operator's language (the words here are for
+/// logs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failed {
+    Read(PathBuf),
+    Write(PathBuf),
+    Create(PathBuf),
+    /// An export goes into a new or empty folder; this one holds an earlier export.
+    NotEmpty(PathBuf),
+}
+
+impl Failed {
+    /// The locale key and the file it names.
+    pub fn key(&self) -> (&'static str, &Path) {
+        match self {
+            Failed::Read(p) => ("files.cannot_read", p),
+            Failed::Write(p) => ("files.cannot_write", p),
+            Failed::Create(p) => ("files.cannot_create", p),
+            Failed::NotEmpty(p) => ("files.not_empty", p),
+        }
+    }
+}
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failed::Read(p) => write!(f, "cannot read {}", p.display()),
+            Failed::Write(p) => write!(f, "cannot write {}", p.display()),
+            Failed::Create(p) => write!(f, "cannot create {}", p.display()),
+            Failed::NotEmpty(p) => write!(f, "{} holds an earlier export", p.display()),
+        }
+    }
+}
+
 /// Whether something is at `path` already, a dangling symbolic link included (which
 /// `Path::exists` calls nothing, and a write would follow).
 pub fn taken(path: &Path) -> bool {
@@ -40,13 +75,13 @@ where
         Ok(value) => {
             if let Err(e) = std::fs::rename(&partial, target) {
                 clear();
-                return Err(e).with_context(|| format!("cannot write {}", target.display()));
+                return Err(e).with_context(|| Failed::Write(target.into()));
             }
             Ok(value)
         }
         Err(e) => {
             clear();
-            Err(e.context(format!("cannot write {}", target.display())))
+            Err(e.context(Failed::Write(target.into())))
         }
     }
 }

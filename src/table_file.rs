@@ -11,6 +11,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use calamine::{open_workbook, Data, Reader, Xlsx};
 
+use crate::files::Failed;
 use crate::i18n::{trf, Lang};
 
 /// How large a table may be: a nation's list of units is ~100 000 lines of a few
@@ -56,9 +57,9 @@ pub fn read_within(path: &Path, lang: Lang, limits: Limits) -> Result<Rows> {
                 // `\r` left at a line's end is trimmed away with the cell's spaces.
                 .terminator(csv::Terminator::Any(b'\n'))
                 .from_path(path)
-                .with_context(|| format!("cannot read {shown}"))?;
+                .with_context(|| Failed::Read(path.into()))?;
             let rows = reader.into_records().map(move |r| {
-                let r = r.with_context(|| format!("{shown}: not a CSV file"))?;
+                let r = r.with_context(|| trf(lang, "cli.table.not_csv", &[("file", &shown)]))?;
                 let line = r.position().map_or(0, |p| p.line() as usize);
                 let cells = r.iter().map(|c| c.strip_suffix('\r').unwrap_or(c));
                 Ok((line, cells.map(str::to_string).collect::<Vec<_>>()))
@@ -82,8 +83,7 @@ pub fn read_within(path: &Path, lang: Lang, limits: Limits) -> Result<Rows> {
 /// `;` and tab are what Excel writes in a Vietnamese or European locale: the one of
 /// `,` `;` tab seen most often on the first line (outside quotes) separates.
 fn sniff_delimiter(path: &Path) -> Result<u8> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file = std::fs::File::open(path).with_context(|| Failed::Read(path.into()))?;
     let mut head = Vec::new();
     file.take(64 * 1024).read_to_end(&mut head)?;
     let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
@@ -187,16 +187,15 @@ fn check_row(
 /// The first sheet that holds anything (a list is sometimes on sheet 2), read a cell
 /// at a time into rows; empty cells take no room, and a cell past a bound ends it.
 fn xlsx_rows(path: &Path, limits: Limits, lang: Lang) -> Result<Vec<(usize, Vec<String>)>> {
-    let mut book: Xlsx<_> =
-        open_workbook(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut book: Xlsx<_> = open_workbook(path).with_context(|| Failed::Read(path.into()))?;
     for sheet in book.sheet_names() {
         let mut cells = book
             .worksheet_cells_reader(&sheet)
-            .with_context(|| format!("cannot read {}, sheet {sheet}", path.display()))?;
+            .with_context(|| Failed::Read(path.into()))?;
         let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
         while let Some(cell) = cells
             .next_cell()
-            .with_context(|| format!("cannot read {}, sheet {sheet}", path.display()))?
+            .with_context(|| Failed::Read(path.into()))?
         {
             let value = Data::from(cell.get_value().clone());
             if matches!(value, Data::Empty) {

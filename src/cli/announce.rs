@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::Ctx;
 use crate::domain::audience::Audience;
-use crate::i18n::trf;
+use crate::i18n::trn;
 use crate::ops::{self, Actor};
 
 #[derive(Debug, Args)]
@@ -32,8 +32,11 @@ pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<()> {
     let created =
         ops::announcements::queue(&mut tx, &actor, &args.text, audience, None, Utc::now()).await?;
     tx.commit().await?;
-    let (id, n) = (created.id.to_string(), created.recipients.to_string());
-    let args = [("id", id.as_str()), ("n", &n)];
-    println!("{}", trf(ctx.lang, "cli.broadcast_queued", &args));
+    let id = created.id.to_string();
+    let n = created.recipients as usize;
+    println!(
+        "{}",
+        trn(ctx.lang, "cli.broadcast_queued", n, &[("id", &id)])
+    );
     Ok(())
 }

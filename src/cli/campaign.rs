@@ -7,7 +7,7 @@ use clap::Subcommand;
 
 use super::Ctx;
 use crate::domain::dates::format_dmy;
-use crate::i18n::{trf, Lang};
+use crate::i18n::{trf, trn, Lang};
 use crate::store::{self, Db};
 
 #[derive(Debug, Subcommand)]
@@ -21,7 +21,7 @@ pub enum CampaignCommand {
 /// Validated before the database is opened: a broken file changes nothing.
 pub async fn load(file: &std::path::Path, database_url: &str, lang: Lang) -> Result<()> {
     let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        std::fs::read_to_string(file).with_context(|| crate::files::Failed::Read(file.into()))?;
     let parsed = crate::domain::campaign_file::parse(&text)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let db = store::connect(database_url).await?;
@@ -33,8 +33,8 @@ pub async fn load(file: &std::path::Path, database_url: &str, lang: Lang) -> Res
     } else {
         "cli.campaign_updated"
     };
-    let n = parsed.deadlines.len().to_string();
-    println!("{}", trf(lang, key, &[("code", &parsed.code), ("n", &n)]));
+    let n = parsed.deadlines.len();
+    println!("{}", trn(lang, key, n, &[("code", &parsed.code)]));
     let shown = show(&db, lang).await;
     db.close().await;
     shown

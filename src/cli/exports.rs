@@ -10,8 +10,8 @@ use clap::{Subcommand, ValueEnum};
 use super::{sink, Ctx};
 use crate::conversation::registration_form;
 use crate::export;
-use crate::files::write_beside;
-use crate::i18n::{tr, trf};
+use crate::files::{write_beside, Failed};
+use crate::i18n::{tr, trn};
 use crate::ops::{self, Actor};
 use crate::store::campaigns;
 
@@ -90,9 +90,11 @@ pub async fn run(ctx: &Ctx, command: ExportCommand) -> Result<()> {
         ExportCommand::Submissions { out } => {
             let data = crate::data_dir::DataDir::new(ctx.config.data_dir())?;
             let n = ops::exports::submissions(conn, actor, &data, &out).await?;
-            let (count, dir) = (n.to_string(), out.display().to_string());
-            let args = [("count", count.as_str()), ("dir", &dir)];
-            eprintln!("{}", trf(ctx.lang, "cli.exported_files", &args));
+            let dir = out.display().to_string();
+            eprintln!(
+                "{}",
+                trn(ctx.lang, "cli.exported_files", n, &[("dir", &dir)])
+            );
         }
         ExportCommand::Forms { out } => forms(ctx, conn, &out).await?,
         ExportCommand::Candidates { out } => {
@@ -108,9 +110,11 @@ pub async fn run(ctx: &Ctx, command: ExportCommand) -> Result<()> {
             let below = unit.as_deref();
             let (sheet, n) = ops::exports::status(conn, actor, campaign, below, ctx.lang).await?;
             write_beside(&out, |part| async move { sheet.save(&part) }).await?;
-            let (file, n) = (out.display().to_string(), n.to_string());
-            let args = [("n", n.as_str()), ("file", &file)];
-            eprintln!("{}", trf(ctx.lang, "cli.exported_status", &args));
+            let file = out.display().to_string();
+            eprintln!(
+                "{}",
+                trn(ctx.lang, "cli.exported_status", n, &[("file", &file)])
+            );
         }
         ExportCommand::Registrations { format, out } => {
             registrations(ctx, conn, format, out.as_deref()).await?
@@ -120,15 +124,17 @@ pub async fn run(ctx: &Ctx, command: ExportCommand) -> Result<()> {
 }
 
 async fn forms(ctx: &Ctx, conn: &mut sqlx::AnyConnection, out: &Path) -> Result<()> {
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    std::fs::create_dir_all(out).with_context(|| Failed::Create(out.into()))?;
     let n = ops::exports::forms(conn, &Actor::Operator, &ctx.campaign, |name, bytes| {
         let path = out.join(name);
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+        std::fs::write(&path, bytes).with_context(|| Failed::Write(path))
     })
     .await?;
-    let (n, dir) = (n.to_string(), out.display().to_string());
-    let args = [("n", n.as_str()), ("dir", &dir)];
-    eprintln!("{}", trf(ctx.lang, "cli.exported_forms", &args));
+    let dir = out.display().to_string();
+    eprintln!(
+        "{}",
+        trn(ctx.lang, "cli.exported_forms", n, &[("dir", &dir)])
+    );
     Ok(())
 }
 
@@ -157,9 +163,12 @@ async fn summary(
         }
     })
     .await?;
-    let (n, file) = (lines.len().to_string(), out.display().to_string());
-    let args = [("n", n.as_str()), ("file", &file)];
-    eprintln!("{}", trf(ctx.lang, "cli.exported_summary", &args));
+    let file = out.display().to_string();
+    let args = [("file", file.as_str())];
+    eprintln!(
+        "{}",
+        trn(ctx.lang, "cli.exported_summary", lines.len(), &args)
+    );
     Ok(())
 }
 
@@ -198,9 +207,8 @@ async fn registrations(
         }
     };
     if let Some(path) = out {
-        let (count, file) = (count.to_string(), path.display().to_string());
-        let args = [("count", count.as_str()), ("file", &file)];
-        eprintln!("{}", trf(lang, "cli.exported", &args));
+        let file = path.display().to_string();
+        eprintln!("{}", trn(lang, "cli.exported", count, &[("file", &file)]));
     }
     Ok(())
 }

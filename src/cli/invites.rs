@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::Ctx;
 use crate::domain::member::Role;
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trn};
 use crate::ops::{self, Actor};
 use crate::store::settings;
 
@@ -64,9 +64,11 @@ async fn every_chair(ctx: &Ctx, role: Role, days: i64, out: &Path) -> Result<()>
     .await?;
     // The codes exist only once the file holding them does.
     tx.commit().await?;
-    let (file, n) = (out.display().to_string(), made.codes.len().to_string());
-    let args = [("n", n.as_str()), ("file", &file)];
-    println!("{}", trf(lang, "cli.invites_written", &args));
+    let (file, n) = (out.display().to_string(), made.codes.len());
+    println!(
+        "{}",
+        trn(lang, "cli.invites_written", n, &[("file", &file)])
+    );
     Ok(())
 }
 

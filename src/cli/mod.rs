@@ -10,6 +10,7 @@ mod exports;
 mod invites;
 mod reminders;
 mod review;
+mod said;
 mod units;
 
 use std::io::Write;
@@ -23,7 +24,7 @@ use crate::app::App;
 use crate::channels;
 use crate::clock::Clock;
 use crate::domain::campaign::Campaign;
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::{tr, trn, Lang};
 use crate::server::config::Config;
 use crate::store::{self, Db};
 
@@ -101,16 +102,35 @@ fn operator_lang() -> Lang {
     Lang::from_client(std::env::var("LANG").ok().as_deref())
 }
 
-pub async fn run(cli: Cli) -> Result<()> {
-    let config = Config::load()?;
+/// The program: the command line read, the command run, what went wrong said in the
+/// operator's language; the exit code.
+pub async fn main() -> std::process::ExitCode {
     let lang = operator_lang();
-    // An operation's refusal is said in the operator's language.
-    before_the_database(cli.command, config, lang)
-        .await
-        .map_err(|e| match crate::ops::refusal(&e) {
-            Some(why) => anyhow::anyhow!(why.text(lang)),
-            None => e,
-        })
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match said::usage(&e, lang) {
+            Some(text) => {
+                eprintln!("{text}");
+                return std::process::ExitCode::from(2);
+            }
+            // Help and version are printed by clap, as are the rare mistakes we have
+            // no words for.
+            None => e.exit(),
+        },
+    };
+    init_tracing();
+    match run(cli, lang).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("thidua: {}", crate::ops::said::error(&e, lang));
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli, lang: Lang) -> Result<()> {
+    let config = Config::load()?;
+    before_the_database(cli.command, config, lang).await
 }
 
 /// The commands that must not open (and migrate) the database first, then the rest.
@@ -124,8 +144,7 @@ async fn before_the_database(command: Command, config: Config, lang: Lang) -> Re
         Command::Doctor => {
             let problems = crate::server::doctor::run(&config, lang).await?;
             if problems > 0 {
-                let n = problems.to_string();
-                bail!("{}", trf(lang, "doctor.problems", &[("n", &n)]));
+                bail!("{}", trn(lang, "doctor.problems", problems, &[]));
             }
             Ok(())
         }
@@ -180,7 +199,7 @@ async fn with_the_database(ctx: &Ctx, command: Command) -> Result<()> {
 fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("{e}: expected e.g. 2025-04-28T07:59:50+07:00"))
+        .map_err(|_| tr(operator_lang(), "usage.instant"))
 }
 
 /// Where a CSV or JSON goes: the file named, or standard output; buffered.
@@ -188,7 +207,7 @@ fn sink(out: Option<&Path>) -> Result<Box<dyn Write>> {
     Ok(match out {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?,
+                .with_context(|| crate::files::Failed::Write(path.into()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     })

@@ -6,7 +6,7 @@ use clap::Subcommand;
 
 use super::{parse_instant, Ctx};
 use crate::domain::reminders::Due;
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trn};
 
 #[derive(Debug, Subcommand)]
 pub enum RemindersCommand {
@@ -60,10 +60,12 @@ pub async fn run(ctx: &Ctx, command: RemindersCommand) -> Result<()> {
             p.units.join(", ")
         );
         if !p.no_chair.is_empty() {
-            let n = p.no_chair.len().to_string();
             let names = p.no_chair.join(", ");
-            let args = [("n", n.as_str()), ("units", &names)];
-            println!("    {}", trf(lang, "cli.preview_no_chair", &args));
+            let args = [("units", names.as_str())];
+            println!(
+                "    {}",
+                trn(lang, "cli.preview_no_chair", p.no_chair.len(), &args)
+            );
         }
     }
     Ok(())

@@ -8,7 +8,7 @@ use clap::{Subcommand, ValueEnum};
 
 use super::Ctx;
 use crate::domain::unit::UnitKind;
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trn};
 use crate::ops::{self, Actor};
 use crate::store::units;
 
@@ -168,7 +168,7 @@ async fn list(ctx: &Ctx) -> Result<()> {
     let lang = ctx.lang;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for (u, parent, active, n) in all {
-        let members = trf(lang, "cli.members", &[("n", &n.to_string())]);
+        let members = trn(lang, "cli.members", n as usize, &[]);
         // The kind as `--kind` takes it, so the list reads back into the command line.
         let kind = u.kind.as_str();
         let above = parent.unwrap_or_else(|| "—".into());
@@ -196,24 +196,22 @@ async fn import(ctx: &Ctx, file: &std::path::Path) -> Result<()> {
     let problems = match checked {
         Ok(n) => {
             tx.commit().await?;
-            let (n, file) = (n.to_string(), file.display().to_string());
-            let args = [("n", n.as_str()), ("file", &file)];
-            println!("{}", trf(lang, "cli.import.done", &args));
+            let file = file.display().to_string();
+            println!("{}", trn(lang, "cli.import.done", n, &[("file", &file)]));
             return Ok(());
         }
         Err(problems) => problems,
     };
     for p in &problems.first {
-        let why = trf(lang, p.key, &[("value", &p.value)]);
+        let args: Vec<(&str, &str)> = p.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let why = trf(lang, p.key, &args);
         let line = p.line.to_string();
         let args = [("line", line.as_str()), ("why", &why)];
         eprintln!("{}", trf(lang, "cli.import.line", &args));
     }
     let more = problems.total - problems.first.len();
     if more > 0 {
-        let more = more.to_string();
-        eprintln!("{}", trf(lang, "cli.import.more", &[("n", &more)]));
+        eprintln!("{}", trn(lang, "cli.import.more", more, &[]));
     }
-    let n = problems.total.to_string();
-    bail!("{}", trf(lang, "cli.import.nothing", &[("n", &n)]))
+    bail!("{}", trn(lang, "cli.import.nothing", problems.total, &[]))
 }

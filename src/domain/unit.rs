@@ -53,6 +53,24 @@ pub enum UnitNameError {
     Length(usize),
 }
 
+impl UnitNameError {
+    /// The locale key saying why, with `value` (the name as typed) and `len`: one
+    /// wording wherever a name is given (add, import, rename).
+    pub fn key(self) -> &'static str {
+        match self {
+            UnitNameError::Invisible => "cli.unit_name_invisible",
+            UnitNameError::Length(_) => "cli.unit_name_length",
+        }
+    }
+
+    pub fn length(self) -> usize {
+        match self {
+            UnitNameError::Invisible => 0,
+            UnitNameError::Length(n) => n,
+        }
+    }
+}
+
 /// A unit name as typed by an operator: trimmed, single-spaced, 2–200 characters,
 /// at least 2 of them visible (a name of zero-width spaces would look blank in
 /// every list, and `--unit ''` would find it).

@@ -46,12 +46,13 @@ impl Problems {
     }
 }
 
-/// What is wrong with a line: its locale key and the offending value.
+/// What is wrong with a line: its locale key and what fills it (`value`, the
+/// offending cell, and for a name its `len`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub line: usize,
     pub key: &'static str,
-    pub value: String,
+    pub args: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +117,7 @@ pub fn check(
         return Err(Problems::one(Problem {
             line: 1,
             key: "cli.import.empty",
-            value: String::new(),
+            args: vec![],
         }));
     };
     let columns: Vec<Option<Column>> = headers.iter().map(|h| column(h)).collect();
@@ -124,7 +125,7 @@ pub fn check(
         return Err(Problems::one(Problem {
             line: header_line,
             key: "cli.import.no_name_column",
-            value: headers.join(", "),
+            args: vec![("value", headers.join(", "))],
         }));
     }
     let mut seen: HashSet<String> = HashSet::new();
@@ -141,11 +142,22 @@ pub fn check(
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let mut problem = |key, value: String| problems.push(Problem { line, key, value });
         let raw_name = cell(Column::Name);
-        let Ok(name) = normalize_unit_name(&crate::domain::text::clean(&raw_name)) else {
-            problem("cli.import.bad_name", raw_name);
-            continue;
+        let name = match normalize_unit_name(&crate::domain::text::clean(&raw_name)) {
+            Ok(name) => name,
+            Err(e) => {
+                let args = vec![("value", raw_name), ("len", e.length().to_string())];
+                problems.push(Problem {
+                    line,
+                    key: e.key(),
+                    args,
+                });
+                continue;
+            }
+        };
+        let mut problem = |key, value: String| {
+            let args = vec![("value", value)];
+            problems.push(Problem { line, key, args })
         };
         let folded = fold(&name);
         if existing.contains(&folded) || !seen.insert(folded) {
@@ -237,7 +249,7 @@ mod tests {
                 (3, "cli.import.bad_kind"),
                 (4, "cli.import.unknown_parent"),
                 (5, "cli.import.bad_contact"),
-                (6, "cli.import.bad_name"),
+                (6, "cli.unit_name_invisible"),
                 (7, "cli.import.own_parent"),
                 (8, "cli.import.duplicate"),
                 (9, "cli.import.duplicate"),

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use super::csv_text;
 use crate::data_dir::DataDir;
 use crate::domain::document_file::safe_name;
+use crate::files::Failed;
 use crate::store::{campaigns, submissions};
 
 pub async fn submissions(
@@ -19,17 +20,12 @@ pub async fn submissions(
         .await?
         .ok_or_else(|| anyhow::anyhow!("no campaign"))?;
     let rows = submissions::index(&mut *conn, campaign.id).await?;
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    std::fs::create_dir_all(out).with_context(|| Failed::Create(out.into()))?;
     let index_file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(out.join("index.csv"))
-        .with_context(|| {
-            format!(
-                "{} holds an export already: use an empty folder",
-                out.display()
-            )
-        })?;
+        .with_context(|| Failed::NotEmpty(out.into()))?;
     let mut index = csv::Writer::from_writer(index_file);
     index.write_record([
         "unit",
@@ -47,7 +43,7 @@ pub async fn submissions(
         // ("Trường A/B", "Trường A_B").
         let folder = format!("{}-{}", r.unit_id, safe_name(&r.unit));
         let dir = out.join(&folder).join(&r.deadline_key);
-        std::fs::create_dir_all(&dir)?;
+        std::fs::create_dir_all(&dir).with_context(|| Failed::Create(dir.clone()))?;
         let name = format!("{}-{}", r.document_key, safe_name(&r.file_name));
         copy_new(&data.resolve(&r.stored_path), &dir.join(&name))?;
         let relative = Path::new(&folder).join(&r.deadline_key).join(&name);
@@ -70,19 +66,12 @@ pub async fn submissions(
 /// Copies without ever replacing a file already there: an export into a folder that
 /// holds an earlier one stops and says so instead of mixing the two.
 fn copy_new(from: &Path, to: &Path) -> Result<()> {
-    let mut source =
-        std::fs::File::open(from).with_context(|| format!("cannot open {}", from.display()))?;
+    let mut source = std::fs::File::open(from).with_context(|| Failed::Read(from.into()))?;
     let mut target = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(to)
-        .with_context(|| {
-            format!(
-                "{} already exists: export into an empty folder",
-                to.display()
-            )
-        })?;
-    std::io::copy(&mut source, &mut target)
-        .with_context(|| format!("cannot copy {}", from.display()))?;
+        .with_context(|| Failed::Write(to.into()))?;
+    std::io::copy(&mut source, &mut target).with_context(|| Failed::Write(to.into()))?;
     Ok(())
 }

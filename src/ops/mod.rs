@@ -8,6 +8,7 @@ pub mod exports;
 pub mod featured;
 pub mod invites;
 pub mod review;
+pub mod said;
 pub mod units;
 pub mod zalo_seats;
 
@@ -70,9 +71,10 @@ impl Actor {
 
 /// An operation refused for a reason the person is told: a locale key and its
 /// arguments, so each front door says it in its own language (`Refused::text`).
-/// Operations return it inside `anyhow::Error`; `refusal` finds it again.
+/// Operations return it inside `anyhow::Error`; `refusal` finds it again. Shown
+/// as is (a log line), it says the English text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("refused: {key}")]
+#[error("{}", self.text(Lang::En))]
 pub struct Refused {
     pub key: &'static str,
     pub args: Vec<(&'static str, String)>,

@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 
 use super::{Actor, Refused};
 use crate::domain::text::{clean, fold};
-use crate::domain::unit::{normalize_unit_name, Unit, UnitKind, UnitNameError};
+use crate::domain::unit::{normalize_unit_name, Unit, UnitKind};
 use crate::domain::unit_import::{self, Problems};
 use crate::store::units;
 
@@ -37,12 +37,8 @@ pub async fn find(conn: &mut AnyConnection, actor: &Actor, name: &str) -> Result
 
 /// The name as it is kept, or why it cannot be one.
 pub fn unit_name(raw: &str) -> Result<String, Refused> {
-    normalize_unit_name(&clean(raw)).map_err(|e| match e {
-        UnitNameError::Invisible => Refused::new("cli.unit_name_invisible"),
-        UnitNameError::Length(n) => {
-            Refused::with("cli.unit_name_length", &[("len", &n.to_string())])
-        }
-    })
+    normalize_unit_name(&clean(raw))
+        .map_err(|e| Refused::with(e.key(), &[("value", raw), ("len", &e.length().to_string())]))
 }
 
 /// Adds a unit, below `parent` when one is named; the unit and the parent as found
@@ -61,6 +57,9 @@ pub async fn add(
         // Staff add units below their own federation only.
         None => return Err(Refused::new("cli.unit_needs_parent").into()),
     };
+    if let Some(other) = units::find(&mut *tx, &name).await? {
+        return Err(Refused::with("cli.unit_exists", &[("unit", &other.name)]).into());
+    }
     let unit = units::add(&mut *tx, &name, kind).await?;
     if let Some(p) = &parent {
         units::set_parent(&mut *tx, unit.id, p.id).await?;

@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::channels::webhook::WebhookConfig;
+use crate::ops::Refused;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
@@ -129,8 +130,8 @@ impl Config {
             }
         }
         figment.extract().map_err(|e| {
-            let e = e.to_string();
-            anyhow::anyhow!("invalid configuration ({}): {e}", path.display())
+            let (file, why) = (path.display().to_string(), e.to_string());
+            Refused::with("config.invalid", &[("file", &file), ("why", &why)]).into()
         })
     }
 
@@ -190,7 +191,7 @@ impl Config {
             Some(v) => match v.to_ascii_lowercase().as_str() {
                 "yes" | "true" | "1" | "on" => Ok(true),
                 "no" | "false" | "0" | "off" => Ok(false),
-                _ => anyhow::bail!("THIDUA_PREFER_TELEGRAM must be yes or no, not {v:?}"),
+                _ => Err(Refused::with("config.prefer_telegram", &[("value", v)]).into()),
             },
         }
     }
@@ -220,7 +221,7 @@ impl Config {
         if let Some(h) = &hook {
             let ok = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
             if !h.secret.chars().all(ok) {
-                anyhow::bail!("TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -");
+                return Err(Refused::new("config.telegram_secret_chars").into());
             }
         }
         Ok(hook)
@@ -236,15 +237,14 @@ impl Config {
         };
         let mut taken: Vec<(&str, String)> = OPS_PATHS
             .iter()
-            .map(|p| ("the server's own", p.to_string()))
+            .map(|p| ("THIDUA_HTTP_LISTEN", p.to_string()))
             .collect();
         for (name, hook) in [("TELEGRAM", &hooks.telegram), ("ZALO", &hooks.zalo)] {
             let Some(hook) = hook else { continue };
             let path = hook.path()?;
             if let Some((other, _)) = taken.iter().find(|(_, p)| *p == path) {
-                anyhow::bail!(
-                    "{name}_WEBHOOK_URL's path {path} is {other} path already: give each webhook a path of its own (e.g. /telegram/webhook, /zalo/webhook)"
-                );
+                let args = [("name", name), ("path", path.as_str()), ("other", other)];
+                return Err(Refused::with("config.webhook_path_taken", &args).into());
             }
             taken.push((name, path));
         }
@@ -261,9 +261,10 @@ impl Config {
             (None, _) if webhooks => "0.0.0.0:8080",
             (None, _) => return Ok(None),
         };
-        addr.parse()
-            .map(Some)
-            .with_context(|| format!("THIDUA_HTTP_LISTEN must look like 0.0.0.0:8080, not {addr}"))
+        match addr.parse() {
+            Ok(addr) => Ok(Some(addr)),
+            Err(_) => Err(Refused::with("config.http_listen", &[("value", addr)]).into()),
+        }
     }
 
     /// Messages a second the outbox sends overall (THIDUA_SEND_RATE; Telegram's
@@ -297,21 +298,27 @@ fn webhook(
     let Some(url) = url else {
         return Ok(None);
     };
-    let secret = secret
-        .with_context(|| format!("{name}_WEBHOOK_URL is set but {name}_WEBHOOK_SECRET is not"))?;
+    let Some(secret) = secret else {
+        return Err(Refused::with("config.webhook_no_secret", &[("name", name)]).into());
+    };
     let n = secret.chars().count();
     if !len.contains(&n) {
-        anyhow::bail!(
-            "{name}_WEBHOOK_SECRET must be {} to {} characters, got {n}",
-            len.start(),
-            len.end()
+        let (min, max, n) = (
+            len.start().to_string(),
+            len.end().to_string(),
+            n.to_string(),
         );
+        let args = [("name", name), ("min", &min), ("max", &max), ("n", &n)];
+        return Err(Refused::with("config.webhook_secret_length", &args).into());
     }
     let hook = WebhookConfig {
         url: url.to_string(),
         secret: secret.to_string(),
     };
-    hook.path()?;
+    if hook.path().is_err() {
+        let args = [("name", name), ("value", url)];
+        return Err(Refused::with("config.webhook_not_url", &args).into());
+    }
     Ok(Some(hook))
 }
 

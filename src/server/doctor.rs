@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use crate::channels::telegram;
 use crate::channels::zalo::api::ZaloClient;
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::{tr, trf, trn, Lang};
 use crate::server::config::Config;
 use crate::store;
 
@@ -68,7 +68,10 @@ fn configuration(r: &mut Report, config: &Config) {
             r.problem(trf(
                 r.lang,
                 "doctor.config_bad",
-                &[("what", what), ("why", &format!("{e:#}"))],
+                &[
+                    ("what", what),
+                    ("why", &crate::ops::said::error(&e, r.lang)),
+                ],
             ));
         }
     }
@@ -96,21 +99,16 @@ async fn database(r: &mut Report, config: &Config) {
     };
     r.ok(trf(r.lang, "doctor.db_ok", &[("url", &shown)]));
     match db.migration_state().await {
-        Ok((_, _, unknown)) if unknown > 0 => r.problem(trf(
-            r.lang,
-            "doctor.migrations_newer",
-            &[("n", &unknown.to_string())],
-        )),
-        Ok((applied, known, _)) if applied < known => r.note(trf(
+        Ok((_, _, unknown)) if unknown > 0 => {
+            r.problem(trn(r.lang, "doctor.migrations_newer", unknown, &[]))
+        }
+        Ok((applied, known, _)) if applied < known => r.note(trn(
             r.lang,
             "doctor.migrations_pending",
-            &[("n", &(known - applied).to_string())],
+            known - applied,
+            &[],
         )),
-        Ok((applied, _, _)) => r.ok(trf(
-            r.lang,
-            "doctor.migrations_ok",
-            &[("n", &applied.to_string())],
-        )),
+        Ok((applied, _, _)) => r.ok(trn(r.lang, "doctor.migrations_ok", applied, &[])),
         Err(e) => r.problem(format!("{e:#}")),
     }
     db.close().await;

@@ -17,10 +17,8 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<Unit> {
     })
 }
 
+/// A new unit; the caller has checked that no unit has this name by any spelling.
 pub async fn add(conn: &mut AnyConnection, name: &str, kind: UnitKind) -> Result<Unit> {
-    if find(&mut *conn, name).await?.is_some() {
-        bail!("a unit named '{name}' already exists");
-    }
     let row = sqlx::query(
         "INSERT INTO units (name, kind, created_at) VALUES ($1, $2, $3) RETURNING id, name, kind",
     )
