@@ -35,11 +35,14 @@ fn chat(env: &TestEnv, lines: &[&str]) -> String {
 #[test]
 fn a_newcomer_registers_on_an_empty_database_with_numbers_for_buttons() {
     let env = TestEnv::new();
-    // First session: the demo unit, then half the form; stdin ends (terminal closed).
+    // First session: the demo unit, the name for the paper (the login is not one),
+    // then half the form; stdin ends (terminal closed).
     let out = chat(
         &env,
         &[
             "1",
+            "Hoa",
+            "nguyễn thị hoa",
             "1",
             "3",
             "Vườn rau công đoàn",
@@ -51,6 +54,14 @@ fn a_newcomer_registers_on_an_empty_database_with_numbers_for_buttons() {
     );
     assert!(out.contains("1. Dùng thử với đơn vị mẫu"), "{out}");
     assert!(out.contains("Chủ tịch CĐCS Dùng thử"), "{out}");
+    assert!(
+        out.contains(
+            "Họ và tên để ghi trên văn bản? (ví dụ: Nguyễn Thị Hoa)\n\n1. Giữ tên «chi_hoa»"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("Xin gõ đủ cả họ và tên"), "one word: {out}");
+    assert!(out.contains("Văn bản sẽ ghi tên: Nguyễn Thị Hoa."), "{out}");
     assert!(
         out.contains("1. Công trình\n2. Sản phẩm\n3. Mô hình\n4. Chương trình\n0. « Quay lại"),
         "{out}"
@@ -98,7 +109,7 @@ fn a_newcomer_registers_on_an_empty_database_with_numbers_for_buttons() {
     assert_eq!(row["estimated_value_vnd"], "35000000");
     assert_eq!(row["benefit_economic"], "Tiết kiệm 2 triệu mỗi tháng");
     assert_eq!(row["benefit_social"], "");
-    assert_eq!(row["submitted_by"], "chi_hoa");
+    assert_eq!(row["submitted_by"], "Nguyễn Thị Hoa");
 }
 
 #[test]

@@ -374,3 +374,81 @@ async fn a_report_is_handed_in_as_a_photo_on_zalo() {
         b"\xff\xd8\xff zalo jpeg"
     );
 }
+
+/// A Zalo display name is often a nickname: the chair is asked once for the full name
+/// printed on paper (a wrong one is said and asked again), may keep the nickname, and
+/// changes it later from /cuatoi. A display name that is a full name is not asked; a
+/// command leaves the question with the name kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nickname_is_asked_for_the_name_on_paper() {
+    let (env, chair_code, _) = setup();
+    let second = env.invite(SCHOOL, "chair");
+    let third = env.invite(SCHOOL, "chair");
+    let api = FakeZalo::start().await;
+    let mut bot = env.spawn(&zalo_vars(&api));
+
+    let mut hoa = ZTalk::new(&api, ZUser::new("a0b1c2d3e4f5a6b7c8d9", "Chị Hoa 🌸"));
+    let asked = hoa
+        .say(&chair_code)
+        .expect("Họ và tên để ghi trên văn bản")
+        .await;
+    assert!(
+        asked.text.contains("Chào mừng Chị Hoa 🌸"),
+        "{}",
+        asked.text
+    );
+    assert!(
+        asked.text.contains("1. Giữ tên «Chị Hoa 🌸»"),
+        "{}",
+        asked.text
+    );
+    hoa.say("Hoa").expect("ít nhất hai chữ").await;
+    hoa.say("Hoa 2").expect("chỉ gồm chữ cái").await;
+    let saved = hoa.say("trần thị hoa").expect("Văn bản sẽ ghi tên").await;
+    assert!(saved.text.contains("Trần Thị Hoa."), "{}", saved.text);
+    assert!(
+        saved.text.contains("1. 📝 Đăng ký công trình"),
+        "{}",
+        saved.text
+    );
+
+    // Later, from /cuatoi: the entry to change it, the name now shown, kept with "1".
+    let mine = hoa.say("/cuatoi").expect("Đổi họ tên trên văn bản").await;
+    let entry = mine
+        .text
+        .lines()
+        .find(|l| l.contains("Đổi họ tên"))
+        .and_then(|l| l.split('.').next())
+        .unwrap()
+        .to_string();
+    let again = hoa
+        .say(&entry)
+        .expect("Văn bản đang ghi tên: Trần Thị Hoa.")
+        .await;
+    assert!(
+        again.text.contains("1. Giữ tên «Trần Thị Hoa»"),
+        "{}",
+        again.text
+    );
+    hoa.say("Trần Thị Mai Hoa")
+        .expect("Văn bản sẽ ghi tên: Trần Thị Mai Hoa.")
+        .await;
+
+    // A full name is taken as it is: welcomed, nothing asked.
+    let mut binh = ZTalk::new(&api, ZUser::new("c0ffee00c0ffee00c0ff", "Trần Văn Bình"));
+    let welcome = binh.say(&second).expect("Chào mừng Trần Văn Bình").await;
+    let mut said = binh.quiet().await;
+    said.push(welcome);
+    assert!(
+        said.iter().all(|s| !s.text.contains("Họ và tên")),
+        "{said:?}"
+    );
+
+    // A command while asked: the question is left, the command served.
+    let mut lan = ZTalk::new(&api, ZUser::new("b1b1b1b1b1b1b1b1b1b1", "Lan"));
+    lan.say(&third)
+        .expect("Họ và tên để ghi trên văn bản")
+        .await;
+    lan.say("/dangky").expect(&support::step(1)).await;
+    assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());
+}

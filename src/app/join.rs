@@ -118,6 +118,8 @@ impl Handler {
         Ok(())
     }
 
+    /// The welcome; where the channel's name will not do on paper, the question of the
+    /// full name follows it, and the next step comes once it is answered.
     fn welcome(&self, turn: &mut Turn, name: &str, unit: &str, role: Role) {
         let lang = turn.lang;
         let key = match role {
@@ -125,6 +127,10 @@ impl Handler {
             Role::Staff => "join.welcome_staff",
         };
         let text = trf(lang, key, &[("name", name), ("unit", unit)]);
+        if Self::needs_name(turn, name) {
+            Self::ask_name(turn, name, Some(text));
+            return;
+        }
         turn.say(Reply::with_choices(
             text,
             vec![Choice::new(tr(lang, "button.register"), Action::Register)],

@@ -6,6 +6,7 @@ mod candidates;
 mod command;
 mod edge;
 mod forms;
+mod full_name;
 mod join;
 mod registering;
 mod results;
@@ -380,6 +381,9 @@ impl Handler {
         if self.revalidate_form(turn, &me).await? {
             return Ok(());
         }
+        let Some(msg) = self.name_turn(turn, &me, msg).await? else {
+            return Ok(());
+        };
         match msg {
             Msg::Command { name, arg } => match command::lookup(&name) {
                 Some(spec) => self.command(turn, inc, &me, spec, arg).await,
@@ -418,7 +422,7 @@ impl Handler {
             Command::HandIn(AsksFor::Registration) => self.start_registration(turn, me).await,
             Command::Quick => match &turn.chat.dialogue {
                 Dialogue::Form { .. } => self.in_state(turn, me, Msg::Action(Action::Quick)).await,
-                Dialogue::Idle => self.start_quick_registration(turn, me).await,
+                Dialogue::Idle | Dialogue::Name => self.start_quick_registration(turn, me).await,
             },
             Command::HandIn(kind @ (AsksFor::Report | AsksFor::Nomination)) => {
                 self.start_submission(turn, me, kind).await
@@ -442,7 +446,7 @@ impl Handler {
                     _ => Action::Skip,
                 };
                 let takes_it = match &turn.chat.dialogue {
-                    Dialogue::Idle => false,
+                    Dialogue::Idle | Dialogue::Name => false,
                     Dialogue::Form { .. } => true,
                 };
                 if takes_it {
@@ -509,6 +513,7 @@ impl Handler {
                 Ok(())
             }
             Action::Ack(id) => self.ack(turn, me, id).await,
+            Action::ChangeName => self.change_name(turn, me).await,
             other => self.in_state(turn, me, Msg::Action(other)).await,
         }
     }

@@ -23,9 +23,10 @@ impl Handler {
         let campaign = turn.campaign().await?;
         let works = registrations::for_unit(&mut turn.tx, campaign.id, me.unit_id).await?;
         let register = Choice::new(tr(lang, "button.register_new"), Action::Register);
+        let rename = Choice::new(tr(lang, "button.change_name"), Action::ChangeName);
         if works.is_empty() {
             let text = trf(lang, "works.none", &[("unit", &me.unit_name)]);
-            turn.say(Reply::with_choices(text, vec![register]));
+            turn.say(Reply::with_choices(text, vec![register, rename]));
             return Ok(());
         }
         let today = turn.now.with_timezone(&campaign.tz()).date_naive();
@@ -53,7 +54,7 @@ impl Handler {
                 })
                 .collect(),
         };
-        choices.push(register);
+        choices.extend([register, rename]);
         turn.say(Reply::with_choices(lines.join("\n\n"), choices));
         Ok(())
     }

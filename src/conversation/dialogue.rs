@@ -11,4 +11,6 @@ pub enum Dialogue {
     /// Any form: registration, a deadline's documents, an announcement, a return
     /// reason, a work's result.
     Form { session: FormSession },
+    /// Asking the full name printed on paper; any command or other button leaves it.
+    Name,
 }

@@ -54,6 +54,8 @@ pub enum Action {
     Feature(i64),
     /// Staff: every form of their units as one .zip.
     FormsZip,
+    /// From `/cuatoi`: change the full name printed on paper.
+    ChangeName,
 }
 
 impl Action {
@@ -89,6 +91,7 @@ impl Action {
             Action::AskResult(id) => format!("ra:{id}"),
             Action::Feature(id) => format!("ft:{id}"),
             Action::FormsZip => "fz".into(),
+            Action::ChangeName => "nm".into(),
         }
     }
 
@@ -132,6 +135,7 @@ impl Action {
             ("ra", _) => Action::AskResult(id()?),
             ("ft", _) => Action::Feature(id()?),
             ("fz", None) => Action::FormsZip,
+            ("nm", None) => Action::ChangeName,
             _ => return None,
         })
     }
@@ -163,7 +167,8 @@ impl Action {
             | Action::ResultDone(_)
             | Action::ResultLater(_)
             | Action::ResultNotDone(_)
-            | Action::AskResult(_) => Place::Alone,
+            | Action::AskResult(_)
+            | Action::ChangeName => Place::Alone,
             Action::Approve(_)
             | Action::Return(_)
             | Action::ShowFiles(_)

@@ -38,6 +38,8 @@ impl Channel {
                 // Telegram refuses over 4 096; room to spare.
                 max_text: 4000,
                 local: false,
+                // A profile's first and last name, usually the person's own.
+                real_names: true,
             },
             Channel::Zalo => Capabilities {
                 buttons: false,
@@ -45,6 +47,8 @@ impl Channel {
                 receives: Receives::PhotosOnly,
                 max_text: 2000,
                 local: false,
+                // One free display name, often a nickname ("Chị Hoa").
+                real_names: false,
             },
             Channel::Console => Capabilities {
                 buttons: false,
@@ -54,6 +58,8 @@ impl Channel {
                 receives: Receives::Documents,
                 max_text: usize::MAX,
                 local: true,
+                // The login of whoever runs the terminal.
+                real_names: false,
             },
         }
     }
@@ -71,6 +77,9 @@ pub struct Capabilities {
     pub max_text: usize,
     /// The operator's own terminal: a fresh install offers the demo there.
     pub local: bool,
+    /// The name the channel gives is the person's name; otherwise a name that does not
+    /// look like a full one is asked for at joining, for the paper.
+    pub real_names: bool,
 }
 
 /// What the bot can receive from a person on the channel.

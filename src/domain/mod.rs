@@ -12,6 +12,7 @@ pub mod invite;
 pub mod member;
 pub mod money;
 pub mod money_words;
+pub mod person_name;
 pub mod questions;
 pub mod registration;
 pub mod reminders;

@@ -104,6 +104,18 @@ pub async fn upsert(
     get(&row, "id")
 }
 
+/// The full name printed on paper, and the key that finds the same person on another
+/// channel by it.
+pub async fn set_name(conn: &mut AnyConnection, id: i64, name: &str) -> Result<()> {
+    sqlx::query("UPDATE members SET display_name = $2, person_key = $3 WHERE id = $1")
+        .bind(id)
+        .bind(name)
+        .bind(crate::domain::member::person_key(name))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Member>> {
     let row = sqlx::query(&format!("{SELECT} WHERE m.id = $1"))
         .bind(id)
