@@ -176,7 +176,7 @@ async fn two_webhooks_on_one_path_stop_the_start_before_any_platform_is_called()
         std::thread::sleep(Duration::from_millis(50));
     }
     let log = bot.log_text();
-    assert!(log.contains("path of its own"), "{log}");
+    assert!(log.contains("mỗi webhook cần đường dẫn riêng"), "{log}");
     assert!(!log.contains("panicked"), "{log}");
     assert!(api.webhook().is_none(), "no webhook was set");
 }

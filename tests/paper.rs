@@ -66,7 +66,7 @@ async fn a_chair_gets_the_official_form_as_word() {
             "Vĩnh Thuận, ngày",
             "BẢNG ĐĂNG KÝ",
             "thi đua chào mừng Đại hội đảng các cấp, tiến tới Đại hội Đảng bộ tỉnh lần thứ XII",
-            "1. Tên công trình (sản phẩm, mô hình, chương trình): Mái ấm công đoàn cho đoàn viên khó khăn (mô hình)",
+            "1. Tên công trình (sản phẩm, mô hình, chương trình): Mái ấm công đoàn cho đoàn viên khó khăn",
             "2. Thời gian bắt đầu và kết thúc: từ 15/01/2025 đến 30/06/2025",
             "3. Nội dung công việc thực hiện để hoàn thành công trình (sản phẩm, mô hình, chương trình): Vận động đoàn viên",
             "4. Tổng giá trị thực hiện dự kiến: 250.000.000 đồng (Bằng chữ: Hai trăm năm mươi triệu đồng)",

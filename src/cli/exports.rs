@@ -152,12 +152,22 @@ async fn summary(
         .clone()
         .unwrap_or_else(|| campaign.title.clone());
     let (lines, subtitle) = (&lines, &subtitle);
-    let issuer = campaign.paper.issuer.clone().unwrap_or_default();
+    let none = tr(export::PAPER, "paper.none");
+    let paper = export::SummaryPaper {
+        issuer: campaign.paper.issuer.as_deref().unwrap_or(&none),
+        place: campaign.paper.place.as_deref().unwrap_or(&none),
+        subtitle,
+        as_of: chrono::Utc::now()
+            .with_timezone(&campaign.tz())
+            .date_naive(),
+        signer: campaign.paper.signer.as_deref(),
+    };
+    let paper = &paper;
     write_beside(out, |part| async move {
         match format {
-            PaperFormat::Xlsx => export::summary_xlsx(lines, subtitle, &part),
+            PaperFormat::Xlsx => export::summary_xlsx(lines, paper, &part),
             PaperFormat::Docx => {
-                let bytes = export::summary_docx(lines, &issuer, subtitle)?;
+                let bytes = export::summary_docx(lines, paper)?;
                 Ok(std::fs::write(&part, bytes)?)
             }
         }

@@ -95,6 +95,14 @@ pub struct PaperSpec {
     pub place: Option<String>,
     /// The line under "BẢNG ĐĂNG KÝ" on the registration form.
     pub subtitle: Option<String>,
+    /// The issuer's part of a form's number, "CĐCS" in "Số: 001/ĐK-CĐCS"; without it,
+    /// the unit's short name.
+    #[serde(default)]
+    pub number_suffix: Option<String>,
+    /// Who signs the district's summary for the federation ("Lê Kim Thoa"), under
+    /// "TM. BAN THƯỜNG VỤ / CHỦ TỊCH".
+    #[serde(default)]
+    pub signer: Option<String>,
 }
 
 /// One `[[deadline]]`, with the campaign's reminder defaults filled in.
@@ -224,6 +232,8 @@ struct RawPaper {
     issuer: Option<Spanned<String>>,
     place: Option<Spanned<String>>,
     subtitle: Option<Spanned<String>>,
+    number_suffix: Option<Spanned<String>>,
+    signer: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -412,6 +422,8 @@ impl Checker<'_> {
             issuer: text(p.issuer, "issuer")?,
             place: text(p.place, "place")?,
             subtitle: text(p.subtitle, "subtitle")?,
+            number_suffix: text(p.number_suffix, "number_suffix")?,
+            signer: text(p.signer, "signer")?,
         })
     }
 

@@ -103,6 +103,8 @@ fn example_file_is_the_seed_plan() {
                  các cấp, tiến tới Đại hội Đảng bộ tỉnh lần thứ XII nhiệm kỳ 2025 - 2030"
                     .to_owned(),
             ),
+            number_suffix: Some("CĐCS".to_owned()),
+            signer: Some("Lê Kim Thoa".to_owned()),
         },
         awards: {
             use crate::domain::awards::{AwardCriterion, AwardSubject};

@@ -71,6 +71,22 @@ impl UnitNameError {
     }
 }
 
+/// The short name a unit signs its papers' numbers with: the abbreviation its name opens
+/// with ("CĐCS Trường THCS A" → "CĐCS"), or the initials of its words ("Công đoàn
+/// Trường A" → "CĐTA").
+pub fn short_name(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let abbreviation = |w: &str| w.chars().count() >= 2 && !w.chars().any(char::is_lowercase);
+    match words.first() {
+        Some(first) if abbreviation(first) => first.to_string(),
+        _ => words
+            .iter()
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect(),
+    }
+}
+
 /// A unit name as typed by an operator: trimmed, single-spaced, 2–200 characters,
 /// at least 2 of them visible (a name of zero-width spaces would look blank in
 /// every list, and `--unit ''` would find it).
@@ -100,6 +116,13 @@ mod tests {
             assert_eq!(k.as_str().parse::<UnitKind>().unwrap(), k);
         }
         assert!("company".parse::<UnitKind>().is_err());
+    }
+
+    #[test]
+    fn a_short_name_is_the_opening_abbreviation_or_the_initials() {
+        assert_eq!(short_name("CĐCS Trường THCS Vĩnh Thuận"), "CĐCS");
+        assert_eq!(short_name("Công đoàn Trường A"), "CĐTA");
+        assert_eq!(short_name("LĐLĐ huyện Vĩnh Thuận"), "LĐLĐ");
     }
 
     #[test]

@@ -9,25 +9,23 @@
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use docx_rs::{
-    AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableBorders, TableCell,
-    TableCellBorders, TableRow, WidthType,
-};
+use docx_rs::Paragraph;
 
+use super::paper::{self, body, title, Heading, Signature, BODY, PAPER, TEXT_WIDTH};
 use crate::conversation::engine::answer_text;
 use crate::domain::answers::{text, Answers};
 use crate::domain::dates::{format_dmy, format_long};
 use crate::domain::money_words::dong_in_words;
 use crate::domain::registration::field::{BENEFIT_ECONOMIC, BENEFIT_SOCIAL, ON_PAPER, TIME_SAVED};
 use crate::domain::registration::RegistrationDraft;
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::{tr, trf};
 
 /// Everything one form prints.
 pub struct FormPaper<'a> {
     /// The federation that launched the campaign, in full.
     pub issuer: &'a str,
     pub unit: &'a str,
-    /// "001/ĐK".
+    /// "001/ĐK-CĐCS".
     pub number: &'a str,
     /// "Vĩnh Thuận" in "Vĩnh Thuận, ngày … tháng … năm …".
     pub place: &'a str,
@@ -45,28 +43,13 @@ pub struct FormPaper<'a> {
     pub more: Vec<(String, String)>,
 }
 
-const PAPER: Lang = Lang::Vi;
-
-/// Half-points: 14 pt body, 13 pt header lines.
-const BODY: usize = 28;
-const HEADER: usize = 26;
-/// Twips (1/1440 inch): A4, and the decree's margins (top and bottom 20 mm, left 30 mm,
-/// right 15 mm).
-const A4: (u32, u32) = (11906, 16838);
-const TEXT_WIDTH: usize = 11906 - 1701 - 851;
-
 pub fn form_docx(p: &FormPaper) -> Result<Vec<u8>> {
     let w = p.work;
     let none = || tr(PAPER, "paper.none");
     let or_none = |key: &str| text(p.answers, key).map_or_else(none, str::to_string);
     let amount = crate::i18n::money(PAPER, w.estimated_value);
-    let kind = tr(PAPER, w.kind.label_key()).to_lowercase();
     let items = [
-        trf(
-            PAPER,
-            "paper.item.name",
-            &[("name", &w.name), ("kind", &kind)],
-        ),
+        trf(PAPER, "paper.item.name", &[("name", &w.name)]),
         trf(
             PAPER,
             "paper.item.period",
@@ -85,8 +68,6 @@ pub fn form_docx(p: &FormPaper) -> Result<Vec<u8>> {
             ],
         ),
         tr(PAPER, "paper.item.benefit"),
-    ];
-    let benefits = [
         trf(
             PAPER,
             "paper.item.economic",
@@ -103,136 +84,41 @@ pub fn form_docx(p: &FormPaper) -> Result<Vec<u8>> {
             &[("value", &or_none(TIME_SAVED))],
         ),
     ];
-
-    let mut doc = paper_docx(BODY)
-        .add_table(header(p))
+    let heading = Heading {
+        above: p.issuer,
+        writer: p.unit,
+        number: Some(trf(PAPER, "paper.number", &[("number", p.number)])),
+        place_date: trf(
+            PAPER,
+            "paper.place_date",
+            &[("place", p.place), ("date", &format_long(p.date))],
+        ),
+    };
+    let mut doc = paper::document(BODY, false)
+        .add_table(paper::heading(&heading, TEXT_WIDTH))
         .add_paragraph(Paragraph::new())
-        .add_paragraph(centered(bold(&tr(PAPER, "paper.title"))))
-        .add_paragraph(centered(bold(p.subtitle)))
+        .add_paragraph(title(&tr(PAPER, "paper.title")))
+        .add_paragraph(title(p.subtitle))
         .add_paragraph(Paragraph::new());
     for item in items.iter() {
-        doc = doc.add_paragraph(justified(item));
-    }
-    for line in benefits.iter() {
-        doc = doc.add_paragraph(justified(line).indent(Some(360), None, None, None));
+        doc = doc.add_paragraph(body(item));
     }
     for (i, (label, value)) in p.more.iter().enumerate() {
-        doc = doc.add_paragraph(justified(&format!("{}. {label}: {value}", i + 6)));
+        doc = doc.add_paragraph(body(&format!("{}. {label}: {value}", i + 6)));
     }
-    doc = doc.add_paragraph(Paragraph::new()).add_table(footer(p));
-    let mut bytes = Vec::new();
-    doc.build().pack(std::io::Cursor::new(&mut bytes))?;
-    Ok(bytes)
-}
-
-/// An empty document on the decree's paper: A4, margins 20/20/30/15 mm, Times New
-/// Roman at `size` half-points.
-pub(super) fn paper_docx(size: usize) -> Docx {
-    Docx::new()
-        .page_size(A4.0, A4.1)
-        .page_margin(
-            PageMargin::new()
-                .top(1134)
-                .bottom(1134)
-                .left(1701)
-                .right(851),
-        )
-        .default_fonts(
-            RunFonts::new()
-                .ascii("Times New Roman")
-                .hi_ansi("Times New Roman")
-                .cs("Times New Roman")
-                .east_asia("Times New Roman"),
-        )
-        .default_size(size)
-}
-
-/// LIÊN ĐOÀN … / CĐCS … / Số: … | CỘNG HÒA … / Độc lập … / …, ngày … tháng … năm …
-fn header(p: &FormPaper) -> Table {
-    let left = cell(
-        vec![
-            centered(Run::new().add_text(p.issuer.to_uppercase()).size(HEADER)),
-            centered(bold(&p.unit.to_uppercase()).size(HEADER)),
-            centered(
-                Run::new()
-                    .add_text(trf(PAPER, "paper.number", &[("number", p.number)]))
-                    .size(HEADER),
-            ),
+    let signature = Signature {
+        recipients: vec![
+            trf(PAPER, "paper.recipient.issuer", &[("issuer", p.issuer)]),
+            tr(PAPER, "paper.recipient.archive"),
         ],
-        TEXT_WIDTH * 2 / 5,
-    );
-    let date = trf(
-        PAPER,
-        "paper.place_date",
-        &[("place", p.place), ("date", &format_long(p.date))],
-    );
-    let right = cell(
-        vec![
-            centered(bold(&tr(PAPER, "paper.republic")).size(HEADER)),
-            centered(bold(&tr(PAPER, "paper.motto")).size(HEADER)),
-            Paragraph::new(),
-            centered(Run::new().add_text(date).italic()),
-        ],
-        TEXT_WIDTH * 3 / 5,
-    );
-    borderless(vec![left, right])
-}
-
-/// Nơi nhận: … | TM. BAN CHẤP HÀNH / CHỦ TỊCH / (signature) / the chair's name.
-fn footer(p: &FormPaper) -> Table {
-    let recipients = trf(PAPER, "paper.recipient.issuer", &[("issuer", p.issuer)]);
-    let left = cell(
-        vec![
-            Paragraph::new().add_run(bold(&tr(PAPER, "paper.recipients")).italic().size(24)),
-            Paragraph::new().add_run(Run::new().add_text(recipients).size(22)),
-            Paragraph::new().add_run(
-                Run::new()
-                    .add_text(tr(PAPER, "paper.recipient.archive"))
-                    .size(22),
-            ),
-        ],
-        TEXT_WIDTH / 2,
-    );
-    let right = cell(
-        vec![
-            centered(bold(&tr(PAPER, "paper.sign.on_behalf"))),
-            centered(bold(&tr(PAPER, "paper.sign.chair"))),
-            Paragraph::new(),
-            Paragraph::new(),
-            Paragraph::new(),
-            centered(bold(p.chair)),
-        ],
-        TEXT_WIDTH / 2,
-    );
-    borderless(vec![left, right])
-}
-
-fn bold(text: &str) -> Run {
-    Run::new().add_text(text).bold()
-}
-
-fn centered(run: Run) -> Paragraph {
-    Paragraph::new().add_run(run).align(AlignmentType::Center)
-}
-
-fn justified(text: &str) -> Paragraph {
-    Paragraph::new()
-        .add_run(Run::new().add_text(text))
-        .align(AlignmentType::Both)
-}
-
-fn cell(paragraphs: Vec<Paragraph>, width: usize) -> TableCell {
-    paragraphs
-        .into_iter()
-        .fold(TableCell::new(), TableCell::add_paragraph)
-        .width(width, WidthType::Dxa)
-        .set_borders(TableCellBorders::with_empty())
-}
-
-fn borderless(cells: Vec<TableCell>) -> Table {
-    Table::new(vec![TableRow::new(cells)])
-        .set_borders(TableBorders::with_empty())
-        .width(TEXT_WIDTH, WidthType::Dxa)
+        on_behalf: &tr(PAPER, "paper.sign.on_behalf"),
+        title: &tr(PAPER, "paper.sign.chair"),
+        name: p.chair,
+    };
+    doc = doc
+        .add_paragraph(Paragraph::new())
+        .add_table(paper::signature(&signature, TEXT_WIDTH));
+    paper::pack(doc)
 }
 
 /// A registration's form, ready to send: its file name ("001-DK-cdcs-truong-a.docx"),
@@ -261,7 +147,12 @@ pub fn registration_paper(
             &[("title", &campaign.title)],
         )
     });
-    let number = work.number.to_string();
+    let suffix = campaign
+        .paper
+        .number_suffix
+        .clone()
+        .unwrap_or_else(|| crate::domain::unit::short_name(&work.unit_name));
+    let number = format!("{}-{suffix}", work.number);
     let form = crate::conversation::registration_form::for_campaign(&campaign.questions);
     let more = form
         .fields
@@ -284,7 +175,8 @@ pub fn registration_paper(
         chair: &work.submitted_by,
         more,
     })?;
-    Ok((file_name(&number, &work.unit_name), bytes, issuer))
+    let file = file_name(&work.number.to_string(), &work.unit_name);
+    Ok((file, bytes, issuer))
 }
 
 /// Every still-registered work of the campaign in scope as its form, one at a time as the

@@ -42,6 +42,7 @@ fn write_invites(list: &InviteSheet, bot: Option<&str>, lang: Lang, out: &Path) 
     let mut book = Workbook::new();
     let sheet = book.add_worksheet_with_constant_memory()?;
     sheet.set_name(tr(lang, "export.invite.sheet"))?;
+    super::xlsx::print_setup(sheet, 0, lang)?;
     let bold = Format::new().set_bold();
     for (col, key) in HEADERS.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, tr(lang, key), &bold)?;

@@ -2,8 +2,10 @@
 
 mod award_lists;
 mod columns;
+mod docx_header_rows;
 mod form_docx;
 pub mod invites;
+mod paper;
 mod status;
 mod submissions;
 mod summary;
@@ -13,9 +15,10 @@ mod xlsx;
 pub use award_lists::{candidates_csv, featured_csv};
 pub use form_docx::{each_form, form_docx, registration_paper, slug, FormPaper};
 pub use invites::invites_xlsx;
+pub use paper::PAPER;
 pub use status::{status_sheet, submission_state, StatusSheet};
 pub use submissions::submissions;
-pub use summary::{summary_docx, summary_xlsx, UnitTotal};
+pub use summary::{summary_docx, summary_xlsx, SummaryPaper, UnitTotal};
 pub use works_annex::works_annex_docx;
 pub use xlsx::Sheet;
 

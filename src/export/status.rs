@@ -67,6 +67,7 @@ impl StatusSheet {
         let mut book = Workbook::new();
         let sheet = book.add_worksheet_with_constant_memory()?;
         sheet.set_name(tr(lang, "export.status_sheet"))?;
+        super::xlsx::print_setup(sheet, 0, lang)?;
         let header = Format::new()
             .set_bold()
             .set_text_wrap()
@@ -76,6 +77,12 @@ impl StatusSheet {
         let text = Format::new().set_text_wrap();
         sheet.set_column_width(0, 40)?;
         sheet.set_column_format(0, &text)?;
+        let lines = deadlines
+            .iter()
+            .map(|d| super::xlsx::wrapped_lines(&d.spec.title, 26))
+            .max()
+            .unwrap_or(1);
+        sheet.set_row_height(0, super::xlsx::row_height(lines))?;
         sheet.write_string_with_format(0, 0, tr(lang, "export.col.unit"), &header)?;
         for (i, d) in deadlines.iter().enumerate() {
             let col = i as u16 + 1;
@@ -100,10 +107,25 @@ impl StatusSheet {
     fn write_row(&mut self, unit: &Unit, submissions: &[Submission]) -> Result<()> {
         let row = self.rows + 1;
         let sheet = self.book.worksheet_from_index(0)?;
+        let states: Vec<String> = self
+            .deadlines
+            .iter()
+            .map(|id| {
+                let s = submissions.iter().find(|s| s.deadline_id == *id);
+                submission_state(self.lang, s, self.tz).to_string()
+            })
+            .collect();
+        let lines = states
+            .iter()
+            .map(|s| super::xlsx::wrapped_lines(s, 26))
+            .chain([super::xlsx::wrapped_lines(&unit.name, 38)])
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            sheet.set_row_height(row, super::xlsx::row_height(lines))?;
+        }
         sheet.write_string(row, 0, &unit.name)?;
-        for (i, id) in self.deadlines.iter().enumerate() {
-            let s = submissions.iter().find(|s| s.deadline_id == *id);
-            let state = submission_state(self.lang, s, self.tz);
+        for (i, state) in states.iter().enumerate() {
             sheet.write_string(row, i as u16 + 1, state)?;
         }
         self.rows = row;

@@ -3,15 +3,14 @@
 //! As a spreadsheet or as a Word document for the district's file.
 
 use anyhow::Result;
-use docx_rs::{AlignmentType, Paragraph, Run, Table, TableCell, TableRow, WidthType};
+use docx_rs::{Paragraph, Run};
 use rust_xlsxwriter::{Format, Workbook};
 
+use super::paper::PAPER;
 use crate::domain::money::Vnd;
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::{tr, trf};
 
 pub use crate::domain::registration::UnitTotal;
-
-const PAPER: Lang = Lang::Vi;
 
 /// The summary's parts: units that registered, the others, and the totals.
 struct Parts<'a> {
@@ -37,37 +36,55 @@ pub(super) fn money(v: u64) -> String {
     Vnd::from_dong(v).map_or_else(|_| v.to_string(), |v| v.grouped('.'))
 }
 
-/// The summary as a spreadsheet: one row per unit that registered, the total, then
-/// the units that registered nothing.
-pub fn summary_xlsx(lines: &[UnitTotal], subtitle: &str, path: &std::path::Path) -> Result<()> {
+/// The summary as a spreadsheet: the title and as-of date, one row per unit that
+/// registered, the total, then the units that registered nothing; it prints like the
+/// rest (A4 landscape, one page wide, the header row on each page).
+pub fn summary_xlsx(lines: &[UnitTotal], p: &SummaryPaper, path: &std::path::Path) -> Result<()> {
+    use crate::domain::dates::format_dmy;
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name(tr(PAPER, "summary.sheet"))?;
+    const HEADER_ROW: u32 = 5;
+    super::xlsx::print_setup(sheet, HEADER_ROW, PAPER)?;
     let bold = Format::new().set_bold();
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Center)
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
     let money = Format::new().set_num_format(tr(PAPER, "export.money_format"));
-    sheet.write_string_with_format(0, 0, tr(PAPER, "summary.title"), &bold)?;
-    sheet.write_string(1, 0, subtitle)?;
+    sheet.write_string_with_format(0, 0, p.issuer.to_uppercase(), &bold)?;
+    sheet.write_string_with_format(1, 0, tr(PAPER, "summary.title"), &bold)?;
+    sheet.write_string_with_format(2, 0, tr(PAPER, "summary.title_2"), &bold)?;
+    sheet.write_string(3, 0, p.subtitle)?;
+    let as_of = trf(PAPER, "summary.as_of", &[("date", &format_dmy(p.as_of))]);
+    sheet.write_string(4, 0, as_of)?;
     let headers = [
         "summary.col.no",
         "summary.col.unit",
         "summary.col.works",
         "summary.col.total",
     ];
+    sheet.set_row_height(HEADER_ROW, super::xlsx::row_height(2))?;
     for (c, key) in headers.iter().enumerate() {
-        sheet.write_string_with_format(3, c as u16, tr(PAPER, key), &bold)?;
+        sheet.write_string_with_format(HEADER_ROW, c as u16, tr(PAPER, key), &head)?;
     }
-    sheet.set_column_width(1, 45)?;
-    sheet.set_column_width(3, 22)?;
-    let mut row = 4;
+    for (col, width) in [(0u16, 6.0), (1, 50.0), (2, 14.0), (3, 24.0)] {
+        sheet.set_column_width(col, width)?;
+    }
+    let mut row = HEADER_ROW + 1;
     let Parts {
         registered,
         nothing,
         works,
         total_vnd: total,
     } = parts(lines);
+    let wrap = Format::new().set_text_wrap();
     for (i, l) in registered.iter().enumerate() {
+        let lines = super::xlsx::wrapped_lines(&l.unit, 48);
+        sheet.set_row_height(row, super::xlsx::row_height(lines))?;
         sheet.write_number(row, 0, (i + 1) as f64)?;
-        sheet.write_string(row, 1, &l.unit)?;
+        sheet.write_string_with_format(row, 1, &l.unit, &wrap)?;
         sheet.write_number(row, 2, l.works as f64)?;
         sheet.write_number_with_format(row, 3, l.total_vnd as f64, &money)?;
         row += 1;
@@ -84,81 +101,111 @@ pub fn summary_xlsx(lines: &[UnitTotal], subtitle: &str, path: &std::path::Path)
     sheet.write_string_with_format(row, 0, heading, &bold)?;
     for (i, l) in nothing.iter().enumerate() {
         row += 1;
+        let lines = super::xlsx::wrapped_lines(&l.unit, 48);
+        sheet.set_row_height(row, super::xlsx::row_height(lines))?;
         sheet.write_number(row, 0, (i + 1) as f64)?;
-        sheet.write_string(row, 1, &l.unit)?;
+        sheet.write_string_with_format(row, 1, &l.unit, &wrap)?;
     }
     book.save(path)?;
     Ok(())
 }
 
-/// The summary as a Word document, in the paper's conventions (A4, Times New Roman).
-pub fn summary_docx(lines: &[UnitTotal], issuer: &str, subtitle: &str) -> Result<Vec<u8>> {
+/// What the summary's paper says besides its lines.
+pub struct SummaryPaper<'a> {
+    /// The federation that files it, in full.
+    pub issuer: &'a str,
+    /// "Vĩnh Thuận" before the date.
+    pub place: &'a str,
+    /// The campaign's line under the title.
+    pub subtitle: &'a str,
+    /// The day the counts stand at (Vietnam's date): "tính đến ngày …", and the date line.
+    pub as_of: chrono::NaiveDate,
+    /// Who signs for the federation; dots to fill in by hand when unknown.
+    pub signer: Option<&'a str>,
+}
+
+/// Column widths (twips) of the summary's table: STT, Đơn vị, Số công trình, Tổng giá trị.
+const COLUMNS: [usize; 4] = [850, 5050, 1300, 2154];
+const _: () = assert!(super::paper::fits(&COLUMNS, super::paper::TEXT_WIDTH));
+
+/// The summary as a Word document, in the decree's layout: the federation's heading,
+/// the title and the as-of date, the table (its header row repeated on every page,
+/// numbers to the right), the units with nothing registered, and the signature block.
+pub fn summary_docx(lines: &[UnitTotal], p: &SummaryPaper) -> Result<Vec<u8>> {
+    use super::paper::{self, body, centered, title, Align, Heading, Signature, TEXT_WIDTH};
+    use crate::domain::dates::{format_dmy, format_long};
     let Parts {
         registered,
         nothing,
         works,
         total_vnd: total,
     } = parts(lines);
-    let text = |s: &str| Paragraph::new().add_run(Run::new().add_text(s));
-    let header: Vec<TableCell> = [
+    let header: Vec<String> = [
         "summary.col.no",
         "summary.col.unit",
         "summary.col.works",
         "summary.col.total",
     ]
     .iter()
-    .map(|k| cell(&tr(PAPER, k), true))
+    .map(|k| tr(PAPER, k))
     .collect();
-    let mut rows = vec![TableRow::new(header)];
-    for (i, l) in registered.iter().enumerate() {
-        rows.push(TableRow::new(vec![
-            cell(&(i + 1).to_string(), false),
-            cell(&l.unit, false),
-            cell(&l.works.to_string(), false),
-            cell(&money(l.total_vnd), false),
-        ]));
-    }
-    rows.push(TableRow::new(vec![
-        cell("", false),
-        cell(&tr(PAPER, "summary.total"), true),
-        cell(&works.to_string(), true),
-        cell(&money(total), true),
-    ]));
-    let mut doc = super::form_docx::paper_docx(26)
-        .add_paragraph(
-            Paragraph::new()
-                .add_run(Run::new().add_text(issuer.to_uppercase()))
-                .align(AlignmentType::Left),
-        )
-        .add_paragraph(
-            Paragraph::new()
-                .add_run(Run::new().add_text(tr(PAPER, "summary.title")).bold())
-                .align(AlignmentType::Center),
-        )
-        .add_paragraph(
-            Paragraph::new()
-                .add_run(Run::new().add_text(subtitle).bold())
-                .align(AlignmentType::Center),
-        )
+    let mut rows: Vec<Vec<(String, bool)>> = registered
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            vec![
+                ((i + 1).to_string(), false),
+                (l.unit.clone(), false),
+                (l.works.to_string(), false),
+                (money(l.total_vnd), false),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        (String::new(), false),
+        (tr(PAPER, "summary.total"), true),
+        (works.to_string(), true),
+        (money(total), true),
+    ]);
+    let align = [Align::Center, Align::Left, Align::Right, Align::Right];
+    let heading = Heading {
+        above: "",
+        writer: p.issuer,
+        number: None,
+        place_date: trf(
+            PAPER,
+            "paper.place_date",
+            &[("place", p.place), ("date", &format_long(p.as_of))],
+        ),
+    };
+    let as_of = trf(PAPER, "summary.as_of", &[("date", &format_dmy(p.as_of))]);
+    let mut doc = paper::document(26, false)
+        .add_table(paper::heading(&heading, TEXT_WIDTH))
         .add_paragraph(Paragraph::new())
-        .add_table(Table::new(rows).width(9354, WidthType::Dxa))
+        .add_paragraph(title(&tr(PAPER, "summary.title")))
+        .add_paragraph(title(&tr(PAPER, "summary.title_2")))
+        .add_paragraph(centered(Run::new().add_text(p.subtitle).italic()))
+        .add_paragraph(centered(Run::new().add_text(as_of).italic()))
         .add_paragraph(Paragraph::new())
-        .add_paragraph(text(&trf(
+        .add_table(paper::grid(&COLUMNS, &header, rows, &align))
+        .add_paragraph(Paragraph::new())
+        .add_paragraph(body(&trf(
             PAPER,
             "summary.nothing",
             &[("n", &nothing.len().to_string())],
         )));
     for (i, l) in nothing.iter().enumerate() {
-        doc = doc.add_paragraph(text(&format!("{}. {}", i + 1, l.unit)));
+        doc = doc.add_paragraph(body(&format!("{}. {}", i + 1, l.unit)));
     }
-    let mut bytes = Vec::new();
-    doc.build().pack(std::io::Cursor::new(&mut bytes))?;
-    Ok(bytes)
-}
-
-/// A table cell of one run of text, bold or not.
-pub(super) fn cell(s: &str, bold: bool) -> TableCell {
-    let run = Run::new().add_text(s);
-    let run = if bold { run.bold() } else { run };
-    TableCell::new().add_paragraph(Paragraph::new().add_run(run))
+    let none = tr(PAPER, "paper.none");
+    let signature = Signature {
+        recipients: vec![tr(PAPER, "summary.recipient")],
+        on_behalf: &tr(PAPER, "summary.on_behalf"),
+        title: &tr(PAPER, "paper.sign.chair"),
+        name: p.signer.unwrap_or(&none),
+    };
+    doc = doc
+        .add_paragraph(Paragraph::new())
+        .add_table(paper::signature(&signature, TEXT_WIDTH));
+    paper::pack(doc)
 }

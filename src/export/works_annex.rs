@@ -4,15 +4,19 @@
 //! published text we have not been able to check; the chair writes the report itself.
 
 use anyhow::Result;
-use docx_rs::{AlignmentType, Paragraph, Run, Table, TableRow, WidthType};
+use docx_rs::{Paragraph, Run};
 
-use super::summary::{cell, money};
+use super::paper::{self, centered, title, Align, PAPER};
+use super::summary::money;
 
 use crate::domain::dates::format_dmy;
 use crate::domain::registration::{Registration, RegistrationStatus, WorkResult};
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::tr;
 
-const PAPER: Lang = Lang::Vi;
+/// Column widths (twips) on landscape A4: STT, number, name, period, estimated value,
+/// result, actual value, what it achieved. A date or an amount never breaks.
+const COLUMNS: [usize; 8] = [750, 1250, 3500, 2300, 1700, 1300, 1700, 1786];
+const _: () = assert!(paper::fits(&COLUMNS, paper::LANDSCAPE_WIDTH));
 
 /// The still-registered works of `unit` in number order; `None` when it has none.
 pub fn works_annex_docx(
@@ -27,7 +31,7 @@ pub fn works_annex_docx(
     if works.is_empty() {
         return Ok(None);
     }
-    let header = [
+    let header: Vec<String> = [
         "annex.col.no",
         "annex.col.number",
         "annex.col.name",
@@ -38,15 +42,17 @@ pub fn works_annex_docx(
         "annex.col.achieved",
     ]
     .iter()
-    .map(|k| cell(&tr(PAPER, k), true))
+    .map(|k| tr(PAPER, k))
     .collect();
-    let mut rows = vec![TableRow::new(header)];
-    let (mut estimated, mut actual_total) = (0u64, 0u64);
+    let mut rows = Vec::new();
+    let mut estimated = 0u64;
+    // None until someone reported an actual value: an empty cell, not "0".
+    let mut actual_total: Option<u64> = None;
     for (i, w) in works.iter().enumerate() {
         estimated += w.draft.estimated_value.dong();
         let (result, actual, achieved) = match &w.result {
             Some(r @ WorkResult::Done { actual, note, .. }) => {
-                actual_total += actual.dong();
+                *actual_total.get_or_insert(0) += actual.dong();
                 (
                     tr(PAPER, r.label_key()),
                     actual.grouped('.'),
@@ -66,49 +72,45 @@ pub fn works_annex_docx(
             format_dmy(w.draft.start_date),
             format_dmy(w.draft.end_date)
         );
-        rows.push(TableRow::new(vec![
-            cell(&(i + 1).to_string(), false),
-            cell(&w.number.to_string(), false),
-            cell(&w.draft.name, false),
-            cell(&period, false),
-            cell(&w.draft.estimated_value.grouped('.'), false),
-            cell(&result, false),
-            cell(&actual, false),
-            cell(&achieved, false),
-        ]));
+        let plain = |s: String| (s, false);
+        rows.push(vec![
+            plain((i + 1).to_string()),
+            plain(w.number.to_string()),
+            plain(w.draft.name.clone()),
+            plain(period),
+            plain(w.draft.estimated_value.grouped('.')),
+            plain(result),
+            plain(actual),
+            plain(achieved),
+        ]);
     }
-
-    rows.push(TableRow::new(vec![
-        cell("", false),
-        cell("", false),
-        cell(&tr(PAPER, "summary.total"), true),
-        cell("", false),
-        cell(&money(estimated), true),
-        cell("", false),
-        cell(&money(actual_total), true),
-        cell("", false),
-    ]));
-    let doc = super::form_docx::paper_docx(24)
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(unit.to_uppercase())))
-        .add_paragraph(
-            Paragraph::new()
-                .add_run(Run::new().add_text(tr(PAPER, "annex.title")).bold())
-                .align(AlignmentType::Center),
-        )
-        .add_paragraph(
-            Paragraph::new()
-                .add_run(Run::new().add_text(subtitle).italic())
-                .align(AlignmentType::Center),
-        )
+    let blank = || (String::new(), false);
+    rows.push(vec![
+        blank(),
+        blank(),
+        (tr(PAPER, "summary.total"), true),
+        blank(),
+        (money(estimated), true),
+        blank(),
+        (actual_total.map(money).unwrap_or_default(), true),
+        blank(),
+    ]);
+    let align = [
+        Align::Center,
+        Align::Center,
+        Align::Left,
+        Align::Center,
+        Align::Right,
+        Align::Left,
+        Align::Right,
+        Align::Left,
+    ];
+    let doc = paper::document(24, true)
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(unit.to_uppercase()).bold()))
         .add_paragraph(Paragraph::new())
-        .add_table(Table::new(rows).width(9354, WidthType::Dxa))
+        .add_paragraph(title(&tr(PAPER, "annex.title")))
+        .add_paragraph(centered(Run::new().add_text(subtitle).italic()))
         .add_paragraph(Paragraph::new())
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(trf(
-            PAPER,
-            "annex.footnote",
-            &[("n", &works.len().to_string())],
-        ))));
-    let mut bytes = Vec::new();
-    doc.build().pack(std::io::Cursor::new(&mut bytes))?;
-    Ok(Some(bytes))
+        .add_table(paper::grid(&COLUMNS, &header, rows, &align));
+    Ok(Some(paper::pack(doc)?))
 }

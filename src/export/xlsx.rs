@@ -1,7 +1,7 @@
 use anyhow::{Context, Result};
 use chrono::Datelike;
 use chrono_tz::Asia::Ho_Chi_Minh;
-use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use super::{cells_for, columns_for, Cell, CellKind, Column, Row};
 use crate::conversation::form::FormSpec;
@@ -42,8 +42,39 @@ pub fn guarded<T>(write: impl FnOnce() -> Result<T>) -> Result<T> {
     })
 }
 
-/// Widest a column grows; longer text wraps.
-const MAX_WIDTH: usize = 60;
+/// Widest a column grows; longer text wraps. Narrow enough that a sheet fitted to one
+/// landscape page wide stays legible.
+const MAX_WIDTH: usize = 30;
+
+/// How every spreadsheet thidua writes prints: A4 landscape, one page wide (as many
+/// pages down as it takes), centered, row `header` repeated at the top of each page,
+/// page numbers at the foot.
+pub fn print_setup(sheet: &mut Worksheet, header: u32, lang: Lang) -> Result<()> {
+    sheet
+        .set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_print_center_horizontally(true)
+        .set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3)
+        .set_footer(tr(lang, "export.page_footer"));
+    sheet.set_repeat_rows(header, header)?;
+    Ok(())
+}
+
+/// How many lines a row needs for `text` in a column `width` characters wide: each
+/// line of the text wraps at that width. A row's height is set from it, so a wrapped
+/// cell never overprints the next.
+pub fn wrapped_lines(text: &str, width: usize) -> usize {
+    text.lines()
+        .map(|l| l.chars().count().div_ceil(width).max(1))
+        .sum::<usize>()
+        .max(1)
+}
+
+/// Points a row of `lines` lines of the default font takes.
+pub fn row_height(lines: usize) -> f64 {
+    15.0 * lines as f64
+}
 
 /// The registrations sheet, written a row at a time: in constant-memory mode each row
 /// goes to disk as it is written, so 100 000 rows cost what one does.
@@ -72,6 +103,7 @@ impl Sheet {
             book.add_worksheet()
         };
         sheet.set_name(tr(lang, "export.sheet"))?;
+        print_setup(sheet, 0, lang)?;
         let header = Format::new()
             .set_bold()
             .set_text_wrap()
@@ -93,6 +125,14 @@ impl Sheet {
             .iter()
             .map(|c| header_text(c).chars().count().min(24))
             .collect();
+        // A header wraps at the width it starts from (its own, up to 24 characters);
+        // the column only widens from there.
+        let lines = columns
+            .iter()
+            .map(|c| wrapped_lines(&header_text(c), 24))
+            .max()
+            .unwrap_or(1);
+        sheet.set_row_height(0, row_height(lines))?;
         for (col, c) in columns.iter().enumerate() {
             sheet.write_string_with_format(0, col as u16, header_text(c), &header)?;
         }
@@ -139,7 +179,21 @@ impl Sheet {
         let labels = &mut self.labels;
         let sheet = self.book.worksheet_from_index(0)?;
         let row = self.rows + 1;
-        for (i, cell) in cells_for(&self.form, r).into_iter().enumerate() {
+        let cells = cells_for(&self.form, r);
+        // Set before the row is written: in constant-memory mode a written row is gone.
+        let lines = cells
+            .iter()
+            .map(|c| match c {
+                // A column is as wide as its longest line, up to MAX_WIDTH.
+                Cell::Text(t) => wrapped_lines(t, MAX_WIDTH),
+                _ => 1,
+            })
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            sheet.set_row_height(row, row_height(lines))?;
+        }
+        for (i, cell) in cells.into_iter().enumerate() {
             let col = i as u16;
             let width = match cell {
                 Cell::Empty => 0,

@@ -445,14 +445,23 @@ pub async fn drop_postgres(server: &str, name: &str) {
 /// One registration per chair's unit (a model work, 250 triệu, 15/01–30/06/2025), in
 /// the caller's transaction: a province's worth of works without a conversation each.
 pub async fn seed_registrations(tx: &mut sqlx::AnyConnection, campaign_id: i64) {
+    seed_registrations_after(tx, campaign_id, 0).await
+}
+
+/// `seed_registrations` for the chairs without a work yet, numbered after `last` (the
+/// highest number the bot gave).
+pub async fn seed_registrations_after(tx: &mut sqlx::AnyConnection, campaign_id: i64, last: i64) {
     sqlx::query(
         "INSERT INTO registrations (campaign_id, seq, unit_id, kind, end_date, \
          estimated_value_vnd, status, submitted_by, submitted_at, updated_at, answers) \
-         SELECT $1, m.unit_id, m.unit_id, 'mo_hinh', '2025-06-30', 250000000, 'submitted', m.id, \
-         '2025-02-01T00:00:00Z', '2025-02-01T00:00:00Z', $2 FROM members m WHERE m.role = 'chair'",
+         SELECT $1, $3 + m.unit_id, m.unit_id, 'mo_hinh', '2025-06-30', 250000000, 'submitted', \
+         m.id, '2025-02-01T00:00:00Z', '2025-02-01T00:00:00Z', $2 FROM members m \
+         WHERE m.role = 'chair' AND NOT EXISTS (SELECT 1 FROM registrations r \
+         WHERE r.unit_id = m.unit_id AND r.campaign_id = $1)",
     )
     .bind(campaign_id)
     .bind(SEEDED_ANSWERS)
+    .bind(last)
     .execute(tx)
     .await
     .unwrap();
