@@ -125,7 +125,18 @@ fn district(env: &TestEnv) {
         "Giúp 30 đoàn viên có việc làm",
     ];
     lines.extend(vec!["1"; support::items_after(BENEFIT_SOCIAL)]);
-    lines.extend(["1", "/hoso", "/huy"]);
+    // The dossier offers the report's draft; the chair writes it, skipping one part.
+    lines.extend([
+        "1",
+        "/hoso",
+        "/baocaothanhtich",
+        "Công đoàn có 120 đoàn viên, chủ yếu là công nhân chế biến.",
+        "/boqua",
+        "Tổ chức 12 buổi tập huấn; 100% đoàn viên tham gia phong trào.",
+        "Phối hợp với chuyên môn, giao chỉ tiêu cho từng tổ.",
+        "Năm 2024: Giấy khen của LĐLĐ huyện.",
+        "1",
+    ]);
     let mut child = env
         .command()
         .arg("chat")
@@ -142,6 +153,11 @@ fn district(env: &TestEnv) {
     let out = child.wait_with_output().unwrap();
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("Đã nhận đăng ký số 001/ĐK"), "{said}");
+    assert!(
+        said.contains("Gõ /baocaothanhtich"),
+        "the dossier offers the draft: {said}"
+    );
+    assert!(said.contains("Bản nháp Báo cáo thành tích"), "{said}");
     support::seed_chairs_sync(env, 59);
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         let db = thidua::store::connect(&env.database_url()).await.unwrap();
@@ -194,18 +210,26 @@ fn papers(env: &TestEnv) -> Vec<PathBuf> {
         "--out",
         &at("invites.xlsx"),
     ]);
+    env.cli(&["export", "reports", "--out", &at("reports")]);
+    let drafts = std::fs::read_dir(dir.join("reports")).unwrap().count();
+    assert_eq!(drafts, 60, "one draft per unit");
     let form = dir
         .join("forms")
         .join("001-DK-cdcs-cong-ty-tnhh-che-bien-thuy-san-xuat-khau-vinh-thuan-moi.docx");
-    let annex = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().contains("cong-trinh-va-ket-qua"))
-        .expect("the works table the dossier's first step writes");
+    let written = |part: &str| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().contains(part))
+            .unwrap_or_else(|| panic!("no {part}… written by the chat"))
+    };
+    let annex = written("cong-trinh-va-ket-qua");
+    let report = written("bao-cao-thanh-tich");
     vec![
         form,
         dir.join("summary.docx"),
         annex,
+        report,
         dir.join("summary-sheet.xlsx"),
         dir.join("registrations.xlsx"),
         dir.join("status.xlsx"),
@@ -226,13 +250,14 @@ fn every_paper_prints_as_a_clerk_would_file_it() {
     district(&env);
     let files = papers(&env);
     let printed = print(&files, env.dir.path());
-    let [form, summary, annex, sheets @ ..] = printed.as_slice() else {
+    let [form, summary, annex, report, sheets @ ..] = printed.as_slice() else {
         unreachable!()
     };
     check_form(form);
     check_summary(summary);
     check_annex(annex);
-    for (sheet, file) in sheets.iter().zip(&files[3..]) {
+    check_report(report);
+    for (sheet, file) in sheets.iter().zip(&files[4..]) {
         assert!(sheet.landscape, "{file:?} prints in portrait");
         // One page wide: every header cell is on the first page's first lines.
         let first = sheet.pages[0].lines().take(4).collect::<Vec<_>>().join(" ");
@@ -320,4 +345,37 @@ fn check_annex(annex: &Printed) {
         .find(|l| l.contains("Tổng cộng"))
         .unwrap();
     assert!(!total.ends_with(" 0"), "{total}");
+}
+
+fn check_report(report: &Printed) {
+    let text = report.text();
+    let lines = report.lines();
+    for whole in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "BÁO CÁO THÀNH TÍCH",
+        "I. THÔNG TIN CHUNG",
+        "II. THÀNH TÍCH ĐẠT ĐƯỢC",
+        "III. CÁC HÌNH THỨC KHEN THƯỞNG ĐÃ ĐƯỢC GHI NHẬN",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.contains(whole)),
+            "«{whole}»:\n{text}"
+        );
+    }
+    // The chair's words, the skipped part left to write by hand, the facts.
+    for part in [
+        "120 đoàn viên",
+        "Năm 2024: Giấy khen",
+        "……………",
+        "- Đơn vị cấp trên: Liên đoàn Lao động huyện Vĩnh Thuận",
+        "15/01/2025",
+        "250.000.000",
+        "(Bằng chữ: Hai trăm",
+        "Bằng khen",
+        "STT",
+        "Nguyễn Thị Hoa",
+    ] {
+        assert!(text.contains(part), "«{part}» missing or split:\n{text}");
+    }
+    assert!(!text.contains("Mẫu số 08"), "{text}");
 }

@@ -53,6 +53,8 @@ pub enum Command {
     Skip,
     /// The registration in one message ("Điền nhanh").
     Quick,
+    /// The achievement report's draft, from the campaign's `[report]`.
+    AchievementReport,
     Export,
     Candidates,
     Announce,
@@ -133,6 +135,12 @@ pub const COMMANDS: &[CommandSpec] = &[
     ),
     hand_in(AsksFor::Report, STAFF_SUBMITS_NOTHING),
     hand_in(AsksFor::Nomination, STAFF_SUBMITS_NOTHING),
+    spec(
+        Command::AchievementReport,
+        &["baocaothanhtich", "thanhtich", "achievements"],
+        ("menu.baocaothanhtich", "help.baocaothanhtich"),
+        Gate::Chair("report.chairs_only"),
+    ),
     spec(
         Command::Status,
         &["tinhtrang", "status"],
@@ -275,7 +283,7 @@ mod tests {
             Some(Command::HandIn(AsksFor::Registration))
         );
         assert_eq!(menu().next(), Some(("dangky", "menu.dangky")));
-        assert_eq!(menu().count(), 15);
+        assert_eq!(menu().count(), 16);
     }
 
     /// A new kind of deadline that nobody can hand in is caught here.

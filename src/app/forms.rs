@@ -9,7 +9,9 @@ use super::{Handler, Turn};
 use crate::conversation::engine::{self, FormId, FormOutcome, FormSession, Input};
 use crate::conversation::form::{Answer, FormSpec};
 use crate::conversation::registration_form;
-use crate::conversation::{announcement_form, result_form, return_form, submission_form, Dialogue};
+use crate::conversation::{
+    announcement_form, report_form, result_form, return_form, submission_form, Dialogue,
+};
 use crate::domain::audience::Audience;
 use crate::domain::member::Member;
 use crate::i18n::{tr, trf};
@@ -61,6 +63,13 @@ impl Handler {
                     return Ok(None);
                 };
                 return_form::spec(&unit.name, &d.spec.title, lang)
+            }
+            FormId::Report => {
+                let campaign = turn.campaign().await?;
+                match &campaign.paper.report {
+                    Some(layout) => report_form::spec(layout, &me.unit_name, lang),
+                    None => return Ok(None),
+                }
             }
             FormId::WorkDone { registration_id } | FormId::WorkNotDone { registration_id } => {
                 let Some(w) = registrations::get_one(&mut turn.tx, registration_id).await? else {
@@ -150,6 +159,7 @@ impl Handler {
                 FormId::WorkDone { .. } | FormId::WorkNotDone { .. } => {
                     self.save_result(turn, me, session).await?
                 }
+                FormId::Report => self.make_report(turn, me, session).await?,
             },
         }
         Ok(())

@@ -9,6 +9,7 @@ mod forms;
 mod full_name;
 mod join;
 mod registering;
+mod report;
 mod results;
 mod reviewing;
 mod status;
@@ -428,6 +429,7 @@ impl Handler {
                 self.start_submission(turn, me, kind).await
             }
             Command::MyWorks => self.list_works(turn, me).await,
+            Command::AchievementReport => self.start_report(turn, me).await,
             Command::Language => {
                 turn.say(language_menu(turn.lang));
                 Ok(())

@@ -108,6 +108,10 @@ impl Handler {
         }
         if asks_for == AsksFor::Nomination {
             self.send_works_annex(turn, me).await?;
+            if campaign.paper.report.is_some() {
+                intro.push_str("\n\n");
+                intro.push_str(&super::report::offer(turn.lang));
+            }
         }
         let form = FormId::Submission { deadline_id: d.id };
         let session = FormSession::new(form, new_key());

@@ -29,6 +29,13 @@ pub enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Every unit's achievement report draft (the campaign's `[report]`), one Word file
+    /// each, with what its chair wrote and its works.
+    Reports {
+        /// The folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// The works that reach the campaign's award thresholds (`[[award]]`), criterion
     /// by criterion, as CSV: a hint for the committee, not its decision.
     Candidates {
@@ -97,6 +104,7 @@ pub async fn run(ctx: &Ctx, command: ExportCommand) -> Result<()> {
             );
         }
         ExportCommand::Forms { out } => forms(ctx, conn, &out).await?,
+        ExportCommand::Reports { out } => reports(ctx, conn, &out).await?,
         ExportCommand::Candidates { out } => {
             let sink = sink(out.as_deref())?;
             ops::exports::candidates(conn, actor, campaign, sink).await?;
@@ -134,6 +142,30 @@ async fn forms(ctx: &Ctx, conn: &mut sqlx::AnyConnection, out: &Path) -> Result<
     eprintln!(
         "{}",
         trn(ctx.lang, "cli.exported_forms", n, &[("dir", &dir)])
+    );
+    Ok(())
+}
+
+async fn reports(ctx: &Ctx, conn: &mut sqlx::AnyConnection, out: &Path) -> Result<()> {
+    std::fs::create_dir_all(out).with_context(|| Failed::Create(out.into()))?;
+    let today = chrono::Utc::now()
+        .with_timezone(&ctx.campaign.tz())
+        .date_naive();
+    let n = ops::exports::reports(
+        conn,
+        &Actor::Operator,
+        &ctx.campaign,
+        today,
+        |name, bytes| {
+            let path = out.join(name);
+            std::fs::write(&path, bytes).with_context(|| Failed::Write(path))
+        },
+    )
+    .await?;
+    let dir = out.display().to_string();
+    eprintln!(
+        "{}",
+        trn(ctx.lang, "cli.exported_reports", n, &[("dir", &dir)])
     );
     Ok(())
 }

@@ -48,6 +48,8 @@ pub enum FormId {
     WorkNotDone {
         registration_id: i64,
     },
+    /// A chair writing the achievement report's sections (the campaign's `[report]`).
+    Report,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ pub mod quick;
 pub mod registration_form;
 pub mod render;
 pub mod reply;
+pub mod report_form;
 pub mod result_form;
 pub mod return_form;
 pub mod submission_form;

@@ -103,6 +103,9 @@ pub struct PaperSpec {
     /// "TM. BAN THƯỜNG VỤ / CHỦ TỊCH".
     #[serde(default)]
     pub signer: Option<String>,
+    /// The achievement report's layout (`[report]`); without it no draft is offered.
+    #[serde(default)]
+    pub report: Option<crate::domain::report_layout::ReportLayout>,
 }
 
 /// One `[[deadline]]`, with the campaign's reminder defaults filled in.
@@ -200,6 +203,7 @@ struct RawFile {
     reminder_time: Option<Spanned<Value>>,
     deadline: Option<Vec<Spanned<RawDeadline>>>,
     paper: Option<RawPaper>,
+    report: Option<Spanned<report::RawReport>>,
     award: Option<Vec<Spanned<RawAward>>>,
     question: Option<Vec<Spanned<RawQuestion>>>,
 }
@@ -347,7 +351,8 @@ impl Checker<'_> {
         };
 
         let deadlines = self.deadlines(raw.deadline.unwrap_or_default(), &frame)?;
-        let paper = self.paper(raw.paper)?;
+        let mut paper = self.paper(raw.paper)?;
+        paper.report = self.report(raw.report)?;
 
         let mut seen_awards = SeenKeys::new();
         let awards = raw
@@ -424,6 +429,7 @@ impl Checker<'_> {
             subtitle: text(p.subtitle, "subtitle")?,
             number_suffix: text(p.number_suffix, "number_suffix")?,
             signer: text(p.signer, "signer")?,
+            report: None,
         })
     }
 
@@ -1215,6 +1221,9 @@ fn header_path(name: &str, arrays: &HashMap<String, usize>) -> String {
     }
     path
 }
+
+#[path = "campaign_file_report.rs"]
+mod report;
 
 #[cfg(test)]
 #[path = "campaign_file_tests.rs"]

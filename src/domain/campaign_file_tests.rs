@@ -105,6 +105,8 @@ fn example_file_is_the_seed_plan() {
             ),
             number_suffix: Some("CĐCS".to_owned()),
             signer: Some("Lê Kim Thoa".to_owned()),
+            // Checked on its own below.
+            report: file.paper.report.clone(),
         },
         awards: {
             use crate::domain::awards::{AwardCriterion, AwardSubject};
@@ -161,8 +163,7 @@ fn example_file_is_the_seed_plan() {
                     doc("bien_ban", "Biên bản họp xét khen thưởng"),
                     doc(
                         "bao_cao_thanh_tich",
-                        "Báo cáo thành tích của tập thể và cá nhân (Mẫu số 08 ban hành \
-                         kèm theo Nghị định số 98/2023/NĐ-CP)",
+                        "Báo cáo thành tích của tập thể và cá nhân",
                     ),
                 ],
                 reminder_days: vec![7, 3, 1, 0],
@@ -806,7 +807,14 @@ fn the_paper_table_is_optional_and_checked() {
     let start = EXAMPLE.find("[paper]").unwrap();
     let end = EXAMPLE.find("# ----").unwrap();
     let bare = format!("{}{}", &EXAMPLE[..start], &EXAMPLE[end..]);
-    assert_eq!(parse(&bare).unwrap().paper, PaperSpec::default());
+    let bare = parse(&bare).unwrap().paper;
+    assert_eq!(
+        PaperSpec {
+            report: None,
+            ..bare
+        },
+        PaperSpec::default()
+    );
     let typo = EXAMPLE.replace("place = ", "plac = ");
     let err = parse(&typo).unwrap_err();
     assert!(err.to_string().contains("plac"), "{err}");
@@ -933,4 +941,44 @@ fn a_text_value_is_cleaned_and_bounded() {
     let odd = EXAMPLE.replacen("title = \"", "title = \"\u{FFFE}\\u0007", 1);
     let parsed = parse(&odd).unwrap();
     assert!(!parsed.title.contains('\u{FFFE}') && !parsed.title.contains('\u{7}'));
+}
+
+#[test]
+fn the_example_report_layout_has_general_achievements_and_awards_sections() {
+    use crate::domain::report_layout::Fill;
+    let file = parse(EXAMPLE).unwrap();
+    let report = file.paper.report.expect("the example has a [report]");
+    assert_eq!(report.title, "BÁO CÁO THÀNH TÍCH");
+    let headings: Vec<&str> = report.sections.iter().map(|s| s.heading.as_str()).collect();
+    let at = |h: &str| headings.iter().position(|x| x.starts_with(h)).unwrap();
+    assert!(at("I. THÔNG TIN CHUNG") < at("II. THÀNH TÍCH") && at("II. THÀNH TÍCH") < at("III."));
+    let fills: Vec<Fill> = report.sections.iter().map(|s| s.fill).collect();
+    for f in [
+        Fill::Unit,
+        Fill::Text,
+        Fill::Works,
+        Fill::TotalValue,
+        Fill::Photos,
+        Fill::Awards,
+    ] {
+        assert!(fills.contains(&f), "{f:?}");
+    }
+    assert_eq!(report.written().count(), 5);
+    assert!(report.written().all(|s| s.guidance.is_some()));
+}
+
+#[test]
+fn a_report_section_that_holds_nothing_known_is_refused_on_its_line() {
+    let text = format!("{EXAMPLE}\n[[report.section]]\nheading = \"IV. KHÁC\"\nfill = \"chart\"\n");
+    let e = parse(&text).unwrap_err();
+    assert_eq!(e.field, "report.section[10].fill");
+    assert!(e.message.contains("text, unit, works"), "{}", e.message);
+    assert_eq!(e.line, text.lines().count());
+    let twice = format!(
+        "{EXAMPLE}\n[[report.section]]\nkey = \"dac_diem\"\nheading = \"X\"\nfill = \"text\"\n"
+    );
+    assert!(parse(&twice)
+        .unwrap_err()
+        .message
+        .contains("already the key"));
 }

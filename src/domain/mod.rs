@@ -16,6 +16,7 @@ pub mod person_name;
 pub mod questions;
 pub mod registration;
 pub mod reminders;
+pub mod report_layout;
 pub mod text;
 pub mod unit;
 pub mod unit_import;

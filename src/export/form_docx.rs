@@ -129,17 +129,8 @@ pub fn registration_paper(
     work: &crate::domain::registration::Registration,
     parent: Option<&str>,
 ) -> Result<(String, Vec<u8>, String)> {
-    let issuer = campaign
-        .paper
-        .issuer
-        .clone()
-        .or_else(|| parent.map(in_full))
-        .unwrap_or_else(|| tr(PAPER, "paper.none"));
-    let place = campaign
-        .paper
-        .place
-        .clone()
-        .unwrap_or_else(|| tr(PAPER, "paper.none"));
+    let issuer = issuer_of(campaign, parent);
+    let place = place_of(campaign);
     let subtitle = campaign.paper.subtitle.clone().unwrap_or_else(|| {
         trf(
             PAPER,
@@ -177,6 +168,26 @@ pub fn registration_paper(
     })?;
     let file = file_name(&work.number.to_string(), &work.unit_name);
     Ok((file, bytes, issuer))
+}
+
+/// The federation a unit's papers go to, in full: the campaign file's, or the unit's
+/// parent federation (`parent`, its name); dots when neither is known.
+pub fn issuer_of(campaign: &crate::domain::campaign::Campaign, parent: Option<&str>) -> String {
+    campaign
+        .paper
+        .issuer
+        .clone()
+        .or_else(|| parent.map(in_full))
+        .unwrap_or_else(|| tr(PAPER, "paper.none"))
+}
+
+/// "Vĩnh Thuận" of "Vĩnh Thuận, ngày …"; dots when the campaign file does not say.
+pub fn place_of(campaign: &crate::domain::campaign::Campaign) -> String {
+    campaign
+        .paper
+        .place
+        .clone()
+        .unwrap_or_else(|| tr(PAPER, "paper.none"))
 }
 
 /// Every still-registered work of the campaign in scope as its form, one at a time as the

@@ -6,6 +6,7 @@ mod docx_header_rows;
 mod form_docx;
 pub mod invites;
 mod paper;
+mod report_docx;
 mod status;
 mod submissions;
 mod summary;
@@ -16,6 +17,9 @@ pub use award_lists::{candidates_csv, featured_csv};
 pub use form_docx::{each_form, form_docx, registration_paper, slug, FormPaper};
 pub use invites::invites_xlsx;
 pub use paper::PAPER;
+pub use report_docx::{
+    each_report, report_docx, report_file_name, unit_report, ReportPaper, UnitReport,
+};
 pub use status::{status_sheet, submission_state, StatusSheet};
 pub use submissions::submissions;
 pub use summary::{summary_docx, summary_xlsx, SummaryPaper, UnitTotal};

@@ -148,13 +148,18 @@ pub struct Signature<'a> {
 }
 
 pub fn signature(s: &Signature, width: usize) -> Table {
-    let mut left = vec![Paragraph::new().add_run(
-        Run::new()
-            .add_text(tr(PAPER, "paper.recipients"))
-            .bold()
-            .italic()
-            .size(24),
-    )];
+    let mut left = vec![];
+    if !s.recipients.is_empty() {
+        left.push(
+            Paragraph::new().add_run(
+                Run::new()
+                    .add_text(tr(PAPER, "paper.recipients"))
+                    .bold()
+                    .italic()
+                    .size(24),
+            ),
+        );
+    }
     left.extend(
         s.recipients
             .iter()
@@ -185,6 +190,19 @@ pub fn body(text: &str) -> Paragraph {
 
 pub fn centered(run: Run) -> Paragraph {
     Paragraph::new().add_run(run).align(AlignmentType::Center)
+}
+
+/// A section's heading in a report: bold, where a body paragraph starts.
+pub fn heading_line(text: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(Run::new().add_text(text).bold())
+        .indent(
+            None,
+            Some(docx_rs::SpecialIndentType::FirstLine(INDENT)),
+            None,
+            None,
+        )
+        .line_spacing(LineSpacing::new().before(AFTER).after(AFTER))
 }
 
 /// A title line: centered, bold.

@@ -1,7 +1,6 @@
-//! A unit's registered works and how each ended, as a Word table: the facts a chair
-//! copies into the achievement report of the nomination dossier. It is our annex, not
-//! the report's official template (Mẫu số 08 of Nghị định 98/2023/NĐ-CP), whose
-//! published text we have not been able to check; the chair writes the report itself.
+//! A unit's registered works and how each ended, as a Word table on landscape A4: the
+//! facts of the achievement report, sent when the dossier is opened. The report itself is
+//! drafted from the campaign's `[report]` layout (`report_docx.rs`).
 
 use anyhow::Result;
 use docx_rs::{Paragraph, Run};

@@ -57,6 +57,21 @@ pub async fn forms(
     export::each_form(conn, campaign, within, each).await
 }
 
+/// Every counted unit's achievement report draft, one Word file each; how many.
+pub async fn reports(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    campaign: &Campaign,
+    today: chrono::NaiveDate,
+    each: impl FnMut(String, Vec<u8>) -> Result<()>,
+) -> Result<usize> {
+    let within = actor.scope(&mut *conn).await?;
+    if campaign.paper.report.is_none() {
+        return Err(Refused::new("report.none").into());
+    }
+    export::each_report(conn, campaign, within, today, each).await
+}
+
 /// Each unit's standing on each deadline, as `/tinhtrang`'s spreadsheet, over the
 /// units below `below` (a federation within the actor's scope) or all the actor's.
 pub async fn status(

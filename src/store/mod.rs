@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod quota;
 pub mod registrations;
 pub mod reminders;
+pub mod report_drafts;
 pub mod scope;
 pub mod settings;
 pub mod submissions;
