@@ -158,6 +158,7 @@ fn district(env: &TestEnv) {
         "the dossier offers the draft: {said}"
     );
     assert!(said.contains("Bản nháp Báo cáo thành tích"), "{said}");
+    assert_eq!(support::raw_keys(&said), Vec::<String>::new(), "{said}");
     support::seed_chairs_sync(env, 59);
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         let db = thidua::store::connect(&env.database_url()).await.unwrap();

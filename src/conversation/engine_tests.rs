@@ -235,14 +235,18 @@ fn without_buttons_the_summary_numbers_only_what_can_be_typed() {
     assert!(!r.text.to_lowercase().contains("bấm"), "{}", r.text);
     let numbered = crate::conversation::render::numbered_text(&r, Lang::Vi);
     assert_eq!(numbered.matches("\n1. ").count(), 1, "{numbered}");
-    // Every form's summary has its typed words.
-    for key in [
-        "form.summary_ask",
-        "submission.checklist_ask",
-        "broadcast.preview_ask",
-        "review.return_ask",
-        "result.summary_ask",
-    ] {
+    // Every form's summary has its typed words: each `summary_ask` a form declares, read
+    // from the forms' own files so a new form cannot be forgotten here.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/conversation");
+    let mut keys = Vec::new();
+    for file in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+        for part in text.split("summary_ask: Words::Key(\"").skip(1) {
+            keys.push(part.split('"').next().unwrap().to_string());
+        }
+    }
+    assert!(keys.len() >= 6, "{keys:?}");
+    for key in &keys {
         for lang in Lang::ALL {
             let typed = crate::i18n::tr(lang, &format!("{key}_typed"));
             assert!(!typed.contains(key), "{key}_typed missing in {lang:?}");

@@ -702,3 +702,28 @@ impl Drop for SmallDisk {
         let _ = Command::new("umount").arg("-l").arg(&self.path).status();
     }
 }
+
+/// Locale keys shown as they are (a text missing from `locales/`, such as
+/// "report.summary_ask_typed"): every word of `text` that is a key of `vi.yml`, or a key
+/// with a suffix thidua adds at run time (`_typed`, `_one`).
+pub fn raw_keys(text: &str) -> Vec<String> {
+    let vi =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/locales/vi.yml")).unwrap();
+    let keys: std::collections::HashSet<&str> = vi
+        .lines()
+        .filter_map(|l| l.split_once(": ").map(|(k, _)| k))
+        .collect();
+    text.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '.'))
+        .filter(|w| {
+            w.contains('.')
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+        })
+        .filter(|w| {
+            let base = w.trim_end_matches("_typed").trim_end_matches("_one");
+            keys.contains(w) || keys.contains(base)
+        })
+        .map(String::from)
+        .collect()
+}
