@@ -2,34 +2,12 @@
 
 mod support;
 
-use std::io::Write;
-use std::process::Stdio;
 
 use support::TestEnv;
 use thidua::domain::registration::field::BENEFIT_ECONOMIC;
 
 fn chat(env: &TestEnv, lines: &[&str]) -> String {
-    let mut child = env
-        .command()
-        .arg("chat")
-        .env("USER", "chi_hoa")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    for l in lines {
-        writeln!(stdin, "{l}").unwrap();
-    }
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    support::console(env, lines)
 }
 
 #[test]

@@ -10,7 +10,6 @@
 
 mod support;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -137,21 +136,7 @@ fn district(env: &TestEnv) {
         "Năm 2024: Giấy khen của LĐLĐ huyện.",
         "1",
     ]);
-    let mut child = env
-        .command()
-        .arg("chat")
-        .env("USER", "chi_hoa")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    for l in lines {
-        writeln!(stdin, "{l}").unwrap();
-    }
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
+    let said = support::console(env, &lines);
     assert!(said.contains("Đã nhận đăng ký số 001/ĐK"), "{said}");
     assert!(
         said.contains("Gõ /baocaothanhtich"),

@@ -131,42 +131,36 @@ pub async fn run(ctx: &Ctx, command: ExportCommand) -> Result<()> {
     Ok(())
 }
 
-async fn forms(ctx: &Ctx, conn: &mut sqlx::AnyConnection, out: &Path) -> Result<()> {
+/// A folder of Word files, one per unit or work: created if missing, each file written
+/// as it is made.
+fn into_folder(out: &Path) -> Result<impl FnMut(String, Vec<u8>) -> Result<()> + '_> {
     std::fs::create_dir_all(out).with_context(|| Failed::Create(out.into()))?;
-    let n = ops::exports::forms(conn, &Actor::Operator, &ctx.campaign, |name, bytes| {
+    Ok(move |name: String, bytes: Vec<u8>| {
         let path = out.join(name);
         std::fs::write(&path, bytes).with_context(|| Failed::Write(path))
     })
-    .await?;
+}
+
+fn say_folder(ctx: &Ctx, key: &str, n: usize, out: &Path) {
     let dir = out.display().to_string();
-    eprintln!(
-        "{}",
-        trn(ctx.lang, "cli.exported_forms", n, &[("dir", &dir)])
-    );
+    eprintln!("{}", trn(ctx.lang, key, n, &[("dir", &dir)]));
+}
+
+async fn forms(ctx: &Ctx, conn: &mut sqlx::AnyConnection, out: &Path) -> Result<()> {
+    let each = into_folder(out)?;
+    let n = ops::exports::forms(conn, &Actor::Operator, &ctx.campaign, each).await?;
+    say_folder(ctx, "cli.exported_forms", n, out);
     Ok(())
 }
 
 async fn reports(ctx: &Ctx, conn: &mut sqlx::AnyConnection, out: &Path) -> Result<()> {
-    std::fs::create_dir_all(out).with_context(|| Failed::Create(out.into()))?;
+    let each = into_folder(out)?;
     let today = chrono::Utc::now()
         .with_timezone(&ctx.campaign.tz())
         .date_naive();
-    let n = ops::exports::reports(
-        conn,
-        &Actor::Operator,
-        &ctx.campaign,
-        today,
-        |name, bytes| {
-            let path = out.join(name);
-            std::fs::write(&path, bytes).with_context(|| Failed::Write(path))
-        },
-    )
-    .await?;
-    let dir = out.display().to_string();
-    eprintln!(
-        "{}",
-        trn(ctx.lang, "cli.exported_reports", n, &[("dir", &dir)])
-    );
+    let campaign = &ctx.campaign;
+    let n = ops::exports::reports(conn, &Actor::Operator, campaign, today, each).await?;
+    say_folder(ctx, "cli.exported_reports", n, out);
     Ok(())
 }
 

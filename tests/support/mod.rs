@@ -727,3 +727,30 @@ pub fn raw_keys(text: &str) -> Vec<String> {
         .map(String::from)
         .collect()
 }
+
+/// `thidua chat` fed `lines` on standard input (the login `chi_hoa`), run until the
+/// input ends; what it printed. Panics with its errors if it failed.
+pub fn console(env: &TestEnv, lines: &[&str]) -> String {
+    use std::io::Write;
+    let mut child = env
+        .command()
+        .arg("chat")
+        .env("USER", "chi_hoa")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for l in lines {
+        writeln!(stdin, "{l}").unwrap();
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
