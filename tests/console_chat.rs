@@ -2,7 +2,6 @@
 
 mod support;
 
-
 use support::TestEnv;
 use thidua::domain::registration::field::BENEFIT_ECONOMIC;
 

@@ -139,7 +139,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         Command::AchievementReport,
         &["baocaothanhtich", "thanhtich", "achievements"],
         ("menu.baocaothanhtich", "help.baocaothanhtich"),
-        Gate::Chair("report.chairs_only"),
+        Gate::Chair("achievement.chairs_only"),
     ),
     spec(
         Command::Status,

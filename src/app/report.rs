@@ -18,7 +18,7 @@ impl Handler {
     pub(super) async fn start_report(&self, turn: &mut Turn, me: &Member) -> Result<()> {
         let campaign = turn.campaign().await?;
         let Some(layout) = &campaign.paper.report else {
-            turn.say_text("report.none");
+            turn.say_text("achievement.none");
             return Ok(());
         };
         // `/hoso` says to write the report first: a dossier opened with no file yet
@@ -39,7 +39,7 @@ impl Handler {
         let n = layout.written().count().to_string();
         let intro = trf(
             turn.lang,
-            "report.intro",
+            "achievement.intro",
             &[("unit", &me.unit_name), ("n", &n)],
         );
         self.begin_form(turn, me, session, Some(intro)).await
@@ -76,10 +76,10 @@ impl Handler {
             date: now.with_timezone(&campaign.tz()).date_naive(),
         })?;
         let Some((name, bytes)) = made else {
-            turn.say_text("report.none");
+            turn.say_text("achievement.none");
             return Ok(());
         };
-        let caption = trf(turn.lang, "report.sent", &[("unit", &me.unit_name)]);
+        let caption = trf(turn.lang, "achievement.sent", &[("unit", &me.unit_name)]);
         turn.send_file(name, bytes, caption);
         Ok(())
     }
@@ -87,5 +87,5 @@ impl Handler {
 
 /// The line `/hoso` adds when the campaign has a report layout.
 pub(super) fn offer(lang: crate::i18n::Lang) -> String {
-    tr(lang, "report.offer")
+    tr(lang, "achievement.offer")
 }

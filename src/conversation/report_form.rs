@@ -15,7 +15,7 @@ pub fn spec(layout: &ReportLayout, unit: &str, lang: Lang) -> FormSpec {
             let prompt = match &s.guidance {
                 Some(g) => trf(
                     lang,
-                    "report.ask",
+                    "achievement.ask",
                     &[("heading", &s.heading), ("guidance", g)],
                 ),
                 None => s.heading.clone(),
@@ -36,10 +36,10 @@ pub fn spec(layout: &ReportLayout, unit: &str, lang: Lang) -> FormSpec {
     FormSpec {
         fields: fields.into(),
         texts: FormTexts {
-            summary_title: Words::Plain(trf(lang, "report.summary_title", &[("unit", unit)])),
-            summary_ask: Words::Key("report.summary_ask"),
+            summary_title: Words::Plain(trf(lang, "achievement.summary_title", &[("unit", unit)])),
+            summary_ask: Words::Key("achievement.summary_ask"),
             confirm: "button.make_report",
-            cancelled: Words::Key("report.cancelled"),
+            cancelled: Words::Key("achievement.cancelled"),
         },
     }
 }

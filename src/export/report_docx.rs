@@ -97,13 +97,13 @@ fn section_lines(p: &ReportPaper, fill: Fill, key: &str, works: &[&Registration]
                 .map(String::from)
                 .collect(),
             // Left for the chair's pen.
-            None => vec![tr(PAPER, "report.blank"); 2],
+            None => vec![tr(PAPER, "achievement.blank"); 2],
         },
         Fill::Unit => vec![
-            trf(PAPER, "report.unit", &[("unit", p.unit)]),
-            trf(PAPER, "report.above", &[("issuer", p.issuer)]),
+            trf(PAPER, "achievement.unit", &[("unit", p.unit)]),
+            trf(PAPER, "achievement.above", &[("issuer", p.issuer)]),
         ],
-        Fill::Works => vec![tr(PAPER, "report.no_works")],
+        Fill::Works => vec![tr(PAPER, "achievement.no_works")],
         Fill::TotalValue => total_lines(works),
         Fill::Photos => {
             let n: usize = works
@@ -113,7 +113,7 @@ fn section_lines(p: &ReportPaper, fill: Fill, key: &str, works: &[&Registration]
                     _ => 0,
                 })
                 .sum();
-            vec![trf(PAPER, "report.photos", &[("n", &n.to_string())])]
+            vec![trf(PAPER, "achievement.photos", &[("n", &n.to_string())])]
         }
         Fill::Awards => {
             let lines: Vec<String> = works
@@ -125,7 +125,7 @@ fn section_lines(p: &ReportPaper, fill: Fill, key: &str, works: &[&Registration]
                         .map(|c| {
                             trf(
                                 PAPER,
-                                "report.award",
+                                "achievement.award",
                                 &[
                                     ("number", &w.number.to_string()),
                                     ("name", &w.draft.name),
@@ -137,7 +137,7 @@ fn section_lines(p: &ReportPaper, fill: Fill, key: &str, works: &[&Registration]
                 })
                 .collect();
             match lines.is_empty() {
-                true => vec![tr(PAPER, "report.no_award")],
+                true => vec![tr(PAPER, "achievement.no_award")],
                 false => lines,
             }
         }
@@ -148,7 +148,7 @@ fn total_lines(works: &[&Registration]) -> Vec<String> {
     let estimated: u64 = works.iter().map(|w| w.draft.estimated_value.dong()).sum();
     let mut lines = vec![trf(
         PAPER,
-        "report.total",
+        "achievement.total",
         &[
             ("n", &works.len().to_string()),
             ("amount", &money(estimated)),
@@ -166,7 +166,7 @@ fn total_lines(works: &[&Registration]) -> Vec<String> {
         let sum: u64 = actual.iter().sum();
         let args = [("n", actual.len().to_string()), ("amount", money(sum))];
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        lines.push(trf(PAPER, "report.total_actual", &args));
+        lines.push(trf(PAPER, "achievement.total_actual", &args));
     }
     lines
 }

@@ -67,7 +67,7 @@ pub async fn reports(
 ) -> Result<usize> {
     let within = actor.scope(&mut *conn).await?;
     if campaign.paper.report.is_none() {
-        return Err(Refused::new("report.none").into());
+        return Err(Refused::new("achievement.none").into());
     }
     export::each_report(conn, campaign, within, today, each).await
 }

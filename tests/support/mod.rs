@@ -704,7 +704,7 @@ impl Drop for SmallDisk {
 }
 
 /// Locale keys shown as they are (a text missing from `locales/`, such as
-/// "report.summary_ask_typed"): every word of `text` that is a key of `vi.yml`, or a key
+/// "achievement.summary_ask_typed"): every word of `text` that is a key of `vi.yml`, or a key
 /// with a suffix thidua adds at run time (`_typed`, `_one`).
 pub fn raw_keys(text: &str) -> Vec<String> {
     let vi =
