@@ -55,6 +55,8 @@ pub enum Command {
     Quick,
     /// The achievement report's draft, from the campaign's `[report]`.
     AchievementReport,
+    /// Staff: a one-time link to the web pages.
+    Web,
     Export,
     Candidates,
     Announce,
@@ -191,6 +193,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         Gate::Staff("awards.staff_only"),
     ),
     spec(
+        Command::Web,
+        &["web", "trangweb"],
+        ("menu.web", "help.web"),
+        Gate::Staff("web.staff_only"),
+    ),
+    spec(
         Command::Announce,
         &["thongbao", "announce"],
         ("menu.thongbao", "help.thongbao"),
@@ -283,7 +291,7 @@ mod tests {
             Some(Command::HandIn(AsksFor::Registration))
         );
         assert_eq!(menu().next(), Some(("dangky", "menu.dangky")));
-        assert_eq!(menu().count(), 16);
+        assert_eq!(menu().count(), 17);
     }
 
     /// A new kind of deadline that nobody can hand in is caught here.

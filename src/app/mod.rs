@@ -14,6 +14,7 @@ mod results;
 mod reviewing;
 mod status;
 mod submitting;
+mod web;
 mod works;
 
 pub use command::{menu, parse_text, Msg};
@@ -60,6 +61,9 @@ struct Handler {
     zalo_seats: crate::ops::zalo_seats::ZaloSeats,
     /// Announcements to a person on both channels go by Telegram only.
     telegram_first: bool,
+    /// Where the web pages are reached (THIDUA_PUBLIC_URL; the console's own address):
+    /// the base of `/web`'s one-time links. None: no pages.
+    public_url: Option<String>,
 }
 
 /// One turn: the chat's state, the transaction everything goes through, and what the
@@ -171,11 +175,18 @@ impl App {
                 data: DataDir::new("data").expect("the working directory is readable"),
                 zalo_seats: Default::default(),
                 telegram_first: true,
+                public_url: None,
             },
         }
     }
 
     /// Whether announcements to a person on both channels go by Telegram only.
+    /// The web pages' base URL, for `/web`'s links.
+    pub fn with_public_url(mut self, url: Option<String>) -> Self {
+        self.handler.public_url = url;
+        self
+    }
+
     pub fn preferring_telegram(mut self, yes: bool) -> Self {
         self.handler.telegram_first = yes;
         self
@@ -430,6 +441,7 @@ impl Handler {
             }
             Command::MyWorks => self.list_works(turn, me).await,
             Command::AchievementReport => self.start_report(turn, me).await,
+            Command::Web => self.web_link(turn, me).await,
             Command::Language => {
                 turn.say(language_menu(turn.lang));
                 Ok(())

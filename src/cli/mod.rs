@@ -12,6 +12,7 @@ mod reminders;
 mod review;
 mod said;
 mod units;
+mod web;
 
 use std::io::Write;
 use std::path::Path;
@@ -78,6 +79,9 @@ pub enum Command {
         /// The new file; an existing one is not replaced.
         file: std::path::PathBuf,
     },
+    /// The web pages: a staff member's one-time sign-in link.
+    #[command(subcommand)]
+    Web(web::WebCommand),
 }
 
 /// What every command runs with once the database is open.
@@ -190,6 +194,7 @@ async fn with_the_database(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Submission(command) => review::run(ctx, command).await,
         Command::Reminders(command) => reminders::run(ctx, command).await,
         Command::Export(command) => exports::run(ctx, command).await,
+        Command::Web(command) => web::run(ctx, command).await,
         Command::Backup { file } => backup::run(ctx, &file).await,
         // Handled before the database is opened.
         Command::Doctor => Ok(()),

@@ -20,3 +20,4 @@ pub mod report_layout;
 pub mod text;
 pub mod unit;
 pub mod unit_import;
+pub mod web_token;

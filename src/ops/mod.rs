@@ -10,6 +10,7 @@ pub mod invites;
 pub mod review;
 pub mod said;
 pub mod units;
+pub mod web;
 pub mod zalo_seats;
 
 use anyhow::Result;

@@ -45,6 +45,9 @@ pub struct Config {
     pub telegram_webhook_secret: Option<SecretString>,
     /// The HTTP server of `/healthz`, `/metrics` and the webhooks (off by default).
     pub http_listen: Option<String>,
+    /// Where people reach this server from outside (https://thidua.example.vn): the
+    /// base of the web pages' one-time links.
+    pub public_url: Option<String>,
     /// Housekeeping, as cron expressions in Vietnam's time (sec min hour day month
     /// weekday): the nightly SQLite backup, the weekly staff summary, the outbox
     /// pruning. "off" turns one off.
@@ -78,6 +81,7 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("TELEGRAM_WEBHOOK_URL", "telegram_webhook_url"),
     ("TELEGRAM_WEBHOOK_SECRET", "telegram_webhook_secret"),
     ("THIDUA_HTTP_LISTEN", "http_listen"),
+    ("THIDUA_PUBLIC_URL", "public_url"),
     ("THIDUA_BACKUP_CRON", "backup_cron"),
     ("THIDUA_WEEKLY_SUMMARY_CRON", "weekly_summary_cron"),
     ("THIDUA_PRUNE_CRON", "prune_cron"),
@@ -254,7 +258,10 @@ impl Config {
     /// Where the HTTP server listens: THIDUA_HTTP_LISTEN; with a webhook and no
     /// address, ZALO_WEBHOOK_LISTEN or 0.0.0.0:8080; otherwise no server.
     pub fn http_listen(&self) -> Result<Option<std::net::SocketAddr>> {
-        let webhooks = self.zalo_webhook_url.is_some() || self.telegram_webhook_url.is_some();
+        // The web pages are served by the same server.
+        let webhooks = self.zalo_webhook_url.is_some()
+            || self.telegram_webhook_url.is_some()
+            || self.public_url.is_some();
         let addr = match (&self.http_listen, &self.zalo_webhook_listen) {
             (Some(a), _) => a.as_str(),
             (None, Some(a)) if webhooks => a.as_str(),
@@ -265,6 +272,19 @@ impl Config {
             Ok(addr) => Ok(Some(addr)),
             Err(_) => Err(Refused::with("config.http_listen", &[("value", addr)]).into()),
         }
+    }
+
+    /// The web pages' base URL without its trailing slash: http(s) only, no query.
+    pub fn public_url(&self) -> Result<Option<String>> {
+        let Some(raw) = self.public_url.as_deref().map(str::trim) else {
+            return Ok(None);
+        };
+        let bad = || Refused::with("config.public_url", &[("value", raw)]);
+        let url = reqwest::Url::parse(raw).map_err(|_| bad())?;
+        if !matches!(url.scheme(), "http" | "https") || url.query().is_some() {
+            return Err(bad().into());
+        }
+        Ok(Some(raw.trim_end_matches('/').to_string()))
     }
 
     /// Messages a second the outbox sends overall (THIDUA_SEND_RATE; Telegram's

@@ -59,8 +59,18 @@ fn configuration(r: &mut Report, config: &Config) {
         Ok(None) => r.note(tr(r.lang, "doctor.http_off")),
         Err(_) => {}
     }
+    match config.public_url() {
+        Ok(Some(url)) if url.starts_with("https://") => {
+            r.ok(trf(r.lang, "doctor.public_url", &[("url", &url)]))
+        }
+        // Over plain http the session cookie cannot be marked Secure.
+        Ok(Some(url)) => r.note(trf(r.lang, "doctor.public_url_http", &[("url", &url)])),
+        Ok(None) => r.note(tr(r.lang, "doctor.public_url_off")),
+        Err(_) => {}
+    }
     let checks = [
         ("*_WEBHOOK_*", config.webhooks().map(|_| ())),
+        ("THIDUA_PUBLIC_URL", config.public_url().map(|_| ())),
         ("THIDUA_HTTP_LISTEN", listen.map(|_| ())),
     ];
     for (what, done) in checks {

@@ -9,3 +9,4 @@ pub mod healthz;
 pub mod housekeeping;
 pub mod http;
 pub mod run;
+pub mod web;

@@ -38,6 +38,8 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
     // Every setting is checked before any platform is called.
     let webhooks = config.webhooks()?;
     let listen = config.http_listen()?;
+    let public_url = config.public_url()?;
+    let app = app.with_public_url(public_url.clone());
     let clock = app.clock.clone();
     let health = Arc::new(Health::default());
     let telegram_bot = match config.telegram_token() {
@@ -106,7 +108,14 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
         )),
         None => None,
     };
-    serve(&mut tasks, receiving, ops, stopped).await?;
+    let web = public_url.map(|url| {
+        crate::server::web::routes(crate::server::web::Web {
+            db: app.db.clone(),
+            clock: clock.clone(),
+            secure: url.starts_with("https://"),
+        })
+    });
+    serve(&mut tasks, receiving, ops, web, stopped).await?;
     // One task failing (a wrong token, a taken port) stops the process with its reason.
     let mut result = Ok(());
     while let Some(finished) = tasks.join_next().await {
@@ -215,6 +224,7 @@ async fn serve(
     tasks: &mut JoinSet<Result<()>>,
     receiving: Vec<(&'static str, Receiving)>,
     ops: Option<(std::net::SocketAddr, crate::server::http::Ops)>,
+    web: Option<axum::Router>,
     stopped: watch::Receiver<bool>,
 ) -> Result<()> {
     let mut router = axum::Router::new();
@@ -234,6 +244,9 @@ async fn serve(
         return Ok(());
     };
     router = router.merge(crate::server::http::ops_routes(ops));
+    if let Some(web) = web {
+        router = router.merge(web);
+    }
     let listener = crate::server::http::bind(listen).await?;
     tasks.spawn(async move {
         crate::server::http::serve(listener, router, stopped).await?;

@@ -20,6 +20,7 @@ pub mod scope;
 pub mod settings;
 pub mod submissions;
 pub mod units;
+pub mod web;
 
 #[cfg(test)]
 mod plans;

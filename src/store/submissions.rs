@@ -87,6 +87,24 @@ pub async fn subject_units_page(
     super::collect(sqlx::query(&sql).bind(limit), conn, super::units::from_row).await
 }
 
+/// The next `limit` counted units in scope after unit id `after`, by id: a page of the
+/// web grid, found through the primary key however far it is.
+pub async fn subject_units_after(
+    conn: &mut AnyConnection,
+    within: Scope,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<Unit>> {
+    let within = scope::condition(within, "u.id");
+    let sql = format!("{UNITS} WHERE {SUBJECT} AND {within} AND u.id > $2 ORDER BY u.id LIMIT $1");
+    super::collect(
+        sqlx::query(&sql).bind(limit).bind(after),
+        conn,
+        super::units::from_row,
+    )
+    .await
+}
+
 /// How many units miss what the deadline asks for, and the first `limit` of them: a
 /// chat message names a few, never a province's thousands.
 pub async fn missing_page(

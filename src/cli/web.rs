@@ -1,0 +1,50 @@
+//! `thidua web link --member ID`: a staff member's one-time link to the desk pages, made
+//! by the operator (for someone whose chat is not at hand).
+
+use anyhow::{bail, Result};
+use clap::Subcommand;
+
+use super::Ctx;
+use crate::i18n::{tr, trf};
+use crate::store::members;
+
+#[derive(Debug, Subcommand)]
+pub enum WebCommand {
+    /// A one-time sign-in link for a staff member (15 minutes, used once).
+    Link {
+        /// The member's id (see the members in `thidua unit list`'s units).
+        #[arg(long)]
+        member: i64,
+    },
+}
+
+pub async fn run(ctx: &Ctx, command: WebCommand) -> Result<()> {
+    let WebCommand::Link { member } = command;
+    let Some(base) = ctx.config.public_url()? else {
+        bail!("{}", tr(ctx.lang, "web.no_pages"));
+    };
+    let mut tx = ctx.db.write().await?;
+    let Some(me) = members::by_id(&mut tx, member).await? else {
+        bail!(
+            "{}",
+            trf(
+                ctx.lang,
+                "cli.member_not_found",
+                &[("id", &member.to_string())]
+            )
+        );
+    };
+    let token = crate::ops::web::desk_link(&mut tx, &me, chrono::Utc::now()).await?;
+    tx.commit().await?;
+    let minutes = crate::ops::web::LINK_LIFE.num_minutes().to_string();
+    let link = format!("{base}/web/in/{token}");
+    println!(
+        "{}",
+        trf(
+            ctx.lang,
+            "web.link",
+            &[("link", &link), ("minutes", &minutes)]
+        )
+    );
+    Ok(())
+}

@@ -1,0 +1,203 @@
+//! Signing in to the web pages without passwords: a staff member asks the chat (or the
+//! operator the command line) for a one-time link; the link opens a session in the
+//! browser. Every rule of links and sessions is here.
+
+use anyhow::Result;
+use chrono::{DateTime, TimeDelta, Utc};
+use sqlx::AnyConnection;
+
+use super::Refused;
+use crate::domain::member::{Member, Role};
+use crate::domain::web_token::{hash, new_secret, well_formed};
+use crate::store::members;
+use crate::store::web::{self, Purpose};
+
+/// A sign-in link is good once, for this long.
+pub const LINK_LIFE: TimeDelta = TimeDelta::minutes(15);
+/// A session ends after this long unused, and after this long whatever.
+pub const IDLE: TimeDelta = TimeDelta::hours(2);
+pub const LONGEST: TimeDelta = TimeDelta::hours(12);
+
+/// A new sign-in link's token for staff member `member` (shown once; only its hash is
+/// kept). Chairs have no desk: refused.
+pub async fn desk_link(
+    tx: &mut AnyConnection,
+    member: &Member,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    if member.role != Role::Staff || !member.active {
+        return Err(Refused::new("web.staff_only").into());
+    }
+    let token = new_secret();
+    web::add_link(
+        tx,
+        &hash(&token),
+        member.id,
+        Purpose::Desk,
+        now,
+        now + LINK_LIFE,
+    )
+    .await?;
+    Ok(token)
+}
+
+/// Exchanges a link's token for a session: the cookie's secret, or `None` when the link
+/// is unknown, used, expired, or its member is no longer staff.
+pub async fn open(
+    tx: &mut AnyConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    if !well_formed(token) {
+        return Ok(None);
+    }
+    let Some((member_id, Purpose::Desk)) = web::redeem(&mut *tx, &hash(token), now).await? else {
+        return Ok(None);
+    };
+    if !is_staff(&mut *tx, member_id).await? {
+        return Ok(None);
+    }
+    let cookie = new_secret();
+    web::add_session(&mut *tx, &hash(&cookie), member_id, &new_secret(), now).await?;
+    Ok(Some(cookie))
+}
+
+/// Who a browser's cookie signs in, with the session's CSRF token; `None` (and the
+/// session ended) once it was idle too long, is too old, or its member left staff.
+pub async fn signed_in(
+    tx: &mut AnyConnection,
+    cookie: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Member, String)>> {
+    if !well_formed(cookie) {
+        return Ok(None);
+    }
+    let id = hash(cookie);
+    let Some(s) = web::session(&mut *tx, &id).await? else {
+        return Ok(None);
+    };
+    let fresh = now - s.seen_at < IDLE && now - s.created_at < LONGEST;
+    let member = members::by_id(&mut *tx, s.member_id).await?;
+    match member {
+        Some(m) if fresh && m.active && m.role == Role::Staff => {
+            web::touch(&mut *tx, &id, now).await?;
+            Ok(Some((m, s.csrf)))
+        }
+        _ => {
+            web::end(&mut *tx, &id).await?;
+            Ok(None)
+        }
+    }
+}
+
+pub async fn sign_out(tx: &mut AnyConnection, cookie: &str) -> Result<()> {
+    if well_formed(cookie) {
+        web::end(tx, &hash(cookie)).await?;
+    }
+    Ok(())
+}
+
+async fn is_staff(tx: &mut AnyConnection, member_id: i64) -> Result<bool> {
+    let m = members::by_id(tx, member_id).await?;
+    Ok(m.is_some_and(|m| m.active && m.role == Role::Staff))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::member::Channel;
+    use crate::domain::unit::UnitKind;
+    use crate::store::{members::NewMember, units};
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    async fn member(tx: &mut AnyConnection, user: &str, role: Role) -> Member {
+        let unit = units::add(&mut *tx, &format!("Đơn vị {user}"), UnitKind::Agency)
+            .await
+            .unwrap();
+        let id = members::upsert(
+            &mut *tx,
+            &NewMember {
+                channel: Channel::Telegram,
+                user_id: user,
+                chat_id: user,
+                unit_id: unit.id,
+                role,
+                display_name: "Lê Kim Thoa",
+            },
+            at("2025-01-01T00:00:00Z"),
+        )
+        .await
+        .unwrap();
+        members::by_id(&mut *tx, id).await.unwrap().unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_link_opens_once_in_time_and_a_session_ends_idle_old_or_with_its_member() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("w.db").display());
+        let db = crate::store::connect(&url).await.unwrap();
+        let mut tx = db.write().await.unwrap();
+        let staff = member(&mut tx, "1", Role::Staff).await;
+        let chair = member(&mut tx, "2", Role::Chair).await;
+        let t0 = at("2025-03-01T08:00:00Z");
+        assert!(
+            desk_link(&mut tx, &chair, t0).await.is_err(),
+            "chairs have no desk"
+        );
+
+        // Once, and within 15 minutes.
+        let link = desk_link(&mut tx, &staff, t0).await.unwrap();
+        let late = desk_link(&mut tx, &staff, t0).await.unwrap();
+        assert!(open(&mut tx, &late, t0 + LINK_LIFE)
+            .await
+            .unwrap()
+            .is_none());
+        let cookie = open(&mut tx, &link, t0).await.unwrap().expect("a session");
+        assert!(open(&mut tx, &link, t0).await.unwrap().is_none(), "used");
+
+        // Idle for 2 hours ends it; used within, it goes on, up to 12 hours.
+        let mut t = t0;
+        for _ in 0..6 {
+            t += TimeDelta::minutes(119);
+            assert!(
+                signed_in(&mut tx, &cookie, t).await.unwrap().is_some(),
+                "{t}"
+            );
+        }
+        let longest = t0 + LONGEST;
+        assert!(
+            signed_in(&mut tx, &cookie, longest)
+                .await
+                .unwrap()
+                .is_none(),
+            "12 hours"
+        );
+        let link2 = desk_link(&mut tx, &staff, longest).await.unwrap();
+        let again = open(&mut tx, &link2, longest).await.unwrap().unwrap();
+        let idle = longest + IDLE;
+        assert!(
+            signed_in(&mut tx, &again, idle).await.unwrap().is_none(),
+            "2 hours idle"
+        );
+
+        // A member deactivated (or no longer staff) is signed out.
+        let link3 = desk_link(&mut tx, &staff, idle).await.unwrap();
+        let third = open(&mut tx, &link3, idle).await.unwrap().unwrap();
+        assert!(signed_in(&mut tx, &third, idle).await.unwrap().is_some());
+        sqlx::query("UPDATE members SET active = 0 WHERE id = $1")
+            .bind(staff.id)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        assert!(signed_in(&mut tx, &third, idle).await.unwrap().is_none());
+        // Sessions and links are kept as hashes only.
+        let kept: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM web_links")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+        assert!(!kept.contains(&link) && kept.contains(&hash(&link)));
+    }
+}

@@ -1,0 +1,92 @@
+//! The web pages, on the one HTTP server: staff sign in from a one-time link and work
+//! at a desk (the units × deadlines grid first). Every page is rendered on the server
+//! (maud, checked at compile time), with its CSS built in and nothing from elsewhere;
+//! every answer carries a strict content security policy. The pages call the same
+//! operations as the chat and the command line (`ops`).
+
+mod grid;
+mod page;
+mod sign_in;
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::clock::Clock;
+use crate::domain::member::Member;
+use crate::store::Db;
+
+/// The session cookie's name; its path is `/web`.
+const COOKIE: &str = "thidua_session";
+
+#[derive(Clone)]
+pub struct Web {
+    pub db: Db,
+    pub clock: Clock,
+    /// The public URL is https: the cookie is marked `Secure`.
+    pub secure: bool,
+}
+
+pub fn routes(web: Web) -> Router {
+    Router::new()
+        .route("/web", get(grid::page))
+        .route("/web/in/{token}", get(sign_in::open))
+        .route("/web/out", post(sign_in::close))
+        .route("/web/style.css", get(page::style))
+        .layer(middleware::from_fn(guarded))
+        .with_state(Arc::new(web))
+}
+
+/// What every answer of the pages carries: nothing loads from elsewhere, nothing runs
+/// inline, no page is framed, the link's token never leaves in a Referer, nothing is
+/// kept by a shared cache.
+async fn guarded(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::CACHE_CONTROL, "no-store"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// The session cookie's secret, if the browser sent one.
+fn cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            c.trim()
+                .strip_prefix(&format!("{COOKIE}="))
+                .map(String::from)
+        })
+}
+
+/// The signed-in staff member and the session's CSRF token, in the request's own
+/// transaction; `None` when the browser is not signed in.
+async fn signed_in(web: &Web, headers: &HeaderMap) -> anyhow::Result<Option<(Member, String)>> {
+    let Some(secret) = cookie(headers) else {
+        return Ok(None);
+    };
+    let mut tx = web.db.write().await?;
+    let who = crate::ops::web::signed_in(&mut tx, &secret, web.clock.now()).await?;
+    tx.commit().await?;
+    Ok(who)
+}
+
+type Shared = State<Arc<Web>>;

@@ -1,0 +1,64 @@
+//! The frame of every page: the head, the built-in stylesheet, the top bar with the
+//! member's name and "Đăng xuất", and the small pages that only say something.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup, DOCTYPE};
+
+use crate::domain::member::Member;
+use crate::i18n::{tr, Lang};
+
+/// The stylesheet, in the binary: readable on a phone (Zalo's in-app browser too), no
+/// web fonts, nothing fetched.
+const CSS: &str = include_str!("style.css");
+
+pub async fn style() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
+}
+
+/// A page of the desk for `me`, with the sign-out form (its CSRF token).
+pub fn desk(lang: Lang, me: &Member, csrf: &str, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — thidua" }
+                link rel="stylesheet" href="/web/style.css";
+            }
+            body {
+                header {
+                    strong { "thidua" }
+                    span.who { (me.display_name) " · " (me.unit_name) }
+                    form method="post" action="/web/out" {
+                        input type="hidden" name="csrf" value=(csrf);
+                        button type="submit" { (tr(lang, "web.sign_out")) }
+                    }
+                }
+                main {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+/// A page that only says why (a used link, no session): with its status.
+pub fn notice(lang: Lang, status: StatusCode, key: &str) -> Response {
+    let text = tr(lang, key);
+    let page = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "thidua" }
+                link rel="stylesheet" href="/web/style.css";
+            }
+            body { main.notice { p { (text) } } }
+        }
+    };
+    (status, page).into_response()
+}

@@ -1,0 +1,80 @@
+//! `/web/in/{token}`: a one-time link becomes a session cookie; `/web/out` ends it.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+
+use super::page::notice;
+use super::{cookie, signed_in, Shared, COOKIE};
+use crate::i18n::Lang;
+
+pub async fn open(State(web): Shared, Path(token): Path<String>) -> Response {
+    let opened = async {
+        let mut tx = web.db.write().await?;
+        let cookie = crate::ops::web::open(&mut tx, &token, web.clock.now()).await?;
+        tx.commit().await?;
+        anyhow::Ok(cookie)
+    }
+    .await;
+    match opened {
+        Ok(Some(secret)) => {
+            let secure = if web.secure { "; Secure" } else { "" };
+            let max_age = crate::ops::web::LONGEST.num_seconds();
+            let set = format!(
+                "{COOKIE}={secret}; Path=/web; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+            );
+            ([(header::SET_COOKIE, set)], Redirect::to("/web")).into_response()
+        }
+        Ok(None) => {
+            // The token itself is never logged.
+            tracing::warn!("a web sign-in link was refused (unknown, used or expired)");
+            notice(Lang::Vi, StatusCode::FORBIDDEN, "web.link_refused")
+        }
+        Err(e) => failed(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct Posted {
+    csrf: String,
+}
+
+pub async fn close(State(web): Shared, headers: HeaderMap, Form(form): Form<Posted>) -> Response {
+    let who = match signed_in(&web, &headers).await {
+        Ok(who) => who,
+        Err(e) => return failed(e),
+    };
+    let Some((_, csrf)) = who else {
+        return notice(Lang::Vi, StatusCode::UNAUTHORIZED, "web.sign_in_first");
+    };
+    if !same(&form.csrf, &csrf) {
+        return notice(Lang::Vi, StatusCode::FORBIDDEN, "web.bad_form");
+    }
+    let ended = async {
+        let mut tx = web.db.write().await?;
+        crate::ops::web::sign_out(&mut tx, &cookie(&headers).unwrap_or_default()).await?;
+        tx.commit().await?;
+        anyhow::Ok(())
+    }
+    .await;
+    if let Err(e) = ended {
+        return failed(e);
+    }
+    let clear = format!("{COOKIE}=; Path=/web; HttpOnly; SameSite=Lax; Max-Age=0");
+    let mut page = notice(Lang::Vi, StatusCode::OK, "web.signed_out");
+    page.headers_mut()
+        .insert(header::SET_COOKIE, clear.parse().expect("a valid header"));
+    page
+}
+
+/// A form's CSRF token against the session's, in constant time.
+pub fn same(given: &str, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    given.as_bytes().ct_eq(expected.as_bytes()).into()
+}
+
+pub fn failed(e: anyhow::Error) -> Response {
+    tracing::error!(error = %format!("{e:#}"), "a web page failed");
+    notice(Lang::Vi, StatusCode::INTERNAL_SERVER_ERROR, "web.failed")
+}

@@ -1,0 +1,177 @@
+//! The desk pages over HTTP, against the real binary: a staff member asks `/web` in the
+//! fake Telegram, opens the one-time link, sees the units below their federation (and
+//! not another district's), and signs out; a link works once, a page without a session
+//! or a form without its CSRF token is refused, and every answer carries the security
+//! headers.
+
+mod support;
+
+use std::time::Duration;
+
+use support::fake_telegram::{FakeTelegram, User};
+use support::{Talk, TestEnv};
+
+const PROVINCE: &str = "LĐLĐ tỉnh Kiên Giang";
+const DISTRICT_A: &str = "LĐLĐ huyện Vĩnh Thuận";
+const DISTRICT_B: &str = "LĐLĐ huyện An Biên";
+const SCHOOL_A: &str = "CĐCS Trường THCS Vĩnh Thuận";
+const SCHOOL_B: &str = "CĐCS Trường THCS An Biên";
+
+/// The link in the bot's answer.
+fn link_in(text: &str) -> String {
+    text.split_whitespace()
+        .find(|w| w.starts_with("http"))
+        .unwrap_or_else(|| panic!("no link in {text}"))
+        .to_string()
+}
+
+/// The session cookie a response sets ("thidua_session=…"), with its attributes.
+fn set_cookie(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("set-cookie")
+        .expect("a session cookie")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_staff_member_signs_in_from_a_one_time_link_and_sees_only_their_units() {
+    let env = TestEnv::new();
+    for (unit, parent) in [
+        (PROVINCE, None),
+        (DISTRICT_A, Some(PROVINCE)),
+        (DISTRICT_B, Some(PROVINCE)),
+        (SCHOOL_A, Some(DISTRICT_A)),
+        (SCHOOL_B, Some(DISTRICT_B)),
+    ] {
+        let mut args = vec!["unit", "add", unit];
+        if let Some(p) = parent {
+            args.extend(["--parent", p]);
+        }
+        env.cli(&args);
+    }
+    let staff_code = env.invite(DISTRICT_A, "staff");
+    let chair_code = env.invite(SCHOOL_A, "chair");
+    let api = FakeTelegram::start().await;
+    let port = support::free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut bot = env.spawn(&[
+        ("TELOXIDE_TOKEN", support::TOKEN.to_string()),
+        ("TELOXIDE_API_URL", api.url()),
+        ("THIDUA_HTTP_LISTEN", format!("127.0.0.1:{port}")),
+        ("THIDUA_PUBLIC_URL", format!("{base}/")),
+    ]);
+    let mut staff = Talk::new(&api, User::new(2001, "Thoa", "Lê Kim"));
+    staff
+        .say(&format!("/start {staff_code}"))
+        .expect("cán bộ")
+        .await;
+    let mut chair = Talk::new(&api, User::new(1001, "Lan", "Nguyễn Thị"));
+    chair
+        .say(&format!("/start {chair_code}"))
+        .expect("Chào mừng")
+        .await;
+
+    // A chair has no desk.
+    chair.say("/web").expect("dành cho cán bộ").await;
+    let said = staff.say("/web").expect("dùng một lần").await;
+    let link = link_in(&said.text);
+    assert!(link.starts_with(&format!("{base}/web/in/")), "{link}");
+
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    // Without a session: nothing but the way in.
+    let bare = http.get(format!("{base}/web")).send().await.unwrap();
+    assert_eq!(bare.status(), 401);
+    for (name, value) in [
+        ("content-security-policy", "default-src 'self'"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+    ] {
+        let got = bare.headers().get(name).unwrap().to_str().unwrap();
+        assert!(got.contains(value), "{name}: {got}");
+    }
+
+    let opened = http.get(&link).send().await.unwrap();
+    assert_eq!(opened.status(), 303, "{}", bot.log_text());
+    let cookie = set_cookie(&opened);
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/web"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "plain http: {cookie}");
+    let session = cookie.split(';').next().unwrap().to_string();
+
+    let page = http
+        .get(format!("{base}/web"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(SCHOOL_A), "{html}");
+    assert!(!html.contains(SCHOOL_B), "another district's unit: {html}");
+    assert!(
+        html.contains("Báo cáo tổng kết phong trào thi đua"),
+        "{html}"
+    );
+    assert!(html.contains("Chưa nộp"), "{html}");
+
+    // The link is spent: a second click (or someone who saw it) gets nothing.
+    let again = http.get(&link).send().await.unwrap();
+    assert_eq!(again.status(), 403);
+    assert!(again.headers().get("set-cookie").is_none());
+    // A made-up token, and one of the wrong shape, are refused the same way.
+    for token in ["0123456789abcdef0123456789abcdef", "../../etc/passwd", "X"] {
+        let r = http
+            .get(format!("{base}/web/in/{token}"))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status() == 403 || r.status() == 404,
+            "{token}: {}",
+            r.status()
+        );
+    }
+
+    // Signing out needs the page's CSRF token.
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the sign-out form's token")
+        .to_string();
+    let forged = http
+        .post(format!("{base}/web/out"))
+        .header("cookie", &session)
+        .form(&[("csrf", "0".repeat(32))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let out = http
+        .post(format!("{base}/web/out"))
+        .header("cookie", &session)
+        .form(&[("csrf", csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 200);
+    let after = http
+        .get(format!("{base}/web"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 401, "the session ended");
+    assert!(
+        !bot.log_text().contains(link.rsplit('/').next().unwrap()),
+        "the token is never logged"
+    );
+    assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());
+}
