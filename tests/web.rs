@@ -121,6 +121,32 @@ async fn a_staff_member_signs_in_from_a_one_time_link_and_sees_only_their_units(
     );
     assert!(html.contains("Chưa nộp"), "{html}");
 
+    // The same table as a spreadsheet, as an attachment, over the same units.
+    let sheet = http
+        .get(format!("{base}/web/grid.xlsx"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sheet.status(), 200);
+    let disposition = sheet.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    let bytes = sheet.bytes().await.unwrap();
+    let rows = {
+        use calamine::Reader;
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let range = book.worksheet_range_at(0).unwrap().unwrap();
+        let cells: Vec<String> = range.rows().flatten().map(|c| c.to_string()).collect();
+        cells.join("|")
+    };
+    assert!(
+        rows.contains(SCHOOL_A) && !rows.contains(SCHOOL_B),
+        "{rows}"
+    );
+
     // The link is spent: a second click (or someone who saw it) gets nothing.
     let again = http.get(&link).send().await.unwrap();
     assert_eq!(again.status(), 403);
@@ -173,5 +199,17 @@ async fn a_staff_member_signs_in_from_a_one_time_link_and_sees_only_their_units(
         !bot.log_text().contains(link.rsplit('/').next().unwrap()),
         "the token is never logged"
     );
+    // Someone trying tokens is slowed down: past a burst, 429.
+    let mut slowed = 0;
+    for i in 0..40 {
+        let token = format!("{i:032x}");
+        let r = http
+            .get(format!("{base}/web/in/{token}"))
+            .send()
+            .await
+            .unwrap();
+        slowed += usize::from(r.status() == 429);
+    }
+    assert!(slowed >= 15, "{slowed} of 40 slowed down");
     assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());
 }

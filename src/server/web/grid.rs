@@ -82,6 +82,7 @@ pub async fn page(State(web): Shared, headers: HeaderMap, Query(at): Query<At>) 
             }
         }
         nav.pages {
+            a.button href="/web/grid.xlsx" download { (tr(lang, "web.grid_xlsx")) }
             @if at.after > 0 { a.button href="/web" { (tr(lang, "web.first_page")) } }
             @if let Some(after) = next {
                 a.button href={ "/web?after=" (after) } { (tr(lang, "web.next_page")) }

@@ -4,6 +4,7 @@
 //! every answer carries a strict content security policy. The pages call the same
 //! operations as the chat and the command line (`ops`).
 
+mod download;
 mod grid;
 mod page;
 mod sign_in;
@@ -35,6 +36,7 @@ pub struct Web {
 pub fn routes(web: Web) -> Router {
     Router::new()
         .route("/web", get(grid::page))
+        .route("/web/grid.xlsx", get(download::grid_xlsx))
         .route("/web/in/{token}", get(sign_in::open))
         .route("/web/out", post(sign_in::close))
         .route("/web/style.css", get(page::style))

@@ -9,7 +9,24 @@ use super::page::notice;
 use super::{cookie, signed_in, Shared, COOKIE};
 use crate::i18n::Lang;
 
+/// Links opened a second, and at once: far more than people clicking, far too few to
+/// guess 128 bits (which no rate could allow anyway); past it, 429.
+fn links_limit() -> &'static governor::DefaultDirectRateLimiter {
+    use std::num::NonZeroU32;
+    static LIMIT: std::sync::OnceLock<governor::DefaultDirectRateLimiter> =
+        std::sync::OnceLock::new();
+    LIMIT.get_or_init(|| {
+        let quota = governor::Quota::per_second(NonZeroU32::new(2).expect("2 > 0"))
+            .allow_burst(NonZeroU32::new(20).expect("20 > 0"));
+        governor::RateLimiter::direct(quota)
+    })
+}
+
 pub async fn open(State(web): Shared, Path(token): Path<String>) -> Response {
+    if links_limit().check().is_err() {
+        tracing::warn!("web sign-in links are opened too fast; slowing down");
+        return notice(Lang::Vi, StatusCode::TOO_MANY_REQUESTS, "web.slow_down");
+    }
     let opened = async {
         let mut tx = web.db.write().await?;
         let cookie = crate::ops::web::open(&mut tx, &token, web.clock.now()).await?;

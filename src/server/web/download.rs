@@ -1,0 +1,52 @@
+//! Files from the desk: the grid as a spreadsheet (the same operation as `/tinhtrang`'s
+//! and `thidua export status`), as an attachment.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::page::notice;
+use super::sign_in::failed;
+use super::{signed_in, Shared};
+use crate::i18n::Lang;
+use crate::ops::{self, Actor};
+
+pub async fn grid_xlsx(State(web): Shared, headers: HeaderMap) -> Response {
+    let lang = Lang::Vi;
+    let who = match signed_in(&web, &headers).await {
+        Ok(who) => who,
+        Err(e) => return failed(e),
+    };
+    let Some((me, _)) = who else {
+        return notice(lang, StatusCode::UNAUTHORIZED, "web.sign_in_first");
+    };
+    let made = async {
+        let mut conn = web.db.read().await?;
+        let Some(campaign) = crate::store::campaigns::current(&mut conn).await? else {
+            anyhow::bail!("no campaign yet");
+        };
+        let actor = Actor::Staff(me);
+        let (sheet, _) = ops::exports::status(&mut conn, &actor, &campaign, None, lang).await?;
+        let name = format!("tinh-trang-{}.xlsx", crate::export::slug(&campaign.code));
+        anyhow::Ok((name, sheet.into_bytes()?))
+    };
+    match made.await {
+        Ok((name, bytes)) => attachment(&name, XLSX, bytes),
+        Err(e) => failed(e),
+    }
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A file the browser saves rather than shows (and never sniffs for another type).
+pub fn attachment(name: &str, mime: &'static str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
