@@ -87,22 +87,91 @@ pub async fn subject_units_page(
     super::collect(sqlx::query(&sql).bind(limit), conn, super::units::from_row).await
 }
 
-/// The next `limit` counted units in scope after unit id `after`, by id: a page of the
-/// web grid, found through the primary key however far it is.
-pub async fn subject_units_after(
+/// Which units the web grid shows: a name's folded part, and a deadline's state.
+#[derive(Debug, Clone, Default)]
+pub struct GridFilter {
+    /// Folded ("vinh thuan"); matched anywhere in the unit's folded name.
+    pub name: Option<String>,
+    pub state: Option<(i64, GridState)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum GridState {
+    Missing,
+    Submitted,
+    Late,
+    Returned,
+    Approved,
+}
+
+/// The grid's condition on `u` (after SCOPE and SUBJECT), with the name's pattern
+/// bound at `$name_at`.
+fn grid_condition(within: Scope, f: &GridFilter, name_at: usize) -> String {
+    let mut sql = format!("{SUBJECT} AND {}", scope::condition(within, "u.id"));
+    if f.name.is_some() {
+        sql.push_str(&format!(
+            " AND COALESCE(u.folded_name, LOWER(u.name)) LIKE ${name_at}"
+        ));
+    }
+    if let Some((deadline, state)) = f.state {
+        // The deadline's id is an integer, written into the statement.
+        let of = format!(
+            "SELECT 1 FROM submissions s WHERE s.unit_id = u.id AND s.deadline_id = {deadline}"
+        );
+        sql.push_str(&match state {
+            GridState::Missing => format!(" AND NOT EXISTS ({of})"),
+            GridState::Late => format!(" AND EXISTS ({of} AND s.late = 1)"),
+            other => {
+                let status: &str = match other {
+                    GridState::Approved => "approved",
+                    GridState::Returned => "returned",
+                    _ => "submitted",
+                };
+                format!(" AND EXISTS ({of} AND s.status = '{status}')")
+            }
+        });
+    }
+    sql
+}
+
+fn pattern(f: &GridFilter) -> String {
+    let name = f.name.as_deref().unwrap_or_default();
+    // LIKE's own characters in a search are plain characters.
+    let escaped: String = name
+        .chars()
+        .filter(|c| !matches!(c, '%' | '_' | '\\'))
+        .collect();
+    format!("%{escaped}%")
+}
+
+/// A page of the grid: the next `limit` units after id `after`.
+pub async fn grid_page(
     conn: &mut AnyConnection,
     within: Scope,
+    f: &GridFilter,
     after: i64,
     limit: i64,
 ) -> Result<Vec<Unit>> {
-    let within = scope::condition(within, "u.id");
-    let sql = format!("{UNITS} WHERE {SUBJECT} AND {within} AND u.id > $2 ORDER BY u.id LIMIT $1");
-    super::collect(
-        sqlx::query(&sql).bind(limit).bind(after),
-        conn,
-        super::units::from_row,
-    )
-    .await
+    let cond = grid_condition(within, f, 3);
+    let sql = format!("{UNITS} WHERE {cond} AND u.id > $2 ORDER BY u.id LIMIT $1");
+    let mut query = sqlx::query(&sql).bind(limit).bind(after);
+    if f.name.is_some() {
+        query = query.bind(pattern(f));
+    }
+    super::collect(query, conn, super::units::from_row).await
+}
+
+/// How many units the grid's filter keeps.
+pub async fn grid_count(conn: &mut AnyConnection, within: Scope, f: &GridFilter) -> Result<i64> {
+    let cond = grid_condition(within, f, 1);
+    let sql = format!("SELECT COUNT(*) AS n FROM units u WHERE {cond}");
+    let mut query = sqlx::query(&sql);
+    if f.name.is_some() {
+        query = query.bind(pattern(f));
+    }
+    let row = query.fetch_one(conn).await?;
+    get(&row, "n")
 }
 
 /// How many units miss what the deadline asks for, and the first `limit` of them: a

@@ -20,11 +20,13 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<Unit> {
 /// A new unit; the caller has checked that no unit has this name by any spelling.
 pub async fn add(conn: &mut AnyConnection, name: &str, kind: UnitKind) -> Result<Unit> {
     let row = sqlx::query(
-        "INSERT INTO units (name, kind, created_at) VALUES ($1, $2, $3) RETURNING id, name, kind",
+        "INSERT INTO units (name, kind, created_at, folded_name) VALUES ($1, $2, $3, $4) \
+         RETURNING id, name, kind",
     )
     .bind(name)
     .bind(kind.as_str())
     .bind(ts(Utc::now()))
+    .bind(fold(name))
     .fetch_one(&mut *conn)
     .await?;
     from_row(&row)
@@ -108,6 +110,20 @@ pub async fn parent_names(
     .await?
     .into_iter()
     .collect())
+}
+
+/// The federations in scope (units with units below them), by name: the grid's
+/// "district" choice.
+pub async fn federations(
+    conn: &mut AnyConnection,
+    within: crate::domain::unit::Scope,
+) -> Result<Vec<Unit>> {
+    let within = super::scope::condition(within, "u.id");
+    let sql = format!(
+        "SELECT u.id, u.name, u.kind FROM units u WHERE {within} \
+         AND EXISTS (SELECT 1 FROM units c WHERE c.parent_id = u.id) ORDER BY u.name"
+    );
+    super::collect(sqlx::query(&sql), conn, from_row).await
 }
 
 /// Whether any unit exists (a fresh database offers the console's demo).
@@ -201,9 +217,9 @@ async fn insert_batch(
         return Ok(());
     }
     let sql = format!(
-        "INSERT INTO units (created_at, name, kind, parent_id, contact) VALUES {} \
+        "INSERT INTO units (created_at, name, kind, parent_id, contact, folded_name) VALUES {} \
          RETURNING id, name",
-        super::placeholders(batch.len(), 4, 2, "$1")
+        super::placeholders(batch.len(), 5, 2, "$1")
     );
     let mut query = sqlx::query(&sql).bind(created);
     for (u, parent) in batch {
@@ -211,7 +227,8 @@ async fn insert_batch(
             .bind(&u.name)
             .bind(u.kind.as_str())
             .bind(*parent)
-            .bind(&u.contact);
+            .bind(&u.contact)
+            .bind(fold(&u.name));
     }
     // RETURNING's order is not promised: match the ids back by name.
     for row in query.fetch_all(&mut *conn).await? {
@@ -223,11 +240,28 @@ async fn insert_batch(
     Ok(())
 }
 
+/// Folds the names of units written before migration 0024 (or straight into the
+/// database): how many.
+pub async fn fill_folded_names(conn: &mut AnyConnection) -> Result<usize> {
+    let rows = sqlx::query("SELECT id, name FROM units WHERE folded_name IS NULL")
+        .fetch_all(&mut *conn)
+        .await?;
+    for r in &rows {
+        sqlx::query("UPDATE units SET folded_name = $2 WHERE id = $1")
+            .bind(get::<i64>(r, "id")?)
+            .bind(fold(&get::<String>(r, "name")?))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(rows.len())
+}
+
 /// Gives a unit another name (`ops::units::rename` checks that no other unit has it).
 pub async fn rename(conn: &mut AnyConnection, id: i64, name: &str) -> Result<()> {
-    sqlx::query("UPDATE units SET name = $2 WHERE id = $1")
+    sqlx::query("UPDATE units SET name = $2, folded_name = $3 WHERE id = $1")
         .bind(id)
         .bind(name)
+        .bind(fold(name))
         .execute(&mut *conn)
         .await?;
     Ok(())

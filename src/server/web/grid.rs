@@ -1,26 +1,81 @@
-//! `/web`: the units × deadlines grid of the units below the staff member's federation,
-//! a page of units at a time (after a unit id, so a page far down costs what the first
-//! does), each cell the submission's state.
+//! `/web`: the units × deadlines grid of the units below the staff member's federation:
+//! filtered by a district, a deadline's state and a name typed without diacritics,
+//! counted, a page of units at a time (after a unit id, so a page far down costs what
+//! the first does), each cell the submission's state.
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use maud::html;
+use maud::{html, Markup};
 
 use super::page::{desk, notice};
 use super::sign_in::failed;
 use super::{signed_in, Shared};
-use crate::i18n::{tr, Lang};
-use crate::store::submissions::{Status, Submission};
-use crate::store::{campaigns, deadlines, scope, submissions};
+use crate::domain::text::fold;
+use crate::i18n::{tr, trf, Lang};
+use crate::store::submissions::{GridFilter, GridState, Status, Submission};
+use crate::store::{campaigns, deadlines, scope, submissions, units};
 
 /// Units on a page.
 const PAGE: i64 = 50;
 
-#[derive(serde::Deserialize)]
+/// The grid's address: its filters and where the page starts.
+#[derive(serde::Deserialize, Default)]
 pub struct At {
     #[serde(default)]
     after: i64,
+    #[serde(default)]
+    q: String,
+    /// "DEADLINE_ID:state" ("12:missing").
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    district: Option<i64>,
+}
+
+impl At {
+    fn filter(&self) -> GridFilter {
+        let name = Some(fold(self.q.trim())).filter(|q| !q.is_empty());
+        let state = self
+            .state
+            .split_once(':')
+            .and_then(|(d, s)| Some((d.parse::<i64>().ok()?, s.parse::<GridState>().ok()?)));
+        GridFilter { name, state }
+    }
+
+    /// This address with the page starting after `after`.
+    fn href(&self, after: i64) -> String {
+        let mut parts = vec![format!("after={after}")];
+        for (k, v) in [("q", self.q.as_str()), ("state", self.state.as_str())] {
+            if !v.is_empty() {
+                parts.push(format!("{k}={}", encode(v)));
+            }
+        }
+        if let Some(d) = self.district {
+            parts.push(format!("district={d}"));
+        }
+        format!("/web?{}", parts.join("&"))
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b':' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+struct Found {
+    campaign: crate::domain::campaign::Campaign,
+    deadlines: Vec<deadlines::Deadline>,
+    federations: Vec<crate::domain::unit::Unit>,
+    units: Vec<crate::domain::unit::Unit>,
+    count: i64,
+    subs: Vec<Submission>,
 }
 
 pub async fn page(State(web): Shared, headers: HeaderMap, Query(at): Query<At>) -> Response {
@@ -32,47 +87,123 @@ pub async fn page(State(web): Shared, headers: HeaderMap, Query(at): Query<At>) 
     let Some((me, csrf)) = who else {
         return notice(lang, StatusCode::UNAUTHORIZED, "web.sign_in_first");
     };
-    let read = async {
-        let mut conn = web.db.read().await?;
-        let campaign = campaigns::current(&mut conn).await?;
-        let Some(campaign) = campaign else {
-            return anyhow::Ok(None);
-        };
-        let within = scope::of_staff(&mut conn, me.unit_id).await?;
-        let deadlines = deadlines::reported(&mut conn, campaign.id).await?;
-        let units = submissions::subject_units_after(&mut conn, within, at.after, PAGE).await?;
-        let ids: Vec<i64> = deadlines.iter().map(|d| d.id).collect();
-        let unit_ids: Vec<i64> = units.iter().map(|u| u.id).collect();
-        let subs = submissions::of_units(&mut conn, &ids, &unit_ids).await?;
-        Ok(Some((campaign, deadlines, units, subs)))
-    };
-    let (campaign, deadlines, units, subs) = match read.await {
+    let found = match read(&web, &me, &at).await {
         Ok(Some(found)) => found,
         Ok(None) => return notice(lang, StatusCode::OK, "web.no_campaign"),
         Err(e) => return failed(e),
     };
-    let tz = campaign.tz();
+    let body = html! {
+        (filters(lang, &at, &found))
+        p { (trf(lang, "web.grid_count", &[("n", &found.count.to_string())])) }
+        (table(lang, &found))
+        nav.pages {
+            a.button href="/web/grid.xlsx" download { (tr(lang, "web.grid_xlsx")) }
+            @if at.after > 0 { a.button href=(at.href(0)) { (tr(lang, "web.first_page")) } }
+            @if found.units.len() as i64 == PAGE {
+                @if let Some(last) = found.units.last() {
+                    a.button href=(at.href(last.id)) { (tr(lang, "web.next_page")) }
+                }
+            }
+        }
+    };
+    desk(lang, &me, &csrf, &found.campaign.title, body).into_response()
+}
+
+/// Everything the page shows, in one read; a district outside the member's scope is
+/// ignored (the member's own scope is shown).
+async fn read(
+    web: &super::Web,
+    me: &crate::domain::member::Member,
+    at: &At,
+) -> anyhow::Result<Option<Found>> {
+    let mut conn = web.db.read().await?;
+    let Some(campaign) = campaigns::current(&mut conn).await? else {
+        return Ok(None);
+    };
+    let mine = scope::of_staff(&mut conn, me.unit_id).await?;
+    let within = match at.district {
+        Some(d) if scope::contains(&mut conn, mine, d).await? => {
+            scope::of_staff(&mut conn, d).await?
+        }
+        _ => mine,
+    };
+    let filter = at.filter();
+    let deadlines = deadlines::reported(&mut conn, campaign.id).await?;
+    let federations = units::federations(&mut conn, mine).await?;
+    let units = submissions::grid_page(&mut conn, within, &filter, at.after, PAGE).await?;
+    let count = submissions::grid_count(&mut conn, within, &filter).await?;
+    let ids: Vec<i64> = deadlines.iter().map(|d| d.id).collect();
+    let unit_ids: Vec<i64> = units.iter().map(|u| u.id).collect();
+    let subs = submissions::of_units(&mut conn, &ids, &unit_ids).await?;
+    Ok(Some(Found {
+        campaign,
+        deadlines,
+        federations,
+        units,
+        count,
+        subs,
+    }))
+}
+
+fn filters(lang: Lang, at: &At, f: &Found) -> Markup {
+    let states = [
+        GridState::Missing,
+        GridState::Submitted,
+        GridState::Late,
+        GridState::Returned,
+        GridState::Approved,
+    ];
+    html! {
+        form.filters method="get" action="/web" {
+            label { (tr(lang, "web.filter_name")) input type="search" name="q" value=(at.q); }
+            @if !f.federations.is_empty() {
+                label { (tr(lang, "web.filter_district"))
+                    select name="district" {
+                        option value="" { (tr(lang, "web.all")) }
+                        @for d in &f.federations {
+                            option value=(d.id) selected[at.district == Some(d.id)] { (d.name) }
+                        }
+                    }
+                }
+            }
+            label { (tr(lang, "web.filter_state"))
+                select name="state" {
+                    option value="" { (tr(lang, "web.all")) }
+                    @for d in &f.deadlines {
+                        @for s in states {
+                            @let value = format!("{}:{}", d.id, <&str>::from(s));
+                            @let label = format!("{} — {}", d.spec.title, tr(lang, &format!("web.state.{}", <&str>::from(s))));
+                            option value=(value) selected[at.state == value] { (label) }
+                        }
+                    }
+                }
+            }
+            button type="submit" { (tr(lang, "web.filter")) }
+        }
+    }
+}
+
+fn table(lang: Lang, f: &Found) -> Markup {
+    let tz = f.campaign.tz();
     let cell = |unit: i64, deadline: i64| {
-        let s = subs
+        let s = f
+            .subs
             .iter()
             .find(|s| s.unit_id == unit && s.deadline_id == deadline);
         (class_of(s), crate::export::submission_state(lang, s, tz))
     };
-    let next = (units.len() as i64 == PAGE)
-        .then(|| units.last().map(|u| u.id))
-        .flatten();
-    let body = html! {
+    html! {
         div.table {
             table {
                 thead { tr {
                     th { (tr(lang, "export.col.unit")) }
-                    @for d in &deadlines { th { (d.spec.title) } }
+                    @for d in &f.deadlines { th { (d.spec.title) } }
                 } }
                 tbody {
-                    @for u in &units {
+                    @for u in &f.units {
                         tr {
                             td { (u.name) }
-                            @for d in &deadlines {
+                            @for d in &f.deadlines {
                                 @let (class, text) = cell(u.id, d.id);
                                 td class=(class) { (text) }
                             }
@@ -81,15 +212,7 @@ pub async fn page(State(web): Shared, headers: HeaderMap, Query(at): Query<At>) 
                 }
             }
         }
-        nav.pages {
-            a.button href="/web/grid.xlsx" download { (tr(lang, "web.grid_xlsx")) }
-            @if at.after > 0 { a.button href="/web" { (tr(lang, "web.first_page")) } }
-            @if let Some(after) = next {
-                a.button href={ "/web?after=" (after) } { (tr(lang, "web.next_page")) }
-            }
-        }
-    };
-    desk(lang, &me, &csrf, &campaign.title, body).into_response()
+    }
 }
 
 fn class_of(s: Option<&Submission>) -> &'static str {
