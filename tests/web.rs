@@ -88,8 +88,16 @@ async fn the_desk(env: &TestEnv) {
         .expect("Chào mừng")
         .await;
 
-    // A chair has no desk.
+    // A chair has no desk; the chair hands in the report (a PDF).
     chair.say("/web").expect("dành cho cán bộ").await;
+    chair.say("/baocao").expect("(1/2) Xin gửi tệp").await;
+    let pdf = b"%PDF-1.4 bao cao tong ket".to_vec();
+    chair
+        .document("bao-cáo tổng kết.pdf", "application/pdf", &pdf)
+        .expect("Ghi chú")
+        .await;
+    let checklist = chair.say("/boqua").expect("Kiểm tra trước khi nộp").await;
+    chair.press(&checklist.button("Nộp")).expect("Đã nộp").await;
     let said = staff.say("/web").expect("dùng một lần").await;
     let link = link_in(&said.text);
     assert!(link.starts_with(&format!("{base}/web/in/")), "{link}");
@@ -134,7 +142,27 @@ async fn the_desk(env: &TestEnv) {
         html.contains("Báo cáo tổng kết phong trào thi đua"),
         "{html}"
     );
-    assert!(html.contains("Chưa nộp"), "{html}");
+    assert!(
+        html.contains("Chưa nộp") && html.contains("Đã nộp"),
+        "{html}"
+    );
+    review_on_the_unit_page(&http, &base, &session, &html, &pdf, &mut chair).await;
+    let units = env.cli(&["unit", "list"]);
+    let id_of = |name: &str| {
+        units
+            .lines()
+            .find(|l| l.contains(&format!("\t{name}\t")))
+            .and_then(|l| l.split('\t').next())
+            .unwrap()
+            .to_string()
+    };
+    let other = http
+        .get(format!("{base}/web/unit/{}", id_of(SCHOOL_B)))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 403, "another district's unit");
 
     // Filters: a name typed without diacritics, a deadline's state; a district outside
     // the member's federation is not a way out of it.
@@ -169,8 +197,11 @@ async fn the_desk(env: &TestEnv) {
         .expect("a deadline's states to filter by")
         .trim_end_matches(":missing")
         .to_string();
+    // Returned on its page above: in "returned", no longer in "missing".
+    let returned = grid(format!("state={report}%3Areturned")).await;
+    assert!(returned.contains(SCHOOL_A), "{returned}");
     let missing = grid(format!("state={report}%3Amissing")).await;
-    assert!(missing.contains(SCHOOL_A), "{missing}");
+    assert!(missing.contains("0 đơn vị"), "{missing}");
     let approved = grid(format!("state={report}%3Aapproved")).await;
     assert!(!approved.contains(&format!("<td>{SCHOOL_A}")), "{approved}");
     assert!(approved.contains("0 đơn vị"), "{approved}");
@@ -278,4 +309,97 @@ async fn the_desk(env: &TestEnv) {
     }
     assert!(slowed >= 15, "{slowed} of 40 slowed down");
     assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());
+}
+
+/// The unit's page: its report's file opens as an attachment with the same bytes; a
+/// return shows its reason once more, then goes, and the chair is told in the chat.
+async fn review_on_the_unit_page(
+    http: &reqwest::Client,
+    base: &str,
+    session: &str,
+    grid: &str,
+    pdf: &[u8],
+    chair: &mut Talk,
+) {
+    let unit = grid
+        .split("href=\"/web/unit/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a unit's link")
+        .to_string();
+    let get = |path: String| {
+        http.get(format!("{base}{path}"))
+            .header("cookie", session)
+            .send()
+    };
+    let page = get(format!("/web/unit/{unit}")).await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("bao-cáo tổng kết.pdf"), "{html}");
+    let file = html
+        .split("href=\"/web/submission/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the file's link")
+        .to_string();
+    let submission = file.split('/').next().unwrap().to_string();
+    let got = get(format!("/web/submission/{file}")).await.unwrap();
+    assert_eq!(got.status(), 200);
+    let disposition = got.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.starts_with("attachment;") && disposition.contains("filename*=UTF-8''"),
+        "{disposition}"
+    );
+    assert_eq!(got.bytes().await.unwrap().as_ref(), pdf);
+
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        http.post(format!("{base}{path}"))
+            .header("cookie", session)
+            .form(&form)
+            .send()
+    };
+    let reason = "Thiếu chữ ký của chủ tịch".to_string();
+    let check = post(
+        format!("/web/submission/{submission}/return"),
+        vec![("csrf", csrf.clone()), ("reason", reason.clone())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(check.status(), 200);
+    assert!(
+        check.text().await.unwrap().contains(&reason),
+        "shown once more"
+    );
+    let forged = post(
+        format!("/web/submission/{submission}/return"),
+        vec![
+            ("csrf", "f".repeat(32)),
+            ("reason", reason.clone()),
+            ("confirmed", "true".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(forged.status(), 403);
+    let gone = post(
+        format!("/web/submission/{submission}/return"),
+        vec![
+            ("csrf", csrf),
+            ("reason", reason.clone()),
+            ("confirmed", "true".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(gone.status(), 303);
+    chair.expect(&format!("bị trả lại: {reason}")).await;
 }

@@ -63,7 +63,7 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
     if swept > 0 {
         tracing::info!(swept, "abandoned submission drafts removed");
     }
-    let app = app.with_files(Arc::new(postman.clone()), data);
+    let app = app.with_files(Arc::new(postman.clone()), data.clone());
     let worker = Worker::new(app.db.clone(), postman.clone(), clock.clone());
     let app = app.with_wake(worker.wake.clone());
     let mut tasks = JoinSet::new();
@@ -113,6 +113,7 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
             db: app.db.clone(),
             clock: clock.clone(),
             secure: url.starts_with("https://"),
+            data: data.clone(),
         })
     });
     serve(&mut tasks, receiving, ops, web, stopped).await?;

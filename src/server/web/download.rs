@@ -38,9 +38,22 @@ pub async fn grid_xlsx(State(web): Shared, headers: HeaderMap) -> Response {
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// A file the browser saves rather than shows (and never sniffs for another type).
+/// A file the browser saves rather than shows (and never sniffs for another type),
+/// under its own name (RFC 6266: a plain-letters fallback, then the name in UTF-8).
 pub fn attachment(name: &str, mime: &'static str, bytes: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"{name}\"");
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    let plain = match ext.chars().all(|c| c.is_ascii_alphanumeric()) && !ext.is_empty() {
+        true => format!("{}.{ext}", crate::export::slug(stem)),
+        false => crate::export::slug(name),
+    };
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{plain}\"; filename*=UTF-8''{encoded}");
     (
         [
             (header::CONTENT_TYPE, mime.to_string()),

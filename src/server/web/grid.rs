@@ -202,7 +202,7 @@ fn table(lang: Lang, f: &Found) -> Markup {
                 tbody {
                     @for u in &f.units {
                         tr {
-                            td { (u.name) }
+                            td { a href={ "/web/unit/" (u.id) } { (u.name) } }
                             @for d in &f.deadlines {
                                 @let (class, text) = cell(u.id, d.id);
                                 td class=(class) { (text) }

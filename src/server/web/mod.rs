@@ -8,6 +8,7 @@ mod download;
 mod grid;
 mod page;
 mod sign_in;
+mod unit;
 
 use std::sync::Arc;
 
@@ -31,12 +32,18 @@ pub struct Web {
     pub clock: Clock,
     /// The public URL is https: the cookie is marked `Secure`.
     pub secure: bool,
+    /// Where submitted files are kept.
+    pub data: crate::data_dir::DataDir,
 }
 
 pub fn routes(web: Web) -> Router {
     Router::new()
         .route("/web", get(grid::page))
         .route("/web/grid.xlsx", get(download::grid_xlsx))
+        .route("/web/unit/{id}", get(unit::page))
+        .route("/web/submission/{id}/approve", post(unit::approve))
+        .route("/web/submission/{id}/return", post(unit::give_back))
+        .route("/web/submission/{id}/file/{n}", get(unit::file))
         .route("/web/in/{token}", get(sign_in::open))
         .route("/web/out", post(sign_in::close))
         .route("/web/style.css", get(page::style))
