@@ -14,7 +14,7 @@ use thidua::domain::answers::{text, Answer};
 use thidua::domain::member::{Channel, Role};
 use thidua::domain::registration::field::{BENEFIT_ECONOMIC, BENEFIT_SOCIAL, TIME_SAVED};
 use thidua::domain::unit::UnitKind;
-use thidua::store::{self, campaigns, registrations, units, Backend, Db};
+use thidua::store::{self, campaigns, registrations, Backend, Db};
 
 /// The last migration of the release before this change.
 const BEFORE: u32 = 16;
@@ -41,16 +41,23 @@ fn migrations_before(dialect: &str) -> tempfile::TempDir {
 async fn fill_the_old_way(db: &Db) -> (i64, i64) {
     let campaign = campaigns::ensure_seed(db).await.unwrap();
     let mut tx = db.write().await.unwrap();
-    let unit = units::add(&mut tx, "CĐCS Trường A", UnitKind::Agency)
-        .await
-        .unwrap();
+    // As that release wrote a unit (this one's knows later columns).
+    let unit_id: i64 = sqlx::query_scalar(
+        "INSERT INTO units (name, kind, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind("CĐCS Trường A")
+    .bind(UnitKind::Agency.as_str())
+    .bind(Utc::now().to_rfc3339())
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
     // As that release wrote a member (this one's upsert knows later columns).
     let member: i64 = sqlx::query_scalar(
         "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, active, \
          joined_at) VALUES ($1, '1', '1', $2, $3, 'Lan', 1, $4) RETURNING id",
     )
     .bind(Channel::Telegram.as_str())
-    .bind(unit.id)
+    .bind(unit_id)
     .bind(Role::Chair.as_str())
     .bind(Utc::now().to_rfc3339())
     .fetch_one(&mut *tx)
@@ -67,7 +74,7 @@ async fn fill_the_old_way(db: &Db) -> (i64, i64) {
         )
         .bind(campaign.id)
         .bind(seq)
-        .bind(unit.id)
+        .bind(unit_id)
         .bind(social)
         .bind(member)
         .bind(answers)

@@ -2,23 +2,19 @@
 //! and `thidua export status`), as an attachment.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 
-use super::page::notice;
 use super::sign_in::failed;
-use super::{signed_in, Shared};
+use super::{member, Shared};
 use crate::i18n::Lang;
 use crate::ops::{self, Actor};
 
 pub async fn grid_xlsx(State(web): Shared, headers: HeaderMap) -> Response {
     let lang = Lang::Vi;
-    let who = match signed_in(&web, &headers).await {
+    let (me, _) = match member(&web, &headers).await {
         Ok(who) => who,
-        Err(e) => return failed(e),
-    };
-    let Some((me, _)) = who else {
-        return notice(lang, StatusCode::UNAUTHORIZED, "web.sign_in_first");
+        Err(answer) => return answer,
     };
     let made = async {
         let mut conn = web.db.read().await?;

@@ -10,7 +10,7 @@ use maud::{html, Markup};
 
 use super::page::{desk, notice};
 use super::sign_in::failed;
-use super::{signed_in, Shared};
+use super::{member, Shared};
 use crate::domain::text::fold;
 use crate::i18n::{tr, trf, Lang};
 use crate::store::submissions::{GridFilter, GridState, Status, Submission};
@@ -80,12 +80,9 @@ struct Found {
 
 pub async fn page(State(web): Shared, headers: HeaderMap, Query(at): Query<At>) -> Response {
     let lang = Lang::Vi;
-    let who = match signed_in(&web, &headers).await {
+    let (me, csrf) = match member(&web, &headers).await {
         Ok(who) => who,
-        Err(e) => return failed(e),
-    };
-    let Some((me, csrf)) = who else {
-        return notice(lang, StatusCode::UNAUTHORIZED, "web.sign_in_first");
+        Err(answer) => return answer,
     };
     let found = match read(&web, &me, &at).await {
         Ok(Some(found)) => found,

@@ -98,4 +98,18 @@ async fn signed_in(web: &Web, headers: &HeaderMap) -> anyhow::Result<Option<(Mem
     Ok(who)
 }
 
+/// The signed-in member and the session's CSRF token, or the answer to give instead
+/// (401 when not signed in, 500 on a failure).
+async fn member(web: &Web, headers: &HeaderMap) -> Result<(Member, String), Response> {
+    match signed_in(web, headers).await {
+        Ok(Some(who)) => Ok(who),
+        Ok(None) => Err(page::notice(
+            crate::i18n::Lang::Vi,
+            axum::http::StatusCode::UNAUTHORIZED,
+            "web.sign_in_first",
+        )),
+        Err(e) => Err(sign_in::failed(e)),
+    }
+}
+
 type Shared = State<Arc<Web>>;

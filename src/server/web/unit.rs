@@ -13,8 +13,7 @@ use maud::{html, Markup};
 use super::download::attachment;
 use super::page::{desk, notice};
 use super::sign_in::{failed, same};
-use super::{signed_in, Shared, Web};
-use crate::domain::member::Member;
+use super::{member, Shared, Web};
 use crate::i18n::{tr, Lang};
 use crate::ops::review::{self, Decision, Review, Target};
 use crate::ops::{Actor, Refused};
@@ -22,15 +21,6 @@ use crate::store::submissions::{self, Status, Submission};
 use crate::store::{campaigns, deadlines, registrations, units};
 
 const LANG: Lang = Lang::Vi;
-
-/// The member, or the answer to give instead (not signed in, or a failure).
-async fn member(web: &Web, headers: &HeaderMap) -> Result<(Member, String), Response> {
-    match signed_in(web, headers).await {
-        Ok(Some(who)) => Ok(who),
-        Ok(None) => Err(notice(LANG, StatusCode::UNAUTHORIZED, "web.sign_in_first")),
-        Err(e) => Err(failed(e)),
-    }
-}
 
 /// A refusal (outside the federation) is 403; anything else failed.
 fn refused_or_failed(e: anyhow::Error) -> Response {
