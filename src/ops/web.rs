@@ -90,6 +90,32 @@ pub async fn signed_in(
     }
 }
 
+/// A session's last use is written at most this often: a page view reads, and only
+/// every few minutes also writes (on SQLite a write waits behind the chat's turns).
+pub const TOUCH_EVERY: TimeDelta = TimeDelta::minutes(5);
+
+/// Who a cookie signs in, read only: `Some` while the session stands and was used
+/// within `TOUCH_EVERY`; `None` means ask `signed_in` (which writes).
+pub async fn recently_signed_in(
+    conn: &mut AnyConnection,
+    cookie: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Member, String)>> {
+    if !well_formed(cookie) {
+        return Ok(None);
+    }
+    let Some(s) = web::session(&mut *conn, &hash(cookie)).await? else {
+        return Ok(None);
+    };
+    if now - s.seen_at >= TOUCH_EVERY || now - s.created_at >= LONGEST {
+        return Ok(None);
+    }
+    let member = members::by_id(&mut *conn, s.member_id).await?;
+    Ok(member
+        .filter(|m| m.active && m.role == Role::Staff)
+        .map(|m| (m, s.csrf)))
+}
+
 pub async fn sign_out(tx: &mut AnyConnection, cookie: &str) -> Result<()> {
     if well_formed(cookie) {
         web::end(tx, &hash(cookie)).await?;
@@ -157,6 +183,11 @@ mod tests {
             .is_none());
         let cookie = open(&mut tx, &link, t0).await.unwrap().expect("a session");
         assert!(open(&mut tx, &link, t0).await.unwrap().is_none(), "used");
+        // Read only while used lately; past TOUCH_EVERY the writing check is asked.
+        let soon = t0 + TimeDelta::minutes(4);
+        assert!(recently_signed_in(&mut tx, &cookie, soon).await.unwrap().is_some());
+        let later = t0 + TOUCH_EVERY;
+        assert!(recently_signed_in(&mut tx, &cookie, later).await.unwrap().is_none());
 
         // Idle for 2 hours ends it; used within, it goes on, up to 12 hours.
         let mut t = t0;
@@ -192,6 +223,7 @@ mod tests {
             .execute(&mut *tx)
             .await
             .unwrap();
+        assert!(recently_signed_in(&mut tx, &third, idle).await.unwrap().is_none());
         assert!(signed_in(&mut tx, &third, idle).await.unwrap().is_none());
         // Sessions and links are kept as hashes only.
         let kept: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM web_links")

@@ -92,8 +92,15 @@ async fn signed_in(web: &Web, headers: &HeaderMap) -> anyhow::Result<Option<(Mem
     let Some(secret) = cookie(headers) else {
         return Ok(None);
     };
+    let now = web.clock.now();
+    {
+        let mut conn = web.db.read().await?;
+        if let Some(who) = crate::ops::web::recently_signed_in(&mut conn, &secret, now).await? {
+            return Ok(Some(who));
+        }
+    }
     let mut tx = web.db.write().await?;
-    let who = crate::ops::web::signed_in(&mut tx, &secret, web.clock.now()).await?;
+    let who = crate::ops::web::signed_in(&mut tx, &secret, now).await?;
     tx.commit().await?;
     Ok(who)
 }
