@@ -185,9 +185,15 @@ mod tests {
         assert!(open(&mut tx, &link, t0).await.unwrap().is_none(), "used");
         // Read only while used lately; past TOUCH_EVERY the writing check is asked.
         let soon = t0 + TimeDelta::minutes(4);
-        assert!(recently_signed_in(&mut tx, &cookie, soon).await.unwrap().is_some());
+        assert!(recently_signed_in(&mut tx, &cookie, soon)
+            .await
+            .unwrap()
+            .is_some());
         let later = t0 + TOUCH_EVERY;
-        assert!(recently_signed_in(&mut tx, &cookie, later).await.unwrap().is_none());
+        assert!(recently_signed_in(&mut tx, &cookie, later)
+            .await
+            .unwrap()
+            .is_none());
 
         // Idle for 2 hours ends it; used within, it goes on, up to 12 hours.
         let mut t = t0;
@@ -223,7 +229,10 @@ mod tests {
             .execute(&mut *tx)
             .await
             .unwrap();
-        assert!(recently_signed_in(&mut tx, &third, idle).await.unwrap().is_none());
+        assert!(recently_signed_in(&mut tx, &third, idle)
+            .await
+            .unwrap()
+            .is_none());
         assert!(signed_in(&mut tx, &third, idle).await.unwrap().is_none());
         // Sessions and links are kept as hashes only.
         let kept: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM web_links")
