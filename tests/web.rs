@@ -302,6 +302,44 @@ async fn the_desk(env: &TestEnv) {
         assert!(shot.metadata().unwrap().len() > 10_000, "{shot:?}");
     }
 
+    // The operator makes a link for a unit's one staff member; a unit without staff is
+    // refused with what to do.
+    let url = [("THIDUA_PUBLIC_URL", base.clone())];
+    let made = env.cli_with(&url, &["web", "link", "--unit", DISTRICT_A]);
+    let printed = String::from_utf8_lossy(&made.stdout).to_string();
+    assert!(made.status.success(), "{printed}");
+    let opened = http.get(link_in(&printed)).send().await.unwrap();
+    assert_eq!(opened.status(), 303);
+    let none = env.cli_with(&url, &["web", "link", "--unit", SCHOOL_A]);
+    assert!(!none.status.success());
+    assert!(String::from_utf8_lossy(&none.stderr).contains("Chưa có cán bộ nào"));
+
+    // A member who chose English reads the pages in English.
+    let menu = staff.say("/ngonngu").expect("Chọn ngôn ngữ").await;
+    staff
+        .press(&menu.button("English"))
+        .expect("Switched to English")
+        .await;
+    let english = link_in(&staff.say("/web").expect("Open the desk").await.text);
+    let opened = http.get(&english).send().await.unwrap();
+    let cookie = set_cookie(&opened);
+    let session = cookie.split(';').next().unwrap();
+    let page = http
+        .get(format!("{base}/web"))
+        .header("cookie", session)
+        .send()
+        .await
+        .unwrap();
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("lang=\"en\"") && html.contains("Sign out"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Not submitted") || html.contains("Returned"),
+        "{html}"
+    );
+
     // Someone trying tokens is slowed down: past a burst, 429.
     let mut slowed = 0;
     for i in 0..40 {

@@ -6,34 +6,28 @@ use clap::Subcommand;
 
 use super::Ctx;
 use crate::i18n::{tr, trf};
-use crate::store::members;
 
 #[derive(Debug, Subcommand)]
 pub enum WebCommand {
     /// A one-time sign-in link for a staff member (15 minutes, used once).
     Link {
-        /// The member's id (see the members in `thidua unit list`'s units).
+        /// The staff member's id.
+        #[arg(long, required_unless_present = "unit", conflicts_with = "unit")]
+        member: Option<i64>,
+        /// The unit whose staff member it is (refused, with their ids, when it has
+        /// several).
         #[arg(long)]
-        member: i64,
+        unit: Option<String>,
     },
 }
 
 pub async fn run(ctx: &Ctx, command: WebCommand) -> Result<()> {
-    let WebCommand::Link { member } = command;
+    let WebCommand::Link { member, unit } = command;
     let Some(base) = ctx.config.public_url()? else {
         bail!("{}", tr(ctx.lang, "web.no_pages"));
     };
     let mut tx = ctx.db.write().await?;
-    let Some(me) = members::by_id(&mut tx, member).await? else {
-        bail!(
-            "{}",
-            trf(
-                ctx.lang,
-                "cli.member_not_found",
-                &[("id", &member.to_string())]
-            )
-        );
-    };
+    let me = crate::ops::web::staff_named(&mut tx, member, unit.as_deref()).await?;
     let token = crate::ops::web::desk_link(&mut tx, &me, chrono::Utc::now()).await?;
     tx.commit().await?;
     let minutes = crate::ops::web::LINK_LIFE.num_minutes().to_string();

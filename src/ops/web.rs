@@ -41,6 +41,35 @@ pub async fn desk_link(
     Ok(token)
 }
 
+/// The staff member a link is for, named by the operator: a member id, or a unit whose
+/// one staff member it is (several: refused with each one's id and name).
+pub async fn staff_named(
+    tx: &mut AnyConnection,
+    member: Option<i64>,
+    unit: Option<&str>,
+) -> Result<Member> {
+    if let Some(id) = member {
+        return members::by_id(&mut *tx, id).await?.ok_or_else(|| {
+            Refused::with("cli.member_not_found", &[("id", &id.to_string())]).into()
+        });
+    }
+    let name = unit.unwrap_or_default();
+    let unit = super::units::find(&mut *tx, &super::Actor::Operator, name).await?;
+    let mut staff = members::active_staff_of(&mut *tx, unit.id).await?;
+    match staff.len() {
+        0 => Err(Refused::with("web.no_staff", &[("unit", &unit.name)]).into()),
+        1 => Ok(staff.remove(0)),
+        _ => {
+            let who: Vec<String> = staff
+                .iter()
+                .map(|m| format!("#{} {} ({})", m.id, m.display_name, m.channel.as_str()))
+                .collect();
+            let args = [("unit", unit.name.as_str()), ("who", &who.join(", "))];
+            Err(Refused::with("web.several_staff", &args).into())
+        }
+    }
+}
+
 /// Exchanges a link's token for a session: the cookie's secret, or `None` when the link
 /// is unknown, used, expired, or its member is no longer staff.
 pub async fn open(

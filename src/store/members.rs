@@ -135,6 +135,18 @@ pub async fn active_chairs_of(conn: &mut AnyConnection, unit_id: i64) -> Result<
     .await
 }
 
+/// The active staff members of one unit, oldest first.
+pub async fn active_staff_of(conn: &mut AnyConnection, unit_id: i64) -> Result<Vec<Member>> {
+    fetch_all(
+        &mut *conn,
+        sqlx::query(&format!(
+            "{SELECT} WHERE m.unit_id = $1 AND m.role = 'staff' AND m.active = 1 ORDER BY m.id"
+        ))
+        .bind(unit_id),
+    )
+    .await
+}
+
 /// Every active staff member with their chat's language, by unit.
 pub async fn active_staff(conn: &mut AnyConnection) -> Result<Vec<(Member, crate::i18n::Lang)>> {
     sqlx::query(&format!(

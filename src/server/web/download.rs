@@ -7,12 +7,10 @@ use axum::response::{IntoResponse, Response};
 
 use super::sign_in::failed;
 use super::{member, Shared};
-use crate::i18n::Lang;
 use crate::ops::{self, Actor};
 
 pub async fn grid_xlsx(State(web): Shared, headers: HeaderMap) -> Response {
-    let lang = Lang::Vi;
-    let (me, _) = match member(&web, &headers).await {
+    let (me, _, lang) = match member(&web, &headers).await {
         Ok(who) => who,
         Err(answer) => return answer,
     };

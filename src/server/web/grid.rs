@@ -79,8 +79,7 @@ struct Found {
 }
 
 pub async fn page(State(web): Shared, headers: HeaderMap, Query(at): Query<At>) -> Response {
-    let lang = Lang::Vi;
-    let (me, csrf) = match member(&web, &headers).await {
+    let (me, csrf, lang) = match member(&web, &headers).await {
         Ok(who) => who,
         Err(answer) => return answer,
     };

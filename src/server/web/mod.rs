@@ -105,11 +105,17 @@ async fn signed_in(web: &Web, headers: &HeaderMap) -> anyhow::Result<Option<(Mem
     Ok(who)
 }
 
-/// The signed-in member and the session's CSRF token, or the answer to give instead
-/// (401 when not signed in, 500 on a failure).
-async fn member(web: &Web, headers: &HeaderMap) -> Result<(Member, String), Response> {
+/// The signed-in member, the session's CSRF token and the member's language (their
+/// chat's), or the answer to give instead (401 when not signed in, 500 on a failure).
+async fn member(
+    web: &Web,
+    headers: &HeaderMap,
+) -> Result<(Member, String, crate::i18n::Lang), Response> {
     match signed_in(web, headers).await {
-        Ok(Some(who)) => Ok(who),
+        Ok(Some((me, csrf))) => match language(web, &me).await {
+            Ok(lang) => Ok((me, csrf, lang)),
+            Err(e) => Err(sign_in::failed(e)),
+        },
         Ok(None) => Err(page::notice(
             crate::i18n::Lang::Vi,
             axum::http::StatusCode::UNAUTHORIZED,
@@ -117,6 +123,12 @@ async fn member(web: &Web, headers: &HeaderMap) -> Result<(Member, String), Resp
         )),
         Err(e) => Err(sign_in::failed(e)),
     }
+}
+
+/// The member's language: the one their chat speaks.
+async fn language(web: &Web, me: &Member) -> anyhow::Result<crate::i18n::Lang> {
+    let mut conn = web.db.read().await?;
+    crate::store::chats::lang_of(&mut conn, &me.address()).await
 }
 
 type Shared = State<Arc<Web>>;

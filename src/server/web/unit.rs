@@ -20,18 +20,16 @@ use crate::ops::{Actor, Refused};
 use crate::store::submissions::{self, Status, Submission};
 use crate::store::{campaigns, deadlines, registrations, units};
 
-const LANG: Lang = Lang::Vi;
-
 /// A refusal (outside the federation) is 403; anything else failed.
-fn refused_or_failed(e: anyhow::Error) -> Response {
+fn refused_or_failed(lang: Lang, e: anyhow::Error) -> Response {
     match crate::ops::refusal(&e) {
-        Some(_) => notice(LANG, StatusCode::FORBIDDEN, "web.not_yours"),
+        Some(_) => notice(lang, StatusCode::FORBIDDEN, "web.not_yours"),
         None => failed(e),
     }
 }
 
 pub async fn page(State(web): Shared, headers: HeaderMap, Path(id): Path<i64>) -> Response {
-    let (me, csrf) = match member(&web, &headers).await {
+    let (me, csrf, lang) = match member(&web, &headers).await {
         Ok(who) => who,
         Err(answer) => return answer,
     };
@@ -59,23 +57,23 @@ pub async fn page(State(web): Shared, headers: HeaderMap, Path(id): Path<i64>) -
     };
     let (unit, campaign, works, deadlines, subs, files) = match read.await {
         Ok(found) => found,
-        Err(e) => return refused_or_failed(e),
+        Err(e) => return refused_or_failed(lang, e),
     };
     let tz = campaign.tz();
     let body = html! {
-        h2 { (tr(LANG, "web.works")) }
-        @if works.is_empty() { p { (tr(LANG, "web.no_works")) } }
+        h2 { (tr(lang, "web.works")) }
+        @if works.is_empty() { p { (tr(lang, "web.no_works")) } }
         ul {
             @for w in &works {
                 li { (w.number) " — " (w.draft.name) " · " (w.draft.estimated_value.grouped('.')) " đồng" }
             }
         }
-        h2 { (tr(LANG, "web.submissions")) }
+        h2 { (tr(lang, "web.submissions")) }
         @for d in &deadlines {
             @let s = subs.iter().find(|s| s.deadline_id == d.id);
             section {
                 h3 { (d.spec.title) }
-                p { (crate::export::submission_state(LANG, s, tz)) }
+                p { (crate::export::submission_state(lang, s, tz)) }
                 @if let Some(s) = s {
                     @let listed = files.iter().find(|(id, _)| *id == s.id).map(|(_, f)| f.as_slice()).unwrap_or_default();
                     ul {
@@ -83,27 +81,27 @@ pub async fn page(State(web): Shared, headers: HeaderMap, Path(id): Path<i64>) -
                             li { a href={ "/web/submission/" (s.id) "/file/" (i) } { (name) } }
                         }
                     }
-                    @if s.status == Status::Submitted { (review_forms(s, &csrf)) }
+                    @if s.status == Status::Submitted { (review_forms(lang, s, &csrf)) }
                 }
             }
         }
-        p { a.button href="/web" { (tr(LANG, "web.back_to_grid")) } }
+        p { a.button href="/web" { (tr(lang, "web.back_to_grid")) } }
     };
-    desk(LANG, &me, &csrf, &unit.name, body).into_response()
+    desk(lang, &me, &csrf, &unit.name, body).into_response()
 }
 
-fn review_forms(s: &Submission, csrf: &str) -> Markup {
+fn review_forms(lang: Lang, s: &Submission, csrf: &str) -> Markup {
     html! {
         form method="post" action={ "/web/submission/" (s.id) "/approve" } {
             input type="hidden" name="csrf" value=(csrf);
-            button type="submit" { (tr(LANG, "web.approve")) }
+            button type="submit" { (tr(lang, "web.approve")) }
         }
         form method="post" action={ "/web/submission/" (s.id) "/return" } {
             input type="hidden" name="csrf" value=(csrf);
-            label { (tr(LANG, "web.return_reason"))
+            label { (tr(lang, "web.return_reason"))
                 textarea name="reason" required rows="3" maxlength="500" {}
             }
-            button type="submit" { (tr(LANG, "web.return")) }
+            button type="submit" { (tr(lang, "web.return")) }
         }
     }
 }
@@ -149,24 +147,24 @@ pub async fn give_back(
 
 /// The reason shown once more, with the button that sends it.
 async fn confirm_return(web: &Web, headers: &HeaderMap, id: i64, form: &Decided) -> Response {
-    let (me, csrf) = match member(web, headers).await {
+    let (me, csrf, lang) = match member(web, headers).await {
         Ok(who) => who,
         Err(answer) => return answer,
     };
     if !same(&form.csrf, &csrf) {
-        return notice(LANG, StatusCode::FORBIDDEN, "web.bad_form");
+        return notice(lang, StatusCode::FORBIDDEN, "web.bad_form");
     }
     let body = html! {
-        p { (tr(LANG, "web.return_check")) }
+        p { (tr(lang, "web.return_check")) }
         blockquote { (form.reason) }
         form method="post" action={ "/web/submission/" (id) "/return" } {
             input type="hidden" name="csrf" value=(csrf);
             input type="hidden" name="reason" value=(form.reason);
             input type="hidden" name="confirmed" value="true";
-            button type="submit" { (tr(LANG, "web.return_now")) }
+            button type="submit" { (tr(lang, "web.return_now")) }
         }
     };
-    desk(LANG, &me, &csrf, &tr(LANG, "web.return"), body).into_response()
+    desk(lang, &me, &csrf, &tr(lang, "web.return"), body).into_response()
 }
 
 async fn decide(
@@ -176,12 +174,12 @@ async fn decide(
     form: &Decided,
     decision: Decision<'_>,
 ) -> Response {
-    let (me, csrf) = match member(web, headers).await {
+    let (me, csrf, lang) = match member(web, headers).await {
         Ok(who) => who,
         Err(answer) => return answer,
     };
     if !same(&form.csrf, &csrf) {
-        return notice(LANG, StatusCode::FORBIDDEN, "web.bad_form");
+        return notice(lang, StatusCode::FORBIDDEN, "web.bad_form");
     }
     let done = async {
         let mut tx = web.db.write().await?;
@@ -195,8 +193,8 @@ async fn decide(
         Ok(Review::Done(unit, _)) | Ok(Review::Already(_, unit, _)) => {
             Redirect::to(&format!("/web/unit/{}", unit.id)).into_response()
         }
-        Ok(Review::NotFound) => notice(LANG, StatusCode::NOT_FOUND, "web.gone"),
-        Err(e) => refused_or_failed(e),
+        Ok(Review::NotFound) => notice(lang, StatusCode::NOT_FOUND, "web.gone"),
+        Err(e) => refused_or_failed(lang, e),
     }
 }
 
@@ -206,7 +204,7 @@ pub async fn file(
     headers: HeaderMap,
     Path((id, n)): Path<(i64, usize)>,
 ) -> Response {
-    let (me, _) = match member(&web, &headers).await {
+    let (me, _, lang) = match member(&web, &headers).await {
         Ok(who) => who,
         Err(answer) => return answer,
     };
@@ -226,10 +224,10 @@ pub async fn file(
             Ok(bytes) => attachment(&name, "application/octet-stream", bytes),
             Err(e) => {
                 tracing::warn!(error = %e, path, "stored file missing");
-                notice(LANG, StatusCode::NOT_FOUND, "web.gone")
+                notice(lang, StatusCode::NOT_FOUND, "web.gone")
             }
         },
-        Ok(None) => notice(LANG, StatusCode::NOT_FOUND, "web.gone"),
-        Err(e) => refused_or_failed(e),
+        Ok(None) => notice(lang, StatusCode::NOT_FOUND, "web.gone"),
+        Err(e) => refused_or_failed(lang, e),
     }
 }
