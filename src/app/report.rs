@@ -11,7 +11,7 @@ use crate::conversation::engine::{FormId, FormSession};
 use crate::conversation::Dialogue;
 use crate::domain::member::Member;
 use crate::export;
-use crate::i18n::{tr, trf};
+use crate::i18n::trf;
 use crate::store::{registrations, report_drafts, units};
 
 impl Handler {
@@ -83,9 +83,4 @@ impl Handler {
         turn.send_file(name, bytes, caption);
         Ok(())
     }
-}
-
-/// The line `/hoso` adds when the campaign has a report layout.
-pub(super) fn offer(lang: crate::i18n::Lang) -> String {
-    tr(lang, "achievement.offer")
 }

@@ -110,7 +110,7 @@ impl Handler {
             self.send_works_annex(turn, me).await?;
             if campaign.paper.report.is_some() {
                 intro.push_str("\n\n");
-                intro.push_str(&super::report::offer(turn.lang));
+                intro.push_str(&crate::i18n::tr(turn.lang, "achievement.offer"));
             }
         }
         let form = FormId::Submission { deadline_id: d.id };

@@ -178,10 +178,13 @@ async fn summary(
         .clone()
         .unwrap_or_else(|| campaign.title.clone());
     let (lines, subtitle) = (&lines, &subtitle);
-    let none = tr(export::PAPER, "paper.none");
+    let (issuer, place) = (
+        export::issuer_of(campaign, None),
+        export::place_of(campaign),
+    );
     let paper = export::SummaryPaper {
-        issuer: campaign.paper.issuer.as_deref().unwrap_or(&none),
-        place: campaign.paper.place.as_deref().unwrap_or(&none),
+        issuer: &issuer,
+        place: &place,
         subtitle,
         as_of: chrono::Utc::now()
             .with_timezone(&campaign.tz())

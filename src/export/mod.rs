@@ -14,7 +14,9 @@ mod works_annex;
 mod xlsx;
 
 pub use award_lists::{candidates_csv, featured_csv};
-pub use form_docx::{each_form, form_docx, registration_paper, slug, FormPaper};
+pub use form_docx::{
+    each_form, form_docx, issuer_of, place_of, registration_paper, slug, FormPaper,
+};
 pub use invites::invites_xlsx;
 pub use paper::PAPER;
 pub use report_docx::{

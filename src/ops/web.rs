@@ -25,7 +25,7 @@ pub async fn desk_link(
     member: &Member,
     now: DateTime<Utc>,
 ) -> Result<String> {
-    if member.role != Role::Staff || !member.active {
+    if !at_the_desk(member) {
         return Err(Refused::new("web.staff_only").into());
     }
     let token = new_secret();
@@ -108,7 +108,7 @@ pub async fn signed_in(
     let fresh = now - s.seen_at < IDLE && now - s.created_at < LONGEST;
     let member = members::by_id(&mut *tx, s.member_id).await?;
     match member {
-        Some(m) if fresh && m.active && m.role == Role::Staff => {
+        Some(m) if fresh && at_the_desk(&m) => {
             web::touch(&mut *tx, &id, now).await?;
             Ok(Some((m, s.csrf)))
         }
@@ -140,9 +140,7 @@ pub async fn recently_signed_in(
         return Ok(None);
     }
     let member = members::by_id(&mut *conn, s.member_id).await?;
-    Ok(member
-        .filter(|m| m.active && m.role == Role::Staff)
-        .map(|m| (m, s.csrf)))
+    Ok(member.filter(at_the_desk).map(|m| (m, s.csrf)))
 }
 
 pub async fn sign_out(tx: &mut AnyConnection, cookie: &str) -> Result<()> {
@@ -154,7 +152,12 @@ pub async fn sign_out(tx: &mut AnyConnection, cookie: &str) -> Result<()> {
 
 async fn is_staff(tx: &mut AnyConnection, member_id: i64) -> Result<bool> {
     let m = members::by_id(tx, member_id).await?;
-    Ok(m.is_some_and(|m| m.active && m.role == Role::Staff))
+    Ok(m.as_ref().is_some_and(at_the_desk))
+}
+
+/// Who may use the desk: active staff (a chair, or a member deactivated, may not).
+fn at_the_desk(m: &Member) -> bool {
+    m.active && m.role == Role::Staff
 }
 
 #[cfg(test)]

@@ -40,13 +40,7 @@ pub fn attachment(name: &str, mime: &'static str, bytes: Vec<u8>) -> Response {
         true => format!("{}.{ext}", crate::export::slug(stem)),
         false => crate::export::slug(name),
     };
-    let encoded: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
+    let encoded = super::encode(name);
     let disposition = format!("attachment; filename=\"{plain}\"; filename*=UTF-8''{encoded}");
     (
         [

@@ -48,7 +48,7 @@ impl At {
         let mut parts = vec![format!("after={after}")];
         for (k, v) in [("q", self.q.as_str()), ("state", self.state.as_str())] {
             if !v.is_empty() {
-                parts.push(format!("{k}={}", encode(v)));
+                parts.push(format!("{k}={}", super::encode(v)));
             }
         }
         if let Some(d) = self.district {
@@ -56,17 +56,6 @@ impl At {
         }
         format!("/web?{}", parts.join("&"))
     }
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b':' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 struct Found {

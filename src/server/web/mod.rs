@@ -23,6 +23,14 @@ use crate::clock::Clock;
 use crate::domain::member::Member;
 use crate::store::Db;
 
+/// A text in a URL's query or a header's `filename*`: every byte but letters, digits
+/// and `-_.` percent-encoded.
+fn encode(text: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    const KEPT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
+    utf8_percent_encode(text, KEPT).to_string()
+}
+
 /// The session cookie's name; its path is `/web`.
 const COOKIE: &str = "thidua_session";
 
@@ -86,36 +94,44 @@ fn cookie(headers: &HeaderMap) -> Option<String> {
         })
 }
 
-/// The signed-in staff member and the session's CSRF token, in the request's own
-/// transaction; `None` when the browser is not signed in.
-async fn signed_in(web: &Web, headers: &HeaderMap) -> anyhow::Result<Option<(Member, String)>> {
+/// Who is signed in: the staff member, the session's CSRF token and the member's
+/// language (their chat's), read on the connection that found the session; `None` when
+/// the browser is not signed in.
+async fn signed_in(web: &Web, headers: &HeaderMap) -> anyhow::Result<Option<Signed>> {
+    use crate::store::chats::lang_of;
     let Some(secret) = cookie(headers) else {
         return Ok(None);
     };
     let now = web.clock.now();
     {
         let mut conn = web.db.read().await?;
-        if let Some(who) = crate::ops::web::recently_signed_in(&mut conn, &secret, now).await? {
-            return Ok(Some(who));
+        if let Some((me, csrf)) =
+            crate::ops::web::recently_signed_in(&mut conn, &secret, now).await?
+        {
+            let lang = lang_of(&mut conn, &me.address()).await?;
+            return Ok(Some((me, csrf, lang)));
         }
     }
     let mut tx = web.db.write().await?;
-    let who = crate::ops::web::signed_in(&mut tx, &secret, now).await?;
+    let who = match crate::ops::web::signed_in(&mut tx, &secret, now).await? {
+        Some((me, csrf)) => {
+            let lang = lang_of(&mut tx, &me.address()).await?;
+            Some((me, csrf, lang))
+        }
+        None => None,
+    };
     tx.commit().await?;
     Ok(who)
 }
 
+/// The signed-in member, the session's CSRF token, the member's language.
+type Signed = (Member, String, crate::i18n::Lang);
+
 /// The signed-in member, the session's CSRF token and the member's language (their
 /// chat's), or the answer to give instead (401 when not signed in, 500 on a failure).
-async fn member(
-    web: &Web,
-    headers: &HeaderMap,
-) -> Result<(Member, String, crate::i18n::Lang), Response> {
+async fn member(web: &Web, headers: &HeaderMap) -> Result<Signed, Response> {
     match signed_in(web, headers).await {
-        Ok(Some((me, csrf))) => match language(web, &me).await {
-            Ok(lang) => Ok((me, csrf, lang)),
-            Err(e) => Err(sign_in::failed(e)),
-        },
+        Ok(Some(who)) => Ok(who),
         Ok(None) => Err(page::notice(
             crate::i18n::Lang::Vi,
             axum::http::StatusCode::UNAUTHORIZED,
@@ -123,12 +139,6 @@ async fn member(
         )),
         Err(e) => Err(sign_in::failed(e)),
     }
-}
-
-/// The member's language: the one their chat speaks.
-async fn language(web: &Web, me: &Member) -> anyhow::Result<crate::i18n::Lang> {
-    let mut conn = web.db.read().await?;
-    crate::store::chats::lang_of(&mut conn, &me.address()).await
 }
 
 type Shared = State<Arc<Web>>;

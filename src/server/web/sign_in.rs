@@ -62,7 +62,7 @@ pub async fn close(State(web): Shared, headers: HeaderMap, Form(form): Form<Post
         Ok(who) => who,
         Err(e) => return failed(e),
     };
-    let Some((_, csrf)) = who else {
+    let Some((_, csrf, _)) = who else {
         return notice(Lang::Vi, StatusCode::UNAUTHORIZED, "web.sign_in_first");
     };
     if !same(&form.csrf, &csrf) {
