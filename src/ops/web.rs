@@ -11,6 +11,7 @@ use crate::domain::member::{Member, Role};
 use crate::domain::web_token::{hash, new_secret, well_formed};
 use crate::store::members;
 use crate::store::web::{self, Purpose};
+use crate::store::web_activity::{self, Action};
 
 /// A sign-in link is good once, for this long.
 pub const LINK_LIFE: TimeDelta = TimeDelta::minutes(15);
@@ -88,6 +89,7 @@ pub async fn open(
     }
     let cookie = new_secret();
     web::add_session(&mut *tx, &hash(&cookie), member_id, &new_secret(), now).await?;
+    web_activity::add(&mut *tx, now, member_id, None, Action::SignedIn, "").await?;
     Ok(Some(cookie))
 }
 

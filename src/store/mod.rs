@@ -21,6 +21,7 @@ pub mod settings;
 pub mod submissions;
 pub mod units;
 pub mod web;
+pub mod web_activity;
 
 #[cfg(test)]
 mod plans;

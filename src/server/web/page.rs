@@ -16,6 +16,15 @@ pub async fn style() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
 }
 
+/// The desk's pages, in the top bar of each.
+const NAV: [(&str, &str); 5] = [
+    ("/web/overview", "web.nav.overview"),
+    ("/web", "web.nav.grid"),
+    ("/web/registrations", "web.nav.registrations"),
+    ("/web/announcements", "web.nav.announcements"),
+    ("/web/activity", "web.nav.activity"),
+];
+
 /// A page of the desk for `me`, with the sign-out form (its CSRF token).
 pub fn desk(lang: Lang, me: &Member, csrf: &str, title: &str, body: Markup) -> Markup {
     html! {
@@ -34,6 +43,11 @@ pub fn desk(lang: Lang, me: &Member, csrf: &str, title: &str, body: Markup) -> M
                     form method="post" action="/web/out" {
                         input type="hidden" name="csrf" value=(csrf);
                         button type="submit" { (tr(lang, "web.sign_out")) }
+                    }
+                }
+                nav.desk {
+                    @for (href, key) in NAV {
+                        a href=(href) { (tr(lang, key)) }
                     }
                 }
                 main {

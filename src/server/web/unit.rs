@@ -18,6 +18,7 @@ use crate::i18n::{tr, Lang};
 use crate::ops::review::{self, Decision, Review, Target};
 use crate::ops::{Actor, Refused};
 use crate::store::submissions::{self, Status, Submission};
+use crate::store::web_activity::{self, Action};
 use crate::store::{campaigns, deadlines, registrations, units};
 
 /// A refusal (outside the federation) is 403; anything else failed.
@@ -184,8 +185,17 @@ async fn decide(
     let done = async {
         let mut tx = web.db.write().await?;
         let actor = Actor::Staff(me.clone());
-        let review =
-            review::review(&mut tx, &actor, Target::Id(id), decision, web.clock.now()).await?;
+        let (action, detail) = match &decision {
+            Decision::Approve => (Action::Approved, String::new()),
+            Decision::Return { reason } => (Action::Returned, reason.to_string()),
+        };
+        let now = web.clock.now();
+        let review = review::review(&mut tx, &actor, Target::Id(id), decision, now).await?;
+        if let Review::Done(unit, d) = &review {
+            let detail = [d.spec.title.as_str(), &detail].join(" — ");
+            let detail = detail.trim_end_matches(" — ");
+            web_activity::add(&mut tx, now, me.id, Some(unit.id), action, detail).await?;
+        }
         tx.commit().await?;
         anyhow::Ok(review)
     };
