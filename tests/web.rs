@@ -119,7 +119,15 @@ async fn the_desk(env: &TestEnv) {
         assert!(got.contains(value), "{name}: {got}");
     }
 
-    let opened = http.get(&link).send().await.unwrap();
+    // Opening the link (as a chat app's preview does) uses nothing: the page has one
+    // button, and pressing it signs in.
+    let preview = http.get(&link).send().await.unwrap();
+    assert_eq!(preview.status(), 200);
+    assert!(preview.headers().get("set-cookie").is_none());
+    let page = preview.text().await.unwrap();
+    let path = link.trim_start_matches(&base);
+    assert!(page.contains(&format!("action=\"{path}\"")), "{page}");
+    let opened = http.post(&link).send().await.unwrap();
     assert_eq!(opened.status(), 303, "{}", bot.log_text());
     let cookie = set_cookie(&opened);
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/web"] {
@@ -245,13 +253,13 @@ async fn the_desk(env: &TestEnv) {
     );
 
     // The link is spent: a second click (or someone who saw it) gets nothing.
-    let again = http.get(&link).send().await.unwrap();
+    let again = http.post(&link).send().await.unwrap();
     assert_eq!(again.status(), 403);
     assert!(again.headers().get("set-cookie").is_none());
     // A made-up token, and one of the wrong shape, are refused the same way.
     for token in ["0123456789abcdef0123456789abcdef", "../../etc/passwd", "X"] {
         let r = http
-            .get(format!("{base}/web/in/{token}"))
+            .post(format!("{base}/web/in/{token}"))
             .send()
             .await
             .unwrap();
@@ -308,7 +316,7 @@ async fn the_desk(env: &TestEnv) {
     let made = env.cli_with(&url, &["web", "link", "--unit", DISTRICT_A]);
     let printed = String::from_utf8_lossy(&made.stdout).to_string();
     assert!(made.status.success(), "{printed}");
-    let opened = http.get(link_in(&printed)).send().await.unwrap();
+    let opened = http.post(link_in(&printed)).send().await.unwrap();
     assert_eq!(opened.status(), 303);
     let none = env.cli_with(&url, &["web", "link", "--unit", SCHOOL_A]);
     assert!(!none.status.success());
@@ -321,7 +329,7 @@ async fn the_desk(env: &TestEnv) {
         .expect("Switched to English")
         .await;
     let english = link_in(&staff.say("/web").expect("Open the desk").await.text);
-    let opened = http.get(&english).send().await.unwrap();
+    let opened = http.post(&english).send().await.unwrap();
     let cookie = set_cookie(&opened);
     let session = cookie.split(';').next().unwrap();
     let page = http
@@ -345,7 +353,7 @@ async fn the_desk(env: &TestEnv) {
     for i in 0..40 {
         let token = format!("{i:032x}");
         let r = http
-            .get(format!("{base}/web/in/{token}"))
+            .post(format!("{base}/web/in/{token}"))
             .send()
             .await
             .unwrap();

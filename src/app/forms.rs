@@ -37,7 +37,7 @@ impl Handler {
                 let Some(d) = deadlines::get_one(&mut turn.tx, deadline_id).await? else {
                     return Ok(None);
                 };
-                let caps = turn.here.channel.capabilities();
+                let caps = (turn.here.channel.capabilities(), self.public_url.is_some());
                 let named = (d.spec.title.as_str(), d.spec.asks_for.command());
                 submission_form::spec((named.0, &named.1), &d.spec.documents, lang, caps)
             }

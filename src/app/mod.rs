@@ -34,7 +34,6 @@ use crate::data_dir::DataDir;
 use crate::domain::campaign::Campaign;
 use crate::domain::member::{Address, Member, Role};
 use crate::i18n::{tr, trf, Lang};
-use crate::store::outbox::{self, NewItem, Purpose};
 use crate::store::{self, campaigns, chats, members, Db, Tx};
 use command::{Command, Gate};
 use submitting::Received;
@@ -153,14 +152,6 @@ impl Turn {
         let c = campaigns::current_or_seed(&mut self.tx).await?;
         self.campaign = Some(c.clone());
         Ok(c)
-    }
-
-    /// A message for someone else, delivered by the outbox once this turn commits.
-    async fn notify(&mut self, to: &Member, lang: Lang, reply: Reply) -> Result<()> {
-        let item = NewItem::for_member(to, lang, &reply, Purpose::Notice);
-        outbox::enqueue(&mut self.tx, &item, self.now).await?;
-        self.queued = true;
-        Ok(())
     }
 }
 
@@ -551,6 +542,9 @@ impl Handler {
             (Dialogue::Form { .. }, Msg::File(_)) => {
                 let input = match turn.file.take() {
                     Some(Received::Stored(f)) => Input::File(Ok(f)),
+                    Some(Received::Refused("submission.too_large")) => {
+                        Input::File(Err(self.too_large(turn, me).await?))
+                    }
                     Some(Received::Refused(key)) => Input::File(Err(Rejection::plain(key))),
                     // Not a question that takes a file: nothing was downloaded.
                     Some(Received::NotWanted) | None => Input::Unsupported,
@@ -597,13 +591,8 @@ impl Handler {
         key: &str,
         args: &[(&str, &str)],
     ) -> Result<()> {
-        for (staff, lang) in members::staff_over(&mut turn.tx, me.unit_id).await? {
-            if staff.id == me.id {
-                continue;
-            }
-            let text = trf(lang, key, args);
-            turn.notify(&staff, lang, Reply::text(text)).await?;
-        }
+        let told = crate::ops::hand_in::tell_staff(&mut turn.tx, me, key, args, turn.now).await?;
+        turn.queued |= told > 0;
         Ok(())
     }
 }

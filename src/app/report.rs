@@ -80,7 +80,7 @@ impl Handler {
             return Ok(());
         };
         let caption = trf(turn.lang, "achievement.sent", &[("unit", &me.unit_name)]);
-        turn.send_file(name, bytes, caption);
+        self.give_file(turn, me, (name, bytes, caption)).await?;
         Ok(())
     }
 }

@@ -114,7 +114,10 @@ impl Handler {
                 let files = submissions::files(&mut turn.tx, id).await?;
                 for (_, name, path) in files {
                     match std::fs::read(self.data.resolve(&path)) {
-                        Ok(bytes) => turn.send_file(name.clone(), bytes, name),
+                        Ok(bytes) => {
+                            self.give_file(turn, me, (name.clone(), bytes, name))
+                                .await?
+                        }
                         Err(e) => {
                             tracing::warn!(error = %e, path, "stored file missing");
                             turn.say(Reply::text(trf(

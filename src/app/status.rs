@@ -159,7 +159,8 @@ impl Handler {
             "tinh-trang-{}.xlsx",
             crate::domain::dates::file_day(turn.now)
         );
-        turn.send_file(file_name, sheet.into_bytes()?, caption);
+        self.give_file(turn, me, (file_name, sheet.into_bytes()?, caption))
+            .await?;
         Ok(())
     }
 }

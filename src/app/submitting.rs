@@ -4,7 +4,6 @@
 //! and sha256 before the turn that takes them.
 
 use anyhow::{Context, Result};
-use sha2::{Digest, Sha256};
 
 use super::registering::new_key;
 use super::{Handler, Incoming, IncomingFile, Turn};
@@ -16,9 +15,10 @@ use crate::conversation::{Dialogue, Reply, StoredFile};
 use crate::domain::campaign_file::AsksFor;
 use crate::domain::dates::format_dmy;
 use crate::domain::document_file::{self, MAX_BYTES};
-use crate::domain::member::{Address, Member};
+use crate::domain::member::{Address, Member, Receives};
 use crate::export;
 use crate::i18n::{trf, Lang};
+use crate::ops::hand_in::{hand_in, keep_draft, Arrived};
 use crate::store::deadlines::Deadline;
 use crate::store::submissions::{self, Status};
 use crate::store::{chats, deadlines, members, registrations, Db};
@@ -113,6 +113,12 @@ impl Handler {
                 intro.push_str(&crate::i18n::tr(turn.lang, "achievement.offer"));
             }
         }
+        if turn.here.channel.capabilities().receives == Receives::PhotosOnly {
+            if let Some(text) = self.upload_link_text(turn, me, d.id).await? {
+                intro.push_str("\n\n");
+                intro.push_str(&text);
+            }
+        }
         let form = FormId::Submission { deadline_id: d.id };
         let session = FormSession::new(form, new_key());
         self.begin_form(turn, me, session, Some(intro)).await
@@ -131,7 +137,7 @@ impl Handler {
         if let Some(bytes) = export::works_annex_docx(&me.unit_name, &subtitle, &works)? {
             let caption = trf(turn.lang, "annex.caption", &[("unit", &me.unit_name)]);
             let name = format!("cong-trinh-va-ket-qua-{}.docx", export::slug(&me.unit_name));
-            turn.send_file(name, bytes, caption);
+            self.give_file(turn, me, (name, bytes, caption)).await?;
         }
         Ok(())
     }
@@ -204,22 +210,19 @@ impl Handler {
                 return Ok(Received::Refused("submission.download_failed"));
             }
         };
-        if let Err(why) = check(Some(bytes.len() as u64))
-            .and_then(|()| document_file::check_content(&file.name, file.mime.as_deref(), &bytes))
-        {
-            return Ok(Received::Refused(why.key()));
-        }
-        let sha256 = format!("{:x}", Sha256::digest(&bytes));
-        let slot = format!("{index}-{}", &sha256[..8]);
-        let path = self.data.save_draft(&key, &slot, &file.name, &bytes)?;
-        Ok(Received::Stored(StoredFile {
-            name: file.name.clone(),
-            size: bytes.len() as u64,
-            sha256,
-            path,
-            channel: inc.channel.as_str().into(),
-            file_id: file.file_id.clone(),
-        }))
+        let arrived = Arrived {
+            name: &file.name,
+            mime: file.mime.as_deref(),
+            bytes: &bytes,
+            channel: inc.channel.as_str(),
+            file_id: &file.file_id,
+        };
+        Ok(
+            match keep_draft(&self.data, &key, index, &arrived, photo)? {
+                Ok(stored) => Received::Stored(stored),
+                Err(why) => Received::Refused(why.key()),
+            },
+        )
     }
 
     /// The checklist confirmed: the drafts become accepted files and the submission
@@ -264,18 +267,10 @@ impl Handler {
             Some(Answer::Text(t)) => Some(t.as_str()),
             _ => None,
         };
-        let id = submissions::submit(
-            &mut turn.tx,
-            &d,
-            me.unit_id,
-            Some(me.id),
-            note,
-            due_at,
-            turn.now,
-        )
-        .await?;
-        submissions::replace_files(&mut turn.tx, id, &d, &files, turn.now).await?;
-        let late = turn.now > due_at;
+        let due = (files.as_slice(), note);
+        let done = hand_in(&mut turn.tx, &d, me, due, due_at, turn.now).await?;
+        turn.queued = true;
+        let late = done.late;
         let lang = turn.lang;
         let text = trf(
             lang,
@@ -287,13 +282,7 @@ impl Handler {
             &[("title", &d.spec.title), ("n", &files.len().to_string())],
         );
         turn.say(Reply::text(text));
-        let args = [
-            ("unit", me.unit_name.as_str()),
-            ("title", d.spec.title.as_str()),
-            ("member", me.display_name.as_str()),
-            ("late", if late { "⚠️" } else { "" }),
-        ];
-        self.notify_staff(turn, me, "notify.submitted", &args).await
+        Ok(())
     }
 }
 

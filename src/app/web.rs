@@ -3,11 +3,62 @@
 use anyhow::Result;
 
 use super::{Handler, Turn};
-use crate::conversation::Reply;
-use crate::domain::member::Member;
+use crate::conversation::engine::FormId;
+use crate::conversation::form::Rejection;
+use crate::conversation::{Dialogue, Reply};
+use crate::domain::member::{Member, Role};
+use crate::domain::web_token::new_secret;
 use crate::i18n::trf;
+use crate::ops::uploads::{self, DOWNLOAD_SLOT};
 
 impl Handler {
+    /// A file for the person who wrote, as `(name, bytes, caption)`: sent where the
+    /// channel can; where it cannot (Zalo) and the web pages are on, the caption with a
+    /// one-time download link; otherwise the channel says how to get it.
+    pub(super) async fn give_file(
+        &self,
+        turn: &mut Turn,
+        me: &Member,
+        (name, bytes, caption): (String, Vec<u8>, String),
+    ) -> Result<()> {
+        let sends = turn.here.channel.capabilities().sends_files;
+        let Some(base) = self.public_url.as_ref().filter(|_| !sends) else {
+            turn.send_file(name, bytes, caption);
+            return Ok(());
+        };
+        let key = format!("dl-{}", &new_secret()[..16]);
+        let path = self.data.save_draft(&key, DOWNLOAD_SLOT, &name, &bytes)?;
+        let token = uploads::download_link(&mut turn.tx, me, &path, turn.now).await?;
+        let link = format!("{base}/web/in/{token}");
+        let text = trf(
+            turn.lang,
+            "file.download_link",
+            &[("caption", &caption), ("link", &link)],
+        );
+        turn.say(Reply::text(text));
+        Ok(())
+    }
+
+    /// Where the chat cannot take documents (Zalo) and the web pages are on: a
+    /// one-time link to hand in deadline `deadline_id`'s files on the web.
+    pub(super) async fn upload_link_text(
+        &self,
+        turn: &mut Turn,
+        me: &Member,
+        deadline_id: i64,
+    ) -> Result<Option<String>> {
+        let Some(base) = self.public_url.as_ref().filter(|_| me.role == Role::Chair) else {
+            return Ok(None);
+        };
+        let token = uploads::upload_link(&mut turn.tx, me, deadline_id, turn.now).await?;
+        let link = format!("{base}/web/in/{token}");
+        Ok(Some(trf(
+            turn.lang,
+            "submission.web_link",
+            &[("link", &link)],
+        )))
+    }
+
     pub(super) async fn web_link(&self, turn: &mut Turn, me: &Member) -> Result<()> {
         let Some(base) = &self.public_url else {
             turn.say_text("web.no_pages");
@@ -26,5 +77,23 @@ impl Handler {
         );
         turn.say(Reply::text(text));
         Ok(())
+    }
+
+    /// A document over the bot's download limit: where the web pages are on, the
+    /// refusal carries a link to hand the deadline's files in there.
+    pub(super) async fn too_large(&self, turn: &mut Turn, me: &Member) -> Result<Rejection> {
+        let plain = Rejection::plain("submission.too_large");
+        let base = self.public_url.as_ref().filter(|_| me.role == Role::Chair);
+        let (Some(base), Dialogue::Form { session }) = (base, &turn.chat.dialogue) else {
+            return Ok(plain);
+        };
+        let FormId::Submission { deadline_id } = session.form else {
+            return Ok(plain);
+        };
+        let token = uploads::upload_link(&mut turn.tx, me, deadline_id, turn.now).await?;
+        Ok(Rejection {
+            key: "submission.too_large_web",
+            args: vec![("link", format!("{base}/web/in/{token}"))],
+        })
     }
 }

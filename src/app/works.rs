@@ -190,7 +190,8 @@ impl Handler {
             "works.word_caption",
             &[("number", &work.number.to_string()), ("issuer", &issuer)],
         );
-        turn.send_file(file_name, bytes, caption);
+        self.give_file(turn, me, (file_name, bytes, caption))
+            .await?;
         Ok(())
     }
 
@@ -208,7 +209,8 @@ impl Handler {
             "dang-ky-thi-dua-{}.xlsx",
             crate::domain::dates::file_day(turn.now)
         );
-        turn.send_file(file_name, bytes, caption);
+        self.give_file(turn, me, (file_name, bytes, caption))
+            .await?;
         if n > 0 {
             let offer = Choice::new(tr(turn.lang, "button.forms_zip"), Action::FormsZip);
             turn.say(Reply::with_choices(
@@ -251,7 +253,8 @@ impl Handler {
             "mau-dang-ky-{}.zip",
             crate::domain::dates::file_day(turn.now)
         );
-        turn.send_file(file_name, bytes, caption);
+        self.give_file(turn, me, (file_name, bytes, caption))
+            .await?;
         Ok(())
     }
 }

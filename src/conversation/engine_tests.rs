@@ -455,7 +455,10 @@ mod files {
             ("Hồ sơ khen thưởng", "/hoso"),
             &docs,
             Lang::Vi,
-            crate::domain::member::Channel::Telegram.capabilities(),
+            (
+                crate::domain::member::Channel::Telegram.capabilities(),
+                false,
+            ),
         )
     }
 
@@ -556,7 +559,10 @@ mod files {
             ("Hồ sơ", "/hoso"),
             &docs,
             Lang::Vi,
-            crate::domain::member::Channel::Telegram.capabilities(),
+            (
+                crate::domain::member::Channel::Telegram.capabilities(),
+                false,
+            ),
         );
         assert!(s.refit(&shorter));
         assert_eq!(s.step, Step::Field(1), "the note, now the second question");

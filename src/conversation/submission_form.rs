@@ -13,15 +13,17 @@ pub const NOTE: &str = "note";
 const MAX_NOTE: usize = 1000;
 
 /// `caps`: how files come on this channel (photos only on Zalo, a path on the
-/// console, attached elsewhere), which each question says; `command` starts it again
-/// (/baocao, /hoso), as the cancellation says.
+/// console, attached elsewhere), which each question says, and whether the chat was
+/// given an upload link for the web (`web`); `command` starts it again (/baocao,
+/// /hoso), as the cancellation says.
 pub fn spec(
     (title, command): (&str, &str),
     documents: &[DocumentSpec],
     lang: Lang,
-    caps: Capabilities,
+    (caps, web): (Capabilities, bool),
 ) -> FormSpec {
     let how = match (caps.receives, caps.local) {
+        (Receives::PhotosOnly, _) if web => Some("submission.zalo_photos_web"),
         (Receives::PhotosOnly, _) => Some("submission.zalo_photos"),
         (_, true) => Some("submission.local_path"),
         _ => None,

@@ -6,10 +6,12 @@
 pub mod announcements;
 pub mod exports;
 pub mod featured;
+pub mod hand_in;
 pub mod invites;
 pub mod review;
 pub mod said;
 pub mod units;
+pub mod uploads;
 pub mod web;
 pub mod zalo_seats;
 

@@ -29,16 +29,36 @@ pub async fn desk_link(
     if !at_the_desk(member) {
         return Err(Refused::new("web.staff_only").into());
     }
-    let token = new_secret();
-    web::add_link(
+    new_link(
         tx,
-        &hash(&token),
-        member.id,
-        Purpose::Desk,
-        now,
+        (member.id, Purpose::Desk),
+        None,
+        None,
         now + LINK_LIFE,
+        now,
     )
-    .await?;
+    .await
+}
+
+/// A new link's token (shown once; only its hash is kept).
+pub(super) async fn new_link(
+    tx: &mut AnyConnection,
+    (member_id, purpose): (i64, Purpose),
+    deadline_id: Option<i64>,
+    file: Option<&str>,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let token = new_secret();
+    let link = web::Link {
+        token_hash: &hash(&token),
+        member_id,
+        purpose,
+        deadline_id,
+        file,
+        expires_at,
+    };
+    web::add_link(tx, &link, now).await?;
     Ok(token)
 }
 
@@ -71,26 +91,60 @@ pub async fn staff_named(
     }
 }
 
-/// Exchanges a link's token for a session: the cookie's secret, or `None` when the link
-/// is unknown, used, expired, or its member is no longer staff.
+/// What a link opened.
+pub enum Opened {
+    /// The desk: the session cookie's secret.
+    Desk(String),
+    /// A chair's upload page: its cookie's secret, good until `ends_at`.
+    Upload {
+        cookie: String,
+        ends_at: DateTime<Utc>,
+    },
+    /// A file to download (relative to the data folder).
+    Download(String),
+}
+
+/// Uses a link's token: what it opens, or `None` when the link is unknown, used,
+/// expired, or its member is no longer what the link was for.
 pub async fn open(
     tx: &mut AnyConnection,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<String>> {
+) -> Result<Option<Opened>> {
     if !well_formed(token) {
         return Ok(None);
     }
-    let Some((member_id, Purpose::Desk)) = web::redeem(&mut *tx, &hash(token), now).await? else {
+    let Some(link) = web::redeem(&mut *tx, &hash(token), now).await? else {
         return Ok(None);
     };
-    if !is_staff(&mut *tx, member_id).await? {
+    let member = members::by_id(&mut *tx, link.member_id).await?;
+    let Some(member) = member.filter(|m| m.active) else {
         return Ok(None);
-    }
+    };
     let cookie = new_secret();
-    web::add_session(&mut *tx, &hash(&cookie), member_id, &new_secret(), now).await?;
-    web_activity::add(&mut *tx, now, member_id, None, Action::SignedIn, "").await?;
-    Ok(Some(cookie))
+    let mut session = web::NewSession {
+        id_hash: &hash(&cookie),
+        member_id: member.id,
+        csrf: &new_secret(),
+        deadline_id: None,
+        ends_at: None,
+    };
+    match link.purpose {
+        Purpose::Desk if at_the_desk(&member) => {
+            web::add_session(&mut *tx, &session, now).await?;
+            web_activity::add(&mut *tx, now, member.id, None, Action::SignedIn, "").await?;
+            Ok(Some(Opened::Desk(cookie)))
+        }
+        Purpose::Upload if member.role == Role::Chair && link.deadline_id.is_some() => {
+            session.deadline_id = link.deadline_id;
+            session.ends_at = Some(link.expires_at);
+            web::add_session(&mut *tx, &session, now).await?;
+            let ends_at = link.expires_at;
+            Ok(Some(Opened::Upload { cookie, ends_at }))
+        }
+        Purpose::Download => Ok(link.file.map(Opened::Download)),
+        _ => Ok(None),
+    }
 }
 
 /// Who a browser's cookie signs in, with the session's CSRF token; `None` (and the
@@ -107,6 +161,10 @@ pub async fn signed_in(
     let Some(s) = web::session(&mut *tx, &id).await? else {
         return Ok(None);
     };
+    if s.deadline_id.is_some() {
+        // A chair's upload page: never the desk, and not ended by asking.
+        return Ok(None);
+    }
     let fresh = now - s.seen_at < IDLE && now - s.created_at < LONGEST;
     let member = members::by_id(&mut *tx, s.member_id).await?;
     match member {
@@ -138,7 +196,7 @@ pub async fn recently_signed_in(
     let Some(s) = web::session(&mut *conn, &hash(cookie)).await? else {
         return Ok(None);
     };
-    if now - s.seen_at >= TOUCH_EVERY || now - s.created_at >= LONGEST {
+    if now - s.seen_at >= TOUCH_EVERY || now - s.created_at >= LONGEST || s.deadline_id.is_some() {
         return Ok(None);
     }
     let member = members::by_id(&mut *conn, s.member_id).await?;
@@ -150,11 +208,6 @@ pub async fn sign_out(tx: &mut AnyConnection, cookie: &str) -> Result<()> {
         web::end(tx, &hash(cookie)).await?;
     }
     Ok(())
-}
-
-async fn is_staff(tx: &mut AnyConnection, member_id: i64) -> Result<bool> {
-    let m = members::by_id(tx, member_id).await?;
-    Ok(m.as_ref().is_some_and(at_the_desk))
 }
 
 /// Who may use the desk: active staff (a chair, or a member deactivated, may not).
@@ -194,6 +247,13 @@ mod tests {
         members::by_id(&mut *tx, id).await.unwrap().unwrap()
     }
 
+    fn desk(opened: Option<Opened>) -> String {
+        match opened {
+            Some(Opened::Desk(cookie)) => cookie,
+            _ => panic!("a desk session"),
+        }
+    }
+
     #[tokio::test]
     async fn a_link_opens_once_in_time_and_a_session_ends_idle_old_or_with_its_member() {
         let dir = tempfile::tempdir().unwrap();
@@ -215,7 +275,7 @@ mod tests {
             .await
             .unwrap()
             .is_none());
-        let cookie = open(&mut tx, &link, t0).await.unwrap().expect("a session");
+        let cookie = desk(open(&mut tx, &link, t0).await.unwrap());
         assert!(open(&mut tx, &link, t0).await.unwrap().is_none(), "used");
         // Read only while used lately; past TOUCH_EVERY the writing check is asked.
         let soon = t0 + TimeDelta::minutes(4);
@@ -247,7 +307,7 @@ mod tests {
             "12 hours"
         );
         let link2 = desk_link(&mut tx, &staff, longest).await.unwrap();
-        let again = open(&mut tx, &link2, longest).await.unwrap().unwrap();
+        let again = desk(open(&mut tx, &link2, longest).await.unwrap());
         let idle = longest + IDLE;
         assert!(
             signed_in(&mut tx, &again, idle).await.unwrap().is_none(),
@@ -256,7 +316,7 @@ mod tests {
 
         // A member deactivated (or no longer staff) is signed out.
         let link3 = desk_link(&mut tx, &staff, idle).await.unwrap();
-        let third = open(&mut tx, &link3, idle).await.unwrap().unwrap();
+        let third = desk(open(&mut tx, &link3, idle).await.unwrap());
         assert!(signed_in(&mut tx, &third, idle).await.unwrap().is_some());
         sqlx::query("UPDATE members SET active = 0 WHERE id = $1")
             .bind(staff.id)

@@ -114,6 +114,7 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
             clock: clock.clone(),
             secure: url.starts_with("https://"),
             data: data.clone(),
+            wake: app.wake.clone(),
         })
     });
     serve(&mut tasks, receiving, ops, web, stopped).await?;

@@ -9,10 +9,11 @@ mod grid;
 mod page;
 mod sign_in;
 mod unit;
+mod upload;
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -33,6 +34,8 @@ fn encode(text: &str) -> String {
 
 /// The session cookie's name; its path is `/web`.
 const COOKIE: &str = "thidua_session";
+/// A chair's upload page's cookie; its path is `/web/up`.
+const UPLOAD_COOKIE: &str = "thidua_upload";
 
 #[derive(Clone)]
 pub struct Web {
@@ -42,6 +45,17 @@ pub struct Web {
     pub secure: bool,
     /// Where submitted files are kept.
     pub data: crate::data_dir::DataDir,
+    /// Wakes the outbox's worker when a page queued a message (a chair told of a review).
+    pub wake: Option<Arc<tokio::sync::Notify>>,
+}
+
+impl Web {
+    /// A page's write queued messages: send them now rather than at the next poll.
+    fn queued(&self) {
+        if let Some(w) = &self.wake {
+            w.notify_one();
+        }
+    }
 }
 
 pub fn routes(web: Web) -> Router {
@@ -52,7 +66,13 @@ pub fn routes(web: Web) -> Router {
         .route("/web/submission/{id}/approve", post(unit::approve))
         .route("/web/submission/{id}/return", post(unit::give_back))
         .route("/web/submission/{id}/file/{n}", get(unit::file))
-        .route("/web/in/{token}", get(sign_in::open))
+        .route("/web/in/{token}", get(sign_in::ask).post(sign_in::open))
+        .route("/web/up", get(upload::page))
+        .route(
+            "/web/up/files",
+            post(upload::files).layer(DefaultBodyLimit::max(upload::MOST_BYTES)),
+        )
+        .route("/web/up/submit", post(upload::submit))
         .route("/web/out", post(sign_in::close))
         .route("/web/style.css", get(page::style))
         .layer(middleware::from_fn(guarded))
@@ -82,16 +102,16 @@ async fn guarded(request: Request, next: Next) -> Response {
 
 /// The session cookie's secret, if the browser sent one.
 fn cookie(headers: &HeaderMap) -> Option<String> {
+    cookie_named(headers, COOKIE)
+}
+
+fn cookie_named(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|c| {
-            c.trim()
-                .strip_prefix(&format!("{COOKIE}="))
-                .map(String::from)
-        })
+        .find_map(|c| c.trim().strip_prefix(&format!("{name}=")).map(String::from))
 }
 
 /// Who is signed in: the staff member, the session's CSRF token and the member's

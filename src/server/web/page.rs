@@ -59,20 +59,24 @@ pub fn desk(lang: Lang, me: &Member, csrf: &str, title: &str, body: Markup) -> M
     }
 }
 
-/// A page that only says why (a used link, no session): with its status.
-pub fn notice(lang: Lang, status: StatusCode, key: &str) -> Response {
-    let text = tr(lang, key);
-    let page = html! {
+/// A page outside the desk (a link's button, a chair's upload page, a notice).
+pub fn bare(lang: Lang, title: &str, body: Markup) -> Markup {
+    html! {
         (DOCTYPE)
         html lang=(lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { "thidua" }
+                title { (title) " — thidua" }
                 link rel="stylesheet" href="/web/style.css";
             }
-            body { main.notice { p { (text) } } }
+            body { main.notice { (body) } }
         }
-    };
+    }
+}
+
+/// A page that only says why (a used link, no session): with its status.
+pub fn notice(lang: Lang, status: StatusCode, key: &str) -> Response {
+    let page = bare(lang, "thidua", html! { p { (tr(lang, key)) } });
     (status, page).into_response()
 }

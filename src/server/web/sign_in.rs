@@ -6,8 +6,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 
 use super::page::notice;
-use super::{cookie, signed_in, Shared, COOKIE};
+use super::{cookie, signed_in, Shared, COOKIE, UPLOAD_COOKIE};
+use crate::i18n::tr;
 use crate::i18n::Lang;
+use crate::ops::web::Opened;
 
 /// Links opened a second, and at once: far more than people clicking, far too few to
 /// guess 128 bits (which no rate could allow anyway); past it, 429.
@@ -22,30 +24,63 @@ fn links_limit() -> &'static governor::DefaultDirectRateLimiter {
     })
 }
 
+/// A one-time link, as opened: a page with one button, and nothing used yet. Chat
+/// apps fetch a link to preview it (Telegram, Zalo); only a person presses the button.
+pub async fn ask(Path(token): Path<String>) -> Response {
+    let lang = Lang::Vi;
+    let body = maud::html! {
+        p { (tr(lang, "web.open_hint")) }
+        form method="post" action={ "/web/in/" (token) } {
+            button type="submit" { (tr(lang, "web.open")) }
+        }
+    };
+    super::page::bare(lang, &tr(lang, "web.open_title"), body).into_response()
+}
+
+/// The button pressed: the link is used, and opens the desk, a chair's upload page,
+/// or the file it was for.
 pub async fn open(State(web): Shared, Path(token): Path<String>) -> Response {
     if links_limit().check().is_err() {
-        tracing::warn!("web sign-in links are opened too fast; slowing down");
+        tracing::warn!("web one-time links are opened too fast; slowing down");
         return notice(Lang::Vi, StatusCode::TOO_MANY_REQUESTS, "web.slow_down");
     }
     let opened = async {
         let mut tx = web.db.write().await?;
-        let cookie = crate::ops::web::open(&mut tx, &token, web.clock.now()).await?;
+        let opened = crate::ops::web::open(&mut tx, &token, web.clock.now()).await?;
         tx.commit().await?;
-        anyhow::Ok(cookie)
+        anyhow::Ok(opened)
     }
     .await;
+    let secure = if web.secure { "; Secure" } else { "" };
     match opened {
-        Ok(Some(secret)) => {
-            let secure = if web.secure { "; Secure" } else { "" };
+        Ok(Some(Opened::Desk(secret))) => {
             let max_age = crate::ops::web::LONGEST.num_seconds();
             let set = format!(
                 "{COOKIE}={secret}; Path=/web; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
             );
             ([(header::SET_COOKIE, set)], Redirect::to("/web")).into_response()
         }
+        Ok(Some(Opened::Upload { cookie, ends_at })) => {
+            let max_age = (ends_at - web.clock.now()).num_seconds().max(0);
+            let set = format!(
+                "{UPLOAD_COOKIE}={cookie}; Path=/web/up; HttpOnly; SameSite=Lax; \
+                 Max-Age={max_age}{secure}"
+            );
+            ([(header::SET_COOKIE, set)], Redirect::to("/web/up")).into_response()
+        }
+        Ok(Some(Opened::Download(file))) => {
+            let name = crate::ops::uploads::download_name(&file).to_string();
+            match std::fs::read(web.data.resolve(&file)) {
+                Ok(bytes) => super::download::attachment(&name, "application/octet-stream", bytes),
+                Err(e) => {
+                    tracing::warn!(error = %e, "a download link's file is gone");
+                    notice(Lang::Vi, StatusCode::NOT_FOUND, "web.gone")
+                }
+            }
+        }
         Ok(None) => {
             // The token itself is never logged.
-            tracing::warn!("a web sign-in link was refused (unknown, used or expired)");
+            tracing::warn!("a web one-time link was refused (unknown, used or expired)");
             notice(Lang::Vi, StatusCode::FORBIDDEN, "web.link_refused")
         }
         Err(e) => failed(e),
@@ -54,6 +89,8 @@ pub async fn open(State(web): Shared, Path(token): Path<String>) -> Response {
 
 #[derive(serde::Deserialize)]
 pub struct Posted {
+    /// Missing is refused as a wrong one is (403), not as a malformed form.
+    #[serde(default)]
     csrf: String,
 }
 

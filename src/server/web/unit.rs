@@ -109,6 +109,8 @@ fn review_forms(lang: Lang, s: &Submission, csrf: &str) -> Markup {
 
 #[derive(serde::Deserialize)]
 pub struct Decided {
+    /// Missing is refused as a wrong one is (403), not as a malformed form.
+    #[serde(default)]
     csrf: String,
     #[serde(default)]
     reason: String,
@@ -199,7 +201,11 @@ async fn decide(
         tx.commit().await?;
         anyhow::Ok(review)
     };
-    match done.await {
+    let done = done.await;
+    if let Ok(Review::Done(..)) = &done {
+        web.queued();
+    }
+    match done {
         Ok(Review::Done(unit, _)) | Ok(Review::Already(_, unit, _)) => {
             Redirect::to(&format!("/web/unit/{}", unit.id)).into_response()
         }

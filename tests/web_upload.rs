@@ -1,0 +1,290 @@
+//! Where a chat cannot carry a file (Zalo): a chair's `/hoso` brings a one-time link
+//! to an upload page bound to that chair, that unit and that deadline; the page takes
+//! the files with the chat's checks, shows the checklist, hands it in, and the Zalo
+//! chat and the district's staff are told. A file the chat cannot send comes as a
+//! one-time download link. Links open only with a button (a chat app's preview uses
+//! nothing), once, within their time; an upload page opens nothing else.
+
+mod support;
+
+use std::time::Duration;
+
+use reqwest::multipart::{Form, Part};
+use support::fake_telegram::{FakeTelegram, User};
+use support::fake_zalo::{FakeZalo, ZTalk, ZUser, TOKEN as ZALO_TOKEN};
+use support::{Talk, TestEnv, TOKEN};
+
+const DISTRICT_A: &str = "LĐLĐ huyện Vĩnh Thuận";
+const DISTRICT_B: &str = "LĐLĐ huyện An Biên";
+const SCHOOL_A: &str = "CĐCS Trường THCS Vĩnh Thuận";
+const SCHOOL_B: &str = "CĐCS Trường THCS An Biên";
+
+fn link_in(text: &str) -> String {
+    text.split_whitespace()
+        .find(|w| w.starts_with("http"))
+        .unwrap_or_else(|| panic!("no link in {text}"))
+        .to_string()
+}
+
+/// The value of `name="csrf"` on a page.
+fn csrf_in(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no CSRF token in {html}"))
+        .to_string()
+}
+
+fn part(name: &str, mime: &str, bytes: &[u8]) -> Part {
+    Part::bytes(bytes.to_vec())
+        .file_name(name.to_string())
+        .mime_str(mime)
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zalo_chair_hands_in_a_dossier_on_the_web_and_gets_files_by_link() {
+    let env = TestEnv::new();
+    for (unit, parent) in [
+        (DISTRICT_A, None),
+        (DISTRICT_B, None),
+        (SCHOOL_A, Some(DISTRICT_A)),
+        (SCHOOL_B, Some(DISTRICT_B)),
+    ] {
+        let mut args = vec!["unit", "add", unit];
+        if let Some(p) = parent {
+            args.extend(["--parent", p]);
+        }
+        env.cli(&args);
+    }
+    let staff_code = env.invite(DISTRICT_A, "staff");
+    let zalo_staff_code = env.invite(DISTRICT_A, "staff");
+    let chair_code = env.invite(SCHOOL_A, "chair");
+    let tg = FakeTelegram::start().await;
+    let zl = FakeZalo::start().await;
+    let port = support::free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let bot = env.spawn(&[
+        ("TELOXIDE_TOKEN", TOKEN.to_string()),
+        ("TELOXIDE_API_URL", tg.url()),
+        ("ZALO_BOT_TOKEN", ZALO_TOKEN.to_string()),
+        ("ZALO_API_URL", zl.url()),
+        ("ZALO_FILE_HOSTS", "http://127.0.0.1".to_string()),
+        ("THIDUA_HTTP_LISTEN", format!("127.0.0.1:{port}")),
+        ("THIDUA_PUBLIC_URL", base.clone()),
+    ]);
+    let mut staff = Talk::new(&tg, User::new(2001, "Thoa", "Lê Kim"));
+    staff
+        .say(&format!("/start {staff_code}"))
+        .expect("cán bộ")
+        .await;
+    let mut chair = ZTalk::new(&zl, ZUser::new("e4ea2cd5189df1c3a88c", "Nguyễn Văn An"));
+    chair.say(&chair_code).expect("Chào mừng").await;
+
+    // /hoso on Zalo: the link to the web page comes with the first question, which
+    // says to use it.
+    let asked = chair.say("/hoso").expect("nộp qua trang web").await;
+    assert!(
+        asked.text.contains("nộp qua đường link trang web"),
+        "{}",
+        asked.text
+    );
+    let link = link_in(&asked.text);
+    assert!(link.starts_with(&format!("{base}/web/in/")), "{link}");
+
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    // A preview (GET) uses nothing; the button (POST) opens the upload page.
+    assert_eq!(http.get(&link).send().await.unwrap().status(), 200);
+    let opened = http.post(&link).send().await.unwrap();
+    assert_eq!(opened.status(), 303, "{}", bot.log_text());
+    assert_eq!(opened.headers()["location"], "/web/up");
+    let set = opened.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        set.starts_with("thidua_upload=") && set.contains("Path=/web/up"),
+        "{set}"
+    );
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    let secret = set.split(';').next().unwrap().split('=').nth(1).unwrap();
+    let cookie = format!("thidua_upload={secret}");
+    assert_eq!(http.post(&link).send().await.unwrap().status(), 403, "once");
+
+    // The upload page opens nothing else: not the desk, not a unit, not a file.
+    for path in [
+        "/web",
+        "/web/unit/1",
+        "/web/submission/1/file/0",
+        "/web/grid.xlsx",
+    ] {
+        let as_desk = format!("thidua_session={secret}; {cookie}");
+        let r = http
+            .get(format!("{base}{path}"))
+            .header("cookie", as_desk)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401, "{path}");
+    }
+
+    let page = |c: String| {
+        http.get(format!("{base}/web/up"))
+            .header("cookie", c)
+            .send()
+    };
+    let html = page(cookie.clone()).await.unwrap().text().await.unwrap();
+    for doc in ["Tờ trình", "Biên bản", "Báo cáo thành tích"] {
+        assert!(html.contains(doc), "{doc}: {html}");
+    }
+    assert!(html.contains(SCHOOL_A), "{html}");
+    assert!(!html.contains("/web/up/submit"), "nothing to hand in yet");
+    let csrf = csrf_in(&html);
+
+    let pdf = b"%PDF-1.4 to trinh de nghi khen thuong".to_vec();
+    let docx = b"PK\x03\x04 bien ban hop xet".to_vec();
+    let upload = |form: Form| {
+        http.post(format!("{base}/web/up/files"))
+            .header("cookie", cookie.clone())
+            .multipart(form)
+            .send()
+    };
+    // Without the CSRF token: refused, nothing kept.
+    let forged = Form::new().part("doc-0", part("to-trinh.pdf", "application/pdf", &pdf));
+    assert_eq!(upload(forged).await.unwrap().status(), 403);
+    // A program named .pdf, and a type not taken: refused with the chat's reasons;
+    // the good file of the same form is kept.
+    let mixed = Form::new()
+        .text("csrf", csrf.clone())
+        .part("doc-0", part("to-trinh.pdf", "application/pdf", &pdf))
+        .part(
+            "doc-1",
+            part("bien-ban.pdf", "application/pdf", b"MZ\x90\x00 program"),
+        )
+        .part(
+            "doc-2",
+            part("bao-cao.exe", "application/octet-stream", b"MZ"),
+        );
+    let refused = upload(mixed).await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let said = refused.text().await.unwrap();
+    assert!(
+        said.contains("không đúng định dạng ghi trong tên"),
+        "{said}"
+    );
+    assert!(said.contains("không đúng loại"), "{said}");
+    assert!(said.contains("✓ to-trinh.pdf"), "{said}");
+    assert!(
+        !said.contains("/web/up/submit"),
+        "two still missing: {said}"
+    );
+
+    let rest = Form::new()
+        .text("csrf", csrf.clone())
+        .text("note", "Gửi bản scan có dấu")
+        .part(
+            "doc-1",
+            part(
+                "biên bản họp.docx",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                &docx,
+            ),
+        )
+        .part(
+            "doc-2",
+            part("bao-cao-thanh-tich.pdf", "application/pdf", &pdf),
+        );
+    let kept = upload(rest).await.unwrap();
+    assert_eq!(kept.status(), 303);
+    let html = page(cookie.clone()).await.unwrap().text().await.unwrap();
+    assert!(html.contains("✓ biên bản họp.docx"), "{html}");
+    assert!(html.contains("/web/up/submit"), "{html}");
+
+    let submit = |token: String| {
+        http.post(format!("{base}/web/up/submit"))
+            .header("cookie", cookie.clone())
+            .form(&[("csrf", token)])
+            .send()
+    };
+    assert_eq!(submit("0".repeat(32)).await.unwrap().status(), 403);
+    let done = submit(csrf.clone()).await.unwrap();
+    assert_eq!(done.status(), 200);
+    assert!(done.text().await.unwrap().contains("Đã nộp"));
+    // The Zalo chat and the district's staff are told.
+    chair.expect("(3 tệp) nộp qua trang web").await;
+    staff.expect(SCHOOL_A).await;
+    // The page has ended: its cookie opens nothing.
+    assert_eq!(page(cookie.clone()).await.unwrap().status(), 403);
+
+    // The staff member sees the three files on the unit's page, the .docx among them.
+    let desk = link_in(&staff.say("/web").expect("dùng một lần").await.text);
+    let signed = http.post(&desk).send().await.unwrap();
+    let session = signed.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let grid = http
+        .get(format!("{base}/web"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    let grid = grid.text().await.unwrap();
+    let unit = grid
+        .split("href=\"/web/unit/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the unit's link")
+        .to_string();
+    let unit_page = http
+        .get(format!("{base}/web/unit/{unit}"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for name in [
+        "to-trinh.pdf",
+        "biên bản họp.docx",
+        "bao-cao-thanh-tich.pdf",
+    ] {
+        assert!(unit_page.contains(name), "{name}: {unit_page}");
+    }
+
+    // A Zalo staff member's spreadsheet comes as a one-time download link.
+    let mut zstaff = ZTalk::new(&zl, ZUser::new("ffeeddccbbaa99887766", "Lê Kim Thoa"));
+    zstaff.say(&zalo_staff_code).expect("cán bộ").await;
+    let sent = zstaff.say("/xuat").expect("Tải tệp về").await;
+    let download = link_in(&sent.text);
+    let got = http.post(&download).send().await.unwrap();
+    assert_eq!(got.status(), 200);
+    let disposition = got.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(disposition.contains(".xlsx"), "{disposition}");
+    assert!(got.bytes().await.unwrap().starts_with(b"PK\x03\x04"));
+    assert_eq!(
+        http.post(&download).send().await.unwrap().status(),
+        403,
+        "once"
+    );
+
+    // The links never reach the log.
+    let log = bot.log_text();
+    for token in [&link, &download, &desk] {
+        assert!(
+            !log.contains(token.rsplit('/').next().unwrap()),
+            "a token in the log"
+        );
+    }
+}
