@@ -49,13 +49,13 @@ impl Browser {
         let chromium = installed(&["chromium", "chromium-browser", "google-chrome"]);
         let driver = installed(&["chromedriver"]);
         let (Some(chromium), Some(driver)) = (chromium, driver) else {
-            let why = "skipped: headless browser test needs `chromium` and `chromedriver` \
-                       on PATH (Debian: apt-get install chromium chromium-driver)";
+            let why = "the browser test needs `chromium` and `chromedriver` on PATH \
+                       (Debian: apt-get install chromium chromium-driver)";
             assert!(
                 std::env::var("THIDUA_REQUIRE_CHROMIUM").as_deref() != Ok("1"),
-                "THIDUA_REQUIRE_CHROMIUM=1 but {why}"
+                "THIDUA_REQUIRE_CHROMIUM=1: {why}"
             );
-            eprintln!("{why}");
+            eprintln!("skipped: {why}");
             return None;
         };
         let profile = tempfile::tempdir().unwrap();
