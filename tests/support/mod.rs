@@ -2,6 +2,7 @@
 //! through a fake Bot API, as a chair would.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod fake_telegram;
 pub mod fake_zalo;
 pub mod instances;
