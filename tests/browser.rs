@@ -121,7 +121,7 @@ async fn a_staff_member_reviews_a_unit_in_chromium() {
     // 1. The link from the chat opens the grid: district A's units, not district B's.
     let link = link_in(&staff.say("/web").expect("dùng một lần").await.text);
     assert!(link.starts_with(&format!("{base}/web/in/")), "{link}");
-    browser.goto(&link).await;
+    browser.open_link(&link).await;
     browser.find("table tbody tr", "the grid's rows").await;
     let grid = browser.wait_for_text(SCHOOL_A).await;
     assert!(grid.contains(CLINIC_A), "district A's other unit: {grid}");
@@ -167,17 +167,13 @@ async fn a_staff_member_reviews_a_unit_in_chromium() {
         .click()
         .await
         .unwrap();
-    // Refused before anything is decided. Not (yet) with the page's 403: the form
-    // without the field does not parse, and axum answers 422 with its own text.
+    // Refused before anything is decided, with the page's own 403.
     browser
         .wait_for_path("/approve", "the answer to the form")
         .await;
     let status = browser.status().await;
-    assert!(
-        (400..500).contains(&status),
-        "no CSRF token: {status}\n{}",
-        browser.where_am_i().await
-    );
+    assert_eq!(status, 403, "no CSRF token\n{}", browser.where_am_i().await);
+    browser.wait_for_text(BAD_FORM).await;
     // A wrong token, sent with the browser's cookie: the page's 403.
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -258,12 +254,12 @@ async fn a_staff_member_reviews_a_unit_in_chromium() {
     chair.expect(&format!("bị trả lại: {REASON}")).await;
 
     // 3. What is refused. The used link:
-    browser.goto(&link).await;
+    browser.open_link(&link).await;
     browser.wait_for_text(LINK_REFUSED).await;
     assert_eq!(browser.status().await, 403, "the used link");
     browser.screenshot("refused.png").await;
     // A link made longer ago than a link lives (the operator's, on the real clock):
-    browser.goto(&expired).await;
+    browser.open_link(&expired).await;
     browser.wait_for_text(LINK_REFUSED).await;
     assert_eq!(browser.status().await, 403, "the expired link");
     // Another district's unit, its submission and its file, with this session.

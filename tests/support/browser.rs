@@ -138,6 +138,25 @@ impl Browser {
             .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
     }
 
+    /// Opens a one-time link as a person does: the page a chat app's preview would
+    /// also see, then its one button, which uses the link.
+    pub async fn open_link(&self, url: &str) {
+        self.goto(url).await;
+        let open = self.find("main form button", "the link's Mở button").await;
+        open.click().await.unwrap();
+        // The answer is a redirect (away from the link) or a refusal (at it, with
+        // no button): wait for either.
+        let started = std::time::Instant::now();
+        while started.elapsed() < WAIT {
+            let here = self.client.current_url().await.unwrap();
+            let button = self.client.find(Locator::Css("main form button")).await;
+            if here.as_str() != url || button.is_err() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// The element `css` finds, waiting for it; fails naming `what` was expected.
     pub async fn find(&self, css: &str, what: &str) -> Element {
         self.wait_for(Locator::Css(css), what).await
