@@ -277,6 +277,8 @@ fn star(lang: Lang, w: &Registration, candidate: bool, csrf: &str, back: &str) -
 
 #[derive(serde::Deserialize)]
 pub struct Proposal {
+    /// Missing is refused as a wrong token is (403), not as a malformed form.
+    #[serde(default)]
     csrf: String,
     #[serde(default)]
     back: String,
