@@ -451,3 +451,274 @@ async fn review_on_the_unit_page(
     assert_eq!(gone.status(), 303);
     chair.expect(&format!("bị trả lại: {reason}")).await;
 }
+
+
+const WORK_A: &str = "Nhà vệ sinh cho học sinh Vĩnh Thuận";
+const WORK_B: &str = "Tủ sách An Biên";
+const REPORT: &str = "Báo cáo tổng kết phong trào thi đua";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_overview_registrations_and_activity_pages_stay_within_the_district() {
+    the_pages(&TestEnv::new()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_on_postgresql() {
+    let Some(server) = support::postgres_server() else {
+        return;
+    };
+    let name = format!("thidua_web_pages_{}", std::process::id());
+    let mut env = TestEnv::new();
+    env.database_url = Some(support::load::fresh_postgres(&server, &name).await);
+    the_pages(&env).await;
+    support::load::drop_postgres(&server, &name).await;
+}
+
+/// A signed-in browser: GETs and POSTs with the session's cookie.
+struct Desk {
+    http: reqwest::Client,
+    base: String,
+    session: String,
+}
+
+impl Desk {
+    /// Opens the link the bot gave `staff` for `/web`.
+    async fn open(base: &str, staff: &mut Talk) -> Desk {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let link = link_in(&staff.say("/web").expect("dùng một lần").await.text);
+        let opened = http.post(&link).send().await.unwrap();
+        assert_eq!(opened.status(), 303);
+        let session = set_cookie(&opened).split(';').next().unwrap().to_string();
+        Desk {
+            http,
+            base: base.to_string(),
+            session,
+        }
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.session)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn page(&self, path: &str) -> String {
+        let r = self.get(path).await;
+        assert_eq!(r.status(), 200, "{path}");
+        r.text().await.unwrap()
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::StatusCode {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.session)
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+}
+
+/// The numbers of the overview's row for `deadline`: each state's count by its class.
+fn overview_row(html: &str, deadline: &str) -> Vec<(String, i64)> {
+    let row = html
+        .split("<tr>")
+        .find(|r| r.contains(&format!("<th scope=\"row\">{deadline}</th>")))
+        .unwrap_or_else(|| panic!("no row for {deadline}: {html}"));
+    row.split("<td class=\"n ")
+        .skip(1)
+        .map(|cell| {
+            let (state, rest) = cell.split_once("\">").unwrap();
+            let n = rest.split('<').next().unwrap().parse().unwrap();
+            (state.to_string(), n)
+        })
+        .collect()
+}
+
+/// The value of the first hidden `name` input after `after` in `html`.
+fn field_after(html: &str, after: &str, name: &str) -> String {
+    let from = html
+        .find(after)
+        .unwrap_or_else(|| panic!("{after}: {html}"));
+    html[from..]
+        .split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .replace("&amp;", "&")
+}
+
+async fn the_pages(env: &TestEnv) {
+    for (unit, parent) in [
+        (PROVINCE, None),
+        (DISTRICT_A, Some(PROVINCE)),
+        (DISTRICT_B, Some(PROVINCE)),
+        (SCHOOL_A, Some(DISTRICT_A)),
+        (SCHOOL_B, Some(DISTRICT_B)),
+    ] {
+        let mut args = vec!["unit", "add", unit];
+        if let Some(p) = parent {
+            args.extend(["--parent", p]);
+        }
+        env.cli(&args);
+    }
+    let codes = [
+        env.invite(DISTRICT_A, "staff"),
+        env.invite(DISTRICT_B, "staff"),
+        env.invite(SCHOOL_A, "chair"),
+        env.invite(SCHOOL_B, "chair"),
+    ];
+    let api = FakeTelegram::start().await;
+    let port = support::free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut bot = env.spawn(&[
+        ("TELOXIDE_TOKEN", support::TOKEN.to_string()),
+        ("TELOXIDE_API_URL", api.url()),
+        ("THIDUA_HTTP_LISTEN", format!("127.0.0.1:{port}")),
+        ("THIDUA_PUBLIC_URL", format!("{base}/")),
+    ]);
+    let mut talks = Vec::new();
+    for (i, (code, (first, last))) in codes
+        .iter()
+        .zip([
+            ("Thoa", "Lê Kim"),
+            ("Hùng", "Phạm"),
+            ("Lan", "Nguyễn Thị"),
+            ("Hoa", "Trần"),
+        ])
+        .enumerate()
+    {
+        let mut talk = Talk::new(&api, User::new(3001 + i as i64, first, last));
+        let said = if i < 2 { "cán bộ" } else { "Chào mừng" };
+        talk.say(&format!("/start {code}")).expect(said).await;
+        talks.push(talk);
+    }
+    let [staff_a, staff_b, chair_a, chair_b] = &mut talks[..] else {
+        unreachable!()
+    };
+    chair_a.register(WORK_A).await;
+    chair_b.register(WORK_B).await;
+    chair_a.say("/baocao").expect("(1/2) Xin gửi tệp").await;
+    chair_a
+        .document("bao-cao.pdf", "application/pdf", b"%PDF-1.4 bao cao")
+        .expect("Ghi chú")
+        .await;
+    let checklist = chair_a.say("/boqua").expect("Kiểm tra trước khi nộp").await;
+    chair_a
+        .press(&checklist.button("Nộp"))
+        .expect("Đã nộp")
+        .await;
+
+    let a = Desk::open(&base, staff_a).await;
+    // The overview: district A's one school, its report handed in, nothing of B's.
+    let overview = a.page("/web/overview").await;
+    assert!(overview.contains("<svg"), "{overview}");
+    assert!(overview.contains("1 đơn vị phải nộp"), "{overview}");
+    let report = overview_row(&overview, REPORT);
+    let n = |state: &str| report.iter().find(|(s, _)| s == state).unwrap().1;
+    assert_eq!(n("submitted") + n("late"), 1, "{report:?}");
+    assert_eq!((n("approved"), n("returned"), n("missing")), (0, 0, 0));
+    assert!(
+        overview.contains(SCHOOL_A) && overview.contains("250.000.000 đồng"),
+        "{overview}"
+    );
+    assert!(!overview.contains(SCHOOL_B), "{overview}");
+
+    // The registrations: district A's work only; found typed without diacritics.
+    let works = a.page("/web/registrations").await;
+    assert!(
+        works.contains(WORK_A) && works.contains("1 công trình"),
+        "{works}"
+    );
+    assert!(
+        !works.contains(WORK_B) && !works.contains(SCHOOL_B),
+        "{works}"
+    );
+    let found = a.page("/web/registrations?q=nha+ve+sinh").await;
+    assert!(found.contains(WORK_A), "{found}");
+    let none = a.page("/web/registrations?q=tu+sach").await;
+    assert!(
+        !none.contains(WORK_B) && none.contains("0 công trình"),
+        "{none}"
+    );
+
+    // Propose the work, then take it back: the page's token, never without it.
+    let action = works
+        .split("action=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|a| a.ends_with("/propose"))
+        .expect("a propose button")
+        .to_string();
+    let csrf = field_after(&works, &action, "csrf");
+    let back = field_after(&works, &action, "back");
+    assert_eq!(a.post(&action, &[("back", &back)]).await, 403);
+    assert_eq!(a.post(&action, &[("csrf", &"0".repeat(32))]).await, 403);
+    assert_eq!(
+        a.post(&action, &[("csrf", &csrf), ("back", &back)]).await,
+        303
+    );
+    let proposed = a.page("/web/registrations?featured=1").await;
+    assert!(
+        proposed.contains(WORK_A) && proposed.contains("đã đề xuất (1)"),
+        "{proposed}"
+    );
+    let unpropose = action.replace("/propose", "/unpropose");
+    assert!(proposed.contains(&unpropose), "{proposed}");
+    assert_eq!(a.post(&unpropose, &[("csrf", &csrf)]).await, 303);
+    let after = a.page("/web/registrations").await;
+    assert!(after.contains("đã đề xuất (0)"), "{after}");
+
+    // District B's staff propose their own work; A's log shows A's two lines only.
+    let b = Desk::open(&base, staff_b).await;
+    let theirs = b.page("/web/registrations").await;
+    assert!(
+        theirs.contains(WORK_B) && !theirs.contains(WORK_A),
+        "{theirs}"
+    );
+    let action_b = theirs
+        .split("action=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|a| a.ends_with("/propose"))
+        .unwrap()
+        .to_string();
+    let csrf_b = field_after(&theirs, &action_b, "csrf");
+    assert_eq!(b.post(&action_b, &[("csrf", &csrf_b)]).await, 303);
+    // A's token is not B's.
+    assert_eq!(b.post(&unpropose, &[("csrf", &csrf)]).await, 403);
+    let log = a.page("/web/activity").await;
+    assert!(
+        log.contains("Đề xuất khen thưởng") && log.contains("Bỏ đề xuất"),
+        "{log}"
+    );
+    assert!(log.contains(WORK_A) && log.contains(SCHOOL_A), "{log}");
+    assert!(!log.contains(WORK_B) && !log.contains(SCHOOL_B), "{log}");
+    let log_b = b.page("/web/activity").await;
+    assert!(log_b.contains(WORK_B) && !log_b.contains(WORK_A), "{log_b}");
+
+    // The chat's CSV, over the same works as the table.
+    let csv = a.get("/web/registrations.csv").await;
+    assert_eq!(csv.status(), 200);
+    let disposition = csv.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    let rows = support::csv_records(&csv.text().await.unwrap());
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let row = rows[0].values().cloned().collect::<Vec<_>>().join("|");
+    assert!(row.contains(WORK_A) && row.contains(SCHOOL_A), "{row}");
+    for path in ["/web/registrations.xlsx", "/web/registrations-forms.zip"] {
+        let r = a.get(path).await;
+        assert_eq!(r.status(), 200, "{path}");
+        assert!(r.bytes().await.unwrap().starts_with(b"PK"), "{path}");
+    }
+    assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());
+}

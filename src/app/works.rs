@@ -239,15 +239,8 @@ impl Handler {
             turn.say(Reply::text(text));
             return Ok(());
         }
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let actor = Actor::Staff(me.clone());
-        let n = ops::exports::forms(&mut turn.tx, &actor, &campaign, |name, bytes| {
-            zip.start_file(name, zip::write::SimpleFileOptions::default())?;
-            std::io::Write::write_all(&mut zip, &bytes)?;
-            Ok(())
-        })
-        .await?;
-        let bytes = zip.finish()?.into_inner();
+        let (n, bytes) = ops::exports::forms_zip(&mut turn.tx, &actor, &campaign).await?;
         let caption = trf(turn.lang, "export.forms_caption", &[("n", &n.to_string())]);
         let file_name = format!(
             "mau-dang-ky-{}.zip",

@@ -57,6 +57,23 @@ pub async fn forms(
     export::each_form(conn, campaign, within, each).await
 }
 
+/// The official forms of `forms`, as one .zip of .docx files (the chat's and the
+/// web's download); how many, and the archive.
+pub async fn forms_zip(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    campaign: &Campaign,
+) -> Result<(usize, Vec<u8>)> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let n = forms(conn, actor, campaign, |name, bytes| {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())?;
+        zip.write_all(&bytes)?;
+        Ok(())
+    })
+    .await?;
+    Ok((n, zip.finish()?.into_inner()))
+}
+
 /// Every counted unit's achievement report draft, one Word file each; how many.
 pub async fn reports(
     conn: &mut AnyConnection,

@@ -134,11 +134,13 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
 }
 
 /// Members who joined before names were keyed (migration 0020) get their key, so a
-/// person on both channels is found; units named before 0024 get their searched name.
+/// person on both channels is found; units named before 0024 and works registered
+/// before 0026 get their searched name.
 async fn key_older_members(app: &App) -> Result<()> {
     let mut tx = app.db.write().await?;
     let keyed = crate::store::members::fill_person_keys(&mut tx).await?;
     crate::store::units::fill_folded_names(&mut tx).await?;
+    crate::store::registrations::fill_folded_names(&mut tx).await?;
     tx.commit().await?;
     if keyed > 0 {
         tracing::info!(

@@ -11,7 +11,7 @@ use crate::domain::registration::{
 };
 use crate::domain::unit::UnitKind;
 
-const SELECT: &str = "SELECT r.id, r.campaign_id, r.seq, r.unit_id, u.name AS unit_name, \
+pub(super) const SELECT: &str = "SELECT r.id, r.campaign_id, r.seq, r.unit_id, u.name AS unit_name, \
      u.kind AS unit_kind, r.status, m.display_name AS submitted_by, r.submitted_at, r.result, r.actual_value_vnd, \
      r.result_note, r.ask_again_on, r.featured, r.answers, r.result_photos \
      FROM registrations r JOIN units u ON u.id = r.unit_id JOIN members m ON m.id = r.submitted_by";
@@ -22,7 +22,7 @@ pub struct Listed {
     pub unit_kind: UnitKind,
 }
 
-fn from_row(r: &AnyRow) -> Result<Listed> {
+pub(super) fn from_row(r: &AnyRow) -> Result<Listed> {
     // The answers are the record (migration 0017 wrote them for older rows).
     let id: i64 = get(r, "id")?;
     let answers: Answers = match get::<Option<String>>(r, "answers")? {
@@ -203,8 +203,9 @@ pub async fn insert(
     )?;
     let row = sqlx::query(
         "INSERT INTO registrations (campaign_id, seq, unit_id, kind, end_date, \
-         estimated_value_vnd, status, submitted_by, submitted_at, updated_at, answers) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'submitted', $7, $8, $8, $9) RETURNING id, seq",
+         estimated_value_vnd, status, submitted_by, submitted_at, updated_at, answers, \
+         folded_name) VALUES ($1, $2, $3, $4, $5, $6, 'submitted', $7, $8, $8, $9, $10) \
+         RETURNING id, seq",
     )
     .bind(campaign_id)
     .bind(seq)
@@ -215,6 +216,7 @@ pub async fn insert(
     .bind(member_id)
     .bind(ts(now))
     .bind(serde_json::to_string(answers)?)
+    .bind(crate::domain::text::fold(&draft.name))
     .fetch_one(&mut *conn)
     .await?;
     let id: i64 = get(&row, "id")?;
@@ -233,7 +235,7 @@ pub async fn update(
     // chat, or this one's list) stays withdrawn, checked in the same statement.
     let done = sqlx::query(
         "UPDATE registrations SET kind = $2, end_date = $3, estimated_value_vnd = $4, \
-         updated_at = $5, answers = $6 WHERE id = $1 AND status = 'submitted'",
+         updated_at = $5, answers = $6, folded_name = $7 WHERE id = $1 AND status = 'submitted'",
     )
     .bind(id)
     .bind(draft.kind.as_str())
@@ -241,6 +243,7 @@ pub async fn update(
     .bind(dong(draft.estimated_value)?)
     .bind(ts(now))
     .bind(serde_json::to_string(answers)?)
+    .bind(crate::domain::text::fold(&draft.name))
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
@@ -320,6 +323,23 @@ pub async fn for_unit(
     .iter()
     .map(|r| from_row(r).map(|l| l.registration))
     .collect()
+}
+
+/// Folds the work names of registrations written before migration 0026 (or straight
+/// into the database): how many.
+pub async fn fill_folded_names(conn: &mut AnyConnection) -> Result<usize> {
+    let rows = sqlx::query(&format!("{SELECT} WHERE r.folded_name IS NULL"))
+        .fetch_all(&mut *conn)
+        .await?;
+    for r in &rows {
+        let l = from_row(r)?;
+        sqlx::query("UPDATE registrations SET folded_name = $2 WHERE id = $1")
+            .bind(l.registration.id)
+            .bind(crate::domain::text::fold(&l.registration.draft.name))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(rows.len())
 }
 
 /// Every registration of every campaign, in campaign and number order.

@@ -231,9 +231,45 @@ pub async fn by_branch(
             Ok((get(r, "parent")?, get(r, "subjects")?, get(r, "missing")?))
         })
         .await?;
+    let parents: Vec<i64> = per_parent.iter().map(|(p, _, _)| *p).collect();
+    let branch_of = branches(conn, top, parents).await?;
+    let mut totals: HashMap<i64, (i64, i64)> = HashMap::new();
+    let mut units: HashMap<i64, Unit> = HashMap::new();
+    for (parent, subjects, missing) in per_parent {
+        if let Some(b) = branch_of.get(&parent) {
+            units.insert(b.id, b.clone());
+            let t = totals.entry(b.id).or_default();
+            t.0 += subjects;
+            t.1 += missing;
+        }
+    }
+    let mut branches: Vec<Branch> = totals
+        .into_iter()
+        .filter_map(|(id, (subjects, missing))| {
+            let unit = units.get(&id)?.clone();
+            Some(Branch {
+                unit,
+                subjects,
+                missing,
+            })
+        })
+        .collect();
+    branches.sort_by_key(|b| b.unit.id);
+    Ok(branches)
+}
+
+/// The federation directly below unit `top` that each of `parents` is in (itself, or
+/// its ancestor whose parent is `top`); a parent outside `top`'s tree, or `top`
+/// itself, is not in the map. Climbed through the few federations, a level per query.
+pub(super) async fn branches(
+    conn: &mut AnyConnection,
+    top: i64,
+    parents: Vec<i64>,
+) -> Result<std::collections::HashMap<i64, Unit>> {
+    use std::collections::HashMap;
     // Every federation met on the way up, with its parent.
     let mut known: HashMap<i64, (Unit, Option<i64>)> = HashMap::new();
-    let mut wanted: Vec<i64> = per_parent.iter().map(|(p, _, _)| *p).collect();
+    let mut wanted = parents.clone();
     for _ in 0..scope::MAX_DEPTH {
         wanted.retain(|id| *id != top && !known.contains_key(id));
         wanted.sort_unstable();
@@ -274,27 +310,10 @@ pub async fn by_branch(
         }
         None
     };
-    let mut totals: HashMap<i64, (i64, i64)> = HashMap::new();
-    for (parent, subjects, missing) in per_parent {
-        if let Some(b) = branch_of(parent) {
-            let t = totals.entry(b).or_default();
-            t.0 += subjects;
-            t.1 += missing;
-        }
-    }
-    let mut branches: Vec<Branch> = totals
+    Ok(parents
         .into_iter()
-        .filter_map(|(id, (subjects, missing))| {
-            let unit = known.get(&id)?.0.clone();
-            Some(Branch {
-                unit,
-                subjects,
-                missing,
-            })
-        })
-        .collect();
-    branches.sort_by_key(|b| b.unit.id);
-    Ok(branches)
+        .filter_map(|p| Some((p, known.get(&branch_of(p)?)?.0.clone())))
+        .collect())
 }
 
 /// `by_branch`'s one pass: the units in scope that hand things in, counted per parent.

@@ -64,19 +64,33 @@ pub struct Entry {
     pub detail: String,
 }
 
-/// The newest `limit` entries before entry `before` (all when `None`), newest first.
+/// Whose entries a reader sees: those on a unit within `within`, or done by a member
+/// of a unit within it or of the reader's own unit `own` (their colleagues).
+#[derive(Debug, Clone, Copy)]
+pub struct Seen {
+    pub within: crate::domain::unit::Scope,
+    pub own: i64,
+}
+
+/// The newest `limit` entries `seen` covers before entry `before` (all when `None`),
+/// newest first; the scope is a condition of the one query (walking back by id).
 pub async fn recent(
     conn: &mut AnyConnection,
+    seen: Seen,
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Entry>> {
-    let rows = sqlx::query(
+    let on_unit = super::scope::condition(seen.within, "a.unit_id");
+    let by_member = super::scope::condition(seen.within, "m.unit_id");
+    let own = seen.own;
+    let rows = sqlx::query(&format!(
         "SELECT a.id, a.at, a.action, a.detail, m.display_name AS member, \
          mu.name AS member_unit, u.name AS unit \
          FROM web_activity a JOIN members m ON m.id = a.member_id \
          JOIN units mu ON mu.id = m.unit_id LEFT JOIN units u ON u.id = a.unit_id \
-         WHERE a.id < $1 ORDER BY a.id DESC LIMIT $2",
-    )
+         WHERE a.id < $1 AND ({on_unit} OR {by_member} OR m.unit_id = {own}) \
+         ORDER BY a.id DESC LIMIT $2"
+    ))
     .bind(before.unwrap_or(i64::MAX))
     .bind(limit)
     .fetch_all(conn)

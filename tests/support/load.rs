@@ -453,9 +453,10 @@ pub async fn seed_registrations(tx: &mut sqlx::AnyConnection, campaign_id: i64) 
 pub async fn seed_registrations_after(tx: &mut sqlx::AnyConnection, campaign_id: i64, last: i64) {
     sqlx::query(
         "INSERT INTO registrations (campaign_id, seq, unit_id, kind, end_date, \
-         estimated_value_vnd, status, submitted_by, submitted_at, updated_at, answers) \
+         estimated_value_vnd, status, submitted_by, submitted_at, updated_at, answers, \
+         folded_name) \
          SELECT $1, $3 + m.unit_id, m.unit_id, 'mo_hinh', '2025-06-30', 250000000, 'submitted', \
-         m.id, '2025-02-01T00:00:00Z', '2025-02-01T00:00:00Z', $2 FROM members m \
+         m.id, '2025-02-01T00:00:00Z', '2025-02-01T00:00:00Z', $2, 'mai am cong doan' FROM members m \
          WHERE m.role = 'chair' AND NOT EXISTS (SELECT 1 FROM registrations r \
          WHERE r.unit_id = m.unit_id AND r.campaign_id = $1)",
     )

@@ -4,9 +4,13 @@
 //! every answer carries a strict content security policy. The pages call the same
 //! operations as the chat and the command line (`ops`).
 
+mod activity;
+mod charts;
 mod download;
 mod grid;
+mod overview;
 mod page;
+mod registrations;
 mod sign_in;
 mod unit;
 mod upload;
@@ -62,6 +66,23 @@ pub fn routes(web: Web) -> Router {
     Router::new()
         .route("/web", get(grid::page))
         .route("/web/grid.xlsx", get(download::grid_xlsx))
+        .route("/web/overview", get(overview::page))
+        .route("/web/registrations", get(registrations::page))
+        .route("/web/registrations.csv", get(download::registrations_csv))
+        .route("/web/registrations.xlsx", get(download::registrations_xlsx))
+        .route(
+            "/web/registrations-forms.zip",
+            get(download::registration_forms),
+        )
+        .route(
+            "/web/registration/{id}/propose",
+            post(registrations::propose),
+        )
+        .route(
+            "/web/registration/{id}/unpropose",
+            post(registrations::unpropose),
+        )
+        .route("/web/activity", get(activity::page))
         .route("/web/unit/{id}", get(unit::page))
         .route("/web/submission/{id}/approve", post(unit::approve))
         .route("/web/submission/{id}/return", post(unit::give_back))
