@@ -154,7 +154,8 @@ fn typing_numbers_never_means_two_things() {
     );
     assert!(out.contains("Đã ghi: 15/01/2025"), "{out}");
     assert!(out.contains("↩️ Giữ nguyên"), "{out}");
-    // The demo unit is in no count a district sees.
+    // The demo unit is in no count a district sees, once there is a real unit.
+    env.cli(&["unit", "add", "CĐCS Trường Tiểu học Vĩnh Thuận"]);
     let preview = env.cli(&[
         "reminders",
         "preview",
@@ -264,4 +265,72 @@ fn my_works_numbers_works_not_every_action() {
         "2 opened the second work: {opened}"
     );
     assert!(!opened.contains("Sửa 001/ĐK"), "{opened}");
+}
+
+/// `thidua chat` serves the desk on this machine: `/web` in the console gives a link
+/// that opens, offline, the grid with the sample unit and its report handed in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_opens_the_desk_on_this_machine() {
+    use std::io::{BufRead, Write};
+    let env = TestEnv::new();
+    let report = env.dir.path().join("bao-cao.pdf");
+    std::fs::write(&report, b"%PDF-1.4 bao cao").unwrap();
+    let mut child = env
+        .command()
+        .arg("chat")
+        .env("USER", "chi_hoa")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (lines, said) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if lines.send(line.unwrap()).is_err() {
+                return;
+            }
+        }
+    });
+    for line in ["1", "/baocao", report.to_str().unwrap(), "1", "1", "/web"] {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    let mut seen = String::new();
+    let link = loop {
+        let line = said
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("no link printed: {seen}"));
+        seen.push_str(&line);
+        seen.push('\n');
+        if let Some(at) = line.find("http://127.0.0.1:") {
+            break line[at..].split_whitespace().next().unwrap().to_string();
+        }
+    };
+    assert!(seen.contains("Đã nộp"), "{seen}");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let opened = http.post(&link).send().await.unwrap();
+    assert_eq!(opened.status(), 303, "{seen}");
+    let cookie = opened.headers()["set-cookie"].to_str().unwrap();
+    let session = cookie.split(';').next().unwrap().to_string();
+    let base = link.split("/web/").next().unwrap();
+    let grid = http
+        .get(format!("{base}/web"))
+        .header("cookie", session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(grid.status(), 200);
+    let grid = grid.text().await.unwrap();
+    assert!(grid.contains("CĐCS Dùng thử"), "{grid}");
+    assert!(
+        grid.contains("Nộp trễ") || grid.contains("Đã nộp"),
+        "{grid}"
+    );
+    writeln!(stdin, "/thoat").unwrap();
+    assert!(child.wait().unwrap().success());
 }

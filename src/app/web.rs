@@ -7,9 +7,15 @@ use crate::conversation::engine::FormId;
 use crate::conversation::form::Rejection;
 use crate::conversation::{Dialogue, Reply};
 use crate::domain::member::{Member, Role};
+use crate::domain::unit::UnitKind;
 use crate::domain::web_token::new_secret;
-use crate::i18n::trf;
+use crate::i18n::{tr, trf};
 use crate::ops::uploads::{self, DOWNLOAD_SLOT};
+use crate::store::members::{self, NewMember};
+use crate::store::units;
+
+/// The console's sample staff member, whose desk the sample unit's chair opens.
+const DEMO_DESK: &str = "console-desk";
 
 impl Handler {
     /// A file for the person who wrote, as `(name, bytes, caption)`: sent where the
@@ -39,6 +45,35 @@ impl Handler {
         Ok(())
     }
 
+    /// On the console, the sample unit's chair tries the desk as staff of a sample
+    /// federation above it (made once, and as much a sample): the same pages, on this
+    /// machine. `None` anywhere else.
+    async fn demo_desk(&self, turn: &mut Turn, me: &Member) -> Result<Option<Member>> {
+        let local = turn.here.channel.capabilities().local;
+        if !local || me.role != Role::Chair || !units::is_demo(&mut turn.tx, me.unit_id).await? {
+            return Ok(None);
+        }
+        let name = tr(turn.lang, "demo.federation_name");
+        let federation = match units::find(&mut turn.tx, &name).await? {
+            Some(u) => u,
+            None => units::add(&mut turn.tx, &name, UnitKind::Agency).await?,
+        };
+        units::mark_demo(&mut turn.tx, federation.id).await?;
+        if units::parent_of(&mut turn.tx, me.unit_id).await?.is_none() {
+            units::set_parent(&mut turn.tx, me.unit_id, federation.id).await?;
+        }
+        let desk = NewMember {
+            channel: turn.here.channel,
+            user_id: DEMO_DESK,
+            chat_id: DEMO_DESK,
+            unit_id: federation.id,
+            role: Role::Staff,
+            display_name: &me.display_name,
+        };
+        let id = members::upsert(&mut turn.tx, &desk, turn.now).await?;
+        members::by_id(&mut turn.tx, id).await
+    }
+
     /// Where the chat cannot take documents (Zalo) and the web pages are on: a
     /// one-time link to hand in deadline `deadline_id`'s files on the web.
     pub(super) async fn upload_link_text(
@@ -64,6 +99,8 @@ impl Handler {
             turn.say_text("web.no_pages");
             return Ok(());
         };
+        let desk = self.demo_desk(turn, me).await?;
+        let me = desk.as_ref().unwrap_or(me);
         let made = crate::ops::web::desk_link(&mut turn.tx, me, turn.now).await;
         let Some(token) = turn.or_refused(made)? else {
             return Ok(());

@@ -184,7 +184,10 @@ async fn with_the_database(ctx: &Ctx, command: Command) -> Result<()> {
             // Files handed in from this machine are kept where `run` keeps them.
             let data = crate::data_dir::DataDir::new(ctx.config.data_dir())?;
             let local = std::sync::Arc::new(channels::console::LocalFiles);
-            let app = App::new(ctx.db.clone()).with_files(local, data);
+            let pages = crate::server::web::serve_locally(&ctx.db, &data).await?;
+            let app = App::new(ctx.db.clone())
+                .with_files(local, data)
+                .with_public_url(Some(pages));
             channels::console::run(&app, stdin, std::io::stdout()).await
         }
         Command::Campaign(_) => campaign::show_current(ctx).await,

@@ -84,10 +84,13 @@ macro_rules! subject {
             $col,
             " AND st.role = 'staff') AND NOT EXISTS (SELECT 1 FROM units ch WHERE ch.parent_id = ",
             $col,
-            // A deactivated unit, or the console's demo, is in no count (migration 0021).
+            // A deactivated unit is in no count (migration 0021), nor is the console's
+            // demo once there are real units to count: until then it is all there is,
+            // and the console's desk shows it.
             ") AND NOT EXISTS (SELECT 1 FROM units off WHERE off.id = ",
             $col,
-            " AND (off.active = 0 OR off.demo = 1))"
+            " AND (off.active = 0 OR (off.demo = 1 AND EXISTS \
+             (SELECT 1 FROM units r WHERE r.demo = 0))))"
         )
     };
 }

@@ -286,6 +286,15 @@ pub async fn mark_demo(conn: &mut AnyConnection, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Whether the unit is the console's sample (or the sample federation above it).
+pub async fn is_demo(conn: &mut AnyConnection, id: i64) -> Result<bool> {
+    let demo: Option<i64> = sqlx::query_scalar("SELECT demo FROM units WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(demo == Some(1))
+}
+
 /// What a unit has that removing it would lose: (works, submissions, units below).
 pub async fn history(conn: &mut AnyConnection, id: i64) -> Result<(i64, i64, i64)> {
     let row = sqlx::query(

@@ -100,6 +100,27 @@ pub fn routes(web: Web) -> Router {
         .with_state(Arc::new(web))
 }
 
+/// `thidua chat`'s pages: served on this machine only (127.0.0.1, a free port) for
+/// as long as the console runs, so `/web` there gives a link that works offline.
+/// Their base URL.
+pub async fn serve_locally(db: &Db, data: &crate::data_dir::DataDir) -> anyhow::Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let pages = routes(Web {
+        db: db.clone(),
+        clock: Clock::system(),
+        secure: false,
+        data: data.clone(),
+        wake: None,
+    });
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, pages).await {
+            tracing::warn!(error = %e, "the console's web pages stopped");
+        }
+    });
+    Ok(base)
+}
+
 /// What every answer of the pages carries: nothing loads from elsewhere, nothing runs
 /// inline, no page is framed, the link's token never leaves in a Referer, nothing is
 /// kept by a shared cache.
