@@ -146,6 +146,15 @@ async fn the_desk(env: &TestEnv) {
     let html = page.text().await.unwrap();
     assert!(html.contains(SCHOOL_A), "{html}");
     assert!(!html.contains(SCHOOL_B), "another district's unit: {html}");
+    // The filter form as sent with every choice left at "Tất cả".
+    let all = http
+        .get(format!("{base}/web?q=&district=&state="))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(all.status(), 200, "the filters left empty");
+    assert!(all.text().await.unwrap().contains(SCHOOL_A));
     assert!(
         html.contains("Báo cáo tổng kết phong trào thi đua"),
         "{html}"

@@ -29,8 +29,18 @@ pub struct At {
     /// "DEADLINE_ID:state" ("12:missing").
     #[serde(default)]
     state: String,
-    #[serde(default)]
+    /// "Tất cả" sends it empty.
+    #[serde(default, deserialize_with = "empty_is_none")]
     district: Option<i64>,
+}
+
+/// A number from a form's select, where its first choice ("all") sends nothing.
+fn empty_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let text: Option<String> = serde::Deserialize::deserialize(d)?;
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(n) => n.parse().map(Some).map_err(serde::de::Error::custom),
+    }
 }
 
 impl At {
