@@ -701,6 +701,27 @@ async fn the_pages(env: &TestEnv) {
     assert_eq!(b.post(&action_b, &[("csrf", &csrf_b)]).await, 303);
     // A's token is not B's.
     assert_eq!(b.post(&unpropose, &[("csrf", &csrf)]).await, 403);
+    // The work's Word form, from its unit's page; never for another district.
+    let work_id = action.split('/').nth(3).unwrap();
+    let form_path = format!("/web/work/{work_id}/form.docx");
+    let unit_link = a
+        .page("/web")
+        .await
+        .split("href=\"/web/unit/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    let unit_page = a.page(&format!("/web/unit/{unit_link}")).await;
+    assert!(unit_page.contains(&form_path), "{unit_page}");
+    let form = a.get(&form_path).await;
+    assert_eq!(form.status(), 200);
+    assert!(form.bytes().await.unwrap().starts_with(b"PK\x03\x04"));
+    assert_eq!(
+        b.get(&form_path).await.status(),
+        403,
+        "another district's work"
+    );
     let log = a.page("/web/activity").await;
     assert!(
         log.contains("Đề xuất khen thưởng") && log.contains("Bỏ đề xuất"),

@@ -7,12 +7,12 @@ use super::registering::new_key;
 use super::{Handler, Turn};
 use crate::conversation::engine::{Editing, FormId, FormSession};
 use crate::conversation::{Action, Choice, Dialogue, Reply};
-use crate::domain::member::{Member, Role};
+use crate::domain::member::Member;
 use crate::domain::registration::{Registration, RegistrationStatus, WorkResult};
 use crate::export;
 use crate::i18n::{tr, trf, Lang};
 use crate::ops::{self, Actor};
-use crate::store::{registrations, scope};
+use crate::store::registrations;
 
 /// Forms sent as one .zip in the chat; more is `thidua export forms`.
 const MAX_FORMS_IN_CHAT: i64 = 500;
@@ -168,29 +168,20 @@ impl Handler {
     /// The work's official form as a Word document: for its own unit's members, and
     /// for staff over the unit.
     pub(super) async fn word_form(&self, turn: &mut Turn, me: &Member, id: i64) -> Result<()> {
-        let work = registrations::get_one(&mut turn.tx, id).await?;
-        let allowed = match &work {
-            Some(w) if w.unit_id == me.unit_id => true,
-            Some(w) if me.role == Role::Staff => {
-                let within = scope::of_staff(&mut turn.tx, me.unit_id).await?;
-                scope::contains(&mut turn.tx, within, w.unit_id).await?
-            }
-            _ => false,
-        };
-        let (Some(work), true) = (work, allowed) else {
-            turn.say_text("works.not_yours");
+        let campaign = turn.campaign().await?;
+        let made = ops::exports::word_form(&mut turn.tx, me, &campaign, id).await;
+        let Some(form) = turn.or_refused(made)? else {
             return Ok(());
         };
-        let campaign = turn.campaign().await?;
-        let parent = crate::store::units::parent_of(&mut turn.tx, work.unit_id).await?;
-        let (file_name, bytes, issuer) =
-            export::registration_paper(&campaign, &work, parent.as_ref().map(|p| p.name.as_str()))?;
         let caption = trf(
             turn.lang,
             "works.word_caption",
-            &[("number", &work.number.to_string()), ("issuer", &issuer)],
+            &[
+                ("number", &form.number.to_string()),
+                ("issuer", &form.issuer),
+            ],
         );
-        self.give_file(turn, me, (file_name, bytes, caption))
+        self.give_file(turn, me, (form.file_name, form.bytes, caption))
             .await?;
         Ok(())
     }

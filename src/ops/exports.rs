@@ -10,9 +10,10 @@ use sqlx::AnyConnection;
 use super::{Actor, Refused};
 use crate::data_dir::DataDir;
 use crate::domain::campaign::Campaign;
+use crate::domain::member::{Member, Role};
 use crate::export::{self, Row, StatusSheet, UnitTotal};
 use crate::i18n::Lang;
-use crate::store::registrations;
+use crate::store::{registrations, scope, units};
 
 /// The works reaching each award criterion, as CSV.
 pub async fn candidates(
@@ -55,6 +56,46 @@ pub async fn forms(
 ) -> Result<usize> {
     let within = actor.scope(&mut *conn).await?;
     export::each_form(conn, campaign, within, each).await
+}
+
+/// A work's official form as Word, with the work's number and the federation it is
+/// sent to.
+pub struct WordForm {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub number: crate::domain::registration::RegistrationNumber,
+    pub issuer: String,
+}
+
+/// One work's official form: for its own unit's members and for staff over the
+/// unit; refused for anyone else.
+pub async fn word_form(
+    conn: &mut AnyConnection,
+    me: &Member,
+    campaign: &Campaign,
+    id: i64,
+) -> Result<WordForm> {
+    let work = registrations::get_one(&mut *conn, id).await?;
+    let allowed = match &work {
+        Some(w) if w.unit_id == me.unit_id => true,
+        Some(w) if me.role == Role::Staff => {
+            let within = scope::of_staff(&mut *conn, me.unit_id).await?;
+            scope::contains(&mut *conn, within, w.unit_id).await?
+        }
+        _ => false,
+    };
+    let (Some(work), true) = (work, allowed) else {
+        return Err(Refused::new("works.not_yours").into());
+    };
+    let parent = units::parent_of(&mut *conn, work.unit_id).await?;
+    let parent = parent.as_ref().map(|p| p.name.as_str());
+    let (file_name, bytes, issuer) = export::registration_paper(campaign, &work, parent)?;
+    Ok(WordForm {
+        file_name,
+        bytes,
+        number: work.number,
+        issuer,
+    })
 }
 
 /// The official forms of `forms`, as one .zip of .docx files (the chat's and the

@@ -1,10 +1,11 @@
 //! Files from the desk: the grid as a spreadsheet (the same operation as `/tinhtrang`'s
 //! and `thidua export status`), as an attachment.
 
-use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use super::page::notice;
 use super::sign_in::failed;
 use super::{member, Shared};
 use crate::ops::{self, Actor};
@@ -110,6 +111,29 @@ async fn works(web: &super::Web, headers: &HeaderMap, what: Works) -> Response {
 
 const CSV: &str = "text/csv; charset=utf-8";
 const ZIP: &str = "application/zip";
+/// A work's official registration form, as the chat's "📄 Bản Word" gives it.
+pub async fn work_form(State(web): Shared, headers: HeaderMap, Path(id): Path<i64>) -> Response {
+    let (me, _, lang) = match member(&web, &headers).await {
+        Ok(who) => who,
+        Err(answer) => return answer,
+    };
+    let made = async {
+        let mut conn = web.db.read().await?;
+        let Some(campaign) = crate::store::campaigns::current(&mut conn).await? else {
+            anyhow::bail!("no campaign yet");
+        };
+        ops::exports::word_form(&mut conn, &me, &campaign, id).await
+    };
+    match made.await {
+        Ok(form) => attachment(&form.file_name, DOCX, form.bytes),
+        Err(e) if ops::refusal(&e).is_some() => {
+            notice(lang, StatusCode::FORBIDDEN, "web.not_yours")
+        }
+        Err(e) => failed(e),
+    }
+}
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// A file the browser saves rather than shows (and never sniffs for another type),

@@ -84,6 +84,7 @@ pub fn routes(web: Web) -> Router {
         )
         .route("/web/activity", get(activity::page))
         .route("/web/unit/{id}", get(unit::page))
+        .route("/web/work/{id}/form.docx", get(download::work_form))
         .route("/web/submission/{id}/approve", post(unit::approve))
         .route("/web/submission/{id}/return", post(unit::give_back))
         .route("/web/submission/{id}/file/{n}", get(unit::file))

@@ -66,7 +66,10 @@ pub async fn page(State(web): Shared, headers: HeaderMap, Path(id): Path<i64>) -
         @if works.is_empty() { p { (tr(lang, "web.no_works")) } }
         ul {
             @for w in &works {
-                li { (w.number) " — " (w.draft.name) " · " (w.draft.estimated_value.grouped('.')) " đồng" }
+                li {
+                    (w.number) " — " (w.draft.name) " · " (w.draft.estimated_value.grouped('.')) " đồng "
+                    a href={ "/web/work/" (w.id) "/form.docx" } { (tr(lang, "web.word_form")) }
+                }
             }
         }
         h2 { (tr(lang, "web.submissions")) }
