@@ -60,6 +60,7 @@ async fn a_zalo_chair_hands_in_a_dossier_on_the_web_and_gets_files_by_link() {
     let staff_code = env.invite(DISTRICT_A, "staff");
     let zalo_staff_code = env.invite(DISTRICT_A, "staff");
     let chair_code = env.invite(SCHOOL_A, "chair");
+    let telegram_chair_code = env.invite(SCHOOL_B, "chair");
     let tg = FakeTelegram::start().await;
     let zl = FakeZalo::start().await;
     let port = support::free_port();
@@ -278,6 +279,24 @@ async fn a_zalo_chair_hands_in_a_dossier_on_the_web_and_gets_files_by_link() {
         403,
         "once"
     );
+
+    // On Telegram, a document over the bot's download limit is answered with the
+    // upload link instead.
+    let mut tg_chair = Talk::new(&tg, User::new(1002, "Hoa", "Trần Thị"));
+    tg_chair
+        .say(&format!("/start {telegram_chair_code}"))
+        .expect("Chào mừng")
+        .await;
+    tg_chair.say("/baocao").expect("(1/2) Xin gửi tệp").await;
+    let big = vec![b'%'; 21 * 1024 * 1024];
+    let answer = tg_chair
+        .document("bao-cao-scan.pdf", "application/pdf", &big)
+        .expect("lớn hơn 20 MB")
+        .await;
+    let upload = link_in(&answer.text);
+    assert!(upload.starts_with(&format!("{base}/web/in/")), "{}", answer.text);
+    let opened = http.post(&upload).send().await.unwrap();
+    assert_eq!(opened.headers()["location"], "/web/up");
 
     // The links never reach the log.
     let log = bot.log_text();
