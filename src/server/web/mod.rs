@@ -5,6 +5,7 @@
 //! operations as the chat and the command line (`ops`).
 
 mod activity;
+mod announcements;
 mod charts;
 mod download;
 mod grid;
@@ -51,6 +52,8 @@ pub struct Web {
     pub data: crate::data_dir::DataDir,
     /// Wakes the outbox's worker when a page queued a message (a chair told of a review).
     pub wake: Option<Arc<tokio::sync::Notify>>,
+    /// A person on both channels gets an announcement on Telegram only.
+    pub telegram_first: bool,
 }
 
 impl Web {
@@ -83,6 +86,10 @@ pub fn routes(web: Web) -> Router {
             post(registrations::unpropose),
         )
         .route("/web/activity", get(activity::page))
+        .route("/web/announcements", get(announcements::page))
+        .route("/web/announcements/preview", post(announcements::preview))
+        .route("/web/announcements/send", post(announcements::send))
+        .route("/web/announcement/{id}", get(announcements::report))
         .route("/web/unit/{id}", get(unit::page))
         .route("/web/submission/{id}/approve", post(unit::approve))
         .route("/web/submission/{id}/return", post(unit::give_back))
