@@ -161,6 +161,14 @@ fn author(lang: Lang, b: &Listed) -> Markup {
     }
 }
 
+/// Who wrote it, on one line: "Name (federation)", or the operator.
+fn author_line(lang: Lang, b: &Listed) -> String {
+    match (&b.author, &b.author_unit) {
+        (Some(name), Some(unit)) => format!("{name} ({unit})"),
+        _ => tr(lang, "web.announce.operator"),
+    }
+}
+
 /// A text's first line, at most 80 characters of it.
 fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default();
@@ -379,7 +387,7 @@ pub async fn report(
     };
     let when = b.at.with_timezone(&tz).format("%H:%M %d/%m/%Y").to_string();
     let body = html! {
-        p.meta { (author(lang, &b)) " · " (when) " · " (audience_label(lang, &b.audience)) }
+        p.meta { (trf(lang, "web.announce.meta", &[("who", &author_line(lang, &b)), ("at", &when), ("audience", &audience_label(lang, &b.audience))])) }
         blockquote { (b.text) }
         ul.figures {
             @for (key, n) in [("queued", f.queued), ("sent", f.sent), ("pending", f.pending), ("blocked", f.blocked), ("failed", f.failed), ("acked", f.acked)] {
