@@ -6,8 +6,12 @@
 //! both in the chat. Then what is refused: the used link, an expired link, a form without
 //! its CSRF token, and another district's unit, submission and file.
 //!
+//! Then the overview, the registrations and the activity log, and an announcement to the
+//! chairs missing the report: composed, previewed, sent, its delivery report.
+//!
 //! Screenshots land in `target/web-screens/` (grid.png, unit.png, return-confirm.png,
-//! refused.png). Without Chromium and chromedriver the test says it was skipped, unless
+//! overview.png, registrations.png, activity.png, announce-preview.png,
+//! announce-report.png, announcements.png, refused.png). Without Chromium and chromedriver the test says it was skipped, unless
 //! `THIDUA_REQUIRE_CHROMIUM=1`.
 
 mod support;
@@ -29,6 +33,8 @@ const SCHOOL_B: &str = "CĐCS Trường THCS An Biên";
 const REPORT: &str = "Báo cáo tổng kết phong trào thi đua";
 const DOSSIER: &str = "Hồ sơ trình đề nghị khen thưởng";
 const REASON: &str = "Thiếu chữ ký của chủ tịch trên biên bản";
+const WORK: &str = "Vườn thuốc nam cho trạm y tế";
+const ANNOUNCEMENT: &str = "Kính gửi các CĐCS: hạn nộp báo cáo tổng kết là ngày 15/12.";
 
 // The pages' words (locales/vi.yml), as a person reads them.
 const LINK_REFUSED: &str = "Đường link này đã được dùng hoặc đã hết hạn";
@@ -67,6 +73,7 @@ async fn a_staff_member_reviews_a_unit_in_chromium() {
     let staff_code = env.invite(DISTRICT_A, "staff");
     let chair_code = env.invite(SCHOOL_A, "chair");
     let chair_b_code = env.invite(SCHOOL_B, "chair");
+    let clinic_code = env.invite(CLINIC_A, "chair");
 
     // The bot's clock runs ahead of the real one by more than a link's life, so a link
     // the operator's command line makes now (on the real clock) is, to the bot, already
@@ -100,6 +107,13 @@ async fn a_staff_member_reviews_a_unit_in_chromium() {
         .say(&format!("/start {chair_b_code}"))
         .expect("Chào mừng")
         .await;
+
+    let mut clinic = Talk::new(&api, User::new(1003, "Mai", "Phạm Thị"));
+    clinic
+        .say(&format!("/start {clinic_code}"))
+        .expect("Chào mừng")
+        .await;
+    clinic.register(WORK).await;
 
     // Two submissions to review (the report, the award dossier), and one in district B.
     hand_in_report(&mut chair).await;
@@ -253,6 +267,10 @@ async fn a_staff_member_reviews_a_unit_in_chromium() {
     .await;
     chair.expect(&format!("bị trả lại: {REASON}")).await;
 
+    // The desk's other pages, and an announcement to the chairs missing the report.
+    the_other_pages(&browser, &base).await;
+    announce(&browser, &base, &mut clinic, &mut chair).await;
+
     // 3. What is refused. The used link:
     browser.open_link(&link).await;
     browser.wait_for_text(LINK_REFUSED).await;
@@ -309,6 +327,115 @@ async fn a_staff_member_reviews_a_unit_in_chromium() {
     browser.close().await;
     assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());
     eprintln!("browser test took {:?}", started.elapsed());
+}
+
+/// The overview, the registrations and the activity log, as they look.
+async fn the_other_pages(browser: &Browser, base: &str) {
+    for (path, says, png) in [
+        (
+            "/web/overview",
+            "Tình hình nộp theo từng hạn",
+            "overview.png",
+        ),
+        ("/web/registrations", WORK, "registrations.png"),
+        ("/web/activity", "Trả lại", "activity.png"),
+    ] {
+        browser.goto(&format!("{base}{path}")).await;
+        browser.wait_for_text(says).await;
+        assert_eq!(browser.status().await, 200, "{path}");
+        browser.screenshot(png).await;
+    }
+}
+
+/// From the nav's "Thông báo": the text typed, "Chưa nộp báo cáo" chosen (the clinic's
+/// one chair, its count shown), the preview, "Gửi", the delivery report; the clinic's
+/// chair gets it in the chat, the school's (its report handed in) does not.
+async fn announce(browser: &Browser, base: &str, clinic: &mut Talk, school: &mut Talk) {
+    browser.goto(&format!("{base}/web")).await;
+    browser
+        .wait_for(Locator::LinkText("Thông báo"), "the nav's Thông báo")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_text("Soạn thông báo mới").await;
+    browser
+        .find("textarea[name=text]", "the announcement's text")
+        .await
+        .send_keys(&format!("{ANNOUNCEMENT}\nXin các đồng chí nộp đúng hạn."))
+        .await
+        .unwrap();
+    let missing = "//label[input[@value='missing-report']]";
+    let label = browser
+        .wait_for(Locator::XPath(missing), "the audience «Chưa nộp báo cáo»")
+        .await;
+    assert_eq!(label.text().await.unwrap(), "Chưa nộp báo cáo (1 người)");
+    label.click().await.unwrap();
+    browser
+        .wait_for(
+            Locator::XPath("//button[normalize-space() = 'Xem trước']"),
+            "Xem trước",
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+    let preview = browser.wait_for_text("Chưa nộp báo cáo — 1 người").await;
+    assert!(
+        preview.contains("📢 Thông báo của LĐLĐ huyện Vĩnh Thuận")
+            && preview.contains(ANNOUNCEMENT),
+        "{preview}"
+    );
+    browser.screenshot("announce-preview.png").await;
+    assert!(clinic.quiet().await.is_empty(), "nothing sent on a preview");
+    browser
+        .find("form[action='/web/announcements/send'] button", "Gửi")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_text("Người nhận").await;
+    let url = browser.client.current_url().await.unwrap().to_string();
+    assert!(url.contains("/web/announcement/"), "{url}");
+    let got = clinic.expect(ANNOUNCEMENT).await;
+    assert!(got.text.contains("nộp đúng hạn"), "{}", got.text);
+    clinic
+        .press(&got.button("Đã nhận"))
+        .expect("đã ghi nhận")
+        .await;
+    // The report, read again until the chair's "Đã nhận" is in it.
+    let deadline = Instant::now() + support::browser::WAIT;
+    loop {
+        browser.goto(&url).await;
+        let page = browser.wait_for_text("Người nhận").await;
+        if page.contains("1 Đã nhận") {
+            assert!(
+                page.contains(CLINIC_A) && !page.contains(SCHOOL_A),
+                "{page}"
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "no Đã nhận: {page}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    browser.screenshot("announce-report.png").await;
+    browser
+        .wait_for(
+            Locator::LinkText("« Về danh sách thông báo"),
+            "the way back to the list",
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+    let list = browser.wait_for_text("Thông báo đã gửi").await;
+    assert!(list.contains(ANNOUNCEMENT), "{list}");
+    browser.screenshot("announcements.png").await;
+    let told = school.quiet().await;
+    assert!(
+        told.iter().all(|m| !m.text.contains(ANNOUNCEMENT)),
+        "the school handed its report in"
+    );
 }
 
 /// `/baocao`: one PDF, no note, handed in.

@@ -524,6 +524,11 @@ impl Desk {
     }
 
     async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::StatusCode {
+        self.answer(path, form).await.status()
+    }
+
+    /// A POST's whole answer (its status, its page or where it goes next).
+    async fn answer(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.http
             .post(format!("{}{path}", self.base))
             .header("cookie", &self.session)
@@ -531,7 +536,6 @@ impl Desk {
             .send()
             .await
             .unwrap()
-            .status()
     }
 }
 
@@ -749,5 +753,262 @@ async fn the_pages(env: &TestEnv) {
         assert_eq!(r.status(), 200, "{path}");
         assert!(r.bytes().await.unwrap().starts_with(b"PK"), "{path}");
     }
+    assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());
+}
+
+const CLINIC_A: &str = "CĐCS Trạm Y tế xã Vĩnh Bình";
+const KINDERGARTEN_A: &str = "CĐCS Trường Mầm non Vĩnh Thuận";
+const ANNOUNCEMENT: &str =
+    "Kính gửi các CĐCS: hạn nộp báo cáo tổng kết là ngày 15/12.\nXin các đồng chí nộp đúng hạn.";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_announce_from_the_desk_to_the_chairs_missing_the_report() {
+    announcements(&TestEnv::new()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn announcements_on_postgresql() {
+    let Some(server) = support::postgres_server() else {
+        return;
+    };
+    let name = format!("thidua_web_announce_{}", std::process::id());
+    let mut env = TestEnv::new();
+    env.database_url = Some(support::load::fresh_postgres(&server, &name).await);
+    announcements(&env).await;
+    support::load::drop_postgres(&server, &name).await;
+}
+
+/// The report page's figure named `key` ("sent", "acked", …).
+fn figure(html: &str, key: &str) -> i64 {
+    html.split(&format!("<li class=\"figure {key}\"><strong>"))
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no figure {key}: {html}"))
+}
+
+/// Reads the report page until its figure `key` is `n`.
+async fn report_when(desk: &Desk, path: &str, key: &str, n: i64) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let html = desk.page(path).await;
+        if figure(&html, key) == n {
+            return html;
+        }
+        assert!(std::time::Instant::now() < deadline, "{key} ≠ {n}: {html}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// District A's staff write to the chairs missing the report: the live counts, a text
+/// too long kept with the chat's reason, the preview, one send however often it is
+/// pressed, the report; district B's staff see none of it.
+async fn announcements(env: &TestEnv) {
+    for (unit, parent) in [
+        (PROVINCE, None),
+        (DISTRICT_A, Some(PROVINCE)),
+        (DISTRICT_B, Some(PROVINCE)),
+        (SCHOOL_A, Some(DISTRICT_A)),
+        (CLINIC_A, Some(DISTRICT_A)),
+        (KINDERGARTEN_A, Some(DISTRICT_A)),
+        (SCHOOL_B, Some(DISTRICT_B)),
+    ] {
+        let mut args = vec!["unit", "add", unit];
+        if let Some(p) = parent {
+            args.extend(["--parent", p]);
+        }
+        env.cli(&args);
+    }
+    let codes = [
+        env.invite(DISTRICT_A, "staff"),
+        env.invite(DISTRICT_B, "staff"),
+        env.invite(SCHOOL_A, "chair"),
+        env.invite(CLINIC_A, "chair"),
+        env.invite(KINDERGARTEN_A, "chair"),
+        env.invite(SCHOOL_B, "chair"),
+    ];
+    let api = FakeTelegram::start().await;
+    let port = support::free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut bot = env.spawn(&[
+        ("TELOXIDE_TOKEN", support::TOKEN.to_string()),
+        ("TELOXIDE_API_URL", api.url()),
+        ("THIDUA_HTTP_LISTEN", format!("127.0.0.1:{port}")),
+        ("THIDUA_PUBLIC_URL", format!("{base}/")),
+    ]);
+    let mut talks = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        let mut talk = Talk::new(&api, User::new(4001 + i as i64, "Người", "Thứ"));
+        let said = if i < 2 { "cán bộ" } else { "Chào mừng" };
+        talk.say(&format!("/start {code}")).expect(said).await;
+        talks.push(talk);
+    }
+    let [staff_a, staff_b, school, clinic, kindergarten, school_b] = &mut talks[..] else {
+        unreachable!()
+    };
+    // The school hands its report in; the kindergarten's chair has blocked the bot.
+    school.say("/baocao").expect("(1/2) Xin gửi tệp").await;
+    school
+        .document("bao-cao.pdf", "application/pdf", b"%PDF-1.4 bao cao")
+        .expect("Ghi chú")
+        .await;
+    let checklist = school.say("/boqua").expect("Kiểm tra trước khi nộp").await;
+    school
+        .press(&checklist.button("Nộp"))
+        .expect("Đã nộp")
+        .await;
+    api.block(kindergarten.user.id);
+
+    // The counts, within the district, as the page is drawn.
+    let a = Desk::open(&base, staff_a).await;
+    let page = a.page("/web/announcements").await;
+    for shown in [
+        "Tất cả chủ tịch CĐCS (3 người)",
+        "Chưa đăng ký công trình (3 người)",
+        "Chưa nộp báo cáo (2 người)",
+        "maxlength=\"1500\"",
+    ] {
+        assert!(page.contains(shown), "{shown}: {page}");
+    }
+    assert!(page.contains("Chưa có thông báo nào"), "{page}");
+    let csrf = field_after(&page, "/web/announcements/preview", "csrf");
+
+    // Without the page's token: refused, before anything.
+    let form = |csrf: &str, text: &str| -> Vec<(String, String)> {
+        vec![
+            ("csrf".into(), csrf.into()),
+            ("text".into(), text.into()),
+            ("audience".into(), "missing-report".into()),
+        ]
+    };
+    fn pairs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+        f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    }
+    for path in ["/web/announcements/preview", "/web/announcements/send"] {
+        let no_token = &form("", ANNOUNCEMENT)[1..];
+        assert_eq!(a.post(path, &pairs(no_token)).await, 403, "{path}");
+        let forged = form(&"0".repeat(32), ANNOUNCEMENT);
+        assert_eq!(a.post(path, &pairs(&forged)).await, 403, "{path}");
+    }
+
+    // Too long: the chat's reason, the text kept in its box.
+    let long = "Nội dung rất dài. ".repeat(90);
+    let refused = a
+        .answer("/web/announcements/preview", &pairs(&form(&csrf, &long)))
+        .await;
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    let len = long.trim().chars().count();
+    assert!(
+        html.contains(&format!("{len} ký tự, tối đa 1500 ký tự")),
+        "{html}"
+    );
+    assert!(html.contains(&format!(">{long}</textarea>")), "{html}");
+    let too_long = a
+        .answer("/web/announcements/send", &pairs(&form(&csrf, &long)))
+        .await;
+    assert_eq!(too_long.status(), 422, "the send checks it too");
+
+    // The preview: the message as chairs get it, to whom, and the text carried on.
+    let preview = a
+        .answer(
+            "/web/announcements/preview",
+            &pairs(&form(&csrf, ANNOUNCEMENT)),
+        )
+        .await;
+    assert_eq!(preview.status(), 200);
+    let html = preview.text().await.unwrap();
+    for shown in [
+        "📢 Thông báo của LĐLĐ huyện Vĩnh Thuận:",
+        "Chưa nộp báo cáo — 2 người",
+        "Đã nhận",
+        &format!("name=\"text\" value=\"{ANNOUNCEMENT}\""),
+    ] {
+        assert!(html.contains(shown), "{shown}: {html}");
+    }
+    assert!(clinic.quiet().await.is_empty(), "nothing sent on a preview");
+    let text = field_after(&html, "/web/announcements/send", "text");
+    let send = form(&csrf, &text);
+
+    // Sent: to the two chairs missing the report in district A, and only to them.
+    let sent = a.answer("/web/announcements/send", &pairs(&send)).await;
+    assert_eq!(sent.status(), 303);
+    let report = sent.headers()["location"].to_str().unwrap().to_string();
+    assert!(report.starts_with("/web/announcement/"), "{report}");
+    let got = clinic.expect("hạn nộp báo cáo tổng kết").await;
+    assert!(
+        got.text.contains("Xin các đồng chí nộp đúng hạn"),
+        "{}",
+        got.text
+    );
+    // Pressed again (a double click, a reload): the same report, nothing sent twice.
+    let again = a.answer("/web/announcements/send", &pairs(&send)).await;
+    assert_eq!(again.status(), 303);
+    assert_eq!(again.headers()["location"].to_str().unwrap(), report);
+    staff_a.expect("đã gửi xong").await;
+    for (who, talk) in [("school", &mut *school), ("school B", &mut *school_b)] {
+        let told = talk.quiet().await;
+        assert!(
+            told.iter()
+                .all(|m| !m.text.contains("hạn nộp báo cáo tổng kết")),
+            "{who} got it"
+        );
+    }
+    let copies = api
+        .sent_to(clinic.user.id)
+        .iter()
+        .filter(|m| m.text.contains("hạn nộp báo cáo tổng kết"))
+        .count();
+    assert_eq!(copies, 1, "one copy");
+
+    // The report: 2 queued, 1 sent, 1 blocked; the clinic's "Đã nhận" counted.
+    let html = report_when(&a, &report, "sent", 1).await;
+    assert_eq!(figure(&html, "queued"), 2);
+    assert_eq!(figure(&html, "blocked"), 1);
+    assert_eq!(figure(&html, "failed"), 0);
+    assert_eq!(figure(&html, "acked"), 0);
+    assert!(
+        html.contains(CLINIC_A) && html.contains(KINDERGARTEN_A),
+        "{html}"
+    );
+    assert!(
+        !html.contains(SCHOOL_A) && !html.contains(SCHOOL_B),
+        "{html}"
+    );
+    assert!(html.contains("Đã chặn bot"), "{html}");
+    clinic
+        .press(&got.button("Đã nhận"))
+        .expect("đã ghi nhận")
+        .await;
+    report_when(&a, &report, "acked", 1).await;
+    let list = a.page("/web/announcements").await;
+    assert!(list.contains(&format!("href=\"{report}\"")), "{list}");
+    assert!(
+        list.contains("Kính gửi các CĐCS: hạn nộp báo cáo tổng kết là ngày 15/12.")
+            && !list.contains("Xin các đồng chí"),
+        "the first line: {list}"
+    );
+    let log = a.page("/web/activity").await;
+    assert!(log.contains("Gửi thông báo"), "{log}");
+
+    // District B's staff: their own counts, none of A's announcements, A's report 403.
+    let b = Desk::open(&base, staff_b).await;
+    let theirs = b.page("/web/announcements").await;
+    assert!(
+        theirs.contains("Tất cả chủ tịch CĐCS (1 người)"),
+        "{theirs}"
+    );
+    assert!(!theirs.contains("hạn nộp báo cáo tổng kết"), "{theirs}");
+    let refused = b.get(&report).await;
+    assert_eq!(refused.status(), 403);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("không do LĐLĐ của Anh/Chị gửi"),
+        "the refusal's reason"
+    );
+    assert_eq!(b.get("/web/announcement/999999").await.status(), 404);
     assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());
 }

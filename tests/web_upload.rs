@@ -294,7 +294,11 @@ async fn a_zalo_chair_hands_in_a_dossier_on_the_web_and_gets_files_by_link() {
         .expect("lớn hơn 20 MB")
         .await;
     let upload = link_in(&answer.text);
-    assert!(upload.starts_with(&format!("{base}/web/in/")), "{}", answer.text);
+    assert!(
+        upload.starts_with(&format!("{base}/web/in/")),
+        "{}",
+        answer.text
+    );
     let opened = http.post(&upload).send().await.unwrap();
     assert_eq!(opened.headers()["location"], "/web/up");
 

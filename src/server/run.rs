@@ -115,6 +115,7 @@ pub async fn run(app: App, config: &Config) -> Result<()> {
             secure: url.starts_with("https://"),
             data: data.clone(),
             wake: app.wake.clone(),
+            telegram_first: prefer_telegram,
         })
     });
     serve(&mut tasks, receiving, ops, web, stopped).await?;

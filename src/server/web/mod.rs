@@ -5,6 +5,7 @@
 //! operations as the chat and the command line (`ops`).
 
 mod activity;
+mod announcements;
 mod charts;
 mod download;
 mod grid;
@@ -51,6 +52,8 @@ pub struct Web {
     pub data: crate::data_dir::DataDir,
     /// Wakes the outbox's worker when a page queued a message (a chair told of a review).
     pub wake: Option<Arc<tokio::sync::Notify>>,
+    /// A person on both channels gets an announcement on Telegram only.
+    pub telegram_first: bool,
 }
 
 impl Web {
@@ -83,6 +86,10 @@ pub fn routes(web: Web) -> Router {
             post(registrations::unpropose),
         )
         .route("/web/activity", get(activity::page))
+        .route("/web/announcements", get(announcements::page))
+        .route("/web/announcements/preview", post(announcements::preview))
+        .route("/web/announcements/send", post(announcements::send))
+        .route("/web/announcement/{id}", get(announcements::report))
         .route("/web/unit/{id}", get(unit::page))
         .route("/web/work/{id}/form.docx", get(download::work_form))
         .route("/web/submission/{id}/approve", post(unit::approve))
@@ -113,6 +120,7 @@ pub async fn serve_locally(db: &Db, data: &crate::data_dir::DataDir) -> anyhow::
         secure: false,
         data: data.clone(),
         wake: None,
+        telegram_first: true,
     });
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, pages).await {

@@ -77,6 +77,11 @@ pub fn bare(lang: Lang, title: &str, body: Markup) -> Markup {
 
 /// A page that only says why (a used link, no session): with its status.
 pub fn notice(lang: Lang, status: StatusCode, key: &str) -> Response {
-    let page = bare(lang, "thidua", html! { p { (tr(lang, key)) } });
+    said(lang, status, &tr(lang, key))
+}
+
+/// A page that only says `text` (an operation's refusal, in the member's language).
+pub fn said(lang: Lang, status: StatusCode, text: &str) -> Response {
+    let page = bare(lang, "thidua", html! { p { (text) } });
     (status, page).into_response()
 }
