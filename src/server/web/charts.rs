@@ -39,6 +39,30 @@ fn text<DB: DrawingBackend>(
     area.draw(&Text::new(s.to_string(), (x, y), font))
 }
 
+/// A row's name on at most two lines of the label's width, cut with "…" past them:
+/// a deadline's title is read whole more often than not.
+fn label_lines(name: &str) -> Vec<String> {
+    const WIDE: usize = 28;
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in name.split_whitespace() {
+        let last = lines.last_mut().expect("one line");
+        if !last.is_empty() && last.chars().count() + 1 + word.chars().count() > WIDE {
+            lines.push(word.to_string());
+        } else {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    if lines.len() > 2 {
+        lines.truncate(2);
+        let second: String = lines[1].chars().take(WIDE - 1).collect();
+        lines[1] = format!("{second}…");
+    }
+    lines
+}
+
 /// One horizontal bar per row, each split into parts (`colors[i]` for part `i`),
 /// scaled to the longest row; the row's label at its left, its total at its right.
 pub fn stacked_bars(rows: &[(String, Vec<i64>)], colors: &[RGBColor], label: &str) -> Markup {
@@ -55,8 +79,9 @@ pub fn stacked_bars(rows: &[(String, Vec<i64>)], colors: &[RGBColor], label: &st
         let span = (WIDTH - LABEL - 70) as f64;
         let drawn = rows.iter().enumerate().try_for_each(|(i, (name, parts))| {
             let y = (i as u32 * ROW + 4) as i32;
-            let short: String = name.chars().take(30).collect();
-            text(&root, &short, (0, y + 8))?;
+            for (n, line) in label_lines(name).iter().enumerate() {
+                text(&root, line, (0, y + 1 + 15 * n as i32))?;
+            }
             let mut x = LABEL as f64;
             for (part, color) in parts.iter().zip(colors) {
                 let w = span * *part as f64 / max as f64;
@@ -128,4 +153,16 @@ fn draw_days(
         chart.draw_series(std::iter::once(line))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_long_name_takes_two_lines_and_is_cut_past_them() {
+        let two = super::label_lines("Báo cáo tổng kết phong trào thi đua");
+        assert_eq!(two, ["Báo cáo tổng kết phong trào", "thi đua"]);
+        let long = super::label_lines(&"Hồ sơ trình đề nghị khen thưởng ".repeat(3));
+        assert_eq!(long.len(), 2);
+        assert!(long[1].ends_with('…'), "{long:?}");
+    }
 }
