@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use support::browser::Browser;
 use support::fake_telegram::{FakeTelegram, User};
+use support::link_in;
 use support::{Talk, TestEnv};
 
 const PROVINCE: &str = "LĐLĐ tỉnh Kiên Giang";
@@ -40,14 +41,6 @@ const ANNOUNCEMENT: &str = "Kính gửi các CĐCS: hạn nộp báo cáo tổng
 const LINK_REFUSED: &str = "Đường link này đã được dùng hoặc đã hết hạn";
 const NOT_YOURS: &str = "không thuộc LĐLĐ của Anh/Chị";
 const BAD_FORM: &str = "Biểu mẫu không hợp lệ";
-
-/// The link in the bot's answer.
-fn link_in(text: &str) -> String {
-    text.split_whitespace()
-        .find(|w| w.starts_with("http"))
-        .unwrap_or_else(|| panic!("no link in {text}"))
-        .to_string()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_staff_member_reviews_a_unit_in_chromium() {

@@ -11,17 +11,11 @@ mod support;
 
 use support::browser::Browser;
 use support::fake_zalo::{FakeZalo, ZTalk, ZUser, TOKEN as ZALO_TOKEN};
+use support::link_in;
 use support::TestEnv;
 
 const DISTRICT: &str = "LĐLĐ huyện Vĩnh Thuận";
 const SCHOOL: &str = "CĐCS Trường THCS Vĩnh Thuận";
-
-fn link_in(text: &str) -> String {
-    text.split_whitespace()
-        .find(|w| w.starts_with("http"))
-        .unwrap_or_else(|| panic!("no link in {text}"))
-        .to_string()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_zalo_chair_hands_in_files_from_the_browser() {

@@ -9,6 +9,7 @@ mod support;
 use std::time::Duration;
 
 use support::fake_telegram::{FakeTelegram, User};
+use support::link_in;
 use support::{Talk, TestEnv};
 
 const PROVINCE: &str = "LĐLĐ tỉnh Kiên Giang";
@@ -16,14 +17,6 @@ const DISTRICT_A: &str = "LĐLĐ huyện Vĩnh Thuận";
 const DISTRICT_B: &str = "LĐLĐ huyện An Biên";
 const SCHOOL_A: &str = "CĐCS Trường THCS Vĩnh Thuận";
 const SCHOOL_B: &str = "CĐCS Trường THCS An Biên";
-
-/// The link in the bot's answer.
-fn link_in(text: &str) -> String {
-    text.split_whitespace()
-        .find(|w| w.starts_with("http"))
-        .unwrap_or_else(|| panic!("no link in {text}"))
-        .to_string()
-}
 
 /// The session cookie a response sets ("thidua_session=…"), with its attributes.
 fn set_cookie(r: &reqwest::Response) -> String {

@@ -12,19 +12,13 @@ use std::time::Duration;
 use reqwest::multipart::{Form, Part};
 use support::fake_telegram::{FakeTelegram, User};
 use support::fake_zalo::{FakeZalo, ZTalk, ZUser, TOKEN as ZALO_TOKEN};
+use support::link_in;
 use support::{Talk, TestEnv, TOKEN};
 
 const DISTRICT_A: &str = "LĐLĐ huyện Vĩnh Thuận";
 const DISTRICT_B: &str = "LĐLĐ huyện An Biên";
 const SCHOOL_A: &str = "CĐCS Trường THCS Vĩnh Thuận";
 const SCHOOL_B: &str = "CĐCS Trường THCS An Biên";
-
-fn link_in(text: &str) -> String {
-    text.split_whitespace()
-        .find(|w| w.starts_with("http"))
-        .unwrap_or_else(|| panic!("no link in {text}"))
-        .to_string()
-}
 
 /// The value of `name="csrf"` on a page.
 fn csrf_in(html: &str) -> String {

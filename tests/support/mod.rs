@@ -755,3 +755,11 @@ pub fn console(env: &TestEnv, lines: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// The link in a bot's answer (the first word starting with "http").
+pub fn link_in(text: &str) -> String {
+    text.split_whitespace()
+        .find(|w| w.starts_with("http"))
+        .unwrap_or_else(|| panic!("no link in {text}"))
+        .to_string()
+}
