@@ -452,7 +452,6 @@ async fn review_on_the_unit_page(
     chair.expect(&format!("bị trả lại: {reason}")).await;
 }
 
-
 const WORK_A: &str = "Nhà vệ sinh cho học sinh Vĩnh Thuận";
 const WORK_B: &str = "Tủ sách An Biên";
 const REPORT: &str = "Báo cáo tổng kết phong trào thi đua";
