@@ -302,3 +302,66 @@ async fn two_deadlines_the_same_morning_are_one_message() {
         0
     );
 }
+
+/// `run --now T --speed K`: the rehearsal clock runs K times faster and the scheduler
+/// follows it. From 20:00 the evening before, at 10 000× (2.8 hours a second), the
+/// 7-day reminder of 08:00 comes after some 4 seconds, not before, and once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_faster_rehearsal_clock_brings_the_morning_reminder_once() {
+    let env = TestEnv::new();
+    let db = open(&env).await;
+    seed(&db).await;
+    db.pool.close().await;
+    let api = FakeTelegram::start().await;
+    let started = Instant::now();
+    let mut bot = env.spawn_with(
+        &[
+            "run",
+            "--now",
+            "2025-04-27T20:00:00+07:00",
+            "--speed",
+            "10000",
+        ],
+        &[
+            ("TELOXIDE_TOKEN", TOKEN.to_string()),
+            ("TELOXIDE_API_URL", api.url()),
+        ],
+    );
+    let reminders = || {
+        api.sent_to(1003)
+            .into_iter()
+            .filter(|s| s.text.contains("Nhắc hạn"))
+            .count()
+    };
+    // Before 08:00 rehearsed (under 12 hours, 4.3 s real): nothing.
+    tokio::time::sleep(Duration::from_millis(2_500).saturating_sub(started.elapsed())).await;
+    assert_eq!(reminders(), 0, "before 08:00:\n{}", bot.log_text());
+    let deadline = started + Duration::from_secs(12);
+    while reminders() == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "no reminder:\n{}",
+            bot.log_text()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // A rehearsed day and a half on (the next reminder is 3 days before): still one.
+    tokio::time::sleep(deadline.saturating_duration_since(Instant::now())).await;
+    assert_eq!(reminders(), 1, "{:?}", api.sent_to(1003));
+    assert!(bot.terminate());
+    // The speed needs a start, and stays within 1..=10000.
+    let refused = env.cli_raw(&["run", "--speed", "100"]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("còn thiếu --now"), "{said}");
+    let too_fast = env.cli_raw(&[
+        "run",
+        "--now",
+        "2025-04-27T20:00:00+07:00",
+        "--speed",
+        "99999",
+    ]);
+    assert!(!too_fast.status.success());
+    let said = String::from_utf8_lossy(&too_fast.stderr);
+    assert!(said.contains("1..=10000"), "{said}");
+}

@@ -48,6 +48,10 @@ pub enum Command {
         /// let it run on: to rehearse a campaign's calendar.
         #[arg(long, value_parser = parse_instant)]
         now: Option<DateTime<Utc>>,
+        /// With --now: run the clock this many times faster (1 to 10000), so months of a
+        /// campaign are rehearsed in minutes. Never in production.
+        #[arg(long, requires = "now", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        speed: Option<u32>,
     },
     /// Talk to the bot in this terminal (no token needed).
     Chat,
@@ -174,8 +178,17 @@ async fn before_the_database(command: Command, config: Config, lang: Lang) -> Re
 
 async fn with_the_database(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
-        Command::Run { now } => {
-            let clock = now.map(Clock::starting_at).unwrap_or_default();
+        Command::Run { now, speed } => {
+            let clock = match now {
+                Some(at) => Clock::rehearsing(at, speed.unwrap_or(1)),
+                None => Clock::system(),
+            };
+            if clock.speed() > 1 {
+                tracing::warn!(
+                    speed = clock.speed(),
+                    "a rehearsal: the clock runs faster than time"
+                );
+            }
             let app = App::new(ctx.db.clone()).with_clock(clock);
             crate::server::run::run(app, &ctx.config).await
         }

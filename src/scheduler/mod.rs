@@ -288,7 +288,7 @@ pub async fn run(
             Err(e) => tracing::error!(error = %format!("{e:#}"), "reminder tick failed"),
         }
         tokio::select! {
-            _ = tokio::time::sleep(TICK) => {}
+            _ = tokio::time::sleep(clock.real(TICK)) => {}
             _ = shutdown.changed() => return Ok(()),
         }
     }

@@ -65,6 +65,11 @@ impl Web {
     }
 }
 
+/// Pages served at once; the rest wait their turn. A page over a province reads for a
+/// while, and the chat's turns share the database's connections (SQLite's pool has 8):
+/// the desk must never take them all (BENCHMARKS.md, "The staff desk's pages").
+const AT_ONCE: usize = 2;
+
 pub fn routes(web: Web) -> Router {
     Router::new()
         .route("/web", get(grid::page))
@@ -105,6 +110,7 @@ pub fn routes(web: Web) -> Router {
         .route("/web/out", post(sign_in::close))
         .route("/web/style.css", get(page::style))
         .layer(middleware::from_fn(guarded))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(AT_ONCE))
         .with_state(Arc::new(web))
 }
 
