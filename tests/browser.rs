@@ -49,20 +49,14 @@ async fn a_staff_member_reviews_a_unit_in_chromium() {
         return;
     };
     let env = TestEnv::new();
-    for (unit, parent) in [
+    env.tree(&[
         (PROVINCE, None),
         (DISTRICT_A, Some(PROVINCE)),
         (DISTRICT_B, Some(PROVINCE)),
         (SCHOOL_A, Some(DISTRICT_A)),
         (CLINIC_A, Some(DISTRICT_A)),
         (SCHOOL_B, Some(DISTRICT_B)),
-    ] {
-        let mut args = vec!["unit", "add", unit];
-        if let Some(p) = parent {
-            args.extend(["--parent", p]);
-        }
-        env.cli(&args);
-    }
+    ]);
     let staff_code = env.invite(DISTRICT_A, "staff");
     let chair_code = env.invite(SCHOOL_A, "chair");
     let chair_b_code = env.invite(SCHOOL_B, "chair");

@@ -46,19 +46,13 @@ async fn the_desk_on_postgresql() {
 }
 
 async fn the_desk(env: &TestEnv) {
-    for (unit, parent) in [
+    env.tree(&[
         (PROVINCE, None),
         (DISTRICT_A, Some(PROVINCE)),
         (DISTRICT_B, Some(PROVINCE)),
         (SCHOOL_A, Some(DISTRICT_A)),
         (SCHOOL_B, Some(DISTRICT_B)),
-    ] {
-        let mut args = vec!["unit", "add", unit];
-        if let Some(p) = parent {
-            args.extend(["--parent", p]);
-        }
-        env.cli(&args);
-    }
+    ]);
     let staff_code = env.invite(DISTRICT_A, "staff");
     let chair_code = env.invite(SCHOOL_A, "chair");
     let api = FakeTelegram::start().await;
@@ -562,19 +556,13 @@ fn field_after(html: &str, after: &str, name: &str) -> String {
 }
 
 async fn the_pages(env: &TestEnv) {
-    for (unit, parent) in [
+    env.tree(&[
         (PROVINCE, None),
         (DISTRICT_A, Some(PROVINCE)),
         (DISTRICT_B, Some(PROVINCE)),
         (SCHOOL_A, Some(DISTRICT_A)),
         (SCHOOL_B, Some(DISTRICT_B)),
-    ] {
-        let mut args = vec!["unit", "add", unit];
-        if let Some(p) = parent {
-            args.extend(["--parent", p]);
-        }
-        env.cli(&args);
-    }
+    ]);
     let codes = [
         env.invite(DISTRICT_A, "staff"),
         env.invite(DISTRICT_B, "staff"),
@@ -797,7 +785,7 @@ async fn report_when(desk: &Desk, path: &str, key: &str, n: i64) -> String {
 /// too long kept with the chat's reason, the preview, one send however often it is
 /// pressed, the report; district B's staff see none of it.
 async fn announcements(env: &TestEnv) {
-    for (unit, parent) in [
+    env.tree(&[
         (PROVINCE, None),
         (DISTRICT_A, Some(PROVINCE)),
         (DISTRICT_B, Some(PROVINCE)),
@@ -805,13 +793,7 @@ async fn announcements(env: &TestEnv) {
         (CLINIC_A, Some(DISTRICT_A)),
         (KINDERGARTEN_A, Some(DISTRICT_A)),
         (SCHOOL_B, Some(DISTRICT_B)),
-    ] {
-        let mut args = vec!["unit", "add", unit];
-        if let Some(p) = parent {
-            args.extend(["--parent", p]);
-        }
-        env.cli(&args);
-    }
+    ]);
     let codes = [
         env.invite(DISTRICT_A, "staff"),
         env.invite(DISTRICT_B, "staff"),

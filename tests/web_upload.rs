@@ -39,18 +39,12 @@ fn part(name: &str, mime: &str, bytes: &[u8]) -> Part {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_zalo_chair_hands_in_a_dossier_on_the_web_and_gets_files_by_link() {
     let env = TestEnv::new();
-    for (unit, parent) in [
+    env.tree(&[
         (DISTRICT_A, None),
         (DISTRICT_B, None),
         (SCHOOL_A, Some(DISTRICT_A)),
         (SCHOOL_B, Some(DISTRICT_B)),
-    ] {
-        let mut args = vec!["unit", "add", unit];
-        if let Some(p) = parent {
-            args.extend(["--parent", p]);
-        }
-        env.cli(&args);
-    }
+    ]);
     let staff_code = env.invite(DISTRICT_A, "staff");
     let zalo_staff_code = env.invite(DISTRICT_A, "staff");
     let chair_code = env.invite(SCHOOL_A, "chair");

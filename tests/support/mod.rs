@@ -166,6 +166,17 @@ impl TestEnv {
         self.cli(&["campaign", "load", file.to_str().unwrap()]);
     }
 
+    /// Adds units, each below its parent (added before it), by the command line.
+    pub fn tree(&self, units: &[(&str, Option<&str>)]) {
+        for (unit, parent) in units {
+            let mut args = vec!["unit", "add", unit];
+            if let Some(p) = parent {
+                args.extend(["--parent", p]);
+            }
+            self.cli(&args);
+        }
+    }
+
     pub fn cli_raw(&self, args: &[&str]) -> Output {
         self.command().args(args).output().unwrap()
     }

@@ -13,8 +13,8 @@ use chrono_tz::Tz;
 use maud::{html, Markup};
 
 use super::page::{desk, notice, said};
-use super::sign_in::{failed, same};
-use super::{member, Shared, Signed, Web};
+use super::sign_in::failed;
+use super::{member, posted, Shared, Signed, Web};
 use crate::broadcast::{Figures, MAX_TEXT};
 use crate::domain::audience::Audience;
 use crate::i18n::{tr, trf, Lang};
@@ -227,14 +227,11 @@ pub async fn preview(
     headers: HeaderMap,
     Form(form): Form<Composed>,
 ) -> Response {
-    let who = match member(&web, &headers).await {
+    let who = match posted(&web, &headers, &form.csrf).await {
         Ok(who) => who,
         Err(answer) => return answer,
     };
     let (me, csrf, lang) = &who;
-    if !same(&form.csrf, csrf) {
-        return notice(*lang, StatusCode::FORBIDDEN, "web.bad_form");
-    }
     let Ok(audience) = form.audience.parse::<Audience>() else {
         return notice(*lang, StatusCode::BAD_REQUEST, "web.bad_form");
     };
@@ -295,14 +292,11 @@ fn carried(csrf: &str, text: &str, audience: Audience) -> Markup {
 /// "Gửi": queued once (the draft key is the session's, the text's and the audience's),
 /// written to the activity log in the same transaction, then its report.
 pub async fn send(State(web): Shared, headers: HeaderMap, Form(form): Form<Composed>) -> Response {
-    let who = match member(&web, &headers).await {
+    let who = match posted(&web, &headers, &form.csrf).await {
         Ok(who) => who,
         Err(answer) => return answer,
     };
     let (me, csrf, lang) = &who;
-    if !same(&form.csrf, csrf) {
-        return notice(*lang, StatusCode::FORBIDDEN, "web.bad_form");
-    }
     let Ok(audience) = form.audience.parse::<Audience>() else {
         return notice(*lang, StatusCode::BAD_REQUEST, "web.bad_form");
     };

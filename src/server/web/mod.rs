@@ -218,4 +218,15 @@ async fn member(web: &Web, headers: &HeaderMap) -> Result<Signed, Response> {
     }
 }
 
+/// The signed-in member of a form posted to the desk, its CSRF token checked (a wrong
+/// or missing one is 403), or the answer to give instead.
+async fn posted(web: &Web, headers: &HeaderMap, csrf: &str) -> Result<Signed, Response> {
+    let who = member(web, headers).await?;
+    if !sign_in::same(csrf, &who.1) {
+        let status = axum::http::StatusCode::FORBIDDEN;
+        return Err(page::notice(who.2, status, "web.bad_form"));
+    }
+    Ok(who)
+}
+
 type Shared = State<Arc<Web>>;

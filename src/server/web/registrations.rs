@@ -13,8 +13,8 @@ use axum::Form;
 use maud::{html, Markup};
 
 use super::page::{desk, notice};
-use super::sign_in::{failed, same};
-use super::{member, Shared, Web};
+use super::sign_in::failed;
+use super::{member, posted, Shared, Web};
 use crate::domain::awards::reached;
 use crate::domain::campaign::Campaign;
 use crate::domain::dates::format_dmy;
@@ -311,13 +311,10 @@ async fn set_featured(
     form: &Proposal,
     on: bool,
 ) -> Response {
-    let (me, csrf, lang) = match member(web, headers).await {
+    let (me, _, lang) = match posted(web, headers, &form.csrf).await {
         Ok(who) => who,
         Err(answer) => return answer,
     };
-    if !same(&form.csrf, &csrf) {
-        return notice(lang, StatusCode::FORBIDDEN, "web.bad_form");
-    }
     let done = async {
         let mut tx = web.db.write().await?;
         let actor = Actor::Staff(me.clone());

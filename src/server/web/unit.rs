@@ -12,8 +12,8 @@ use maud::{html, Markup};
 
 use super::download::attachment;
 use super::page::{desk, notice};
-use super::sign_in::{failed, same};
-use super::{member, Shared, Web};
+use super::sign_in::failed;
+use super::{member, posted, Shared, Web};
 use crate::i18n::{tr, Lang};
 use crate::ops::review::{self, Decision, Review, Target};
 use crate::ops::{Actor, Refused};
@@ -153,13 +153,10 @@ pub async fn give_back(
 
 /// The reason shown once more, with the button that sends it.
 async fn confirm_return(web: &Web, headers: &HeaderMap, id: i64, form: &Decided) -> Response {
-    let (me, csrf, lang) = match member(web, headers).await {
+    let (me, csrf, lang) = match posted(web, headers, &form.csrf).await {
         Ok(who) => who,
         Err(answer) => return answer,
     };
-    if !same(&form.csrf, &csrf) {
-        return notice(lang, StatusCode::FORBIDDEN, "web.bad_form");
-    }
     let body = html! {
         p { (tr(lang, "web.return_check")) }
         blockquote { (form.reason) }
@@ -180,13 +177,10 @@ async fn decide(
     form: &Decided,
     decision: Decision<'_>,
 ) -> Response {
-    let (me, csrf, lang) = match member(web, headers).await {
+    let (me, _, lang) = match posted(web, headers, &form.csrf).await {
         Ok(who) => who,
         Err(answer) => return answer,
     };
-    if !same(&form.csrf, &csrf) {
-        return notice(lang, StatusCode::FORBIDDEN, "web.bad_form");
-    }
     let done = async {
         let mut tx = web.db.write().await?;
         let actor = Actor::Staff(me.clone());
