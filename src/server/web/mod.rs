@@ -65,7 +65,7 @@ impl Web {
     }
 }
 
-/// Pages served at once; the rest wait their turn. A page over a province reads for a
+/// Desk pages served at once; the rest wait their turn. A page over a province reads for a
 /// while, and the chat's turns share the database's connections (SQLite's pool has 8):
 /// the desk must never take them all (BENCHMARKS.md, "The staff desk's pages").
 const AT_ONCE: usize = 2;
@@ -100,6 +100,9 @@ pub fn routes(web: Web) -> Router {
         .route("/web/submission/{id}/approve", post(unit::approve))
         .route("/web/submission/{id}/return", post(unit::give_back))
         .route("/web/submission/{id}/file/{n}", get(unit::file))
+        // The desk's reads over a federation wait their turn; a chair's upload (a
+        // phone sending 20 MB for a minute), a link and the stylesheet do not.
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(AT_ONCE))
         .route("/web/in/{token}", get(sign_in::ask).post(sign_in::open))
         .route("/web/up", get(upload::page))
         .route(
@@ -110,7 +113,6 @@ pub fn routes(web: Web) -> Router {
         .route("/web/out", post(sign_in::close))
         .route("/web/style.css", get(page::style))
         .layer(middleware::from_fn(guarded))
-        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(AT_ONCE))
         .with_state(Arc::new(web))
 }
 
