@@ -35,7 +35,7 @@ impl Handler {
         let key = format!("dl-{}", &new_secret()[..16]);
         let path = self.data.save_draft(&key, DOWNLOAD_SLOT, &name, &bytes)?;
         let token = uploads::download_link(&mut turn.tx, me, &path, turn.now).await?;
-        let link = format!("{base}/web/in/{token}");
+        let link = crate::ops::web::link_url(base, &token);
         let text = trf(
             turn.lang,
             "file.download_link",
@@ -86,7 +86,7 @@ impl Handler {
             return Ok(None);
         };
         let token = uploads::upload_link(&mut turn.tx, me, deadline_id, turn.now).await?;
-        let link = format!("{base}/web/in/{token}");
+        let link = crate::ops::web::link_url(base, &token);
         Ok(Some(trf(
             turn.lang,
             "submission.web_link",
@@ -106,7 +106,7 @@ impl Handler {
             return Ok(());
         };
         let minutes = crate::ops::web::LINK_LIFE.num_minutes().to_string();
-        let link = format!("{base}/web/in/{token}");
+        let link = crate::ops::web::link_url(base, &token);
         let text = trf(
             turn.lang,
             "web.link",
@@ -130,7 +130,7 @@ impl Handler {
         let token = uploads::upload_link(&mut turn.tx, me, deadline_id, turn.now).await?;
         Ok(Rejection {
             key: "submission.too_large_web",
-            args: vec![("link", format!("{base}/web/in/{token}"))],
+            args: vec![("link", crate::ops::web::link_url(base, &token))],
         })
     }
 }

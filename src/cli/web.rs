@@ -31,7 +31,7 @@ pub async fn run(ctx: &Ctx, command: WebCommand) -> Result<()> {
     let token = crate::ops::web::desk_link(&mut tx, &me, chrono::Utc::now()).await?;
     tx.commit().await?;
     let minutes = crate::ops::web::LINK_LIFE.num_minutes().to_string();
-    let link = format!("{base}/web/in/{token}");
+    let link = crate::ops::web::link_url(&base, &token);
     println!(
         "{}",
         trf(

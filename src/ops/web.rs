@@ -40,6 +40,11 @@ pub async fn desk_link(
     .await
 }
 
+/// Where a link's token is opened, on the pages at `base` (THIDUA_PUBLIC_URL).
+pub fn link_url(base: &str, token: &str) -> String {
+    format!("{}/web/in/{token}", base.trim_end_matches('/'))
+}
+
 /// A new link's token (shown once; only its hash is kept).
 pub(super) async fn new_link(
     tx: &mut AnyConnection,
