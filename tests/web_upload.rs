@@ -299,3 +299,125 @@ async fn a_zalo_chair_hands_in_a_dossier_on_the_web_and_gets_files_by_link() {
         );
     }
 }
+
+/// Thirty Zalo chairs hand in their dossiers on the web at the same moment: each gets
+/// exactly one "received" in Zalo, the district's staff exactly one notice per unit,
+/// and no hand-in is lost or doubled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_chairs_hand_in_on_the_web_at_once() {
+    const CHAIRS: usize = 30;
+    let env = TestEnv::new();
+    env.cli(&["unit", "add", DISTRICT_A]);
+    let staff_code = env.invite(DISTRICT_A, "staff");
+    let mut codes = Vec::new();
+    for i in 0..CHAIRS {
+        let unit = format!("CĐCS Trường số {i}");
+        env.cli(&["unit", "add", &unit, "--parent", DISTRICT_A]);
+        codes.push((unit.clone(), env.invite(&unit, "chair")));
+    }
+    let tg = FakeTelegram::start().await;
+    let zl = FakeZalo::start().await;
+    let port = support::free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let bot = env.spawn(&[
+        ("TELOXIDE_TOKEN", TOKEN.to_string()),
+        ("TELOXIDE_API_URL", tg.url()),
+        ("ZALO_BOT_TOKEN", ZALO_TOKEN.to_string()),
+        ("ZALO_API_URL", zl.url()),
+        ("THIDUA_HTTP_LISTEN", format!("127.0.0.1:{port}")),
+        ("THIDUA_PUBLIC_URL", base.clone()),
+    ]);
+    let mut staff = Talk::new(&tg, User::new(2001, "Thoa", "Lê Kim"));
+    staff
+        .say(&format!("/start {staff_code}"))
+        .expect("cán bộ")
+        .await;
+    let pdf = b"%PDF-1.4 ho so".to_vec();
+    let mut tasks = Vec::new();
+    for (i, (_, code)) in codes.into_iter().enumerate() {
+        let (zl, base, pdf) = (zl.clone(), base.clone(), pdf.clone());
+        tasks.push(tokio::spawn(async move {
+            let user = ZUser::new(
+                &format!("{:020x}", 0xc0ffee00 + i),
+                &format!("Chủ tịch Số {i}"),
+            );
+            let mut chair = ZTalk::new(&zl, user);
+            chair.say(&code).expect("Chào mừng").await;
+            let link = link_in(&chair.say("/hoso").expect("nộp qua trang web").await.text);
+            let http = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(60))
+                .build()
+                .unwrap();
+            let opened = http.post(&link).send().await.unwrap();
+            assert_eq!(opened.status(), 303, "chair {i}");
+            let set = opened.headers()["set-cookie"].to_str().unwrap().to_string();
+            let cookie = set.split(';').next().unwrap().to_string();
+            let page = http.get(format!("{base}/web/up")).header("cookie", &cookie);
+            let csrf = csrf_in(&page.send().await.unwrap().text().await.unwrap());
+            let mut form = Form::new().text("csrf", csrf.clone());
+            for d in 0..3 {
+                form = form.part(
+                    format!("doc-{d}"),
+                    part(&format!("tep-{d}.pdf"), "application/pdf", &pdf),
+                );
+            }
+            let up = http
+                .post(format!("{base}/web/up/files"))
+                .header("cookie", &cookie);
+            assert_eq!(
+                up.multipart(form).send().await.unwrap().status(),
+                303,
+                "chair {i}"
+            );
+            let done = http
+                .post(format!("{base}/web/up/submit"))
+                .header("cookie", &cookie)
+                .form(&[("csrf", csrf)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(done.status(), 200, "chair {i}");
+            chair.user.id
+        }));
+    }
+    let mut chairs = Vec::new();
+    for t in tasks {
+        chairs.push(t.await.unwrap());
+    }
+    // The outbox paces Zalo: the thirty "received" arrive within the minute, each once.
+    let told = |id: &str| {
+        zl.sent_to(id)
+            .iter()
+            .filter(|s| s.text.contains("(3 tệp) nộp qua trang web"))
+            .count()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while chairs.iter().any(|c| told(c) == 0) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for c in &chairs {
+        assert_eq!(told(c), 1, "chair {c} told once");
+    }
+    // One notice per unit to the staff member, none twice.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let notices: Vec<String> = tg
+            .sent_to(2001)
+            .into_iter()
+            .map(|s| s.text)
+            .filter(|t| t.contains("CĐCS Trường số"))
+            .collect();
+        if notices.len() >= CHAIRS || std::time::Instant::now() > deadline {
+            for i in 0..CHAIRS {
+                let unit = format!("CĐCS Trường số {i} ");
+                let n = notices.iter().filter(|t| t.contains(&unit)).count();
+                assert_eq!(n, 1, "notices for {unit}: {notices:#?}");
+            }
+            assert_eq!(notices.len(), CHAIRS);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    drop(bot);
+}

@@ -11,9 +11,11 @@ use crate::i18n::tr;
 use crate::i18n::Lang;
 use crate::ops::web::Opened;
 
-/// Links opened a second, and at once: far more than people clicking, far too few to
-/// guess 128 bits (which no rate could allow anyway); past it, 429.
-fn links_limit() -> &'static governor::DefaultDirectRateLimiter {
+/// Refused links a second, and at once: far more than people mistyping or pressing a
+/// used link again, far too few to guess 128 bits (which no rate could allow anyway).
+/// Only refusals count: thirty chairs opening good links in the same second on a
+/// deadline's evening are not slowed (tests/web_upload.rs).
+fn refusals_limit() -> &'static governor::DefaultDirectRateLimiter {
     use std::num::NonZeroU32;
     static LIMIT: std::sync::OnceLock<governor::DefaultDirectRateLimiter> =
         std::sync::OnceLock::new();
@@ -22,6 +24,23 @@ fn links_limit() -> &'static governor::DefaultDirectRateLimiter {
             .allow_burst(NonZeroU32::new(20).expect("20 > 0"));
         governor::RateLimiter::direct(quota)
     })
+}
+
+/// Past the refusals' limit, every link waits a second: whoever is guessing gets 429s.
+static SLOWED_UNTIL: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
+
+fn slowed() -> bool {
+    let until = SLOWED_UNTIL.lock().unwrap_or_else(|p| p.into_inner());
+    until.is_some_and(|t| std::time::Instant::now() < t)
+}
+
+/// A link refused: counted, and past the limit the next second's links are slowed.
+fn refused() {
+    if refusals_limit().check().is_err() {
+        tracing::warn!("web one-time links are refused too fast; slowing down");
+        let mut until = SLOWED_UNTIL.lock().unwrap_or_else(|p| p.into_inner());
+        *until = Some(std::time::Instant::now() + std::time::Duration::from_secs(1));
+    }
 }
 
 /// A one-time link, as opened: a page with one button, and nothing used yet. Chat
@@ -40,8 +59,7 @@ pub async fn ask(Path(token): Path<String>) -> Response {
 /// The button pressed: the link is used, and opens the desk, a chair's upload page,
 /// or the file it was for.
 pub async fn open(State(web): Shared, Path(token): Path<String>) -> Response {
-    if links_limit().check().is_err() {
-        tracing::warn!("web one-time links are opened too fast; slowing down");
+    if slowed() {
         return notice(Lang::Vi, StatusCode::TOO_MANY_REQUESTS, "web.slow_down");
     }
     let opened = async {
@@ -81,6 +99,7 @@ pub async fn open(State(web): Shared, Path(token): Path<String>) -> Response {
         Ok(None) => {
             // The token itself is never logged.
             tracing::warn!("a web one-time link was refused (unknown, used or expired)");
+            refused();
             notice(Lang::Vi, StatusCode::FORBIDDEN, "web.link_refused")
         }
         Err(e) => failed(e),
