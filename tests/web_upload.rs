@@ -53,7 +53,7 @@ async fn a_zalo_chair_hands_in_a_dossier_on_the_web_and_gets_files_by_link() {
     let zl = FakeZalo::start().await;
     let port = support::free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let bot = env.spawn(&[
+    let vars = [
         ("TELOXIDE_TOKEN", TOKEN.to_string()),
         ("TELOXIDE_API_URL", tg.url()),
         ("ZALO_BOT_TOKEN", ZALO_TOKEN.to_string()),
@@ -61,7 +61,8 @@ async fn a_zalo_chair_hands_in_a_dossier_on_the_web_and_gets_files_by_link() {
         ("ZALO_FILE_HOSTS", "http://127.0.0.1".to_string()),
         ("THIDUA_HTTP_LISTEN", format!("127.0.0.1:{port}")),
         ("THIDUA_PUBLIC_URL", base.clone()),
-    ]);
+    ];
+    let mut bot = env.spawn(&vars);
     let mut staff = Talk::new(&tg, User::new(2001, "Thoa", "Lê Kim"));
     staff
         .say(&format!("/start {staff_code}"))
@@ -192,6 +193,21 @@ async fn a_zalo_chair_hands_in_a_dossier_on_the_web_and_gets_files_by_link() {
     let html = page(cookie.clone()).await.unwrap().text().await.unwrap();
     assert!(html.contains("✓ biên bản họp.docx"), "{html}");
     assert!(html.contains("/web/up/submit"), "{html}");
+    // A kill -9 between the upload and Nộp loses nothing: the page and its files wait.
+    bot.kill_hard();
+    bot = env.spawn(&vars);
+    let until = std::time::Instant::now() + Duration::from_secs(20);
+    let html = loop {
+        if let Ok(r) = page(cookie.clone()).await {
+            break r.text().await.unwrap();
+        }
+        assert!(std::time::Instant::now() < until, "{}", bot.log_text());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(
+        html.contains("✓ biên bản họp.docx") && html.contains("/web/up/submit"),
+        "{html}"
+    );
 
     let submit = |token: String| {
         http.post(format!("{base}/web/up/submit"))
