@@ -502,6 +502,20 @@ async fn a_seeded_campaign_rehearsal_with_kills_reminds_each_chair_once() {
                 (sweep - slot.at).num_seconds()
             ));
         }
+        // How long the slot's messages took to go out, in rehearsal minutes.
+        let times: Vec<Instant> = sent
+            .iter()
+            .filter(|s| is_for(&s.text, slot, d))
+            .map(|s| s.at)
+            .collect();
+        if let (Some(a), Some(b)) = (times.iter().min(), times.iter().max()) {
+            let spread = (*b - *a).as_secs_f64();
+            println!(
+                "rehearsal: {name}: {} messages out over {spread:.2} s real ({:.0} min rehearsed)",
+                times.len(),
+                spread * speed as f64 / 60.0
+            );
+        }
         // Handed in before `lo`: never told; not handed in by `hi`: told once.
         let lo = slot.at - tol;
         let hi = sweep.max(slot.at) + tol;
