@@ -197,10 +197,17 @@ async fn with_the_database(ctx: &Ctx, command: Command) -> Result<()> {
             // Files handed in from this machine are kept where `run` keeps them.
             let data = crate::data_dir::DataDir::new(ctx.config.data_dir())?;
             let local = std::sync::Arc::new(channels::console::LocalFiles);
-            let pages = crate::server::web::serve_locally(&ctx.db, &data).await?;
+            // The pages are a bonus here: without a loopback port the chat still runs.
+            let pages = match crate::server::web::serve_locally(&ctx.db, &data).await {
+                Ok(base) => Some(base),
+                Err(e) => {
+                    tracing::warn!(error = %format!("{e:#}"), "the console's web pages are off");
+                    None
+                }
+            };
             let app = App::new(ctx.db.clone())
                 .with_files(local, data)
-                .with_public_url(Some(pages));
+                .with_public_url(pages);
             channels::console::run(&app, stdin, std::io::stdout()).await
         }
         Command::Campaign(_) => campaign::show_current(ctx).await,
