@@ -167,6 +167,8 @@ pub enum Submitted {
     Missing(Vec<String>),
     /// A draft file is gone from the data folder: choose it again.
     Gone(String),
+    /// The page was handed in (another tab was first) or has ended.
+    Ended,
 }
 
 /// Hands in the page's files as the unit's submission (the chair's chat and the staff
@@ -177,6 +179,11 @@ pub async fn submit(
     up: &mut Uploading,
     now: DateTime<Utc>,
 ) -> Result<Submitted> {
+    // Claimed in this transaction: two tabs pressing Nộp hand in once (the second
+    // waits for the first, then finds the page ended).
+    if !web::claim(&mut *tx, &up.id_hash).await? {
+        return Ok(Submitted::Ended);
+    }
     let missing = up.missing();
     if !missing.is_empty() {
         return Ok(Submitted::Missing(

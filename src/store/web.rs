@@ -149,6 +149,16 @@ pub async fn session(conn: &mut AnyConnection, id_hash: &str) -> Result<Option<S
     .transpose()
 }
 
+/// Locks the session's row for this transaction: whether it still stands. A second
+/// transaction claiming it waits for the first, then finds it ended.
+pub async fn claim(conn: &mut AnyConnection, id_hash: &str) -> Result<bool> {
+    let done = sqlx::query("UPDATE web_sessions SET seen_at = seen_at WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The files an upload session holds so far.
 pub async fn set_draft(conn: &mut AnyConnection, id_hash: &str, draft: &str) -> Result<()> {
     sqlx::query("UPDATE web_sessions SET draft = $2 WHERE id_hash = $1")

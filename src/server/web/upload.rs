@@ -234,6 +234,7 @@ pub async fn submit(State(web): Shared, headers: HeaderMap, Form(form): Form<Pos
             trf(lang, "upload.missing", &[("list", &titles.join(", "))])
         }
         Ok(Submitted::Gone(name)) => trf(lang, "submission.file_gone", &[("name", &name)]),
+        Ok(Submitted::Ended) => return notice(lang, StatusCode::FORBIDDEN, "upload.ended"),
         Err(e) => return failed(e),
     };
     (StatusCode::UNPROCESSABLE_ENTITY, render(&up, lang, &[said])).into_response()
