@@ -2,11 +2,10 @@
 //! and `thidua export status`), as an attachment.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 
-use super::page::notice;
-use super::sign_in::failed;
+use super::sign_in::{failed, refused_or_failed};
 use super::{member, Shared};
 use crate::ops::{self, Actor};
 
@@ -126,10 +125,7 @@ pub async fn work_form(State(web): Shared, headers: HeaderMap, Path(id): Path<i6
     };
     match made.await {
         Ok(form) => attachment(&form.file_name, DOCX, form.bytes),
-        Err(e) if ops::refusal(&e).is_some() => {
-            notice(lang, StatusCode::FORBIDDEN, "web.not_yours")
-        }
-        Err(e) => failed(e),
+        Err(e) => refused_or_failed(lang, e),
     }
 }
 

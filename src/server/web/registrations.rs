@@ -13,7 +13,7 @@ use axum::Form;
 use maud::{html, Markup};
 
 use super::page::{desk, notice};
-use super::sign_in::failed;
+use super::sign_in::{failed, refused_or_failed};
 use super::{member, posted, Shared, Web};
 use crate::domain::awards::reached;
 use crate::domain::campaign::Campaign;
@@ -341,9 +341,6 @@ async fn set_featured(
             Redirect::to(back).into_response()
         }
         Ok(None) => notice(lang, StatusCode::NOT_FOUND, "web.gone"),
-        Err(e) => match crate::ops::refusal(&e) {
-            Some(_) => notice(lang, StatusCode::FORBIDDEN, "web.not_yours"),
-            None => failed(e),
-        },
+        Err(e) => refused_or_failed(lang, e),
     }
 }

@@ -147,6 +147,14 @@ pub fn same(given: &str, expected: &str) -> bool {
     given.as_bytes().ct_eq(expected.as_bytes()).into()
 }
 
+/// A refusal (a unit, work or file outside the federation) is 403; anything else failed.
+pub fn refused_or_failed(lang: Lang, e: anyhow::Error) -> Response {
+    match crate::ops::refusal(&e) {
+        Some(_) => notice(lang, StatusCode::FORBIDDEN, "web.not_yours"),
+        None => failed(e),
+    }
+}
+
 pub fn failed(e: anyhow::Error) -> Response {
     tracing::error!(error = %format!("{e:#}"), "a web page failed");
     notice(Lang::Vi, StatusCode::INTERNAL_SERVER_ERROR, "web.failed")

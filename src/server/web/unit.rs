@@ -12,7 +12,7 @@ use maud::{html, Markup};
 
 use super::download::attachment;
 use super::page::{desk, notice};
-use super::sign_in::failed;
+use super::sign_in::refused_or_failed;
 use super::{member, posted, Shared, Web};
 use crate::i18n::{tr, Lang};
 use crate::ops::review::{self, Decision, Review, Target};
@@ -20,14 +20,6 @@ use crate::ops::{Actor, Refused};
 use crate::store::submissions::{self, Status, Submission};
 use crate::store::web_activity::{self, Action};
 use crate::store::{campaigns, deadlines, registrations, units};
-
-/// A refusal (outside the federation) is 403; anything else failed.
-fn refused_or_failed(lang: Lang, e: anyhow::Error) -> Response {
-    match crate::ops::refusal(&e) {
-        Some(_) => notice(lang, StatusCode::FORBIDDEN, "web.not_yours"),
-        None => failed(e),
-    }
-}
 
 pub async fn page(State(web): Shared, headers: HeaderMap, Path(id): Path<i64>) -> Response {
     let (me, csrf, lang) = match member(&web, &headers).await {
