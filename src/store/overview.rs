@@ -1,12 +1,13 @@
-//! The web desk's overview, counted in the database: each figure is one grouped query
-//! over the units in scope (never a query per unit), so a province of 100 000 units
-//! costs a few aggregates.
+//! The web desk's overview, read from the figures the database keeps (`tallies`,
+//! migration 0028): a staff member's numbers are the rows of their place or of the
+//! federations in their branch, so a province of 100 000 units costs what a district
+//! does.
 
 use anyhow::Result;
 use sqlx::AnyConnection;
 
 use super::get;
-use super::submissions::SUBJECT;
+use super::scope;
 use crate::domain::unit::{Scope, Unit};
 
 /// How many units' submissions for a deadline are in a status (and late or not).
@@ -18,34 +19,61 @@ pub struct StatusCount {
     pub n: i64,
 }
 
+/// A tally of the scope for these ids (deadlines or a campaign), summed over its
+/// places: (id, label, how many, total), the rows that come to nothing left out.
+async fn tally(
+    conn: &mut AnyConnection,
+    within: Scope,
+    topic: &str,
+    ids: &[i64],
+) -> Result<Vec<(i64, String, i64, i64)>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    // Ids are integers from the database, written into the statement; PostgreSQL
+    // sums a BIGINT as NUMERIC: cast back.
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let places = scope::places(within, "t.place");
+    let sql = format!(
+        "SELECT t.of_id, t.label, CAST(SUM(t.n) AS BIGINT) AS n, \
+         CAST(SUM(t.total) AS BIGINT) AS total FROM tallies t \
+         WHERE t.topic = $1 AND t.of_id IN ({}) AND {places} \
+         GROUP BY t.of_id, t.label ORDER BY t.of_id, t.label",
+        ids.join(", ")
+    );
+    let rows = super::collect(sqlx::query(&sql).bind(topic), conn, |r| {
+        Ok((
+            get(r, "of_id")?,
+            get(r, "label")?,
+            get(r, "n")?,
+            get(r, "total")?,
+        ))
+    })
+    .await?;
+    Ok(rows.into_iter().filter(|r| r.2 != 0).collect())
+}
+
 /// The submissions of the units in scope that hand things in, for these deadlines,
-/// counted by deadline, status and lateness. Units with none are the rest of
-/// `submissions::subject_count`.
+/// counted by deadline, status and lateness. Units with none are the rest of `units`.
 pub async fn submission_counts(
     conn: &mut AnyConnection,
     within: Scope,
     deadlines: &[i64],
 ) -> Result<Vec<StatusCount>> {
-    if deadlines.is_empty() {
-        return Ok(vec![]);
-    }
-    let ids: Vec<String> = deadlines.iter().map(i64::to_string).collect();
-    let within = super::scope::condition(within, "u.id");
-    let sql = format!(
-        "SELECT s.deadline_id, s.status, s.late, COUNT(*) AS n FROM submissions s \
-         JOIN units u ON u.id = s.unit_id WHERE s.deadline_id IN ({}) AND {SUBJECT} \
-         AND {within} GROUP BY s.deadline_id, s.status, s.late",
-        ids.join(", ")
-    );
-    super::collect(sqlx::query(&sql), conn, |r| {
-        Ok(StatusCount {
-            deadline_id: get(r, "deadline_id")?,
-            status: get(r, "status")?,
-            late: get::<i64>(r, "late")? != 0,
-            n: get(r, "n")?,
+    let rows = tally(conn, within, "submission", deadlines).await?;
+    rows.into_iter()
+        .map(|(deadline_id, label, n, _)| {
+            let (status, late) = label
+                .split_once(':')
+                .ok_or_else(|| anyhow::anyhow!("a submission tally labelled {label:?}"))?;
+            Ok(StatusCount {
+                deadline_id,
+                status: status.to_string(),
+                late: late != "0",
+                n,
+            })
         })
-    })
-    .await
+        .collect()
 }
 
 /// Hand-ins of the units in scope for these deadlines, counted per deadline and UTC
@@ -56,22 +84,11 @@ pub async fn hand_ins_by_hour(
     within: Scope,
     deadlines: &[i64],
 ) -> Result<Vec<(i64, String, i64)>> {
-    if deadlines.is_empty() {
-        return Ok(vec![]);
-    }
-    let ids: Vec<String> = deadlines.iter().map(i64::to_string).collect();
-    let within = super::scope::condition(within, "u.id");
-    let sql = format!(
-        "SELECT s.deadline_id, SUBSTR(s.submitted_at, 1, 13) AS hour, COUNT(*) AS n \
-         FROM submissions s JOIN units u ON u.id = s.unit_id \
-         WHERE s.deadline_id IN ({}) AND {SUBJECT} AND {within} \
-         GROUP BY s.deadline_id, SUBSTR(s.submitted_at, 1, 13)",
-        ids.join(", ")
-    );
-    super::collect(sqlx::query(&sql), conn, |r| {
-        Ok((get(r, "deadline_id")?, get(r, "hour")?, get(r, "n")?))
-    })
-    .await
+    let rows = tally(conn, within, "hour", deadlines).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(d, hour, n, _)| (d, hour, n))
+        .collect())
 }
 
 /// The campaign's still-registered works in scope by kind: (kind, how many, total
@@ -81,44 +98,42 @@ pub async fn works_by_kind(
     campaign_id: i64,
     within: Scope,
 ) -> Result<Vec<(String, i64, i64)>> {
-    let within = super::scope::condition(within, "r.unit_id");
-    // PostgreSQL sums a BIGINT as NUMERIC: cast back.
-    let sql = format!(
-        "SELECT r.kind, COUNT(*) AS n, CAST(SUM(r.estimated_value_vnd) AS BIGINT) AS total \
-         FROM registrations r WHERE r.campaign_id = $1 AND r.status = 'submitted' \
-         AND {within} GROUP BY r.kind ORDER BY r.kind"
-    );
-    super::collect(sqlx::query(&sql).bind(campaign_id), conn, |r| {
-        Ok((get(r, "kind")?, get(r, "n")?, get(r, "total")?))
-    })
-    .await
+    let rows = tally(conn, within, "work", &[campaign_id]).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(_, kind, n, total)| (kind, n, total))
+        .collect())
 }
 
 /// The campaign's still-registered works of each federation directly below unit `top`
 /// (a province's districts; for a district, its units themselves): (the unit below
-/// `top`, how many, total estimated value), by total, highest first. Counted per parent unit in one query, then climbed up
-/// through the few federations (as `submissions::by_branch`).
+/// `top`, how many, total estimated value), by total, highest first. The units right
+/// below `top` are read with their works; the federations further down by their
+/// tallies, climbed up through the few federations (as `submissions::by_branch`).
 pub async fn works_by_branch(
     conn: &mut AnyConnection,
     campaign_id: i64,
     top: i64,
-    within: Scope,
 ) -> Result<Vec<(Unit, i64, i64)>> {
     use std::collections::HashMap;
-    let within = super::scope::condition(within, "u.id");
+    let places = scope::places(Scope::Below(top), "t.place");
+    // PostgreSQL sums a BIGINT as NUMERIC: cast back.
     let sql = format!(
-        "SELECT CASE WHEN u.parent_id = {top} THEN u.id ELSE u.parent_id END AS parent, \
-         COUNT(*) AS n, \
+        "SELECT r.unit_id AS parent, COUNT(*) AS n, \
          CAST(SUM(r.estimated_value_vnd) AS BIGINT) AS total FROM registrations r \
          JOIN units u ON u.id = r.unit_id WHERE r.campaign_id = $1 \
-         AND r.status = 'submitted' AND u.parent_id IS NOT NULL AND {within} \
-         GROUP BY CASE WHEN u.parent_id = {top} THEN u.id ELSE u.parent_id END"
+         AND r.status = 'submitted' AND u.parent_id = {top} GROUP BY r.unit_id \
+         UNION ALL SELECT t.place AS parent, CAST(SUM(t.n) AS BIGINT) AS n, \
+         CAST(SUM(t.total) AS BIGINT) AS total FROM tallies t \
+         WHERE t.topic = 'work' AND t.of_id = $1 AND t.place <> {top} AND {places} \
+         GROUP BY t.place"
     );
     let per_parent: Vec<(i64, i64, i64)> =
         super::collect(sqlx::query(&sql).bind(campaign_id), conn, |r| {
             Ok((get(r, "parent")?, get(r, "n")?, get(r, "total")?))
         })
         .await?;
+    let per_parent: Vec<(i64, i64, i64)> = per_parent.into_iter().filter(|p| p.1 != 0).collect();
     let parents = per_parent.iter().map(|(p, _, _)| *p).collect();
     let branch_of = super::submissions::branches(conn, top, parents).await?;
     let mut totals: HashMap<i64, (Unit, i64, i64)> = HashMap::new();

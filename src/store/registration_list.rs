@@ -107,13 +107,21 @@ fn bound<'q>(
     q
 }
 
-/// How many works the filter keeps, and their total estimated value (đồng).
+/// How many works the filter keeps, and their total estimated value (đồng): by kind
+/// or all, the figures the database keeps; a text or the proposed ones, counted.
 pub async fn count(
     conn: &mut AnyConnection,
     campaign_id: i64,
     within: Scope,
     f: &Filter,
 ) -> Result<(i64, i64)> {
+    if f.text.is_none() && !f.featured {
+        let kinds = super::overview::works_by_kind(conn, campaign_id, within).await?;
+        let kept = kinds
+            .iter()
+            .filter(|(kind, _, _)| f.kind.is_none_or(|k| k.as_str() == kind));
+        return Ok(kept.fold((0, 0), |(n, t), (_, kn, kt)| (n + kn, t + kt)));
+    }
     let mut binds = Vec::new();
     let cond = condition(within, f, &mut binds);
     // PostgreSQL sums a BIGINT as NUMERIC: cast back.

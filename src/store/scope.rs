@@ -59,6 +59,21 @@ pub(crate) fn condition(scope: Scope, col: &str) -> String {
     }
 }
 
+/// The condition that column `col` of `tallies` (migration 0028) is a place whose rows
+/// add up to `scope`: the stripes -1 to -16 hold every unit; below a federation, that
+/// federation and each one in its branch hold their own units. The walk reads only units that do not
+/// hand things in (the federations), never the 100 000 that do.
+pub(crate) fn places(scope: Scope, col: &str) -> String {
+    match scope {
+        Scope::Everything => format!("{col} < 0"),
+        Scope::Below(id) => format!(
+            "{col} IN (WITH RECURSIVE f(id, depth) AS (SELECT CAST({id} AS BIGINT), 0 \
+             UNION ALL SELECT c.id, f.depth + 1 FROM units c JOIN f ON c.parent_id = f.id \
+             WHERE c.hands_in = 0 AND f.depth < {MAX_DEPTH}) SELECT id FROM f)"
+        ),
+    }
+}
+
 /// CĐCS, district, province, nation: a few levels; a walk never goes deeper than this.
 pub(crate) const MAX_DEPTH: u32 = 12;
 
@@ -75,22 +90,16 @@ pub(crate) fn over(unit_id: i64, staff_unit: &str) -> String {
     )
 }
 
-/// The condition that the unit id in column `$col` hands things in: not a federation
-/// (no staff and no unit below it). A macro so that it stays a `&'static str`.
+/// The condition that the unit id in column `$col` hands things in: `units.hands_in`,
+/// which the database keeps to its rule (migration 0028's view `unit_hands_in`: not a
+/// federation, active, not the console's sample once real units exist). A macro so
+/// that it stays a `&'static str`.
 macro_rules! subject {
     ($col:literal) => {
         concat!(
-            "NOT EXISTS (SELECT 1 FROM members st WHERE st.unit_id = ",
+            "EXISTS (SELECT 1 FROM units hi WHERE hi.id = ",
             $col,
-            " AND st.role = 'staff') AND NOT EXISTS (SELECT 1 FROM units ch WHERE ch.parent_id = ",
-            $col,
-            // A deactivated unit is in no count (migration 0021), nor is the console's
-            // demo once there are real units to count: until then it is all there is,
-            // and the console's desk shows it.
-            ") AND NOT EXISTS (SELECT 1 FROM units off WHERE off.id = ",
-            $col,
-            " AND (off.active = 0 OR (off.demo = 1 AND EXISTS \
-             (SELECT 1 FROM units r WHERE r.demo = 0))))"
+            " AND hi.hands_in = 1)"
         )
     };
 }

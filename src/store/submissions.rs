@@ -65,14 +65,15 @@ pub async fn missing_units(conn: &mut AnyConnection, deadline: &Deadline) -> Res
     .collect()
 }
 
-/// How many units in the scope must submit (all but the federations).
+/// How many units in the scope must submit (all but the federations): the figure
+/// the database keeps (`tallies`), one row or one a federation of the branch.
 pub async fn subject_count(conn: &mut AnyConnection, within: Scope) -> Result<i64> {
-    let within = scope::condition(within, "u.id");
-    let row = sqlx::query(&format!(
-        "SELECT COUNT(*) AS n FROM units u WHERE {SUBJECT} AND {within}"
-    ))
-    .fetch_one(&mut *conn)
-    .await?;
+    let places = scope::places(within, "t.place");
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM(t.n), 0) AS BIGINT) AS n FROM tallies t \
+         WHERE t.topic = 'units' AND {places}"
+    );
+    let row = sqlx::query(&sql).fetch_one(&mut *conn).await?;
     get(&row, "n")
 }
 
@@ -162,8 +163,26 @@ pub async fn grid_page(
     super::collect(query, conn, super::units::from_row).await
 }
 
-/// How many units the grid's filter keeps.
+/// How many units the grid's filter keeps: without a name, from the figures the
+/// database keeps; a name is looked for in every unit's.
 pub async fn grid_count(conn: &mut AnyConnection, within: Scope, f: &GridFilter) -> Result<i64> {
+    if f.name.is_none() {
+        let units = subject_count(conn, within).await?;
+        let Some((deadline, state)) = f.state else {
+            return Ok(units);
+        };
+        let counts = super::overview::submission_counts(conn, within, &[deadline]).await?;
+        let n = |keep: &dyn Fn(&super::overview::StatusCount) -> bool| -> i64 {
+            counts.iter().filter(|c| keep(c)).map(|c| c.n).sum()
+        };
+        return Ok(match state {
+            GridState::Missing => units - n(&|_| true),
+            GridState::Late => n(&|c| c.late),
+            GridState::Submitted => n(&|c| c.status == "submitted"),
+            GridState::Returned => n(&|c| c.status == "returned"),
+            GridState::Approved => n(&|c| c.status == "approved"),
+        });
+    }
     let cond = grid_condition(within, f, 1);
     let sql = format!("SELECT COUNT(*) AS n FROM units u WHERE {cond}");
     let mut query = sqlx::query(&sql);
@@ -433,8 +452,9 @@ pub(crate) fn missing_condition(deadline: &Deadline) -> (&'static str, i64) {
     }
 }
 
-/// Units that must submit (not a federation), as a condition on `u`.
-pub(crate) const SUBJECT: &str = super::scope::subject!("u.id");
+/// Units that must submit (not a federation), as a condition on `u`: the column the
+/// database keeps to the rule (see `scope::subject!`).
+pub(crate) const SUBJECT: &str = "u.hands_in = 1";
 
 const SELECT: &str =
     "SELECT id, deadline_id, unit_id, status, late, note, review_reason, submitted_at \

@@ -5,7 +5,7 @@ use sqlx::AnyConnection;
 
 use super::{get, ts};
 use crate::domain::text::{fold, visible_len};
-use crate::domain::unit::{Unit, UnitKind};
+use crate::domain::unit::{Scope, Unit, UnitKind};
 
 pub(crate) fn from_row(r: &AnyRow) -> Result<Unit> {
     Ok(Unit {
@@ -118,7 +118,15 @@ pub async fn federations(
     conn: &mut AnyConnection,
     within: crate::domain::unit::Scope,
 ) -> Result<Vec<Unit>> {
-    let within = super::scope::condition(within, "u.id");
+    // Only units that hand nothing in can be federations: the walk never reads the
+    // grassroots units.
+    let within = match within {
+        Scope::Everything => "u.hands_in = 0".to_string(),
+        Scope::Below(top) => format!(
+            "u.id <> {top} AND {}",
+            super::scope::places(Scope::Below(top), "u.id")
+        ),
+    };
     let sql = format!(
         "SELECT u.id, u.name, u.kind FROM units u WHERE {within} \
          AND EXISTS (SELECT 1 FROM units c WHERE c.parent_id = u.id) ORDER BY u.name"

@@ -58,7 +58,7 @@ pub async fn page(State(web): Shared, headers: HeaderMap) -> Response {
             counts: overview::submission_counts(&mut conn, within, &ids).await?,
             hours: overview::hand_ins_by_hour(&mut conn, within, &ids).await?,
             kinds: overview::works_by_kind(&mut conn, campaign.id, within).await?,
-            branches: overview::works_by_branch(&mut conn, campaign.id, me.unit_id, within).await?,
+            branches: overview::works_by_branch(&mut conn, campaign.id, me.unit_id).await?,
             campaign,
             deadlines,
         }))
