@@ -32,9 +32,16 @@ FROM units u;
 
 UPDATE units u SET hands_in = v.hands_in FROM unit_hands_in v WHERE v.id = u.id;
 
--- The federations' walk down a branch reads only units that do not hand things in.
-CREATE INDEX units_federations ON units (parent_id) WHERE hands_in = 0;
+-- The federations' walk down a branch reads only units that do not hand things in
+-- (SQLite passed over a partial index for it); the grid pages by id through those that do.
+CREATE INDEX units_federations ON units (parent_id, hands_in);
 CREATE INDEX units_handing_in ON units (hands_in, id);
+-- A name typed on the grid is looked for in this index, a third of the table's size.
+CREATE INDEX units_names ON units (hands_in, folded_name);
+-- The proposed works are listed by number: read in that order from the flag's index,
+-- not by walking every work of the campaign in number order (29 ms at 90 000 works).
+DROP INDEX registrations_featured;
+CREATE INDEX registrations_featured ON registrations (campaign_id, featured, status, seq);
 
 CREATE TABLE tallies (
     place BIGINT NOT NULL,

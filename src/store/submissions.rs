@@ -111,9 +111,9 @@ pub enum GridState {
 fn grid_condition(within: Scope, f: &GridFilter, name_at: usize) -> String {
     let mut sql = format!("{SUBJECT} AND {}", scope::condition(within, "u.id"));
     if f.name.is_some() {
-        sql.push_str(&format!(
-            " AND COALESCE(u.folded_name, LOWER(u.name)) LIKE ${name_at}"
-        ));
+        // Folded names are never NULL once the service has started
+        // (`units::fill_folded_names`); the column alone is read from `units_names`.
+        sql.push_str(&format!(" AND u.folded_name LIKE ${name_at}"));
     }
     if let Some((deadline, state)) = f.state {
         // The deadline's id is an integer, written into the statement.
