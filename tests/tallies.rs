@@ -132,7 +132,7 @@ async fn change(conn: &mut AnyConnection, rng: &mut StdRng, n: usize) -> String 
     );
     let status = ["submitted", "returned", "approved"][rng.random_range(0..3)];
     let late = rng.random_range(0..2_i64);
-    let (what, sql, binds): (&str, String, Vec<i64>) = match rng.random_range(0..17) {
+    let (what, sql, binds): (&str, String, Vec<i64>) = match rng.random_range(0..21) {
         0 | 1 => (
             "unit added",
             format!(
@@ -228,6 +228,45 @@ async fn change(conn: &mut AnyConnection, rng: &mut StdRng, n: usize) -> String 
                 rng.random_range(0..n + 1)
             ),
             vec![rng.random_range(1..1_000) * 1_000_000],
+        ),
+        // Whole statements of many rows: PostgreSQL counts them per statement.
+        17 => (
+            "many units added at once",
+            format!(
+                "INSERT INTO units (name, kind, created_at, parent_id) VALUES \
+                 ('Khối {n}a', 'agency', 'x', {unit}), ('Khối {n}b', 'enterprise', 'x', {unit}), \
+                 ('Khối {n}c', 'agency', 'x', 2)"
+            ),
+            vec![],
+        ),
+        18 => (
+            "many submissions changed at once",
+            format!(
+                "UPDATE submissions SET late = 1 - late, status = '{status}' WHERE unit_id % 3 = {}",
+                n % 3
+            ),
+            vec![],
+        ),
+        19 => (
+            "many works changed at once",
+            format!(
+                "UPDATE registrations SET estimated_value_vnd = estimated_value_vnd + 1000000, \
+                 status = CASE WHEN seq % 4 = {} THEN 'withdrawn' ELSE status END",
+                n % 4
+            ),
+            vec![],
+        ),
+        20 => (
+            "many units moved or deactivated at once",
+            format!(
+                "UPDATE units SET active = CASE WHEN id % 5 = {} THEN 1 - active ELSE active END, \
+                 parent_id = CASE WHEN id > 3 AND id % 7 = {} AND NOT EXISTS \
+                 (SELECT 1 FROM units c WHERE c.parent_id = units.id) THEN 3 ELSE parent_id END \
+                 WHERE id > 1",
+                n % 5,
+                n % 7
+            ),
+            vec![],
         ),
         _ => (
             "work removed",
