@@ -108,13 +108,16 @@ REFERENCING OLD TABLE AS old_members FOR EACH STATEMENT EXECUTE FUNCTION hands_i
 
 CREATE FUNCTION hands_in_members_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- EXECUTE: planned for this statement's tables (see units_changed).
+    EXECUTE $q$
     UPDATE units u SET hands_in = v.hands_in FROM unit_hands_in v
     WHERE v.id = u.id AND u.hands_in IS DISTINCT FROM v.hands_in
       AND u.id IN (SELECT o.unit_id FROM old_members o JOIN new_members n ON n.id = o.id
                    WHERE o.role IS DISTINCT FROM n.role OR o.unit_id IS DISTINCT FROM n.unit_id
                    UNION
                    SELECT n.unit_id FROM old_members o JOIN new_members n ON n.id = o.id
-                   WHERE o.role IS DISTINCT FROM n.role OR o.unit_id IS DISTINCT FROM n.unit_id);
+                   WHERE o.role IS DISTINCT FROM n.role OR o.unit_id IS DISTINCT FROM n.unit_id)
+    $q$;
     RETURN NULL;
 END $$;
 CREATE TRIGGER hands_in_members_changed AFTER UPDATE ON members
@@ -154,9 +157,16 @@ CREATE TRIGGER units_removed AFTER DELETE ON units
 REFERENCING OLD TABLE AS old_units FOR EACH STATEMENT EXECUTE FUNCTION units_removed();
 
 CREATE FUNCTION units_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    rule_inputs BIGINT;
 BEGIN
+    -- Each statement below joins the statement's two tables (old and new rows), so it
+    -- runs by EXECUTE, planned for their sizes each time: PL/pgSQL keeps a statement's
+    -- first plan, and the one made for a one-row update joined a 100 000-row insert's
+    -- tables by a nested loop (10 000 units took 14 s, 20 000 took 57 s).
     -- A unit that starts or stops handing in, or moves, takes what it counted for
     -- (itself and its submissions) from its old places to its new ones.
+    EXECUTE $q$
     WITH ch AS (
         SELECT o.id, o.hands_in AS old_in, o.parent_id AS old_parent,
                n.hands_in AS new_in, n.parent_id AS new_parent
@@ -177,10 +187,12 @@ BEGIN
     FROM d CROSS JOIN LATERAL (VALUES (-1 - d.id % 16), (d.parent)) p(place)
     WHERE p.place IS NOT NULL
     GROUP BY p.place, d.topic, d.of_id, d.label HAVING SUM(d.dn) <> 0 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (place, topic, of_id, label) DO UPDATE SET n = tallies.n + excluded.n;
+    ON CONFLICT (place, topic, of_id, label) DO UPDATE SET n = tallies.n + excluded.n
+    $q$;
 
     -- Works count wherever their unit is, handing in or not: only a move changes
     -- them, and only at the parent (every unit's stripe is where it was).
+    EXECUTE $q$
     WITH moved AS (
         SELECT o.id, o.parent_id AS old_parent, n.parent_id AS new_parent
         FROM old_units o JOIN new_units n ON n.id = o.id
@@ -197,14 +209,19 @@ BEGIN
     FROM d GROUP BY d.place, d.campaign_id, d.kind
     HAVING SUM(d.dn) <> 0 OR SUM(d.dn * d.v) <> 0 ORDER BY 1, 2, 3, 4
     ON CONFLICT (place, topic, of_id, label)
-    DO UPDATE SET n = tallies.n + excluded.n, total = tallies.total + excluded.total;
+    DO UPDATE SET n = tallies.n + excluded.n, total = tallies.total + excluded.total
+    $q$;
 
     -- What the rule reads changed: the unit, its old and new parent, and the sample
     -- units when a unit became or stopped being the sample. Only then: this update
     -- fires this trigger again, and it must end.
-    IF EXISTS (SELECT 1 FROM old_units o JOIN new_units n ON n.id = o.id
-               WHERE o.parent_id IS DISTINCT FROM n.parent_id
-                  OR o.active IS DISTINCT FROM n.active OR o.demo IS DISTINCT FROM n.demo) THEN
+    EXECUTE $q$
+    SELECT COUNT(*) FROM old_units o JOIN new_units n ON n.id = o.id
+    WHERE o.parent_id IS DISTINCT FROM n.parent_id
+       OR o.active IS DISTINCT FROM n.active OR o.demo IS DISTINCT FROM n.demo
+    $q$ INTO rule_inputs;
+    IF rule_inputs > 0 THEN
+        EXECUTE $q$
         UPDATE units u SET hands_in = v.hands_in FROM unit_hands_in v
         WHERE v.id = u.id AND u.hands_in IS DISTINCT FROM v.hands_in
           AND u.id IN (
@@ -217,7 +234,8 @@ BEGIN
             WHERE o.parent_id IS DISTINCT FROM n.parent_id
             UNION SELECT d.id FROM units d WHERE d.demo = 1 AND EXISTS (
                 SELECT 1 FROM old_units o JOIN new_units n ON n.id = o.id
-                WHERE o.demo IS DISTINCT FROM n.demo));
+                WHERE o.demo IS DISTINCT FROM n.demo))
+        $q$;
     END IF;
     RETURN NULL;
 END $$;
