@@ -108,6 +108,13 @@ REFERENCING OLD TABLE AS old_members FOR EACH STATEMENT EXECUTE FUNCTION hands_i
 
 CREATE FUNCTION hands_in_members_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- Most updates of members (a name, a chat, a key) change nothing the rule reads:
+    -- seen without a join, and then nothing more is done.
+    IF (SELECT string_agg(concat_ws(',', id, role, unit_id), ';' ORDER BY id) FROM old_members)
+       IS NOT DISTINCT FROM
+       (SELECT string_agg(concat_ws(',', id, role, unit_id), ';' ORDER BY id) FROM new_members) THEN
+        RETURN NULL;
+    END IF;
     -- EXECUTE: planned for this statement's tables (see units_changed).
     EXECUTE $q$
     UPDATE units u SET hands_in = v.hands_in FROM unit_hands_in v
@@ -160,6 +167,14 @@ CREATE FUNCTION units_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     rule_inputs BIGINT;
 BEGIN
+    -- Most updates of units (a name, a contact, a folded name) change nothing counted
+    -- here: seen without a join, and then nothing more is done.
+    IF (SELECT string_agg(concat_ws(',', id, hands_in, parent_id, active, demo), ';' ORDER BY id)
+        FROM old_units) IS NOT DISTINCT FROM
+       (SELECT string_agg(concat_ws(',', id, hands_in, parent_id, active, demo), ';' ORDER BY id)
+        FROM new_units) THEN
+        RETURN NULL;
+    END IF;
     -- Each statement below joins the statement's two tables (old and new rows), so it
     -- runs by EXECUTE, planned for their sizes each time: PL/pgSQL keeps a statement's
     -- first plan, and the one made for a one-row update joined a 100 000-row insert's
@@ -269,7 +284,10 @@ BEGIN
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM tally_submissions_apply(
             (SELECT jsonb_agg(to_jsonb(r) || '{"dn": -1}') FROM old_rows r));
-    ELSE
+    ELSIF (SELECT string_agg(concat_ws(',', id, unit_id, deadline_id, status, late, submitted_at),
+                             ';' ORDER BY id) FROM old_rows) IS DISTINCT FROM
+          (SELECT string_agg(concat_ws(',', id, unit_id, deadline_id, status, late, submitted_at),
+                             ';' ORDER BY id) FROM new_rows) THEN
         PERFORM tally_submissions_apply((SELECT jsonb_agg(x) FROM (
             SELECT to_jsonb(r) || '{"dn": -1}' AS x FROM old_rows r
             UNION ALL SELECT to_jsonb(r) || '{"dn": 1}' FROM new_rows r) y));
@@ -308,7 +326,12 @@ BEGIN
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM tally_works_apply(
             (SELECT jsonb_agg(to_jsonb(r) || '{"dn": -1}') FROM old_rows r));
-    ELSE
+    ELSIF (SELECT string_agg(concat_ws(',', id, unit_id, campaign_id, kind, status,
+                                       estimated_value_vnd), ';' ORDER BY id) FROM old_rows)
+          IS DISTINCT FROM
+          (SELECT string_agg(concat_ws(',', id, unit_id, campaign_id, kind, status,
+                                       estimated_value_vnd), ';' ORDER BY id) FROM new_rows) THEN
+        -- (An answer, a result or a flag changed: nothing counted here.)
         PERFORM tally_works_apply((SELECT jsonb_agg(x) FROM (
             SELECT to_jsonb(r) || '{"dn": -1}' AS x FROM old_rows r
             UNION ALL SELECT to_jsonb(r) || '{"dn": 1}' FROM new_rows r) y));
