@@ -610,6 +610,11 @@ async fn a_seeded_campaign_rehearsal_with_kills_reminds_each_chair_once() {
             failures.push(format!("{n} outbox rows left {busy}"));
         }
     }
+    // The desk's kept figures came through the kills equal to a recount.
+    let mut conn = db.pool.acquire().await.unwrap();
+    if let Some(wrong) = support::tallies::drift(&mut conn).await {
+        failures.push(format!("desk figures: {wrong}"));
+    }
 
     for (chat, body) in &uncertain {
         let head: String = body.chars().take(70).collect();

@@ -8,6 +8,7 @@ pub mod fake_zalo;
 pub mod instances;
 pub mod load;
 pub mod proxy;
+pub mod tallies;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
