@@ -54,7 +54,8 @@ async fn tally(
 }
 
 /// The submissions of the units in scope that hand things in, for these deadlines,
-/// counted by deadline, status and lateness. Units with none are the rest of `units`.
+/// counted by deadline, status and lateness. Units with none are the rest of
+/// `submissions::subject_count`.
 pub async fn submission_counts(
     conn: &mut AnyConnection,
     within: Scope,

@@ -61,8 +61,8 @@ pub(crate) fn condition(scope: Scope, col: &str) -> String {
 
 /// The condition that column `col` of `tallies` (migration 0028) is a place whose rows
 /// add up to `scope`: the stripes -1 to -16 hold every unit; below a federation, that
-/// federation and each one in its branch hold their own units. The walk reads only units that do not
-/// hand things in (the federations), never the 100 000 that do.
+/// federation and each one in its branch hold their own units. The walk reads only
+/// units that do not hand things in (the federations), never the 100 000 that do.
 pub(crate) fn places(scope: Scope, col: &str) -> String {
     match scope {
         Scope::Everything => format!("{col} < 0"),
