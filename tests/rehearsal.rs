@@ -385,13 +385,26 @@ async fn a_seeded_campaign_rehearsal_with_kills_reminds_each_chair_once() {
         speed,
     };
     let mut restarts: Vec<DateTime<Utc>> = Vec::new();
+    // What the run costs: the bot's CPU over all its processes (read before each kill),
+    // and the deepest the outbox got (looked at every 40 rounds, some 0.2 s real).
+    let mut cpu_ticks = 0;
+    let mut peak_outbox = 0;
+    let mut round = 0_u64;
     loop {
         let now = model.now();
         if now >= until {
             break;
         }
+        round += 1;
+        if round % 40 == 0 {
+            let left = outbox_by_status(&db).await;
+            let busy = left.get("pending").copied().unwrap_or(0)
+                + left.get("sending").copied().unwrap_or(0);
+            peak_outbox = peak_outbox.max(busy);
+        }
         if kill_at.first().is_some_and(|k| *k <= now) {
             kill_at.remove(0);
+            cpu_ticks += bot.cpu_ticks();
             bot.kill_hard();
             let reached = model.now();
             restarts.push(reached);
@@ -429,6 +442,7 @@ async fn a_seeded_campaign_rehearsal_with_kills_reminds_each_chair_once() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let log = bot.log_text();
+    cpu_ticks += bot.cpu_ticks();
     assert!(
         bot.terminate(),
         "{seed}: the bot did not stop cleanly:\n{log}"
@@ -621,6 +635,20 @@ async fn a_seeded_campaign_rehearsal_with_kills_reminds_each_chair_once() {
         println!("rehearsal: uncertain after a kill (sent or not, never twice): {chat}: {head}");
     }
     let days = (rehearsed_to - start).num_minutes() as f64 / 1440.0;
+    let db_bytes: u64 = ["", "-wal"]
+        .iter()
+        .filter_map(|end| std::fs::metadata(format!("{}{end}", env.db_path().display())).ok())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "rehearsal: cost: {} Telegram messages ({:.1} a simulated day), peak outbox {peak_outbox}, bot CPU {:.0} ms in all ({:.1} ms a simulated day), database {} KiB at the end, {:.1} s real",
+        sent.len(),
+        sent.len() as f64 / days.max(1.0 / 1440.0),
+        cpu_ticks as f64 * 1000.0 / support::CLK_TCK as f64,
+        cpu_ticks as f64 * 1000.0 / support::CLK_TCK as f64 / days.max(1.0 / 1440.0),
+        db_bytes / 1024,
+        real.as_secs_f64(),
+    );
     println!(
         "rehearsal: {seed}: {days:.1} days rehearsed in {:.1} s real, {} start(s); {} messages sent {per_kind:?}; outbox {statuses:?}; {boundary} hand-ins within a tick of a slot (either way), {allowed_lost} messages lost to a kill while sending (outbox 'uncertain'); slots swept at {:?}",
         real.as_secs_f64(),
