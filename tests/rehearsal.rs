@@ -396,7 +396,7 @@ async fn a_seeded_campaign_rehearsal_with_kills_reminds_each_chair_once() {
             break;
         }
         round += 1;
-        if round % 40 == 0 {
+        if round.is_multiple_of(40) {
             let left = outbox_by_status(&db).await;
             let busy = left.get("pending").copied().unwrap_or(0)
                 + left.get("sending").copied().unwrap_or(0);
