@@ -203,17 +203,7 @@ async fn seed_units(db: &Db) -> Vec<i64> {
         .map(|(i, u)| (FIRST_CHAT + i as i64, *u, "chair"))
         .chain([(STAFF_CHAT, district, "staff")]);
     for (chat, unit, role) in people {
-        sqlx::query(
-            "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, active, joined_at) \
-             VALUES ('telegram', $1, $1, $2, $3, $4, 1, '2025-01-01T00:00:00Z')",
-        )
-        .bind(chat.to_string())
-        .bind(unit)
-        .bind(role)
-        .bind(format!("Người {chat}"))
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+        support::add_telegram_member(&mut tx, chat, unit, role, &format!("Người {chat}")).await;
     }
     tx.commit().await.unwrap();
     units

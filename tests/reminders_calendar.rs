@@ -46,17 +46,8 @@ async fn seed(db: &Db) -> Vec<i64> {
         } else {
             (1001 + i as i64, "chair")
         };
-        sqlx::query(
-            "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, active, joined_at) \
-             VALUES ('telegram', $1, $1, $2, $3, $4, 1, '2025-01-01T00:00:00Z')",
-        )
-        .bind(chat.to_string())
-        .bind(unit)
-        .bind(role)
-        .bind(format!("Người {i}"))
-        .execute(&db.pool)
-        .await
-        .unwrap();
+        let mut conn = db.pool.acquire().await.unwrap();
+        support::add_telegram_member(&mut conn, chat, unit, role, &format!("Người {i}")).await;
         units.push(unit);
     }
     units

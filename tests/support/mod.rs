@@ -537,6 +537,28 @@ pub async fn settle<T: Clone>(
 /// `n` units, each with a chair on Telegram (chat ids from `first_chat`), written
 /// straight into the database: joining thousands of people by invite is not what the
 /// callers measure.
+/// A Telegram member of `unit` (chat id and user id both `chat`), joined on 1/1/2025:
+/// the people of a test that writes its units straight into the database.
+pub async fn add_telegram_member(
+    conn: &mut sqlx::AnyConnection,
+    chat: i64,
+    unit: i64,
+    role: &str,
+    name: &str,
+) {
+    sqlx::query(
+        "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, active, joined_at) \
+         VALUES ('telegram', $1, $1, $2, $3, $4, 1, '2025-01-01T00:00:00Z')",
+    )
+    .bind(chat.to_string())
+    .bind(unit)
+    .bind(role)
+    .bind(name)
+    .execute(conn)
+    .await
+    .unwrap();
+}
+
 pub async fn seed_chairs(env: &TestEnv, n: i64, first_chat: i64) -> Vec<i64> {
     seed_chairs_at(&env.database_url(), n, first_chat).await
 }
