@@ -65,6 +65,11 @@ impl Clock {
         }
     }
 
+    /// How far this clock moves while `real` passes in real time.
+    pub fn after_real(&self, real: Duration) -> chrono::Duration {
+        chrono::Duration::from_std(real).unwrap_or(chrono::Duration::MAX) * self.speed() as i32
+    }
+
     /// The real wait that lets `d` pass on this clock (never under 50 ms: a timer
     /// faster than that only spins).
     pub fn real(&self, d: Duration) -> Duration {

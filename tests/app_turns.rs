@@ -4,8 +4,8 @@
 mod support;
 
 use chrono::{Duration, Utc};
-use thidua::app::App;
-use thidua::conversation::{Body, Incoming, Outgoing, RawInput};
+use thidua::app::{Answer, App};
+use thidua::conversation::{Body, Incoming, RawInput};
 use thidua::domain::member::{Channel, Role};
 use thidua::domain::unit::UnitKind;
 use thidua::store::{self, invites, units};
@@ -30,9 +30,9 @@ fn msg(update_id: Option<i64>, input: RawInput) -> Incoming {
     }
 }
 
-fn texts(out: &[Outgoing]) -> Vec<String> {
+fn texts(out: &[Answer]) -> Vec<String> {
     out.iter()
-        .map(|o| match &o.body {
+        .map(|a| match &a.out.body {
             Body::Reply(r) => r.text.clone(),
             Body::Document { caption, .. } => caption.clone(),
         })
@@ -151,7 +151,7 @@ async fn language_follows_the_client_and_the_switch_sticks() {
         .handle(msg(None, RawInput::Text("/ngonngu".into())))
         .await
         .unwrap();
-    let Body::Reply(menu) = &out[0].body else {
+    let Body::Reply(menu) = &out[0].out.body else {
         panic!()
     };
     let vi = menu

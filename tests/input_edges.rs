@@ -35,7 +35,8 @@ fn replies(out: &[Outgoing]) -> Vec<&thidua::conversation::Reply> {
 }
 
 async fn say(app: &App, text: &str) -> Vec<Outgoing> {
-    app.handle(msg(RawInput::Text(text.into()))).await.unwrap()
+    let answers = app.handle(msg(RawInput::Text(text.into()))).await.unwrap();
+    answers.into_iter().map(|a| a.out).collect()
 }
 
 /// PostgreSQL refuses U+0000 in text, so a NUL that reached the database would make
@@ -93,10 +94,13 @@ async fn a_nul_in_a_work_name_or_a_display_name_is_not_stored() {
         .iter()
         .find(|c| c.label.contains("Xác nhận"))
         .expect("a confirm button");
-    let out = app
+    let out: Vec<Outgoing> = app
         .handle(msg(RawInput::Button(confirm.action.encode())))
         .await
-        .unwrap();
+        .unwrap()
+        .into_iter()
+        .map(|a| a.out)
+        .collect();
     assert!(replies(&out)[0].text.contains("Cảm ơn"), "{out:?}");
 
     let mut conn = db.read().await.unwrap();

@@ -122,7 +122,7 @@ async fn a_quota_spent_mid_announcement_holds_the_rest_until_the_month_turns() {
         .unwrap();
     let bots = &health["zalo_quota"];
     assert_eq!(bots[0]["spent"], true, "{health}");
-    assert_eq!(bots[0]["resumes_at"], "2025-06-30T17:00:00Z", "{health}");
+    assert_eq!(bots[0]["resumes_at"], "2025-07-01T00:00:00Z", "{health}");
     assert_eq!(health["ok"], false, "{health}");
 
     // Power cut; back the same day: what waits still waits, and Zalo is not asked.

@@ -34,6 +34,7 @@ use crate::data_dir::DataDir;
 use crate::domain::campaign::Campaign;
 use crate::domain::member::{Address, Member, Role};
 use crate::i18n::{tr, trf, Lang};
+use crate::store::outbox::{self, NewItem, Purpose};
 use crate::store::{self, campaigns, chats, members, Db, Tx};
 use command::{Command, Gate};
 use submitting::Received;
@@ -206,10 +207,12 @@ impl App {
     }
 
     /// One message in, its answers out. The turn is one transaction: its state, its
-    /// effects and the messages it queues for others commit together before anything
-    /// is sent, so a crash never half-applies a turn and a resend is always safe. A
-    /// turn that fails for a transient reason (busy database, conflict) runs again.
-    pub async fn handle(&self, inc: Incoming) -> Result<Vec<Outgoing>> {
+    /// effects, the messages it queues for others and its own answers' receipts commit
+    /// together before anything is sent, so a crash never half-applies a turn, a
+    /// resend is always safe, and an answer the process dies before sending still
+    /// goes (see `Answer`). A turn that fails for a transient reason (busy database,
+    /// conflict) runs again.
+    pub async fn handle(&self, inc: Incoming) -> Result<Vec<Answer>> {
         let inc = edge::cleaned(inc);
         // Downloading a file is slow: it happens before the turn holds anything.
         let file = match &inc.input {
@@ -241,7 +244,7 @@ impl App {
         .await
     }
 
-    async fn turn(&self, inc: &Incoming, file: Option<Received>) -> Result<(Vec<Outgoing>, bool)> {
+    async fn turn(&self, inc: &Incoming, file: Option<Received>) -> Result<(Vec<Answer>, bool)> {
         let here = Address {
             channel: inc.channel,
             chat_id: inc.chat_id.clone(),
@@ -257,12 +260,15 @@ impl App {
             .clone()
             .or_else(|| inc.update_id.map(|id| format!("u{id}")));
         if let Some(again) = seen_id.as_deref().and_then(|id| repeated(&mut chat, id)) {
-            let again: Vec<Outgoing> = again
+            let again: Vec<Answer> = again
                 .into_iter()
-                .map(|r| Outgoing {
-                    to: here.clone(),
-                    lang,
-                    body: Body::Reply(r),
+                .map(|r| Answer {
+                    out: Outgoing {
+                        to: here.clone(),
+                        lang,
+                        body: Body::Reply(r),
+                    },
+                    receipt: None,
                 })
                 .collect();
             tracing::debug!(again = again.len(), "a repeated update");
@@ -296,11 +302,51 @@ impl App {
         turn.remember(inc.channel.capabilities().buttons, seen_id);
         chats::save(&mut turn.tx, &turn.here, &turn.chat).await?;
         let Turn {
-            tx, out, queued, ..
+            mut tx,
+            out,
+            queued,
+            now,
+            ..
         } = turn;
+        let lease = now + self.clock.after_real(RECEIPT_LEASE);
+        let mut answers = Vec::with_capacity(out.len());
+        for out in render::joined(out) {
+            let receipt = match &out.body {
+                Body::Reply(reply) if !out.to.channel.capabilities().local => {
+                    let item = NewItem {
+                        to: out.to.clone(),
+                        member_id: None,
+                        lang: out.lang,
+                        reply,
+                        purpose: Purpose::Reply,
+                        broadcast_id: None,
+                        about: &[],
+                    };
+                    Some(outbox::receipt(&mut tx, &item, now, lease).await?)
+                }
+                _ => None,
+            };
+            answers.push(Answer { out, receipt });
+        }
         tx.commit().await?;
-        Ok((out, queued))
+        Ok((answers, queued))
     }
+}
+
+/// How long a turn's answer is left to the process that made it before the outbox
+/// may send it: longer than a direct answer usually waits for its sending slot (Zalo
+/// paces one chat a second), short enough that a person whose answer a crash
+/// swallowed is not kept waiting long. Whichever claims it first sends it.
+const RECEIPT_LEASE: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// One answer of a turn and, for a chat the outbox can reach, its receipt: the outbox
+/// row, written with the turn, that sends it should this process not (it died first,
+/// or could not send it). A file has none: it is too big to keep; its person is told
+/// to ask again if it fails.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub out: Outgoing,
+    pub receipt: Option<i64>,
 }
 
 /// Whether the update `id` was seen before, and if it was the last one served, its

@@ -38,8 +38,9 @@ where
     let mut lines = input.lines();
     loop {
         if let Some(inc) = turn.take() {
-            let outgoing = app.handle(inc).await?;
-            for out in outgoing.iter().filter(|o| o.to.channel == Channel::Console) {
+            let answers = app.handle(inc).await?;
+            let outgoing = answers.iter().map(|a| &a.out);
+            for out in outgoing.filter(|o| o.to.channel == Channel::Console) {
                 match &out.body {
                     Body::Reply(reply) => {
                         writeln!(output, "\n{}", render::numbered_text(reply, out.lang))?

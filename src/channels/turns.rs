@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
-use crate::app::App;
+use crate::app::{Answer, App};
 use crate::conversation::{Body, Incoming, Outgoing, Reply};
 use crate::delivery::postman::Postman;
 use crate::domain::member::Address;
@@ -72,15 +72,15 @@ impl Turns {
             if let Err(e) = self.app.start_over(&here).await {
                 tracing::error!(error = %format!("{e:#}"), "could not reset the chat");
             }
-            self.reply_all(&[apology(here, lang, "error.started_over")])
+            self.reply_all(vec![apology(here, lang, "error.started_over")])
                 .await;
         }
     }
 
     /// Whether the turn itself went through (its replies are delivered either way).
     async fn turn(&self, incoming: Incoming, here: Address, lang: Lang) -> bool {
-        let (outgoing, ok) = match self.app.handle(incoming).await {
-            Ok(out) => (out, true),
+        let (answers, ok) = match self.app.handle(incoming).await {
+            Ok(answers) => (answers, true),
             Err(e) => {
                 tracing::error!(error = %format!("{e:#}"), "turn failed");
                 // Nothing of the turn was kept, and nothing before it was lost: the
@@ -93,26 +93,29 @@ impl Turns {
                 (vec![apology(here, lang, why)], false)
             }
         };
-        self.reply_all(&outgoing).await;
+        self.reply_all(answers).await;
         ok
     }
 
-    async fn reply_all(&self, outgoing: &[Outgoing]) {
-        let outgoing = crate::conversation::render::joined(outgoing.to_vec());
-        for out in &outgoing {
+    async fn reply_all(&self, answers: Vec<Answer>) {
+        for a in &answers {
             let (db, now) = (&self.app.db, self.app.clock.now());
-            if let Err(e) = self.postman.reply(db, now, out).await {
-                tracing::error!(channel = %out.to.channel, error = %format!("{e:#}"), "reply lost");
+            if let Err(e) = self.postman.reply(db, now, &a.out, a.receipt).await {
+                tracing::error!(channel = %a.out.to.channel, error = %format!("{e:#}"), "reply lost");
             }
         }
     }
 }
 
-/// What a person is told when their turn could not be done.
-fn apology(to: Address, lang: Lang, key: &str) -> Outgoing {
-    Outgoing {
-        to,
-        lang,
-        body: Body::Reply(Reply::text(tr(lang, key))),
+/// What a person is told when their turn could not be done (no receipt: nothing of
+/// the turn was kept).
+fn apology(to: Address, lang: Lang, key: &str) -> Answer {
+    Answer {
+        out: Outgoing {
+            to,
+            lang,
+            body: Body::Reply(Reply::text(tr(lang, key))),
+        },
+        receipt: None,
     }
 }

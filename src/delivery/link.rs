@@ -31,6 +31,11 @@ pub trait Link: Send + Sync {
     /// One message, rendered as the channel's capabilities allow
     /// (`Channel::capabilities`).
     fn deliver<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<(), DeliveryError>>;
+    /// Waits until a message to `to` may go (a channel that paces each chat), so a
+    /// sender claims its message only once nothing stands between it and the wire.
+    fn ready<'a>(&'a self, _to: &'a crate::domain::member::Address) -> BoxFuture<'a, ()> {
+        Box::pin(async {})
+    }
     /// A file's bytes by the channel's id for it, refusing more than `max`.
     fn fetch<'a>(&'a self, file_id: &'a str, max: u64) -> BoxFuture<'a, anyhow::Result<Vec<u8>>>;
 }

@@ -15,13 +15,15 @@ use tokio::sync::{watch, Notify};
 
 use crate::clock::Clock;
 use crate::conversation::{Body, Outgoing};
-use crate::store::{self, members, outbox, Db};
+use crate::store::{self, members, outbox, submissions, Db};
 use link::DeliveryError;
 use postman::Postman;
 
 /// Telegram allows about 30 messages a second overall.
 pub const DEFAULT_RATE: u32 = 30;
 const MAX_ATTEMPTS: i64 = 5;
+/// Why a reminder lapsed at its sending: its unit handed in after it was queued.
+const HANDED_IN: &str = "handed in since it was queued";
 const IDLE: Duration = Duration::from_millis(500);
 /// Longer than any send takes (Zalo's four tries with back-off stay under 90 s): a row
 /// 'sending' for longer was left by an instance that died.
@@ -119,7 +121,18 @@ impl Worker {
         self.postman.outbox_slot(&item.to).await;
         let claimed = store::retry_transient(|| async {
             let mut tx = self.db.write().await?;
-            let claimed = outbox::claim(&mut tx, item.id, self.clock.now()).await?;
+            let now = self.clock.now();
+            let mut claimed = outbox::claim(&mut tx, item.id, now).await?;
+            // A reminder queued at 08:00 that waited (a backlog, Zalo's 403s) is not
+            // sent to a unit that handed in meanwhile.
+            if claimed && !item.about.is_empty() {
+                if let Some(member) = item.member_id {
+                    if submissions::handed_in_all(&mut tx, member, &item.about).await? {
+                        outbox::mark_lapsed(&mut tx, item.id, HANDED_IN, now).await?;
+                        claimed = false;
+                    }
+                }
+            }
             tx.commit().await?;
             Ok(claimed)
         })
@@ -163,6 +176,10 @@ impl Worker {
             Err(DeliveryError::RetryAfter(wait)) => {
                 let when = now + chrono::Duration::from_std(*wait)?;
                 outbox::retry_later(&mut tx, item.id, when, "rate limited").await?;
+            }
+            // Held for a month, a reminder would come weeks after its day.
+            Err(DeliveryError::Held { why, .. }) if !item.about.is_empty() => {
+                outbox::mark_lapsed(&mut tx, item.id, why, now).await?;
             }
             Err(DeliveryError::Held { until, why }) => {
                 outbox::hold(&mut tx, item.id, *until, why).await?;

@@ -68,6 +68,14 @@ impl Postman {
     pub async fn outbox_slot(&self, to: &Address) {
         self.budget.acquire(to).await;
         self.shared_slot().await;
+        self.ready(to).await;
+    }
+
+    /// The channel's own wait for this chat (Zalo: a second between two messages).
+    async fn ready(&self, to: &Address) {
+        if let Some(link) = self.links.get(&to.channel) {
+            link.ready(to).await;
+        }
     }
 
     async fn shared_slot(&self) {
@@ -112,22 +120,31 @@ impl Postman {
 
     /// A direct answer to someone who just wrote: it takes the next slot of the sending
     /// budget (ahead of the outbox, which books one slot at a time), waits out "retry
-    /// after" and goes again; if it still cannot go, the outbox takes it over.
+    /// after" and goes again; if it still cannot go, the outbox takes it over: its
+    /// `receipt` row (written with the turn) when it has one, a new row otherwise.
     pub async fn reply(
         &self,
         db: &Db,
         now: chrono::DateTime<chrono::Utc>,
         out: &Outgoing,
+        receipt: Option<i64>,
     ) -> anyhow::Result<()> {
         let mut why = String::new();
-        for _ in 0..REPLY_TRIES {
+        for attempt in 0..REPLY_TRIES {
             self.reply_slot().await;
+            self.ready(&out.to).await;
+            if attempt == 0 && !take(db, receipt, now).await? {
+                return Ok(()); // the outbox took it over: it sends it
+            }
             match self.deliver(out).await {
-                Ok(()) => return Ok(()),
+                Ok(()) => return sent(db, receipt, now).await,
                 Err(DeliveryError::Gone(e)) => {
                     tracing::info!(channel = %out.to.channel, error = %e, "recipient gone; marked inactive");
                     let mut tx = db.write().await?;
                     members::deactivate_chat(&mut tx, &out.to).await?;
+                    if let Some(id) = receipt {
+                        outbox::mark_blocked(&mut tx, id, &e, now).await?;
+                    }
                     return tx.commit().await;
                 }
                 Err(DeliveryError::RetryAfter(wait)) => {
@@ -140,25 +157,39 @@ impl Postman {
                     break;
                 }
                 Err(DeliveryError::Held { until, why }) => {
-                    return self.hold_reply(db, now, out, until, &why).await;
+                    return self.hold_reply(db, (now, until), out, receipt, &why).await;
                 }
             }
         }
         tracing::warn!(channel = %out.to.channel, error = %why, "reply handed to the outbox");
-        self.queue_reply(db, now, out, None).await
+        match receipt {
+            Some(id) => {
+                let mut tx = db.write().await?;
+                outbox::hand_over(&mut tx, id).await?;
+                tx.commit().await
+            }
+            None => self.queue_reply(db, now, out, None).await,
+        }
     }
 
     /// A reply that cannot go before `until`: queued to go then.
     async fn hold_reply(
         &self,
         db: &Db,
-        now: chrono::DateTime<chrono::Utc>,
+        (now, until): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
         out: &Outgoing,
-        until: chrono::DateTime<chrono::Utc>,
+        receipt: Option<i64>,
         why: &str,
     ) -> anyhow::Result<()> {
         tracing::warn!(channel = %out.to.channel, error = %why, until = %until, "reply held");
-        self.queue_reply(db, now, out, Some((until, why))).await
+        match receipt {
+            Some(id) => {
+                let mut tx = db.write().await?;
+                outbox::hold(&mut tx, id, until, why).await?;
+                tx.commit().await
+            }
+            None => self.queue_reply(db, now, out, Some((until, why))).await,
+        }
     }
 
     /// The reply into the outbox, to go when it can (`held`: not before then). A file
@@ -187,6 +218,7 @@ impl Postman {
             reply,
             purpose: Purpose::Reply,
             broadcast_id: None,
+            about: &[],
         };
         let id = outbox::enqueue(&mut tx, &item, now).await?;
         if let Some((until, why)) = held {
@@ -232,4 +264,40 @@ impl FileSource for Postman {
             }
         })
     }
+}
+
+/// Takes a receipt's answer for sending, right before the wire, as the outbox worker
+/// does: false when the outbox took it first (its lease ran out while this waited).
+async fn take(
+    db: &Db,
+    receipt: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<bool> {
+    let Some(id) = receipt else {
+        return Ok(true);
+    };
+    crate::store::retry_transient(|| async {
+        let mut tx = db.write().await?;
+        let taken = outbox::claim(&mut tx, id, now).await?;
+        tx.commit().await?;
+        Ok(taken)
+    })
+    .await
+}
+
+/// A direct answer went: its receipt is done.
+async fn sent(
+    db: &Db,
+    receipt: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let Some(id) = receipt else {
+        return Ok(());
+    };
+    crate::store::retry_transient(|| async {
+        let mut tx = db.write().await?;
+        outbox::mark_sent(&mut tx, id, now).await?;
+        tx.commit().await
+    })
+    .await
 }

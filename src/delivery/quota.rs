@@ -56,6 +56,12 @@ pub fn month_of(now: DateTime<Utc>) -> (String, DateTime<Utc>) {
     (local.format("%Y-%m").to_string(), next)
 }
 
+/// What a spent month held goes on the new month's first morning, not at its
+/// midnight: it wakes nobody (the quiet hours end then).
+pub fn morning_after(turn: DateTime<Utc>) -> DateTime<Utc> {
+    turn + chrono::Duration::hours(i64::from(crate::domain::reminders::MORNING))
+}
+
 impl ZaloQuota {
     pub fn new(db: Db, clock: Clock, limit: u32, first_bot: &str) -> ZaloQuota {
         ZaloQuota {
@@ -93,7 +99,9 @@ impl ZaloQuota {
                     .set(sent as f64);
                 Take::Taken(sent)
             }
-            None => Take::Spent { until: next },
+            None => Take::Spent {
+                until: morning_after(next),
+            },
         })
     }
 
@@ -113,8 +121,9 @@ impl ZaloQuota {
         quota::mark_spent(&mut tx, bot, &month, i64::from(self.limit)).await?;
         self.warn(&mut tx, bot, &month, 100).await?;
         tx.commit().await?;
-        tracing::error!(bot, until = %next, "Zalo says this bot's monthly quota is spent; its messages wait for the month to turn");
-        Ok(next)
+        let until = morning_after(next);
+        tracing::error!(bot, until = %until, "Zalo says this bot's monthly quota is spent; its messages wait for the month to turn");
+        Ok(until)
     }
 
     /// At start: when a bot has room again this month (the limit was raised), what

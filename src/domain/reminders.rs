@@ -6,10 +6,13 @@ use chrono_tz::Tz;
 
 use super::campaign_file::DeadlineSpec;
 
+/// The local hour the quiet night ends.
+pub const MORNING: u32 = 7;
+
 /// Nobody is woken up: 21:00–07:00 local waits for the morning.
 pub fn is_quiet(now: DateTime<Utc>, tz: Tz) -> bool {
     let hour = now.with_timezone(&tz).hour();
-    !(7..21).contains(&hour)
+    !(MORNING..21).contains(&hour)
 }
 
 /// Overdue notices and digests are for the days right after a deadline, not for a

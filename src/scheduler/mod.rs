@@ -90,22 +90,25 @@ pub async fn tick_with(db: &Db, now: DateTime<Utc>, telegram_first: bool) -> Res
     // (two deadlines the same morning) is one message: on Zalo each counts against the
     // bot's month.
     let mut tx = db.write().await?;
-    let mut told: Vec<(Member, Lang, Vec<String>)> = Vec::new();
+    let mut told: Vec<(Member, Lang, Vec<String>, Vec<i64>)> = Vec::new();
     let mut at: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
     for (d, due) in &due_now {
         for (chair, lang, text) in sweep(&mut tx, d, (*due, telegram_first), tz, now).await? {
             match at.get(&chair.id) {
-                Some(i) => told[*i].2.push(text),
+                Some(i) => {
+                    told[*i].2.push(text);
+                    told[*i].3.push(d.id);
+                }
                 None => {
                     at.insert(chair.id, told.len());
-                    told.push((chair, lang, vec![text]));
+                    told.push((chair, lang, vec![text], vec![d.id]));
                 }
             }
         }
     }
-    let replies: Vec<(Member, Lang, Reply)> = told
+    let replies: Vec<(Member, Lang, Reply, Vec<i64>)> = told
         .into_iter()
-        .map(|(m, lang, texts)| (m, lang, Reply::text(texts.join("\n\n"))))
+        .map(|(m, lang, texts, about)| (m, lang, Reply::text(texts.join("\n\n")), about))
         .collect();
     let mut queued = queue_all(&mut tx, &replies, now).await?;
     tx.commit().await?;
@@ -172,7 +175,7 @@ async fn digest(db: &Db, d: &Deadline, now: DateTime<Utc>) -> Result<usize> {
         for (s, lang) in unit_staff {
             let mut text = messages::digest(d, &first, missing, total, *lang);
             text.push_str(&messages::branch_lines(*lang, &branches));
-            queue(&mut tx, s, *lang, text, now).await?;
+            queue(&mut tx, (s, *lang), d, text, now).await?;
             queued += 1;
         }
     }
@@ -223,13 +226,13 @@ async fn ask_results(
     units.sort_unstable();
     units.dedup();
     let chairs = members::active_chairs_of_units(&mut tx, &units).await?;
-    let replies: Vec<(&Member, Lang, Reply)> = works
+    let replies: Vec<(&Member, Lang, Reply, Vec<i64>)> = works
         .iter()
         .flat_map(|w| {
             chairs
                 .iter()
                 .filter(move |(c, _)| c.unit_id == w.unit_id)
-                .map(move |(c, lang)| (c, *lang, messages::result_question(*lang, w)))
+                .map(move |(c, lang)| (c, *lang, messages::result_question(*lang, w), vec![]))
         })
         .collect();
     let queued = queue_all(&mut tx, &replies, now).await?;
@@ -237,34 +240,36 @@ async fn ask_results(
     Ok(queued)
 }
 
-/// Messages for many chairs, in the claiming transaction; how many.
+/// Messages for many chairs, each with the deadlines it speaks of, in the claiming
+/// transaction; how many.
 async fn queue_all<M: std::borrow::Borrow<Member>>(
     conn: &mut sqlx::AnyConnection,
-    replies: &[(M, Lang, Reply)],
+    replies: &[(M, Lang, Reply, Vec<i64>)],
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let items: Vec<NewItem> = replies
         .iter()
-        .map(|(chair, lang, reply)| {
-            NewItem::for_member(chair.borrow(), *lang, reply, Purpose::Reminder)
+        .map(|(chair, lang, reply, about)| {
+            NewItem::for_member(chair.borrow(), *lang, reply, Purpose::Reminder).about(about)
         })
         .collect();
     outbox::enqueue_many(conn, &items, now).await?;
     Ok(items.len())
 }
 
-/// A reminder, notice or digest for one person, in the claiming transaction.
+/// A digest of deadline `d` for one staff member, in the claiming transaction.
 async fn queue(
     conn: &mut sqlx::AnyConnection,
-    to: &Member,
-    lang: crate::i18n::Lang,
+    (to, lang): (&Member, crate::i18n::Lang),
+    d: &Deadline,
     text: String,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let reply = crate::conversation::Reply::text(text);
+    let about = [d.id];
     outbox::enqueue(
         conn,
-        &NewItem::for_member(to, lang, &reply, Purpose::Reminder),
+        &NewItem::for_member(to, lang, &reply, Purpose::Reminder).about(&about),
         now,
     )
     .await?;

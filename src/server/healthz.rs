@@ -91,7 +91,7 @@ async fn zalo_months(db: &Db, now: DateTime<Utc>, limit: u32) -> (bool, serde_js
             metrics::gauge!(metric::ZALO_QUOTA_LIMIT, "bot" => u.bot.clone()).set(limit as f64);
             json!({
                 "bot": u.bot, "month": month, "sent": u.sent, "limit": limit, "spent": spent,
-                "resumes_at": spent.then(|| crate::store::ts(next)),
+                "resumes_at": spent.then(|| crate::store::ts(crate::delivery::quota::morning_after(next))),
             })
         })
         .collect();

@@ -11,7 +11,7 @@ use crate::conversation::{Action, Choice, Reply};
 use crate::domain::member::{Address, Member};
 use crate::i18n::Lang;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
 #[strum(serialize_all = "lowercase")]
 pub enum Purpose {
     Broadcast,
@@ -39,6 +39,8 @@ pub struct NewItem<'a> {
     pub reply: &'a Reply,
     pub purpose: Purpose,
     pub broadcast_id: Option<i64>,
+    /// The deadlines it speaks of (see `Item::about`).
+    pub about: &'a [i64],
 }
 
 impl<'a> NewItem<'a> {
@@ -50,6 +52,15 @@ impl<'a> NewItem<'a> {
             reply,
             purpose,
             broadcast_id: None,
+            about: &[],
+        }
+    }
+
+    /// A reminder, overdue notice or digest about these deadlines.
+    pub fn about(self, deadlines: &'a [i64]) -> Self {
+        NewItem {
+            about: deadlines,
+            ..self
         }
     }
 }
@@ -63,6 +74,10 @@ pub struct Item {
     pub reply: Reply,
     pub broadcast_id: Option<i64>,
     pub attempts: i64,
+    pub purpose: Purpose,
+    /// The deadlines a reminder, overdue notice or digest speaks of: it lapses rather
+    /// than go out once its unit has handed them all in, or long after its day.
+    pub about: Vec<i64>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -76,11 +91,11 @@ pub(super) const COLUMNS: &str =
     "status, channel, chat_id, member_id, locale, body, purpose, broadcast_id, \
                        not_before, created_at";
 
-/// Binds one item's nine values, in `COLUMNS` order after the status.
+/// Binds one item's ten values: `COLUMNS` after the status, then `about`.
 fn bind_item<'q>(
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     item: &NewItem<'_>,
-    now: DateTime<Utc>,
+    (now, not_before): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>> {
     Ok(query
         .bind(item.to.channel.as_str())
@@ -90,8 +105,14 @@ fn bind_item<'q>(
         .bind(body(item.reply)?)
         .bind(item.purpose.as_str())
         .bind(item.broadcast_id)
-        .bind(ts(ASAP))
-        .bind(ts(now)))
+        .bind(ts(not_before))
+        .bind(ts(now))
+        .bind(about(item.about)))
+}
+
+fn about(deadlines: &[i64]) -> Option<String> {
+    let ids: Vec<String> = deadlines.iter().map(i64::to_string).collect();
+    (!ids.is_empty()).then(|| ids.join(","))
 }
 
 pub async fn enqueue(
@@ -99,11 +120,43 @@ pub async fn enqueue(
     item: &NewItem<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    enqueue_at(conn, item, now, ASAP).await
+}
+
+/// A turn's answer, queued in the turn's transaction before it is sent straight away:
+/// the outbox takes it over only if it is still pending at `lease` (the process died
+/// before it went). The direct send claims it right before the wire, as the worker
+/// does, so it goes once either way.
+pub async fn receipt(
+    conn: &mut AnyConnection,
+    item: &NewItem<'_>,
+    now: DateTime<Utc>,
+    lease: DateTime<Utc>,
+) -> Result<i64> {
+    enqueue_at(conn, item, now, lease).await
+}
+
+/// A receipt's answer could not go directly: the outbox sends it now, with its retries.
+pub async fn hand_over(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    sqlx::query("UPDATE outbox SET status = 'pending', not_before = $2 WHERE id = $1 AND status = 'sending'")
+        .bind(id)
+        .bind(ts(ASAP))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn enqueue_at(
+    conn: &mut AnyConnection,
+    item: &NewItem<'_>,
+    now: DateTime<Utc>,
+    not_before: DateTime<Utc>,
+) -> Result<i64> {
     let sql = format!(
-        "INSERT INTO outbox ({COLUMNS}) VALUES {} RETURNING id",
-        super::placeholders(1, 9, 1, "'pending'")
+        "INSERT INTO outbox ({COLUMNS}, about) VALUES {} RETURNING id",
+        super::placeholders(1, 10, 1, "'pending'")
     );
-    let row = bind_item(sqlx::query(&sql), item, now)?
+    let row = bind_item(sqlx::query(&sql), item, (now, not_before))?
         .fetch_one(conn)
         .await?;
     get(&row, "id")
@@ -121,12 +174,12 @@ pub async fn enqueue_many(
     const ROWS: usize = 50;
     for chunk in items.chunks(ROWS) {
         let sql = format!(
-            "INSERT INTO outbox ({COLUMNS}) VALUES {}",
-            super::placeholders(chunk.len(), 9, 1, "'pending'")
+            "INSERT INTO outbox ({COLUMNS}, about) VALUES {}",
+            super::placeholders(chunk.len(), 10, 1, "'pending'")
         );
         let mut query = sqlx::query(&sql);
         for item in chunk {
-            query = bind_item(query, item, now)?;
+            query = bind_item(query, item, (now, ASAP))?;
         }
         query.execute(&mut *conn).await?;
     }
@@ -171,6 +224,14 @@ fn from_row(r: &AnyRow) -> Result<Item> {
         reply: reply_from_body(&get::<String>(r, "body")?)?,
         broadcast_id: get(r, "broadcast_id")?,
         attempts: get(r, "attempts")?,
+        purpose: get::<String>(r, "purpose")?
+            .parse()
+            .unwrap_or(Purpose::Reply),
+        about: get::<Option<String>>(r, "about")?
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|id| id.parse().ok())
+            .collect(),
     })
 }
 
@@ -178,7 +239,7 @@ fn from_row(r: &AnyRow) -> Result<Item> {
 /// sending slot, and a crash during that wait must leave it pending, not uncertain.
 pub async fn next_due(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Option<Item>> {
     let row = sqlx::query(
-        "SELECT id, channel, chat_id, member_id, locale, body, broadcast_id, attempts FROM outbox \
+        "SELECT id, channel, chat_id, member_id, locale, body, broadcast_id, attempts, purpose, about FROM outbox \
          WHERE status = 'pending' AND not_before <= $1 ORDER BY id LIMIT 1",
     )
     .bind(ts(now))
@@ -220,6 +281,17 @@ async fn set_status(
 
 pub async fn mark_sent(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> Result<()> {
     set_status(&mut *conn, id, "sent", None, now).await
+}
+
+/// A message about deadlines that has nothing left to say (see `Item::about`): not
+/// sent; `why` says which way it lapsed.
+pub async fn mark_lapsed(
+    conn: &mut AnyConnection,
+    id: i64,
+    why: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    set_status(&mut *conn, id, "lapsed", Some(why), now).await
 }
 
 pub async fn mark_blocked(
@@ -372,12 +444,12 @@ pub async fn due_backlog(
     Ok((get(&row, "n")?, oldest))
 }
 
-/// Deletes messages delivered (sent, blocked or failed) before `before`; pending and
+/// Deletes messages delivered (sent, blocked, failed or lapsed) before `before`; pending and
 /// uncertain ones stay. Rows an announcement's report still counts go with it: the
 /// report of an announcement older than the cut-off is history.
 pub async fn prune_delivered(conn: &mut AnyConnection, before: DateTime<Utc>) -> Result<u64> {
     Ok(sqlx::query(
-        "DELETE FROM outbox WHERE status IN ('sent', 'blocked', 'failed') AND sent_at < $1",
+        "DELETE FROM outbox WHERE status IN ('sent', 'blocked', 'failed', 'lapsed') AND sent_at < $1",
     )
     .bind(ts(before))
     .execute(&mut *conn)

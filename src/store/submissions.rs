@@ -452,6 +452,35 @@ pub(crate) fn missing_condition(deadline: &Deadline) -> (&'static str, i64) {
     }
 }
 
+/// Whether the unit of `member_id` has, by now, handed in every one of `deadlines`
+/// (each by its own rule, as the reminders count it): a reminder about them has
+/// nothing left to say.
+pub async fn handed_in_all(
+    conn: &mut sqlx::AnyConnection,
+    member_id: i64,
+    deadlines: &[i64],
+) -> Result<bool> {
+    for id in deadlines {
+        let Some(d) = super::deadlines::get_one(&mut *conn, *id).await? else {
+            continue;
+        };
+        let (missing, bind) = missing_condition(&d);
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM members m JOIN units u ON u.id = m.unit_id \
+             WHERE m.id = $2 AND {missing}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(bind)
+            .bind(member_id)
+            .fetch_one(&mut *conn)
+            .await?;
+        if super::get::<i64>(&row, "n")? > 0 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Units that must submit (not a federation), as a condition on `u`: the column the
 /// database keeps to the rule (see `scope::subject!`).
 pub(crate) const SUBJECT: &str = "u.hands_in = 1";

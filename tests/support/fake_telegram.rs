@@ -52,6 +52,8 @@ struct Inner {
     commands: Vec<Value>,
     /// Chats that blocked the bot: 403 as Telegram words it.
     blocked: std::collections::HashSet<i64>,
+    /// Sends refused because the chat blocked the bot, by chat.
+    to_blocked: HashMap<i64, u32>,
     /// Chats whose messages the server fails to take (500) for now.
     failing: std::collections::HashSet<i64>,
     /// Files are refused (a server error) while text still goes.
@@ -224,6 +226,12 @@ impl FakeTelegram {
 
     pub fn block(&self, chat_id: i64) {
         self.inner.lock().unwrap().blocked.insert(chat_id);
+    }
+
+    /// How many sends to `chat_id` were refused because it blocked the bot.
+    pub fn sends_after_block(&self, chat_id: i64) -> u32 {
+        let inner = self.inner.lock().unwrap();
+        inner.to_blocked.get(&chat_id).copied().unwrap_or(0)
     }
 
     /// Makes sends to this chat fail with a server error until called with `false`.
@@ -424,6 +432,7 @@ async fn handle(
             });
             let mut inner = fake.inner.lock().unwrap();
             if inner.blocked.contains(&chat_id) {
+                *inner.to_blocked.entry(chat_id).or_default() += 1;
                 return Json(json!({ "ok": false, "error_code": 403,
                     "description": "Forbidden: bot was blocked by the user" }));
             }

@@ -24,6 +24,7 @@ pub const TOKEN_2: &str = "2459232241454765289:zalo-second-secret";
 pub struct ZSent {
     pub chat_id: String,
     pub text: String,
+    pub at: Instant,
 }
 
 /// What Zalo's Basic plan allows each bot, as the fake enforces it.
@@ -167,6 +168,29 @@ impl FakeZalo {
         }
     }
 
+    /// The person has written to this bot before (joined it), if it has room.
+    pub fn follow(&self, user: &ZUser) {
+        let room = self.plan.lock().unwrap().users_per_bot;
+        let mut inner = self.inner.lock().unwrap();
+        if !inner.users.contains(&user.id) {
+            if inner.users.len() < room {
+                inner.users.push(user.id.clone());
+            } else {
+                inner.turned_away.push(user.id.clone());
+            }
+        }
+    }
+
+    /// `n` of this bot's month spent before the test began (other business).
+    pub fn spend(&self, n: usize) {
+        self.inner.lock().unwrap().sent_this_month = n;
+    }
+
+    /// Everything this bot sent, in order.
+    pub fn sent(&self) -> Vec<ZSent> {
+        self.inner.lock().unwrap().sent.clone()
+    }
+
     /// Messages this bot sent this month, and sends it refused with 429.
     pub fn month(&self) -> (usize, usize) {
         let inner = self.inner.lock().unwrap();
@@ -191,15 +215,8 @@ impl FakeZalo {
     /// writes to the bot, and becomes one it serves while it has room (Zalo does not
     /// let the plan's 51st person reach the bot).
     pub fn update(&self, user: &ZUser, event: &str, content: Value) -> Value {
-        let room = self.plan.lock().unwrap().users_per_bot;
+        self.follow(user);
         let mut inner = self.inner.lock().unwrap();
-        if !inner.users.contains(&user.id) {
-            if inner.users.len() < room {
-                inner.users.push(user.id.clone());
-            } else {
-                inner.turned_away.push(user.id.clone());
-            }
-        }
         inner.next_id += 1;
         let mut message = json!({
             "chat": { "id": user.id, "chat_type": "PRIVATE" },
@@ -372,7 +389,11 @@ impl FakeZalo {
             return err(429, "Quota exceeded");
         }
         inner.sent_this_month += 1;
-        inner.sent.push(ZSent { chat_id, text });
+        inner.sent.push(ZSent {
+            chat_id,
+            text,
+            at: Instant::now(),
+        });
         ok(json!({ "message_id": "82599fa32f56d00e8941", "date": 1_749_632_637_199_i64 }))
     }
 }

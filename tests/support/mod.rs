@@ -546,11 +546,25 @@ pub async fn add_telegram_member(
     role: &str,
     name: &str,
 ) {
+    add_member(conn, "telegram", &chat.to_string(), unit, role, name).await;
+}
+
+/// A member who joined on `channel` long ago, written straight into the database;
+/// `id` is both the person's and the chat's id as the bot stores them.
+pub async fn add_member(
+    conn: &mut sqlx::AnyConnection,
+    channel: &str,
+    id: &str,
+    unit: i64,
+    role: &str,
+    name: &str,
+) {
     sqlx::query(
         "INSERT INTO members (channel, user_id, chat_id, unit_id, role, display_name, active, joined_at) \
-         VALUES ('telegram', $1, $1, $2, $3, $4, 1, '2025-01-01T00:00:00Z')",
+         VALUES ($1, $2, $2, $3, $4, $5, 1, '2025-01-01T00:00:00Z')",
     )
-    .bind(chat.to_string())
+    .bind(channel)
+    .bind(id)
     .bind(unit)
     .bind(role)
     .bind(name)

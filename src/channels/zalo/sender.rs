@@ -66,7 +66,10 @@ impl ZaloSender {
             Err(e) => return Err(DeliveryError::Failed(format!("quota unavailable: {e:#}"))),
         }
         for (i, part) in parts.iter().enumerate() {
-            self.pace(&out.to.chat_id).await;
+            // The first part's slot was taken by `ready`.
+            if i > 0 {
+                self.pace(&out.to.chat_id).await;
+            }
             let Err(e) = self.send_with_retry(&bot.client, chat, part).await else {
                 continue;
             };
@@ -140,6 +143,10 @@ impl Link for ZaloSender {
 
     fn deliver<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<(), DeliveryError>> {
         Box::pin(ZaloSender::deliver(self, out))
+    }
+
+    fn ready<'a>(&'a self, to: &'a crate::domain::member::Address) -> BoxFuture<'a, ()> {
+        Box::pin(self.pace(&to.chat_id))
     }
 
     fn fetch<'a>(&'a self, file_id: &'a str, max: u64) -> BoxFuture<'a, anyhow::Result<Vec<u8>>> {

@@ -1,0 +1,513 @@
+//! The invariants a rehearsal must keep, read from what the fakes received and what
+//! the database holds at the end, never from what the bot says of itself; and what the
+//! run cost.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use thidua::domain::reminders::is_quiet;
+
+use crate::plan::{self, is_calendar, is_digest, is_for, Kind, Seat};
+use crate::run::{stored_chat, Outcome, FIRST_CHAT, SPENT_BEFORE, STAFF_CHAT};
+
+/// What a chair received: text and real arrival, on the chair's own channel.
+fn received(o: &Outcome, seat: &Seat) -> Vec<(String, Instant)> {
+    match seat {
+        Seat::Telegram(chat) => o
+            .telegram
+            .iter()
+            .filter(|s| s.chat_id == *chat)
+            .map(|s| (s.text.clone(), s.at))
+            .collect(),
+        Seat::Zalo { bot, id } => o.zalo[*bot]
+            .iter()
+            .filter(|s| &s.chat_id == id)
+            .map(|s| (s.text.clone(), s.at))
+            .collect(),
+    }
+}
+
+/// Rows of the outbox to `chat` in `status` whose text passes `f`.
+fn rows(o: &Outcome, chat: &str, status: &str, f: impl Fn(&str) -> bool) -> usize {
+    o.outbox
+        .iter()
+        .filter(|r| r.chat == chat && r.status == status && f(&r.body))
+        .count()
+}
+
+pub struct Checked {
+    pub failures: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+pub fn check(o: &Outcome) -> Checked {
+    let mut c = Checked {
+        failures: Vec::new(),
+        notes: Vec::new(),
+    };
+    calendar(o, &mut c);
+    quiet_hours(o, &mut c);
+    staff(o, &mut c);
+    registrations(o, &mut c);
+    announcements(o, &mut c);
+    blocks(o, &mut c);
+    end_state(o, &mut c);
+    c
+}
+
+/// Every slot swept once and in time; every chair missing that submission told once,
+/// nobody who had handed in told, the digest once with its counts.
+fn calendar(o: &Outcome, c: &mut Checked) {
+    let tol = o.tol;
+    let mut lapsed = 0;
+    let mut uncertain = 0;
+    let mut boundary = 0;
+    for slot in o.slots.iter().filter(|s| s.at < o.until) {
+        let d = &o.deadlines[slot.deadline];
+        let name = format!(
+            "{} {:?} at {}",
+            d.spec.key,
+            slot.kind,
+            slot.at.with_timezone(&o.tz)
+        );
+        let Some(&sweep) = o.swept.get(&slot.key) else {
+            if slot.at >= o.start {
+                c.failures.push(format!("{name}: never swept"));
+            }
+            continue;
+        };
+        if sweep < slot.at {
+            c.failures.push(format!("{name}: swept early, at {sweep}"));
+        }
+        // The scheduler follows the fast clock: its first look after the slot's time
+        // comes within a tick (some ticks more under a loaded machine), unless a
+        // restart came in between (a new process starts its clock, then looks).
+        let restarted = o
+            .restarts
+            .iter()
+            .any(|r| *r >= slot.at - tol && *r <= sweep);
+        if sweep > slot.at + tol * 6 && !restarted {
+            c.failures.push(format!(
+                "{name}: swept {} s late with no restart in between",
+                (sweep - slot.at).num_seconds()
+            ));
+        }
+        // Handed in before `lo`: never told; not handed in by `hi`: told once.
+        let lo = slot.at - tol;
+        let hi = sweep.max(slot.at) + tol;
+        for u in 0..o.units {
+            let seat = plan::seat_of(u, FIRST_CHAT);
+            let chat = stored_chat(&seat);
+            let arrived: Vec<DateTime<Utc>> = received(o, &seat)
+                .iter()
+                .filter(|(t, _)| is_for(t, slot, d))
+                .map(|(_, i)| o.timeline.rehearsal(*i))
+                .collect();
+            let got = arrived.len();
+            let h = o.handed.get(&(slot.deadline, u)).copied();
+            let what = format!("{name}: chair {chat} (unit {u}, handed in {h:?}) got {got}");
+            // A reminder is for its day: one that comes later counts days that are
+            // gone, or reaches a unit that has handed in since.
+            for t in &arrived {
+                let stale = *t > sweep.max(slot.at) + chrono::Duration::hours(13);
+                let after = h.is_some_and(|(_, committed)| committed < *t - tol);
+                if stale || after {
+                    c.failures.push(format!(
+                        "{what}: it arrived at {}, {}",
+                        t.with_timezone(&o.tz),
+                        if stale {
+                            "days late"
+                        } else {
+                            "after the unit had handed in"
+                        }
+                    ));
+                }
+            }
+            if got > 1 {
+                c.failures.push(format!("{what}: a duplicate"));
+            }
+            let blocked_by = o.blocked.get(&u).is_some_and(|(t, _)| *t <= hi);
+            match h {
+                Some((_, committed)) if committed < lo => {
+                    if got != 0 {
+                        c.failures.push(format!("{what}: told though handed in"));
+                    }
+                }
+                Some((submitted, _)) if submitted <= hi => boundary += 1,
+                _ if blocked_by => {}
+                _ if got == 1 => {}
+                _ if rows(o, &chat, "uncertain", |b| is_for(b, slot, d)) > 0 => uncertain += 1,
+                // Held by a spent Zalo month, a reminder lapses rather than arrive at
+                // the turn counting days that are gone.
+                _ if matches!(slot.kind, Kind::Reminder(_))
+                    && o.outbox.iter().any(|r| {
+                        r.chat == chat
+                            && r.status == "lapsed"
+                            && r.purpose == "reminder"
+                            && is_for(&r.body, slot, d)
+                    }) =>
+                {
+                    lapsed += 1
+                }
+                _ => c
+                    .failures
+                    .push(format!("{what}: should have been told once")),
+            }
+        }
+        if slot.kind == Kind::Overdue {
+            digest(o, c, slot, &name, lo, hi);
+        }
+    }
+    c.notes.push(format!(
+        "{boundary} hand-ins within a tick of a slot (either way), {uncertain} messages lost to a kill while sending (outbox 'uncertain'), {lapsed} reminders lapsed in a spent Zalo month"
+    ));
+}
+
+fn digest(
+    o: &Outcome,
+    c: &mut Checked,
+    slot: &plan::Slot,
+    name: &str,
+    lo: DateTime<Utc>,
+    hi: DateTime<Utc>,
+) {
+    let d = &o.deadlines[slot.deadline];
+    let digests: Vec<&str> = o
+        .telegram
+        .iter()
+        .filter(|s| s.chat_id == STAFF_CHAT && is_digest(&s.text, d))
+        .map(|s| s.text.as_str())
+        .collect();
+    if digests.len() != 1 {
+        c.failures
+            .push(format!("{name}: {} digests to staff", digests.len()));
+    }
+    // Its count of missing units lies between the database's at either end of the
+    // sweep's window.
+    let missing_by = |t: DateTime<Utc>| {
+        (0..o.units)
+            .filter(|u| {
+                o.handed
+                    .get(&(slot.deadline, *u))
+                    .is_none_or(|(s, _)| *s > t)
+            })
+            .count()
+    };
+    let (most, least) = (missing_by(lo), missing_by(hi));
+    for text in digests {
+        let said = text
+            .split("Còn ")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .and_then(|n| n.parse::<usize>().ok());
+        let fine = match said {
+            Some(n) => (least..=most).contains(&n),
+            None => least == 0 && text.contains("đã nộp"),
+        };
+        if !fine {
+            c.failures.push(format!(
+                "{name}: digest says {said:?} missing, the database {least}..={most}: {text}"
+            ));
+        }
+    }
+}
+
+/// No reminder or overdue notice arrives in the night, and no announcement held for a
+/// spent Zalo month either (it waits for the new month's morning, not its midnight).
+/// An announcement queued in the day may run into the evening here: its copies are
+/// paced in real seconds, which the fast clock stretches into hours.
+fn quiet_hours(o: &Outcome, c: &mut Checked) {
+    let deep = |t: DateTime<Utc>| {
+        is_quiet(t, o.tz) && is_quiet(t - o.tol, o.tz) && is_quiet(t + o.tol, o.tz)
+    };
+    let turns = plan::month_turns(o.start, o.until, o.tz);
+    let held = |text: &str, t: DateTime<Utc>| {
+        o.announced.iter().any(|(n, _, queued, _)| {
+            text.contains(&format!("Thông báo số {n} "))
+                && turns.iter().any(|turn| queued < turn && t >= *turn)
+        })
+    };
+    let all = o
+        .telegram
+        .iter()
+        .map(|s| (s.chat_id.to_string(), &s.text, s.at))
+        .chain(
+            o.zalo
+                .iter()
+                .flatten()
+                .map(|s| (s.chat_id.clone(), &s.text, s.at)),
+        );
+    for (chat, text, when) in all {
+        let t = o.timeline.rehearsal(when);
+        if (is_calendar(text) || held(text, t)) && deep(t) {
+            let head: String = text.chars().take(60).collect();
+            c.failures.push(format!(
+                "to {chat} at {} (night): {head}",
+                t.with_timezone(&o.tz)
+            ));
+        }
+    }
+}
+
+/// Staff hear digests, the registrations and Zalo's month spent, once each.
+fn staff(o: &Outcome, c: &mut Checked) {
+    let mut spent = 0;
+    for s in o.telegram.iter().filter(|s| s.chat_id == STAFF_CHAT) {
+        let t = &s.text;
+        if t.contains("đã hết") && t.contains("Bot Zalo") {
+            spent += 1;
+        } else if !(o.deadlines.iter().any(|d| is_digest(t, d)) || t.starts_with("📥 Đăng ký mới"))
+        {
+            c.failures.push(format!("staff got {t:?}"));
+        }
+    }
+    let held = o
+        .outbox
+        .iter()
+        .any(|r| r.error.as_deref() == Some(thidua::delivery::quota::HELD));
+    if spent > 1 || (held && spent == 0) {
+        c.failures.push(format!(
+            "staff were told {spent} times that a Zalo month was spent (held rows: {held})"
+        ));
+    }
+    let to_chairs = o
+        .telegram
+        .iter()
+        .filter(|s| s.chat_id != STAFF_CHAT && s.text.starts_with("📋"))
+        .count();
+    if to_chairs > 0 {
+        c.failures
+            .push(format!("{to_chairs} digests went to chairs"));
+    }
+}
+
+/// Every registration stored once with its own number; each number a chair was
+/// thanked with is its unit's; staff told of each once.
+fn registrations(o: &Outcome, c: &mut Checked) {
+    let mut numbers: HashMap<&str, usize> = HashMap::new();
+    for (_, n, _) in &o.registrations {
+        *numbers.entry(n).or_default() += 1;
+    }
+    for (n, k) in &numbers {
+        if *k > 1 {
+            c.failures
+                .push(format!("registration number {n} stored {k} times"));
+        }
+    }
+    for u in 0..o.units {
+        let stored: Vec<&str> = o
+            .registrations
+            .iter()
+            .filter(|(unit, _, _)| *unit == u)
+            .map(|(_, n, _)| n.as_str())
+            .collect();
+        let a = o.attempts.get(&u).cloned().unwrap_or_default();
+        let thanked_ok = a.numbers.iter().all(|n| stored.contains(&n.as_str()));
+        if !thanked_ok || stored.len() > a.confirmed || stored.len() < a.numbers.len() {
+            c.failures.push(format!(
+                "unit {u}: stored {stored:?}, the chat confirmed {} time(s) and was thanked with {:?}",
+                a.confirmed, a.numbers
+            ));
+        }
+        if a.tries > 1 && std::env::var("THIDUA_REHEARSAL_LOG").is_ok() {
+            let seat = plan::seat_of(u, FIRST_CHAT);
+            let chat = stored_chat(&seat);
+            for r in o.outbox.iter().filter(|r| r.chat == chat) {
+                let head: String = r.body.chars().take(50).collect();
+                c.notes.push(format!(
+                    "  outbox {} {} {:?} {head}",
+                    r.status, r.purpose, r.error
+                ));
+            }
+            for (t, i) in received(o, &seat) {
+                let head: String = t.chars().take(50).collect();
+                c.notes.push(format!(
+                    "  got at {} {head}",
+                    o.timeline.rehearsal(i).with_timezone(&o.tz)
+                ));
+            }
+        }
+        if a.tries > 1 {
+            c.notes.push(format!(
+                "unit {u} ({:?}) registered in {} tries: confirmed {}, thanked {:?}, stored {stored:?}",
+                plan::seat_of(u, FIRST_CHAT),
+                a.tries,
+                a.confirmed,
+                a.numbers
+            ));
+        }
+    }
+    // Every registration stored was answered, once: its chair has the thanks with
+    // its number even when the bot died between storing it and sending the thanks.
+    for (u, n, _) in &o.registrations {
+        let seat = plan::seat_of(*u, FIRST_CHAT);
+        let thanks = format!("Đã nhận đăng ký số {n}:");
+        let got = received(o, &seat)
+            .iter()
+            .filter(|(t, _)| t.contains(&thanks))
+            .count();
+        let lost = rows(o, &stored_chat(&seat), "uncertain", |b| b.contains(&thanks));
+        if got != 1 && !(got == 0 && lost > 0) {
+            c.failures
+                .push(format!("unit {u}: the thanks for {n} arrived {got} times"));
+        }
+    }
+    for (_, n, _) in &o.registrations {
+        let told = o
+            .telegram
+            .iter()
+            .filter(|s| {
+                s.chat_id == STAFF_CHAT && s.text.starts_with(&format!("📥 Đăng ký mới {n} "))
+            })
+            .count();
+        let lost = rows(o, &STAFF_CHAT.to_string(), "uncertain", |b| {
+            b.contains(n.as_str())
+        });
+        if told != 1 && !(told == 0 && lost > 0) {
+            c.failures
+                .push(format!("staff were told of registration {n} {told} times"));
+        }
+    }
+    c.notes.push(format!(
+        "{} registrations in the chat by {} chairs",
+        o.registrations.len(),
+        o.attempts.len()
+    ));
+}
+
+/// Each announcement's copies: at most one a chair; every copy the outbox records as
+/// sent arrived; nothing of it left waiting; to everyone means every chair reachable.
+fn announcements(o: &Outcome, c: &mut Checked) {
+    for (n, audience, queued, said) in &o.announced {
+        let mark = format!("Thông báo số {n} ");
+        let mut copies = 0;
+        for u in 0..o.units {
+            let seat = plan::seat_of(u, FIRST_CHAT);
+            let chat = stored_chat(&seat);
+            let got = received(o, &seat)
+                .iter()
+                .filter(|(t, _)| t.contains(&mark))
+                .count();
+            copies += got;
+            let sent = rows(o, &chat, "sent", |b| b.contains(&mark));
+            let lost = rows(o, &chat, "uncertain", |b| b.contains(&mark));
+            let gone = rows(o, &chat, "blocked", |b| b.contains(&mark));
+            let blocked_before = o.blocked.get(&u).is_some_and(|(t, _)| t < queued);
+            if got > 1 || got != sent {
+                c.failures.push(format!(
+                    "announcement {n}: chair {chat} got {got} copies, the outbox says {sent} sent"
+                ));
+            }
+            if *audience == "all" && got + lost + gone == 0 && !blocked_before {
+                c.failures.push(format!(
+                    "announcement {n} (to all): chair {chat} never got it"
+                ));
+            }
+        }
+        c.notes.push(format!(
+            "announcement {n} to {audience}: {copies} copies ({said})"
+        ));
+    }
+}
+
+/// A chair who blocks the bot is tried at most once after it, and only such chairs
+/// are taken for gone (Zalo's 403s are Zalo's fault, not the person's).
+fn blocks(o: &Outcome, c: &mut Checked) {
+    for (u, tries) in &o.sends_after_block {
+        let chat = (FIRST_CHAT + *u as i64).to_string();
+        if *tries > 1 {
+            c.failures.push(format!(
+                "chair {chat} blocked the bot and was tried {tries} times after"
+            ));
+        }
+        if *tries >= 1 && !o.inactive.contains(&chat) {
+            c.failures
+                .push(format!("chair {chat} blocked the bot and is still active"));
+        }
+    }
+    for chat in &o.inactive {
+        let blocked = o
+            .blocked
+            .keys()
+            .any(|u| (FIRST_CHAT + *u as i64).to_string() == *chat);
+        if !blocked {
+            c.failures
+                .push(format!("chair {chat} was taken for gone without blocking"));
+        }
+    }
+}
+
+fn end_state(o: &Outcome, c: &mut Checked) {
+    for r in &o.outbox {
+        if r.status == "pending" || r.status == "sending" {
+            let head: String = r.body.chars().take(60).collect();
+            c.failures.push(format!(
+                "outbox row left {} to {} ({:?}): {head}",
+                r.status, r.chat, r.error
+            ));
+        }
+    }
+    if let Some(wrong) = &o.drift {
+        c.failures.push(format!("desk figures: {wrong}"));
+    }
+    if !o.zalo_rule_breaks.is_empty() {
+        c.failures
+            .push(format!("Zalo refused sends: {:?}", o.zalo_rule_breaks));
+    }
+    if !o.stopped_cleanly {
+        c.failures.push("the bot did not stop cleanly".to_string());
+    }
+}
+
+/// Messages per channel and calendar month (Zalo's against its quota), and the rest
+/// of what the run cost, as lines to print.
+pub fn costs(o: &Outcome) -> Vec<String> {
+    let month = |i: Instant| {
+        o.timeline
+            .rehearsal(i)
+            .with_timezone(&o.tz)
+            .format("%Y-%m")
+            .to_string()
+    };
+    let mut by: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for s in &o.telegram {
+        *by.entry(("telegram".into(), month(s.at))).or_default() += 1;
+    }
+    for (b, sent) in o.zalo.iter().enumerate() {
+        for s in sent {
+            *by.entry((format!("zalo bot {}", b + 1), month(s.at)))
+                .or_default() += 1;
+        }
+    }
+    let days = (o.rehearsed_to - o.start).num_minutes() as f64 / 1440.0;
+    let ms = |ticks: u64| ticks as f64 * 1000.0 / crate::support::CLK_TCK as f64;
+    let mut out: Vec<String> = by
+        .iter()
+        .map(|((ch, m), n)| {
+            let quota = if ch == "zalo bot 1" && m == "2025-04" {
+                format!(" (+{SPENT_BEFORE} before the rehearsal, of 3000)")
+            } else if ch.starts_with("zalo") {
+                " (of 3000)".to_string()
+            } else {
+                String::new()
+            };
+            format!("{ch} {m}: {n} messages{quota}")
+        })
+        .collect();
+    out.push(format!(
+        "Zalo's own count at the end (sent this month, refused 429): {:?}; hand-ins drawn {}",
+        o.zalo_month, o.chosen
+    ));
+    out.push(format!(
+        "{days:.1} days rehearsed at {}x in {:.1} s real, {} start(s); peak outbox {}; bot CPU {:.0} ms ({:.1} ms a simulated day); database {} KiB at the end",
+        o.speed,
+        o.real.as_secs_f64(),
+        o.starts,
+        o.peak_outbox,
+        ms(o.cpu_ticks),
+        ms(o.cpu_ticks) / days.max(1.0 / 1440.0),
+        o.db_bytes / 1024,
+    ));
+    out
+}

@@ -1,0 +1,369 @@
+//! What a rehearsal will live through, decided from its seed before the bot starts:
+//! the calendar's slots, who sits on which channel, and every act with its moment
+//! (hand-ins, registrations in the chat, announcements, blocks, kills, Zalo's faults).
+
+use chrono::{DateTime, Duration as Span, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use thidua::domain::dates::format_dmy;
+use thidua::domain::reminders::{is_quiet, MORNING};
+use thidua::store::deadlines::Deadline;
+
+/// splitmix64: a few lines, no `rand`, the same numbers on every machine.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    pub fn between(&mut self, a: DateTime<Utc>, b: DateTime<Utc>) -> DateTime<Utc> {
+        let span = (b - a).num_milliseconds().max(1) as u64;
+        a + Span::milliseconds(self.below(span) as i64)
+    }
+
+    /// A moment in `a..b` within `hours` of the day (local).
+    pub fn daytime(
+        &mut self,
+        a: DateTime<Utc>,
+        b: DateTime<Utc>,
+        tz: Tz,
+        hours: std::ops::Range<u32>,
+    ) -> DateTime<Utc> {
+        for _ in 0..100 {
+            let t = self.between(a, b);
+            let hour = chrono::Timelike::hour(&t.with_timezone(&tz));
+            if hours.contains(&hour) {
+                return t;
+            }
+        }
+        a
+    }
+}
+
+/// When a unit hands in one deadline's papers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum When {
+    Early,
+    Between,
+    /// Within one tick of a reminder's time, either side.
+    Boundary,
+    OnTheDay,
+    Late,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Reminder(u32),
+    Overdue,
+}
+
+/// One moment the calendar calls for messages: a reminder slot or the overdue notices
+/// (with the staff digest), at the first minute out of the quiet hours.
+#[derive(Debug, Clone)]
+pub struct Slot {
+    pub deadline: usize,
+    pub kind: Kind,
+    pub at: DateTime<Utc>,
+    /// The scheduler's claim key of the whole slot in `reminders_sent`.
+    pub key: String,
+}
+
+/// The first instant at or after `t` that is outside the quiet hours (21:00–07:00).
+pub fn first_loud(t: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
+    if !is_quiet(t, tz) {
+        return t;
+    }
+    let local = t.with_timezone(&tz);
+    let morning = NaiveTime::from_hms_opt(MORNING, 0, 0).unwrap();
+    let day = if local.time() < morning {
+        local.date_naive()
+    } else {
+        local.date_naive().succ_opt().unwrap()
+    };
+    tz.from_local_datetime(&day.and_time(morning))
+        .single()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+pub fn slots(deadlines: &[Deadline], tz: Tz) -> Vec<Slot> {
+    let mut out = Vec::new();
+    for (i, d) in deadlines.iter().enumerate() {
+        for (days, t) in d.spec.reminder_slots(tz) {
+            out.push(Slot {
+                deadline: i,
+                kind: Kind::Reminder(days),
+                at: first_loud(t, tz),
+                key: format!("s:r:{}:{days}:", d.id),
+            });
+        }
+        out.push(Slot {
+            deadline: i,
+            kind: Kind::Overdue,
+            at: first_loud(d.spec.due_at(tz), tz),
+            key: format!("s:o:{}:", d.id),
+        });
+    }
+    out.sort_by_key(|s| s.at);
+    out
+}
+
+/// Whether a chair's message is this slot's, by its words (locales/vi).
+pub fn is_for(text: &str, slot: &Slot, d: &Deadline) -> bool {
+    match slot.kind {
+        Kind::Reminder(days) => {
+            let left = if days == 0 {
+                "hôm nay là hạn cuối".to_string()
+            } else {
+                format!("còn {days} ngày")
+            };
+            text.contains("Nhắc hạn")
+                && text.contains(&format!(
+                    "cần nộp {} trước ngày {}",
+                    d.spec.title,
+                    format_dmy(d.spec.due_on)
+                ))
+                && text.contains(&format!("({left})"))
+        }
+        Kind::Overdue => text.contains(&format!("Đã quá hạn nộp {}", d.spec.title)),
+    }
+}
+
+/// Any reminder or overdue notice, of any deadline: what the quiet hours must not see.
+pub fn is_calendar(text: &str) -> bool {
+    text.contains("Nhắc hạn") || text.contains("Đã quá hạn nộp")
+}
+
+pub fn is_digest(text: &str, d: &Deadline) -> bool {
+    text.starts_with("📋") && text.contains(&d.spec.title)
+}
+
+/// Where a chair talks to the bot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seat {
+    Telegram(i64),
+    /// Zalo's id of the person on the fake's bot number `bot` (0: the first).
+    Zalo {
+        bot: usize,
+        id: String,
+    },
+}
+
+/// Most chairs are on Zalo: two in five on Telegram, two on the first Zalo bot, one
+/// on the second.
+pub fn seat_of(u: usize, first_chat: i64) -> Seat {
+    match u % 5 {
+        0 | 1 => Seat::Telegram(first_chat + u as i64),
+        2 | 3 => Seat::Zalo {
+            bot: 0,
+            id: format!("zc{u:04}"),
+        },
+        _ => Seat::Zalo {
+            bot: 1,
+            id: format!("zc{u:04}"),
+        },
+    }
+}
+
+/// Something that happens at a rehearsal moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Act {
+    /// The unit hands in the deadline's papers (straight into the database).
+    HandIn {
+        deadline: usize,
+        unit: usize,
+    },
+    /// The chair registers a work through the chat's quick form.
+    Register {
+        unit: usize,
+    },
+    /// The operator announces, to everyone or to those missing something.
+    Announce {
+        n: usize,
+        audience: &'static str,
+    },
+    /// The chair blocks the bot (Telegram).
+    Block {
+        unit: usize,
+    },
+    Kill,
+    /// Zalo answers 403 to one send in three, or stops doing so.
+    Zalo403(bool),
+    /// Zalo's calendar month turns (its counts start again).
+    NewMonth,
+}
+
+pub fn month_turns(from: DateTime<Utc>, to: DateTime<Utc>, tz: Tz) -> Vec<DateTime<Utc>> {
+    use chrono::Datelike;
+    let mut out = Vec::new();
+    let mut t = from.with_timezone(&tz).date_naive().with_day(1).unwrap();
+    loop {
+        t = t.checked_add_months(chrono::Months::new(1)).unwrap();
+        let at = tz
+            .from_local_datetime(&t.and_hms_opt(0, 0, 0).unwrap())
+            .single()
+            .unwrap()
+            .with_timezone(&Utc);
+        if at >= to {
+            return out;
+        }
+        out.push(at);
+    }
+}
+
+/// The whole rehearsal's acts, in time order, and how the hand-ins were drawn.
+pub struct Script {
+    pub acts: Vec<(DateTime<Utc>, Act)>,
+    pub chosen: std::collections::BTreeMap<When, usize>,
+}
+
+pub struct Frame<'a> {
+    pub deadlines: &'a [Deadline],
+    pub slots: &'a [Slot],
+    pub tz: Tz,
+    pub start: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    /// One scheduler tick in rehearsal time.
+    pub tol: Span,
+    pub units: usize,
+    pub first_chat: i64,
+    pub kills: usize,
+}
+
+impl Frame<'_> {
+    pub fn script(&self, rng: &mut Rng) -> Script {
+        let mut acts = Vec::new();
+        let mut chosen = std::collections::BTreeMap::new();
+        self.hand_ins(rng, &mut acts, &mut chosen);
+        self.people(rng, &mut acts);
+        self.faults(rng, &mut acts);
+        acts.sort_by_key(|(t, _)| *t);
+        Script { acts, chosen }
+    }
+
+    fn hand_ins(
+        &self,
+        rng: &mut Rng,
+        acts: &mut Vec<(DateTime<Utc>, Act)>,
+        chosen: &mut std::collections::BTreeMap<When, usize>,
+    ) {
+        let tol = self.tol;
+        for (di, d) in self.deadlines.iter().enumerate() {
+            let mine: Vec<&Slot> = self.slots.iter().filter(|s| s.deadline == di).collect();
+            let reminders: Vec<&&Slot> = mine
+                .iter()
+                .filter(|s| matches!(s.kind, Kind::Reminder(_)))
+                .collect();
+            let first = reminders.first().unwrap().at;
+            let last = reminders.last().unwrap().at;
+            let due = d.spec.due_at(self.tz);
+            let overdue = mine.last().unwrap().at;
+            for unit in 0..self.units {
+                let when = match rng.below(100) {
+                    0..15 => When::Early,
+                    15..45 => When::Between,
+                    45..55 => When::Boundary,
+                    55..70 => When::OnTheDay,
+                    70..85 => When::Late,
+                    _ => When::Never,
+                };
+                *chosen.entry(when).or_default() += 1;
+                let t = match when {
+                    When::Early => rng.between(first - Span::days(3), first - tol * 2),
+                    When::Between => rng.between(first, last),
+                    When::Boundary => {
+                        let s = reminders[rng.below(reminders.len() as u64) as usize];
+                        rng.between(s.at - tol, s.at + tol)
+                    }
+                    When::OnTheDay => rng.between(last, due),
+                    When::Late => rng.between(due, overdue + Span::hours(2)),
+                    When::Never => continue,
+                };
+                acts.push((t, Act::HandIn { deadline: di, unit }));
+            }
+        }
+    }
+
+    /// Chairs register in the chat (on the first Zalo bot only once its month has
+    /// room again), two on Telegram block the bot, and the operator announces twice:
+    /// to everyone before the month turns, to those missing the report after.
+    fn people(&self, rng: &mut Rng, acts: &mut Vec<(DateTime<Utc>, Act)>) {
+        let (a, b) = (self.start + Span::hours(12), self.until - Span::hours(18));
+        let turn = month_turns(self.start, self.until, self.tz)
+            .first()
+            .copied();
+        let mut blocks = 0;
+        for unit in 0..self.units {
+            let seat = seat_of(unit, self.first_chat);
+            let roll = rng.below(100);
+            if roll < 45 {
+                let from = match (&seat, turn) {
+                    (Seat::Zalo { bot: 0, .. }, Some(t)) => t + Span::hours(8),
+                    _ => a,
+                };
+                if from < b {
+                    acts.push((rng.daytime(from, b, self.tz, 8..17), Act::Register { unit }));
+                }
+            } else if roll >= 90 && blocks < 2 && matches!(seat, Seat::Telegram(_)) {
+                blocks += 1;
+                let t = rng.between(self.start + Span::days(1), self.until - Span::days(1));
+                acts.push((t, Act::Block { unit }));
+            }
+        }
+        let before = turn.unwrap_or(self.until) - Span::hours(12);
+        if a < before {
+            let audience = "all";
+            acts.push((
+                rng.daytime(a, before, self.tz, 8..12),
+                Act::Announce { n: 1, audience },
+            ));
+        }
+        let after = turn.map_or(a, |t| t + Span::hours(8));
+        if after < b {
+            let audience = "missing-report";
+            acts.push((
+                rng.daytime(after, b, self.tz, 8..12),
+                Act::Announce { n: 2, audience },
+            ));
+        }
+        for t in turn.into_iter() {
+            acts.push((t, Act::NewMonth));
+        }
+    }
+
+    /// kill -9 (the first near a reminder's 08:00) and one Zalo 403 storm over a
+    /// reminder slot.
+    fn faults(&self, rng: &mut Rng, acts: &mut Vec<(DateTime<Utc>, Act)>) {
+        let tol = self.tol;
+        let mornings: Vec<DateTime<Utc>> = self
+            .slots
+            .iter()
+            .filter(|s| {
+                matches!(s.kind, Kind::Reminder(_)) && s.at > self.start && s.at < self.until
+            })
+            .map(|s| s.at)
+            .collect();
+        for i in 0..self.kills {
+            let t = if i == 0 && !mornings.is_empty() {
+                let m = mornings[rng.below(mornings.len() as u64) as usize];
+                rng.between(m - tol, m + tol * 3)
+            } else {
+                rng.between(self.start + Span::hours(1), self.until - Span::hours(1))
+            };
+            acts.push((t, Act::Kill));
+        }
+        if let Some(m) = mornings.get(rng.below(mornings.len() as u64) as usize) {
+            acts.push((*m - tol * 2, Act::Zalo403(true)));
+            acts.push((*m + Span::hours(6), Act::Zalo403(false)));
+        }
+    }
+}

@@ -1,0 +1,536 @@
+//! Drives one rehearsal: seeds the district, starts the fakes and the real bot with
+//! `run --now T --speed K`, plays the script's acts as the bot's clock reaches them
+//! (killing and restarting it where the script says), lets the outbox drain, and
+//! collects what the fakes received and what the database holds.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Duration as Span, Utc};
+use chrono_tz::Tz;
+use sqlx::Row;
+use tokio::task::JoinHandle;
+
+use crate::plan::{self, Act, Frame, Rng, Seat, Slot};
+use crate::support::fake_telegram::{FakeTelegram, Sent};
+use crate::support::fake_zalo::{FakeZalo, ZSent, TOKEN as ZALO_1, TOKEN_2 as ZALO_2};
+use crate::support::{self, Bot, TestEnv, TOKEN};
+use crate::talk::{Attempt, Talk};
+use thidua::clock::Clock;
+use thidua::scheduler::TICK;
+use thidua::store::deadlines::{self, Deadline};
+use thidua::store::{self, submissions, Db};
+
+pub const FIRST_CHAT: i64 = 7_000;
+pub const STAFF_CHAT: i64 = 6_999;
+pub const START: &str = "2025-04-27T20:00:00+07:00";
+pub const UNTIL: &str = "2025-05-06T07:20:00+07:00";
+/// What the first Zalo bot had spent of its 3 000 before the rehearsal began: a few
+/// messages more and Zalo refuses (429) for the rest of April.
+pub const SPENT_BEFORE: usize = 2_990;
+/// What the bot logs right after making its rehearsal clock: the log line's real
+/// timestamp is the instant its clock read `--now`.
+const CLOCK_LINE: &str = "a rehearsal: the clock runs faster than time";
+
+pub struct Options {
+    pub seed: u64,
+    pub speed: u32,
+    pub kills: usize,
+    pub until: DateTime<Utc>,
+    pub units: usize,
+}
+
+pub fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .unwrap_or_else(|e| panic!("{s}: {e}"))
+        .with_timezone(&Utc)
+}
+
+/// The bot's rehearsal clock as the test follows it: it read `from` at the real
+/// instant `began` (from the bot's own log line), and runs `speed` times faster.
+#[derive(Clone, Copy, Debug)]
+pub struct Model {
+    pub from: DateTime<Utc>,
+    pub began: DateTime<Utc>,
+    pub speed: u32,
+}
+
+impl Model {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.at(Utc::now())
+    }
+
+    pub fn at(&self, real: DateTime<Utc>) -> DateTime<Utc> {
+        self.from + (real - self.began) * self.speed as i32
+    }
+}
+
+/// The bot's clocks of every start, and a real instant on both of the test's clocks:
+/// when, in rehearsal time, something the fakes stamped with an `Instant` happened.
+pub struct Timeline {
+    pub models: Vec<Model>,
+    base: (Instant, DateTime<Utc>),
+}
+
+impl Timeline {
+    pub fn rehearsal(&self, i: Instant) -> DateTime<Utc> {
+        let real = if i >= self.base.0 {
+            self.base.1 + Span::from_std(i - self.base.0).unwrap()
+        } else {
+            self.base.1 - Span::from_std(self.base.0 - i).unwrap()
+        };
+        let m = self
+            .models
+            .iter()
+            .rev()
+            .find(|m| m.began <= real)
+            .unwrap_or(&self.models[0]);
+        m.at(real)
+    }
+}
+
+/// A copy of an outbox row at the end.
+#[derive(Debug, Clone)]
+pub struct Row_ {
+    pub status: String,
+    pub chat: String,
+    pub body: String,
+    pub purpose: String,
+    pub error: Option<String>,
+}
+
+/// Everything the checks look at.
+pub struct Outcome {
+    pub seed: String,
+    pub tz: Tz,
+    pub start: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    pub rehearsed_to: DateTime<Utc>,
+    pub speed: u32,
+    pub tol: Span,
+    pub units: usize,
+    pub deadlines: Vec<Deadline>,
+    pub slots: Vec<Slot>,
+    /// (deadline, unit) -> (submitted_at, rehearsal time once committed).
+    pub handed: HashMap<(usize, usize), (DateTime<Utc>, DateTime<Utc>)>,
+    pub restarts: Vec<DateTime<Utc>>,
+    pub timeline: Timeline,
+    pub telegram: Vec<Sent>,
+    pub zalo: Vec<Vec<ZSent>>,
+    /// Each Zalo bot's (sent this month, refused 429 this month) at the end.
+    pub zalo_month: Vec<(usize, usize)>,
+    /// Sends the fake Zalo refused for breaking its rules (never wrote, too long).
+    pub zalo_rule_breaks: Vec<String>,
+    pub sends_after_block: HashMap<usize, u32>,
+    pub blocked: HashMap<usize, (DateTime<Utc>, Instant)>,
+    pub attempts: BTreeMap<usize, Attempt>,
+    /// (n, audience, rehearsal time queued, how many recipients the command said).
+    pub announced: Vec<(usize, &'static str, DateTime<Utc>, String)>,
+    pub swept: HashMap<String, DateTime<Utc>>,
+    pub outbox: Vec<Row_>,
+    /// (unit index, number, status) of every registration.
+    pub registrations: Vec<(usize, String, String)>,
+    pub inactive: Vec<String>,
+    pub drift: Option<String>,
+    pub log: String,
+    pub stopped_cleanly: bool,
+    pub starts: usize,
+    pub real: Duration,
+    pub cpu_ticks: u64,
+    pub peak_outbox: i64,
+    pub db_bytes: u64,
+    pub chosen: String,
+}
+
+pub fn stored_chat(seat: &Seat) -> String {
+    match seat {
+        Seat::Telegram(chat) => chat.to_string(),
+        Seat::Zalo { bot: 0, id } => id.clone(),
+        Seat::Zalo { id, .. } => format!("{}:{id}", thidua::channels::zalo::bots::bot_id(ZALO_2)),
+    }
+}
+
+async fn seed_units(db: &Db, n: usize) -> Vec<i64> {
+    let mut tx = db.pool.begin().await.unwrap();
+    let district: i64 = sqlx::query_scalar(
+        "INSERT INTO units (name, kind, created_at) VALUES ('LĐLĐ huyện Vĩnh Thuận', 'agency', '2025-01-01T00:00:00Z') RETURNING id",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    let mut units = Vec::new();
+    for i in 0..n {
+        let unit: i64 = sqlx::query_scalar(
+            "INSERT INTO units (name, kind, created_at, parent_id) VALUES ($1, 'agency', '2025-01-01T00:00:00Z', $2) RETURNING id",
+        )
+        .bind(format!("CĐCS số {i:02}"))
+        .bind(district)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        let seat = plan::seat_of(i, FIRST_CHAT);
+        let channel = match seat {
+            Seat::Telegram(_) => "telegram",
+            Seat::Zalo { .. } => "zalo",
+        };
+        let name = format!("Chủ tịch {i:02}");
+        support::add_member(&mut tx, channel, &stored_chat(&seat), unit, "chair", &name).await;
+        units.push(unit);
+    }
+    support::add_telegram_member(&mut tx, STAFF_CHAT, district, "staff", "Cán bộ LĐLĐ").await;
+    tx.commit().await.unwrap();
+    units
+}
+
+async fn submit(db: &Db, d: &Deadline, tz: Tz, unit: i64, when: DateTime<Utc>) {
+    let mut conn = db.pool.acquire().await.unwrap();
+    submissions::submit(&mut conn, d, unit, None, None, d.spec.due_at(tz), when)
+        .await
+        .unwrap();
+}
+
+fn vars(telegram: &FakeTelegram, zalo: &FakeZalo) -> Vec<(&'static str, String)> {
+    vec![
+        ("TELOXIDE_TOKEN", TOKEN.to_string()),
+        ("TELOXIDE_API_URL", telegram.url()),
+        ("ZALO_BOT_TOKENS", format!("{ZALO_1}, {ZALO_2}")),
+        ("ZALO_API_URL", zalo.url()),
+        ("NO_COLOR", "1".to_string()),
+    ]
+}
+
+fn spawn(env: &TestEnv, vars: &[(&str, String)], from: DateTime<Utc>, speed: u32) -> Bot {
+    let from = from.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    env.spawn_with(
+        &["run", "--now", &from, "--speed", &speed.to_string()],
+        vars,
+    )
+}
+
+/// The real instant the `n`-th start's clock was made, from its log line.
+async fn clock_made(bot: &Bot, n: usize, seed: &str) -> DateTime<Utc> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let log = bot.log_text();
+        if let Some(line) = log.lines().filter(|l| l.contains(CLOCK_LINE)).nth(n - 1) {
+            let stamp = line.split_whitespace().next().unwrap_or_default();
+            return DateTime::parse_from_rfc3339(stamp)
+                .unwrap_or_else(|e| panic!("{seed}: no time in {line:?}: {e}"))
+                .with_timezone(&Utc);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{seed}: start {n} never made its clock:\n{log}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+pub async fn outbox_busy(db: &Db) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') AND (error IS NULL OR error <> $1)")
+        .bind(thidua::delivery::quota::HELD)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+/// The live part of a rehearsal: the bot, its clock and the fakes.
+struct Live<'a> {
+    env: &'a TestEnv,
+    db: &'a Db,
+    vars: Vec<(&'static str, String)>,
+    bot: Bot,
+    model: Model,
+    models: Vec<Model>,
+    starts: usize,
+    seed: String,
+    cpu_ticks: u64,
+    restarts: Vec<DateTime<Utc>>,
+}
+
+impl Live<'_> {
+    async fn kill_and_restart(&mut self, tz: Tz) {
+        self.cpu_ticks += self.bot.cpu_ticks();
+        self.bot.kill_hard();
+        let reached = self.model.now();
+        self.restarts.push(reached);
+        self.bot = spawn(self.env, &self.vars, reached, self.model.speed);
+        self.starts += 1;
+        self.model = Model {
+            from: reached,
+            began: clock_made(&self.bot, self.starts, &self.seed).await,
+            speed: self.model.speed,
+        };
+        self.models.push(self.model);
+        println!(
+            "rehearsal: kill -9 at {} (local), started again from there",
+            reached.with_timezone(&tz)
+        );
+    }
+
+    /// `thidua broadcast`, as the operator types it; returns what it answered.
+    async fn announce(&self, n: usize, audience: &str) -> String {
+        let mut cmd = self.env.command();
+        let text = format!("Thông báo số {n} của LĐLĐ huyện: họp trực tuyến chiều thứ Sáu.");
+        cmd.args(["broadcast", "--text", &text, "--audience", audience]);
+        // Off the loop's thread: the bot's clock goes on while the command runs.
+        let out = tokio::task::spawn_blocking(move || cmd.output())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(out.status.success(), "{}: broadcast: {out:?}", self.seed);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+}
+
+pub async fn rehearse(o: &Options) -> Outcome {
+    let start = at(START);
+    let seed = format!("seed {} (replay: THIDUA_REHEARSAL_SEED={})", o.seed, o.seed);
+    println!(
+        "rehearsal: {seed}, speed {}, {START} to {}, {} kill(s), {} units",
+        o.speed, o.until, o.kills, o.units
+    );
+    let mut rng = Rng(o.seed);
+    // One tick of the scheduler, in rehearsal time: its real sleep (`Clock::real`,
+    // never under 50 ms) times the speed. At 10 000× that is 500 s, some 8 minutes.
+    let tick_real = Clock::rehearsing(start, o.speed).real(TICK);
+    let tol = Span::from_std(tick_real).unwrap() * o.speed as i32;
+
+    let env = TestEnv::new();
+    let db = store::connect(&env.database_url()).await.unwrap();
+    let units = seed_units(&db, o.units).await;
+    let campaign = store::campaigns::ensure_seed(&db).await.unwrap();
+    let tz = campaign.tz();
+    let deadlines = deadlines::for_campaign(&mut db.read().await.unwrap(), campaign.id)
+        .await
+        .unwrap();
+    let slots = plan::slots(&deadlines, tz);
+    let frame = Frame {
+        deadlines: &deadlines,
+        slots: &slots,
+        tz,
+        start,
+        until: o.until,
+        tol,
+        units: o.units,
+        first_chat: FIRST_CHAT,
+        kills: o.kills,
+    };
+    let script = frame.script(&mut rng);
+    let chosen = format!("{:?}", script.chosen);
+    println!("rehearsal: hand-ins {chosen}; {} acts", script.acts.len());
+    let mut acts = script.acts;
+
+    let mut handed = HashMap::new();
+    while acts.first().is_some_and(|(t, _)| *t < start) {
+        if let (t, Act::HandIn { deadline, unit }) = acts.remove(0) {
+            submit(&db, &deadlines[deadline], tz, units[unit], t).await;
+            handed.insert((deadline, unit), (t, t));
+        }
+    }
+
+    let telegram = FakeTelegram::start().await;
+    let zalo = FakeZalo::start_bots(&[ZALO_1, ZALO_2]).await;
+    for u in 0..o.units {
+        if let Seat::Zalo { bot, id } = plan::seat_of(u, FIRST_CHAT) {
+            zalo[bot].follow(&crate::support::fake_zalo::ZUser::new(&id, "Chủ tịch"));
+        }
+    }
+    zalo[0].spend(SPENT_BEFORE);
+    let vars = vars(&telegram, &zalo[0]);
+    let real_start = Instant::now();
+    let base = (Instant::now(), Utc::now());
+    let bot = spawn(&env, &vars, start, o.speed);
+    let model = Model {
+        from: start,
+        began: clock_made(&bot, 1, &seed).await,
+        speed: o.speed,
+    };
+    let mut live = Live {
+        env: &env,
+        db: &db,
+        vars,
+        bot,
+        model,
+        models: vec![model],
+        starts: 1,
+        seed: seed.clone(),
+        cpu_ticks: 0,
+        restarts: Vec::new(),
+    };
+    let mut talks: Vec<(usize, JoinHandle<Attempt>)> = Vec::new();
+    let mut blocked = HashMap::new();
+    let mut announced = Vec::new();
+    let mut peak_outbox = 0;
+    let mut round = 0_u64;
+    loop {
+        let now = live.model.now();
+        if now >= o.until {
+            break;
+        }
+        round += 1;
+        if round.is_multiple_of(40) {
+            peak_outbox = peak_outbox.max(outbox_busy(live.db).await);
+        }
+        while acts.first().is_some_and(|(t, _)| *t <= now) {
+            let (_, act) = acts.remove(0);
+            match act {
+                Act::HandIn { deadline, unit } => {
+                    let s = live.model.now();
+                    submit(&db, &deadlines[deadline], tz, units[unit], s).await;
+                    handed.insert((deadline, unit), (s, live.model.now()));
+                }
+                Act::Register { unit } => {
+                    let talk = Talk::new(plan::seat_of(unit, FIRST_CHAT), &telegram, &zalo);
+                    talks.push((unit, tokio::spawn(talk.register(unit))));
+                }
+                Act::Announce { n, audience } => {
+                    let when = live.model.now();
+                    let said = live.announce(n, audience).await;
+                    announced.push((n, audience, when, said));
+                }
+                Act::Block { unit } => {
+                    if let Seat::Telegram(chat) = plan::seat_of(unit, FIRST_CHAT) {
+                        telegram.block(chat);
+                        blocked.insert(unit, (live.model.now(), Instant::now()));
+                    }
+                }
+                Act::Kill => live.kill_and_restart(tz).await,
+                Act::Zalo403(on) => zalo[0].set_plan(|p| p.fail_403_every = if on { 3 } else { 0 }),
+                Act::NewMonth => zalo[0].new_month(&[&zalo[1]]),
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let rehearsed_to = live.model.now();
+    let mut attempts = BTreeMap::new();
+    for (unit, talk) in talks {
+        attempts.insert(unit, talk.await.unwrap());
+    }
+    // Let the outbox empty (a few real seconds; nothing else falls due so soon).
+    let drain = Instant::now() + Duration::from_secs(30);
+    while outbox_busy(&db).await > 0 && Instant::now() < drain {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let log = live.bot.log_text();
+    let cpu_ticks = live.cpu_ticks + live.bot.cpu_ticks();
+    let stopped_cleanly = live.bot.terminate();
+    let real = real_start.elapsed();
+    let timeline = Timeline {
+        models: live.models.clone(),
+        base,
+    };
+    let seats: Vec<String> = (0..o.units)
+        .map(|u| stored_chat(&plan::seat_of(u, FIRST_CHAT)))
+        .collect();
+    let unit_index: HashMap<i64, usize> = units.iter().enumerate().map(|(i, u)| (*u, i)).collect();
+    let mut conn = db.pool.acquire().await.unwrap();
+    let drift = support::tallies::drift(&mut conn).await;
+    drop(conn);
+    Outcome {
+        seed,
+        tz,
+        start,
+        until: o.until,
+        rehearsed_to,
+        speed: o.speed,
+        tol,
+        units: o.units,
+        slots,
+        handed,
+        restarts: live.restarts.clone(),
+        timeline,
+        telegram: telegram
+            .sent()
+            .into_iter()
+            .filter(|s| s.method == "sendmessage")
+            .collect(),
+        zalo: zalo.iter().map(FakeZalo::sent).collect(),
+        zalo_month: zalo.iter().map(FakeZalo::month).collect(),
+        zalo_rule_breaks: zalo.iter().flat_map(FakeZalo::refused).collect(),
+        sends_after_block: blocked
+            .keys()
+            .map(|u| (*u, telegram.sends_after_block(FIRST_CHAT + *u as i64)))
+            .collect(),
+        blocked,
+        attempts,
+        announced,
+        swept: swept(&db).await,
+        outbox: outbox(&db).await,
+        registrations: registrations(&db, &unit_index).await,
+        inactive: inactive(&db, &seats).await,
+        drift,
+        log,
+        stopped_cleanly,
+        starts: live.starts,
+        real,
+        cpu_ticks,
+        peak_outbox,
+        db_bytes: ["", "-wal"]
+            .iter()
+            .filter_map(|end| std::fs::metadata(format!("{}{end}", env.db_path().display())).ok())
+            .map(|m| m.len())
+            .sum(),
+        chosen,
+        deadlines,
+    }
+}
+
+async fn swept(db: &Db) -> HashMap<String, DateTime<Utc>> {
+    sqlx::query("SELECT key, created_at FROM reminders_sent WHERE unit_id IS NULL")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.get::<String, _>("key"),
+                at(&r.get::<String, _>("created_at")),
+            )
+        })
+        .collect()
+}
+
+async fn outbox(db: &Db) -> Vec<Row_> {
+    sqlx::query("SELECT status, chat_id, body, purpose, error FROM outbox ORDER BY id")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| Row_ {
+            status: r.get("status"),
+            chat: r.get("chat_id"),
+            body: serde_json::from_str::<serde_json::Value>(&r.get::<String, _>("body"))
+                .map(|b| b["text"].as_str().unwrap_or_default().to_string())
+                .unwrap_or_default(),
+            purpose: r.get("purpose"),
+            error: r.get("error"),
+        })
+        .collect()
+}
+
+async fn registrations(db: &Db, index: &HashMap<i64, usize>) -> Vec<(usize, String, String)> {
+    sqlx::query("SELECT unit_id, seq, status FROM registrations ORDER BY seq")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let unit = index[&r.get::<i64, _>("unit_id")];
+            (
+                unit,
+                format!("{:03}/ĐK", r.get::<i64, _>("seq")),
+                r.get("status"),
+            )
+        })
+        .collect()
+}
+
+/// The chairs' stored chat ids that the bot took for gone.
+async fn inactive(db: &Db, seats: &[String]) -> Vec<String> {
+    let gone: Vec<String> = sqlx::query_scalar("SELECT chat_id FROM members WHERE active = 0")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    gone.into_iter().filter(|c| seats.contains(c)).collect()
+}
