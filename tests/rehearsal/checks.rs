@@ -50,6 +50,7 @@ pub fn check(o: &Outcome) -> Checked {
     quiet_hours(o, &mut c);
     staff(o, &mut c);
     registrations(o, &mut c);
+    result_questions(o, &mut c);
     announcements(o, &mut c);
     blocks(o, &mut c);
     end_state(o, &mut c);
@@ -374,6 +375,31 @@ fn registrations(o: &Outcome, c: &mut Checked) {
         o.registrations.len(),
         o.attempts.len()
     ));
+}
+
+/// Each registered work is asked about once when its end date (30/6) has passed and
+/// nobody answers: never twice in a round.
+fn result_questions(o: &Outcome, c: &mut Checked) {
+    let end = crate::run::at("2025-07-01T12:00:00+07:00");
+    let mut asked = 0;
+    for (u, n, status) in &o.registrations {
+        let seat = plan::seat_of(*u, FIRST_CHAT);
+        let question = format!("🏁 Công trình {n} «");
+        let got = received(o, &seat)
+            .iter()
+            .filter(|(t, _)| t.contains(&question))
+            .count();
+        asked += got;
+        let reachable = !o.blocked.contains_key(u) && status == "submitted";
+        if got > 1 || (o.rehearsed_to > end && reachable && got == 0) {
+            c.failures.push(format!(
+                "unit {u}: work {n} ({status}) asked its result {got} times"
+            ));
+        }
+    }
+    if o.rehearsed_to > end {
+        c.notes.push(format!("{asked} result questions asked"));
+    }
 }
 
 /// Each announcement's copies: at most one a chair; every copy the outbox records as

@@ -335,7 +335,7 @@ impl Frame<'_> {
                 Act::Announce { n: 2, audience },
             ));
         }
-        for t in turn.into_iter() {
+        for t in month_turns(self.start, self.until, self.tz) {
             acts.push((t, Act::NewMonth));
         }
     }

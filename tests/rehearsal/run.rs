@@ -23,8 +23,6 @@ use thidua::store::{self, submissions, Db};
 
 pub const FIRST_CHAT: i64 = 7_000;
 pub const STAFF_CHAT: i64 = 6_999;
-pub const START: &str = "2025-04-27T20:00:00+07:00";
-pub const UNTIL: &str = "2025-05-06T07:20:00+07:00";
 /// What the first Zalo bot had spent of its 3 000 before the rehearsal began: a few
 /// messages more and Zalo refuses (429) for the rest of April.
 pub const SPENT_BEFORE: usize = 2_990;
@@ -34,10 +32,14 @@ const CLOCK_LINE: &str = "a rehearsal: the clock runs faster than time";
 
 pub struct Options {
     pub seed: u64,
+    pub start: DateTime<Utc>,
     pub speed: u32,
     pub kills: usize,
     pub until: DateTime<Utc>,
     pub units: usize,
+    /// A PostgreSQL server to rehearse on (a fresh database of its own) instead of a
+    /// SQLite file.
+    pub postgres: Option<String>,
 }
 
 pub fn at(s: &str) -> DateTime<Utc> {
@@ -284,10 +286,10 @@ impl Live<'_> {
 }
 
 pub async fn rehearse(o: &Options) -> Outcome {
-    let start = at(START);
+    let start = o.start;
     let seed = format!("seed {} (replay: THIDUA_REHEARSAL_SEED={})", o.seed, o.seed);
     println!(
-        "rehearsal: {seed}, speed {}, {START} to {}, {} kill(s), {} units",
+        "rehearsal: {seed}, speed {}, {start} to {}, {} kill(s), {} units",
         o.speed, o.until, o.kills, o.units
     );
     let mut rng = Rng(o.seed);
@@ -296,7 +298,11 @@ pub async fn rehearse(o: &Options) -> Outcome {
     let tick_real = Clock::rehearsing(start, o.speed).real(TICK);
     let tol = Span::from_std(tick_real).unwrap() * o.speed as i32;
 
-    let env = TestEnv::new();
+    let mut env = TestEnv::new();
+    let pg_name = format!("thidua_rehearsal_{}", o.seed);
+    if let Some(server) = &o.postgres {
+        env.database_url = Some(crate::support::load::fresh_postgres(server, &pg_name).await);
+    }
     let db = store::connect(&env.database_url()).await.unwrap();
     let units = seed_units(&db, o.units).await;
     let campaign = store::campaigns::ensure_seed(&db).await.unwrap();
@@ -427,6 +433,27 @@ pub async fn rehearse(o: &Options) -> Outcome {
     let mut conn = db.pool.acquire().await.unwrap();
     let drift = support::tallies::drift(&mut conn).await;
     drop(conn);
+    let (swept, outbox, registrations, inactive) = (
+        swept(&db).await,
+        outbox(&db).await,
+        registrations(&db, &unit_index).await,
+        inactive(&db, &seats).await,
+    );
+    let db_bytes = match &o.postgres {
+        Some(_) => sqlx::query_scalar::<_, i64>("SELECT pg_database_size(current_database())")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap() as u64,
+        None => ["", "-wal"]
+            .iter()
+            .filter_map(|end| std::fs::metadata(format!("{}{end}", env.db_path().display())).ok())
+            .map(|m| m.len())
+            .sum(),
+    };
+    db.pool.close().await;
+    if let Some(server) = &o.postgres {
+        crate::support::load::drop_postgres(server, &pg_name).await;
+    }
     Outcome {
         seed,
         tz,
@@ -455,10 +482,10 @@ pub async fn rehearse(o: &Options) -> Outcome {
         blocked,
         attempts,
         announced,
-        swept: swept(&db).await,
-        outbox: outbox(&db).await,
-        registrations: registrations(&db, &unit_index).await,
-        inactive: inactive(&db, &seats).await,
+        swept,
+        outbox,
+        registrations,
+        inactive,
         drift,
         log,
         stopped_cleanly,
@@ -466,11 +493,7 @@ pub async fn rehearse(o: &Options) -> Outcome {
         real,
         cpu_ticks,
         peak_outbox,
-        db_bytes: ["", "-wal"]
-            .iter()
-            .filter_map(|end| std::fs::metadata(format!("{}{end}", env.db_path().display())).ok())
-            .map(|m| m.len())
-            .sum(),
+        db_bytes,
         chosen,
         deadlines,
     }
@@ -510,20 +533,22 @@ async fn outbox(db: &Db) -> Vec<Row_> {
 }
 
 async fn registrations(db: &Db, index: &HashMap<i64, usize>) -> Vec<(usize, String, String)> {
-    sqlx::query("SELECT unit_id, seq, status FROM registrations ORDER BY seq")
-        .fetch_all(&db.pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| {
-            let unit = index[&r.get::<i64, _>("unit_id")];
-            (
-                unit,
-                format!("{:03}/ĐK", r.get::<i64, _>("seq")),
-                r.get("status"),
-            )
-        })
-        .collect()
+    sqlx::query(
+        "SELECT unit_id, CAST(seq AS BIGINT) AS seq, status FROM registrations ORDER BY seq",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| {
+        let unit = index[&r.get::<i64, _>("unit_id")];
+        (
+            unit,
+            format!("{:03}/ĐK", r.get::<i64, _>("seq")),
+            r.get("status"),
+        )
+    })
+    .collect()
 }
 
 /// The chairs' stored chat ids that the bot took for gone.
