@@ -39,16 +39,13 @@ fn main() {
         .build()
         .unwrap();
     let outcome = runtime.block_on(run::rehearse(&options));
-    let checked = checks::check(&outcome);
-    for line in checks::costs(&outcome).iter().chain(&checked.notes) {
-        println!("campaign: {line}");
-    }
-    if !checked.failures.is_empty() {
+    let failures = checks::verdict(&outcome, "campaign");
+    if !failures.is_empty() {
         eprintln!(
             "{}: {} invariant(s) broken:\n{}",
             outcome.seed,
-            checked.failures.len(),
-            checked.failures.join("\n")
+            failures.len(),
+            failures.join("\n")
         );
         std::fs::write("campaign-bot.log", &outcome.log).unwrap();
         eprintln!("the bot's log: campaign-bot.log");

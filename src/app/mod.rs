@@ -34,7 +34,7 @@ use crate::data_dir::DataDir;
 use crate::domain::campaign::Campaign;
 use crate::domain::member::{Address, Member, Role};
 use crate::i18n::{tr, trf, Lang};
-use crate::store::outbox::{self, NewItem, Purpose};
+use crate::store::outbox::{self, NewItem};
 use crate::store::{self, campaigns, chats, members, Db, Tx};
 use command::{Command, Gate};
 use submitting::Received;
@@ -313,15 +313,7 @@ impl App {
         for out in render::joined(out) {
             let receipt = match &out.body {
                 Body::Reply(reply) if !out.to.channel.capabilities().local => {
-                    let item = NewItem {
-                        to: out.to.clone(),
-                        member_id: None,
-                        lang: out.lang,
-                        reply,
-                        purpose: Purpose::Reply,
-                        broadcast_id: None,
-                        about: &[],
-                    };
+                    let item = NewItem::answer(&out.to, out.lang, reply);
                     Some(outbox::receipt(&mut tx, &item, now, lease).await?)
                 }
                 _ => None,

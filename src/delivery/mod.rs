@@ -6,6 +6,7 @@ pub mod link;
 pub mod postman;
 pub mod quota;
 pub mod rate;
+pub mod receipts;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -6,13 +6,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::link::{DeliveryError, Link};
+use super::receipts::Receipts;
 use crate::conversation::Reply;
 use crate::conversation::{Body, FileSource, IncomingFile, Outgoing};
 use crate::delivery::rate::RateLimiter;
 use crate::domain::member::{Address, Channel};
 use crate::i18n::trf;
 use crate::metric;
-use crate::store::outbox::{self, NewItem, Purpose};
+use crate::store::outbox::{self, NewItem};
 use crate::store::{members, Db};
 
 /// A reply that meets "retry after" waits and goes again; past this many, it is handed
@@ -28,6 +29,8 @@ pub struct Postman {
     /// With several instances on one database, the budget they share (see
     /// `store::budget`): every message also takes a slot there.
     shared: Option<Shared>,
+    /// Claims and marks turns' answers in batches, on the database of the first.
+    receipts: Arc<std::sync::OnceLock<super::receipts::Receipts>>,
 }
 
 #[derive(Clone)]
@@ -48,6 +51,7 @@ impl Postman {
             links: HashMap::new(),
             shared: None,
             budget: Arc::new(RateLimiter::new(per_second)),
+            receipts: Arc::default(),
         }
     }
 
@@ -130,14 +134,25 @@ impl Postman {
         receipt: Option<i64>,
     ) -> anyhow::Result<()> {
         let mut why = String::new();
+        let receipts = receipt.map(|id| {
+            let batch = self.receipts.get_or_init(|| Receipts::start(db.clone()));
+            (id, batch)
+        });
         for attempt in 0..REPLY_TRIES {
             self.reply_slot().await;
             self.ready(&out.to).await;
-            if attempt == 0 && !take(db, receipt, now).await? {
-                return Ok(()); // the outbox took it over: it sends it
+            if let Some((id, batch)) = receipts.filter(|_| attempt == 0) {
+                if !batch.take(id, now).await {
+                    return Ok(()); // the outbox took it over: it sends it
+                }
             }
             match self.deliver(out).await {
-                Ok(()) => return sent(db, receipt, now).await,
+                Ok(()) => {
+                    if let Some((id, batch)) = receipts {
+                        batch.sent(id, now);
+                    }
+                    return Ok(());
+                }
                 Err(DeliveryError::Gone(e)) => {
                     tracing::info!(channel = %out.to.channel, error = %e, "recipient gone; marked inactive");
                     let mut tx = db.write().await?;
@@ -211,15 +226,7 @@ impl Postman {
             }
         };
         let mut tx = db.write().await?;
-        let item = NewItem {
-            to: out.to.clone(),
-            member_id: None,
-            lang: out.lang,
-            reply,
-            purpose: Purpose::Reply,
-            broadcast_id: None,
-            about: &[],
-        };
+        let item = NewItem::answer(&out.to, out.lang, reply);
         let id = outbox::enqueue(&mut tx, &item, now).await?;
         if let Some((until, why)) = held {
             outbox::hold(&mut tx, id, until, why).await?;
@@ -264,40 +271,4 @@ impl FileSource for Postman {
             }
         })
     }
-}
-
-/// Takes a receipt's answer for sending, right before the wire, as the outbox worker
-/// does: false when the outbox took it first (its lease ran out while this waited).
-async fn take(
-    db: &Db,
-    receipt: Option<i64>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<bool> {
-    let Some(id) = receipt else {
-        return Ok(true);
-    };
-    crate::store::retry_transient(|| async {
-        let mut tx = db.write().await?;
-        let taken = outbox::claim(&mut tx, id, now).await?;
-        tx.commit().await?;
-        Ok(taken)
-    })
-    .await
-}
-
-/// A direct answer went: its receipt is done.
-async fn sent(
-    db: &Db,
-    receipt: Option<i64>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<()> {
-    let Some(id) = receipt else {
-        return Ok(());
-    };
-    crate::store::retry_transient(|| async {
-        let mut tx = db.write().await?;
-        outbox::mark_sent(&mut tx, id, now).await?;
-        tx.commit().await
-    })
-    .await
 }

@@ -56,6 +56,19 @@ impl<'a> NewItem<'a> {
         }
     }
 
+    /// A direct answer to someone who wrote (a turn's reply), to go through the outbox.
+    pub fn answer(to: &Address, lang: Lang, reply: &'a Reply) -> Self {
+        NewItem {
+            to: to.clone(),
+            member_id: None,
+            lang,
+            reply,
+            purpose: Purpose::Reply,
+            broadcast_id: None,
+            about: &[],
+        }
+    }
+
     /// A reminder, overdue notice or digest about these deadlines.
     pub fn about(self, deadlines: &'a [i64]) -> Self {
         NewItem {
@@ -134,6 +147,40 @@ pub async fn receipt(
     lease: DateTime<Utc>,
 ) -> Result<i64> {
     enqueue_at(conn, item, now, lease).await
+}
+
+/// `claim` for many rows at once: the ids taken.
+pub async fn claim_many(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let sql = format!(
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = $1 \
+         WHERE status = 'pending' AND id IN ({}) RETURNING id",
+        list.join(", ")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(ts(now))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| get(r, "id")).collect()
+}
+
+/// `mark_sent` for many rows at once.
+pub async fn mark_sent_many(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let sql = format!(
+        "UPDATE outbox SET status = 'sent', error = NULL, sent_at = $1 WHERE id IN ({})",
+        list.join(", ")
+    );
+    sqlx::query(&sql).bind(ts(now)).execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// A receipt's answer could not go directly: the outbox sends it now, with its retries.

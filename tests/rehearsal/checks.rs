@@ -36,12 +36,12 @@ fn rows(o: &Outcome, chat: &str, status: &str, f: impl Fn(&str) -> bool) -> usiz
         .count()
 }
 
-pub struct Checked {
+struct Checked {
     pub failures: Vec<String>,
     pub notes: Vec<String>,
 }
 
-pub fn check(o: &Outcome) -> Checked {
+fn check(o: &Outcome) -> Checked {
     let mut c = Checked {
         failures: Vec::new(),
         notes: Vec::new(),
@@ -484,6 +484,16 @@ fn end_state(o: &Outcome, c: &mut Checked) {
     if !o.stopped_cleanly {
         c.failures.push("the bot did not stop cleanly".to_string());
     }
+}
+
+/// Prints what the rehearsal cost and noted (each line after `tag`), and returns the
+/// broken invariants, each with the seed.
+pub fn verdict(o: &Outcome, tag: &str) -> Vec<String> {
+    let checked = check(o);
+    for line in costs(o).iter().chain(&checked.notes) {
+        println!("{tag}: {line}");
+    }
+    checked.failures
 }
 
 /// Messages per channel and calendar month (Zalo's against its quota), and the rest

@@ -52,19 +52,16 @@ fn rehearse_and_check(options: run::Options) {
         .build()
         .unwrap();
     let outcome = runtime.block_on(run::rehearse(&options));
-    let checked = checks::check(&outcome);
     if let Ok(path) = std::env::var("THIDUA_REHEARSAL_LOG") {
         std::fs::write(path, &outcome.log).unwrap();
     }
-    for line in checks::costs(&outcome).iter().chain(&checked.notes) {
-        println!("rehearsal: {line}");
-    }
+    let failures = checks::verdict(&outcome, "rehearsal");
     assert!(
-        checked.failures.is_empty(),
+        failures.is_empty(),
         "{}: {} invariant(s) broken:\n{}\n--- bot log ---\n{}",
         outcome.seed,
-        checked.failures.len(),
-        checked.failures.join("\n"),
+        failures.len(),
+        failures.join("\n"),
         outcome.log
     );
 }
