@@ -33,17 +33,13 @@ fn main() {
             .ok()
             .filter(|_| std::env::var("DB").is_ok_and(|d| d == "postgres")),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let outcome = runtime.block_on(run::rehearse(&options));
+    let outcome = run::rehearse_on_own_runtime(&options);
     let failures = checks::verdict(&outcome, "campaign");
     if !failures.is_empty() {
         eprintln!(
-            "{}: {} invariant(s) broken:\n{}",
+            "{} (replay: SEED={}): {} invariant(s) broken:\n{}",
             outcome.seed,
+            options.seed,
             failures.len(),
             failures.join("\n")
         );

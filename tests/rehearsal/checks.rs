@@ -64,6 +64,7 @@ fn calendar(o: &Outcome, c: &mut Checked) {
     let mut lapsed = 0;
     let mut uncertain = 0;
     let mut boundary = 0;
+    let mut handed_meanwhile = 0;
     for slot in o.slots.iter().filter(|s| s.at < o.until) {
         let d = &o.deadlines[slot.deadline];
         let name = format!(
@@ -139,6 +140,18 @@ fn calendar(o: &Outcome, c: &mut Checked) {
                 _ if blocked_by => {}
                 _ if got == 1 => {}
                 _ if rows(o, &chat, "uncertain", |b| is_for(b, slot, d)) > 0 => uncertain += 1,
+                // Queued while the unit was missing, it waited (the sending pace is real
+                // seconds, hours on this clock) and the unit handed in meanwhile.
+                Some(_)
+                    if o.outbox.iter().any(|r| {
+                        r.chat == chat
+                            && r.status == "lapsed"
+                            && r.error.as_deref().is_some_and(|e| e.contains("handed in"))
+                            && is_for(&r.body, slot, d)
+                    }) =>
+                {
+                    handed_meanwhile += 1
+                }
                 // Held by a spent Zalo month, a reminder lapses rather than arrive at
                 // the turn counting days that are gone.
                 _ if matches!(slot.kind, Kind::Reminder(_))
@@ -161,7 +174,7 @@ fn calendar(o: &Outcome, c: &mut Checked) {
         }
     }
     c.notes.push(format!(
-        "{boundary} hand-ins within a tick of a slot (either way), {uncertain} messages lost to a kill while sending (outbox 'uncertain'), {lapsed} reminders lapsed in a spent Zalo month"
+        "{boundary} hand-ins within a tick of a slot (either way), {handed_meanwhile} lapsed at sending (handed in meanwhile), {uncertain} messages lost to a kill while sending (outbox 'uncertain'), {lapsed} reminders lapsed in a spent Zalo month"
     ));
 }
 
@@ -532,8 +545,8 @@ pub fn costs(o: &Outcome) -> Vec<String> {
         })
         .collect();
     out.push(format!(
-        "Zalo's own count at the end (sent this month, refused 429): {:?}; hand-ins drawn {}",
-        o.zalo_month, o.chosen
+        "Zalo's own count at the end (sent this month, refused 429): {:?}; Telegram refused {} sends with 429; hand-ins drawn {}",
+        o.zalo_month, o.telegram_429, o.chosen
     ));
     out.push(format!(
         "{days:.1} days rehearsed at {}x in {:.1} s real, {} start(s); peak outbox {}; bot CPU {:.0} ms ({:.1} ms a simulated day); database {} KiB at the end",

@@ -46,20 +46,16 @@ static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn rehearse_and_check(options: run::Options) {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let outcome = runtime.block_on(run::rehearse(&options));
+    let outcome = run::rehearse_on_own_runtime(&options);
     if let Ok(path) = std::env::var("THIDUA_REHEARSAL_LOG") {
         std::fs::write(path, &outcome.log).unwrap();
     }
     let failures = checks::verdict(&outcome, "rehearsal");
     assert!(
         failures.is_empty(),
-        "{}: {} invariant(s) broken:\n{}\n--- bot log ---\n{}",
+        "{} (replay: THIDUA_REHEARSAL_SEED={}): {} invariant(s) broken:\n{}\n--- bot log ---\n{}",
         outcome.seed,
+        options.seed,
         failures.len(),
         failures.join("\n"),
         outcome.log

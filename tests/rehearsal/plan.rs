@@ -198,6 +198,9 @@ pub enum Act {
     Kill,
     /// Zalo answers 403 to one send in three, or stops doing so.
     Zalo403(bool),
+    /// Telegram answers 429 past this many messages a second (`None`: its usual ~30,
+    /// which the bot keeps to by itself).
+    TelegramLimit(Option<u32>),
     /// Zalo's calendar month turns (its counts start again).
     NewMonth,
 }
@@ -322,10 +325,11 @@ impl Frame<'_> {
         let before = turn.unwrap_or(self.until) - Span::hours(12);
         if a < before {
             let audience = "all";
-            acts.push((
-                rng.daytime(a, before, self.tz, 8..12),
-                Act::Announce { n: 1, audience },
-            ));
+            let t = rng.daytime(a, before, self.tz, 8..12);
+            acts.push((t, Act::Announce { n: 1, audience }));
+            // A 429 burst while the announcement goes out.
+            acts.push((t, Act::TelegramLimit(Some(2))));
+            acts.push((t + Span::hours(3), Act::TelegramLimit(None)));
         }
         let after = turn.map_or(a, |t| t + Span::hours(8));
         if after < b {

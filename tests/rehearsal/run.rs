@@ -123,6 +123,8 @@ pub struct Outcome {
     pub zalo_month: Vec<(usize, usize)>,
     /// Sends the fake Zalo refused for breaking its rules (never wrote, too long).
     pub zalo_rule_breaks: Vec<String>,
+    /// How many sends the fake Telegram refused with 429.
+    pub telegram_429: u64,
     pub sends_after_block: HashMap<usize, u32>,
     pub blocked: HashMap<usize, (DateTime<Utc>, Instant)>,
     pub attempts: BTreeMap<usize, Attempt>,
@@ -285,9 +287,19 @@ impl Live<'_> {
     }
 }
 
+/// `rehearse` from outside a runtime: on its own, with two workers (the cores CI has).
+pub fn rehearse_on_own_runtime(o: &Options) -> Outcome {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(rehearse(o))
+}
+
 pub async fn rehearse(o: &Options) -> Outcome {
     let start = o.start;
-    let seed = format!("seed {} (replay: THIDUA_REHEARSAL_SEED={})", o.seed, o.seed);
+    let seed = format!("seed {}", o.seed);
     println!(
         "rehearsal: {seed}, speed {}, {start} to {}, {} kill(s), {} units",
         o.speed, o.until, o.kills, o.units
@@ -404,6 +416,7 @@ pub async fn rehearse(o: &Options) -> Outcome {
                 Act::Kill => live.kill_and_restart(tz).await,
                 Act::Zalo403(on) => zalo[0].set_plan(|p| p.fail_403_every = if on { 3 } else { 0 }),
                 Act::NewMonth => zalo[0].new_month(&[&zalo[1]]),
+                Act::TelegramLimit(limit) => telegram.limit_rate(limit.unwrap_or(u32::MAX)),
             }
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -475,6 +488,7 @@ pub async fn rehearse(o: &Options) -> Outcome {
         zalo: zalo.iter().map(FakeZalo::sent).collect(),
         zalo_month: zalo.iter().map(FakeZalo::month).collect(),
         zalo_rule_breaks: zalo.iter().flat_map(FakeZalo::refused).collect(),
+        telegram_429: telegram.too_many(),
         sends_after_block: blocked
             .keys()
             .map(|u| (*u, telegram.sends_after_block(FIRST_CHAT + *u as i64)))
