@@ -233,11 +233,10 @@ pub async fn active_chairs_of_units(
 ) -> Result<Vec<(Member, crate::i18n::Lang)>> {
     let mut out = Vec::new();
     for chunk in unit_ids.chunks(500) {
-        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
         let sql = format!(
             "{SELECT_WITH_LANG} WHERE m.role = 'chair' AND m.active = 1 AND m.unit_id IN ({}) \
              ORDER BY m.id",
-            list.join(", ")
+            super::id_list(chunk)
         );
         out.extend(super::collect(sqlx::query(&sql), conn, from_row_with_lang).await?);
     }

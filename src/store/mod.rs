@@ -486,6 +486,13 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Ids for `IN (…)`: integers from the database, written into the statement (no
+/// parameter limit to meet, and nothing a person typed).
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    ids.join(", ")
+}
+
 /// `rows` tuples of `cols` numbered parameters from `$first` on, each led by the
 /// shared expression `lead` (a parameter every row repeats): the VALUES of a
 /// multi-row INSERT.

@@ -11,7 +11,7 @@ use crate::conversation::{Action, Choice, Reply};
 use crate::domain::member::{Address, Member};
 use crate::i18n::Lang;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
 #[strum(serialize_all = "lowercase")]
 pub enum Purpose {
     Broadcast,
@@ -87,7 +87,6 @@ pub struct Item {
     pub reply: Reply,
     pub broadcast_id: Option<i64>,
     pub attempts: i64,
-    pub purpose: Purpose,
     /// The deadlines a reminder, overdue notice or digest speaks of: it lapses rather
     /// than go out once its unit has handed them all in, or long after its day.
     pub about: Vec<i64>,
@@ -155,11 +154,10 @@ pub async fn claim_many(
     ids: &[i64],
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>> {
-    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
     let sql = format!(
         "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = $1 \
          WHERE status = 'pending' AND id IN ({}) RETURNING id",
-        list.join(", ")
+        super::id_list(ids)
     );
     let rows = sqlx::query(&sql)
         .bind(ts(now))
@@ -174,10 +172,9 @@ pub async fn mark_sent_many(
     ids: &[i64],
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
     let sql = format!(
         "UPDATE outbox SET status = 'sent', error = NULL, sent_at = $1 WHERE id IN ({})",
-        list.join(", ")
+        super::id_list(ids)
     );
     sqlx::query(&sql).bind(ts(now)).execute(&mut *conn).await?;
     Ok(())
@@ -271,9 +268,6 @@ fn from_row(r: &AnyRow) -> Result<Item> {
         reply: reply_from_body(&get::<String>(r, "body")?)?,
         broadcast_id: get(r, "broadcast_id")?,
         attempts: get(r, "attempts")?,
-        purpose: get::<String>(r, "purpose")?
-            .parse()
-            .unwrap_or(Purpose::Reply),
         about: get::<Option<String>>(r, "about")?
             .unwrap_or_default()
             .split(',')
@@ -286,7 +280,7 @@ fn from_row(r: &AnyRow) -> Result<Item> {
 /// sending slot, and a crash during that wait must leave it pending, not uncertain.
 pub async fn next_due(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Option<Item>> {
     let row = sqlx::query(
-        "SELECT id, channel, chat_id, member_id, locale, body, broadcast_id, attempts, purpose, about FROM outbox \
+        "SELECT id, channel, chat_id, member_id, locale, body, broadcast_id, attempts, about FROM outbox \
          WHERE status = 'pending' AND not_before <= $1 ORDER BY id LIMIT 1",
     )
     .bind(ts(now))

@@ -32,14 +32,14 @@ async fn tally(
     }
     // Ids are integers from the database, written into the statement; PostgreSQL
     // sums a BIGINT as NUMERIC: cast back.
-    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let ids = super::id_list(ids);
     let places = scope::places(within, "t.place");
     let sql = format!(
         "SELECT t.of_id, t.label, CAST(SUM(t.n) AS BIGINT) AS n, \
          CAST(SUM(t.total) AS BIGINT) AS total FROM tallies t \
          WHERE t.topic = $1 AND t.of_id IN ({}) AND {places} \
          GROUP BY t.of_id, t.label ORDER BY t.of_id, t.label",
-        ids.join(", ")
+        ids
     );
     let rows = super::collect(sqlx::query(&sql).bind(topic), conn, |r| {
         Ok((

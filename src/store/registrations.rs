@@ -152,10 +152,9 @@ pub async fn claim_result_questions(
 pub async fn by_ids(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<Registration>> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
-        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
         let sql = format!(
             "{SELECT} WHERE r.id IN ({}) ORDER BY r.seq",
-            list.join(", ")
+            super::id_list(chunk)
         );
         out.extend(
             super::collect(sqlx::query(&sql), conn, |r| {

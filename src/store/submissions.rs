@@ -298,10 +298,9 @@ pub(super) async fn branches(
         }
         let mut next = Vec::new();
         for chunk in wanted.chunks(500) {
-            let ids: Vec<String> = chunk.iter().map(i64::to_string).collect();
             let sql = format!(
                 "SELECT id, name, kind, parent_id FROM units WHERE id IN ({})",
-                ids.join(", ")
+                super::id_list(chunk)
             );
             let units = super::collect(sqlx::query(&sql), conn, |r| {
                 Ok((
@@ -388,11 +387,10 @@ pub async fn each_unit_status(
 pub(super) fn status_sql(within: Scope, deadline_ids: &[i64]) -> String {
     let within = scope::condition(within, "u.id");
     // Deadline ids are integers from the database, written into the statement.
-    let ids: Vec<String> = deadline_ids.iter().map(i64::to_string).collect();
-    let ids = if ids.is_empty() {
+    let ids = if deadline_ids.is_empty() {
         "NULL".to_string()
     } else {
-        ids.join(", ")
+        super::id_list(deadline_ids)
     };
     format!(
         "SELECT u.id AS unit_id, u.name, u.kind, s.id, s.deadline_id, s.status, s.late, s.note, \
