@@ -39,10 +39,18 @@ impl Clock {
     /// A clock that reads `start` now and then runs `speed` times faster than real
     /// time (`run --now T --speed K`): a campaign's months rehearsed in minutes.
     pub fn rehearsing(start: DateTime<Utc>, speed: u32) -> Clock {
+        Clock::rehearsing_since(start, speed, Utc::now())
+    }
+
+    /// The rehearsal clock that read `start` at the real instant `began` (`run --now T
+    /// --speed K --since R`): processes given the same three share one clock, so
+    /// several instances rehearse one campaign together, and one restarted after a
+    /// crash finds the time gone on while it was down.
+    pub fn rehearsing_since(start: DateTime<Utc>, speed: u32, began: DateTime<Utc>) -> Clock {
         Clock {
             rehearsal: Some(Arc::new(Rehearsal {
                 start,
-                began: Utc::now(),
+                began,
                 speed: speed.clamp(1, MAX_SPEED),
             })),
         }

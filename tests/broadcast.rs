@@ -208,3 +208,47 @@ async fn a_crash_mid_broadcast_sends_nobody_a_second_copy() {
     );
     assert!(api.too_many() > 0, "the test never met a 429");
 }
+
+/// A chair who blocked the bot, with three announcements queued for them: the first
+/// send learns of the block, the other two are not tried (Telegram counts every send to
+/// someone who blocked a bot), and every copy to the others still goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chair_who_blocked_the_bot_is_tried_once_whatever_is_queued() {
+    let env = TestEnv::new();
+    let chairs = seed_chairs(&env, 4, 110_000).await;
+    for n in 1..=3 {
+        let text = format!("Thông báo thứ {n}: họp giao ban");
+        env.cli(&["broadcast", "--text", &text, "--audience", "all"]);
+    }
+    let api = FakeTelegram::start().await;
+    api.block(chairs[1]);
+    let mut bot = env.run_bot(&api);
+    let db = open(&env).await;
+    let until = Instant::now() + Duration::from_secs(30);
+    loop {
+        let left: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        if left == 0 {
+            break;
+        }
+        assert!(Instant::now() < until, "{left} still queued");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(api.sends_after_block(chairs[1]), 1);
+    let blocked: Vec<String> =
+        sqlx::query_scalar("SELECT status FROM outbox WHERE chat_id = $1 ORDER BY id")
+            .bind(chairs[1].to_string())
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(blocked, ["blocked", "blocked", "blocked"]);
+    let got = copies(&api, "họp giao ban");
+    for chat in [chairs[0], chairs[2], chairs[3]] {
+        assert_eq!(got.get(&chat), Some(&3), "{chat}: {got:?}");
+    }
+    assert!(bot.terminate());
+}

@@ -52,6 +52,10 @@ pub enum Command {
         /// campaign are rehearsed in minutes. Never in production.
         #[arg(long, requires = "now", value_parser = clap::value_parser!(u32).range(1..=10_000))]
         speed: Option<u32>,
+        /// With --now: the real instant (RFC 3339) at which the clock read --now, so
+        /// several instances (and one restarted) rehearse on one clock; default: at start.
+        #[arg(long, requires = "now", value_parser = parse_instant)]
+        since: Option<DateTime<Utc>>,
     },
     /// Talk to the bot in this terminal (no token needed).
     Chat,
@@ -178,9 +182,13 @@ async fn before_the_database(command: Command, config: Config, lang: Lang) -> Re
 
 async fn with_the_database(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
-        Command::Run { now, speed } => {
+        Command::Run { now, speed, since } => {
             let clock = match now {
-                Some(at) => Clock::rehearsing(at, speed.unwrap_or(1)),
+                Some(at) => Clock::rehearsing_since(
+                    at,
+                    speed.unwrap_or(1),
+                    since.unwrap_or_else(chrono::Utc::now),
+                ),
                 None => Clock::system(),
             };
             if clock.speed() > 1 {

@@ -8,14 +8,18 @@ pub mod quota;
 pub mod rate;
 pub mod receipts;
 
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Result;
-use tokio::sync::{watch, Notify};
+use strum::VariantArray;
+use tokio::sync::{watch, Notify, Semaphore};
+use tokio::task::JoinSet;
 
 use crate::clock::Clock;
 use crate::conversation::{Body, Outgoing};
+use crate::domain::member::{Address, Channel};
 use crate::store::{self, members, outbox, submissions, Db};
 use link::DeliveryError;
 use postman::Postman;
@@ -25,11 +29,43 @@ pub const DEFAULT_RATE: u32 = 30;
 const MAX_ATTEMPTS: i64 = 5;
 /// Why a reminder lapsed at its sending: its unit handed in after it was queued.
 const HANDED_IN: &str = "handed in since it was queued";
+/// Why a message was not tried: its chat had blocked the bot by then.
+const GONE: &str = "the person had blocked the bot";
 const IDLE: Duration = Duration::from_millis(500);
 /// Longer than any send takes (Zalo's four tries with back-off stay under 90 s): a row
 /// 'sending' for longer was left by an instance that died.
 const SENDING_LEASE: Duration = Duration::from_secs(180);
 const RECOVER_EVERY: Duration = Duration::from_secs(60);
+/// Sends under way at once on each channel.
+const LANES: usize = 8;
+
+/// The messages being sent and their chats: a chat's next message waits for the one
+/// before it, and a row waiting for its slot is not started twice.
+#[derive(Default)]
+struct InFlight {
+    ids: HashSet<i64>,
+    chats: HashSet<Address>,
+}
+
+impl InFlight {
+    fn take(&mut self, item: &outbox::Item) -> bool {
+        if self.ids.contains(&item.id) || self.chats.contains(&item.to) {
+            return false;
+        }
+        self.ids.insert(item.id);
+        self.chats.insert(item.to.clone());
+        true
+    }
+
+    fn put_back(&mut self, item: &outbox::Item) {
+        self.done(item.id, &item.to);
+    }
+
+    fn done(&mut self, id: i64, to: &Address) {
+        self.ids.remove(&id);
+        self.chats.remove(to);
+    }
+}
 
 #[derive(Clone)]
 pub struct Worker {
@@ -73,11 +109,23 @@ impl Worker {
         Ok(())
     }
 
+    /// Sends what is due, each channel through `LANES` sends at once: a send that
+    /// waits (Zalo's second between two messages to a chat, its retries after a 403,
+    /// Telegram's "retry after") holds one lane of its channel, never another channel.
+    /// One chat's messages go one at a time, in order.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> Result<()> {
         self.recover().await?;
         let mut recovered_at = tokio::time::Instant::now();
+        let lanes: HashMap<Channel, Arc<Semaphore>> = Channel::VARIANTS
+            .iter()
+            .map(|c| (*c, Arc::new(Semaphore::new(LANES))))
+            .collect();
+        let flight: Arc<Mutex<InFlight>> = Arc::default();
+        let mut sending = JoinSet::new();
         loop {
             if *shutdown.borrow() {
+                // What is on the wire finishes; nothing new starts.
+                while sending.join_next().await.is_some() {}
                 return Ok(());
             }
             if self.db.backend == store::Backend::Postgres && recovered_at.elapsed() > RECOVER_EVERY
@@ -87,33 +135,73 @@ impl Worker {
                     tracing::warn!(error = %format!("{e:#}"), "outbox recovery failed");
                 }
             }
-            match self.next().await {
-                Ok(Some(item)) => {
-                    if let Err(e) = self.deliver(item).await {
-                        // The row stays 'sending': after a restart it counts as
-                        // uncertain, never sent twice.
-                        tracing::error!(error = %format!("{e:#}"), "delivery outcome not recorded");
-                        tokio::time::sleep(IDLE).await;
-                    }
-                }
-                Ok(None) => {
-                    tokio::select! {
-                        _ = tokio::time::sleep(IDLE) => {}
-                        _ = self.wake.notified() => {}
-                        _ = shutdown.changed() => {}
-                    }
-                }
+            while sending.try_join_next().is_some() {}
+            let started = match self.start_due(&lanes, &flight, &mut sending).await {
+                Ok(n) => n,
                 Err(e) => {
                     tracing::error!(error = %format!("{e:#}"), "outbox unavailable");
                     tokio::time::sleep(IDLE).await;
+                    continue;
+                }
+            };
+            if started == 0 {
+                tokio::select! {
+                    _ = tokio::time::sleep(IDLE) => {}
+                    _ = self.wake.notified() => {}
+                    _ = shutdown.changed() => {}
+                    Some(_) = sending.join_next(), if !sending.is_empty() => {}
                 }
             }
         }
     }
 
-    async fn next(&self) -> Result<Option<outbox::Item>> {
-        let mut conn = self.db.read().await?;
-        outbox::next_due(&mut conn, self.clock.now()).await
+    /// Starts a send for each due message of a channel with a free lane whose chat
+    /// has nothing in flight; returns how many started.
+    async fn start_due(
+        &self,
+        lanes: &HashMap<Channel, Arc<Semaphore>>,
+        flight: &Arc<Mutex<InFlight>>,
+        sending: &mut JoinSet<()>,
+    ) -> Result<usize> {
+        let mut started = 0;
+        for (channel, lane) in lanes {
+            let free = lane.available_permits();
+            if free == 0 {
+                continue;
+            }
+            let due = {
+                let mut conn = self.db.read().await?;
+                outbox::due_on(&mut conn, *channel, self.clock.now(), (LANES * 4) as i64).await?
+            };
+            for item in due {
+                if !flight.lock().unwrap_or_else(|p| p.into_inner()).take(&item) {
+                    continue;
+                }
+                let Ok(permit) = lane.clone().try_acquire_owned() else {
+                    flight
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .put_back(&item);
+                    break;
+                };
+                let (worker, flight) = (self.clone(), flight.clone());
+                sending.spawn(async move {
+                    let (id, to) = (item.id, item.to.clone());
+                    if let Err(e) = worker.deliver(item).await {
+                        // The row stays 'sending': after a restart it counts as
+                        // uncertain, never sent twice.
+                        tracing::error!(error = %format!("{e:#}"), "delivery outcome not recorded");
+                    }
+                    flight
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .done(id, &to);
+                    drop(permit);
+                });
+                started += 1;
+            }
+        }
+        Ok(started)
     }
 
     /// Waits for the message's slot, then takes it: only what is really about to go on
@@ -124,6 +212,11 @@ impl Worker {
             let mut tx = self.db.write().await?;
             let now = self.clock.now();
             let mut claimed = outbox::claim(&mut tx, item.id, now).await?;
+            // Another message (another instance's) found the person gone meanwhile.
+            if claimed && members::chat_gone(&mut tx, &item.to).await? {
+                outbox::mark_blocked(&mut tx, item.id, GONE, now).await?;
+                claimed = false;
+            }
             // A reminder queued at 08:00 that waited (a backlog, Zalo's 403s) is not
             // sent to a unit that handed in meanwhile.
             if claimed && !item.about.is_empty() {
@@ -150,7 +243,7 @@ impl Worker {
         let result = self.postman.deliver(&out).await;
         let now = self.clock.now();
         if let Err(DeliveryError::RetryAfter(wait)) = &result {
-            self.postman.pause(*wait).await;
+            self.postman.pause(item.to.channel, *wait).await;
         }
         store::retry_transient(|| self.record(&item, &result, now)).await?;
         if item.broadcast_id.is_some() {

@@ -62,16 +62,17 @@ impl Postman {
         self
     }
 
-    /// The slot of a direct reply: the next one overall, ahead of the outbox's.
-    pub async fn reply_slot(&self) {
-        self.budget.acquire_reply().await;
-        self.shared_slot().await;
+    /// The slot of a direct reply on `channel`: the next one overall, ahead of the
+    /// outbox's.
+    pub async fn reply_slot(&self, channel: Channel) {
+        self.budget.acquire_reply(channel).await;
+        self.shared_slot(channel).await;
     }
 
     /// The slot of an outbox message to `to` (also spaced per chat).
     pub async fn outbox_slot(&self, to: &Address) {
         self.budget.acquire(to).await;
-        self.shared_slot().await;
+        self.shared_slot(to.channel).await;
         self.ready(to).await;
     }
 
@@ -82,8 +83,14 @@ impl Postman {
         }
     }
 
-    async fn shared_slot(&self) {
-        let Some(shared) = &self.shared else {
+    /// The slot every instance shares, on a channel whose platform caps the bot
+    /// overall.
+    async fn shared_slot(&self, channel: Channel) {
+        let Some(shared) = self
+            .shared
+            .as_ref()
+            .filter(|_| channel.capabilities().overall_limit)
+        else {
             return;
         };
         let reserved = async {
@@ -101,10 +108,15 @@ impl Postman {
         }
     }
 
-    /// The platform said "retry after": this process and, when shared, every instance.
-    pub async fn pause(&self, wait: std::time::Duration) {
-        self.budget.pause(wait);
-        if let Some(shared) = &self.shared {
+    /// The channel's platform said "retry after": this process and, when shared,
+    /// every instance.
+    pub async fn pause(&self, channel: Channel, wait: std::time::Duration) {
+        self.budget.pause(channel, wait);
+        if let Some(shared) = self
+            .shared
+            .as_ref()
+            .filter(|_| channel.capabilities().overall_limit)
+        {
             let until = chrono::Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
             let held = async {
                 let mut conn = shared.db.read().await?;
@@ -139,7 +151,7 @@ impl Postman {
             (id, batch)
         });
         for attempt in 0..REPLY_TRIES {
-            self.reply_slot().await;
+            self.reply_slot(out.to.channel).await;
             self.ready(&out.to).await;
             if let Some((id, batch)) = receipts.filter(|_| attempt == 0) {
                 if !batch.take(id, now).await {
@@ -163,7 +175,7 @@ impl Postman {
                     return tx.commit().await;
                 }
                 Err(DeliveryError::RetryAfter(wait)) => {
-                    self.pause(wait).await;
+                    self.pause(out.to.channel, wait).await;
                     why = format!("rate limited, retry after {wait:?}");
                     tokio::time::sleep(wait).await;
                 }

@@ -1,6 +1,7 @@
-//! Sending pace: at most `per_second` messages overall and one a second per chat
-//! (Telegram's published limits), and a pause for everyone when the API says
-//! "retry after".
+//! Sending pace: at most `per_second` messages overall on each channel and one a
+//! second per chat (Telegram's published limits, kept on Zalo too), and a pause for
+//! everyone on that channel when its API says "retry after". Each channel has its own
+//! pace: a reminder morning on Zalo does not slow Telegram down, nor the reverse.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::domain::member::Address;
+use crate::domain::member::{Address, Channel};
 
 const PER_CHAT: Duration = Duration::from_secs(1);
 
@@ -29,11 +30,33 @@ pub struct RateLimiter {
 }
 
 struct State {
-    /// Spacing between two messages overall; widened a little on every 429, since
-    /// the platform's real limit is then evidently lower than ours.
-    interval: Duration,
-    next_global: Instant,
+    paces: HashMap<Channel, Pace>,
     next_per_chat: HashMap<Address, Instant>,
+}
+
+/// One channel's overall pace.
+#[derive(Clone, Copy)]
+struct Pace {
+    /// Spacing between two messages; widened a little on every 429, since the
+    /// platform's real limit is then evidently lower than ours, and narrowed back by
+    /// 1% of the widening with every message (a burst does not slow the bot for good).
+    interval: Duration,
+    next: Instant,
+}
+
+impl Pace {
+    fn narrow(&mut self, base: Duration) {
+        self.interval -= self.interval.saturating_sub(base) / 100;
+    }
+}
+
+impl State {
+    fn pace(&mut self, channel: Channel, base: Duration) -> &mut Pace {
+        self.paces.entry(channel).or_insert(Pace {
+            interval: base,
+            next: Instant::now(),
+        })
+    }
 }
 
 impl RateLimiter {
@@ -42,8 +65,7 @@ impl RateLimiter {
         RateLimiter {
             base,
             state: Mutex::new(State {
-                interval: base,
-                next_global: Instant::now(),
+                paces: HashMap::new(),
                 next_per_chat: HashMap::new(),
             }),
         }
@@ -55,8 +77,10 @@ impl RateLimiter {
             let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
             let now = Instant::now();
             let chat_ready = s.next_per_chat.get(to).copied().unwrap_or(now);
-            let at = now.max(s.next_global).max(chat_ready);
-            s.next_global = at + s.interval;
+            let pace = s.pace(to.channel, self.base);
+            pace.narrow(self.base);
+            let at = now.max(pace.next).max(chat_ready);
+            pace.next = at + pace.interval;
             if s.next_per_chat.len() > 50_000 {
                 s.next_per_chat.retain(|_, t| *t > now);
             }
@@ -69,22 +93,27 @@ impl RateLimiter {
     /// A direct reply's slot: the next one overall, without the per-chat spacing
     /// (someone filling the form gets each answer at once). Booked on arrival, so it
     /// goes before the outbox's next message, which is booked only when it is due.
-    pub async fn acquire_reply(&self) {
+    pub async fn acquire_reply(&self, channel: Channel) {
         let at = {
             let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            let at = Instant::now().max(s.next_global);
-            s.next_global = at + s.interval;
+            let pace = s.pace(channel, self.base);
+            pace.narrow(self.base);
+            let at = Instant::now().max(pace.next);
+            pace.next = at + pace.interval;
             at
         };
         tokio::time::sleep_until(at).await;
     }
 
-    /// The API asked to slow down: nobody is sent anything before `wait` has passed,
-    /// and from then on a little slower (5% per 429, at most 4 times the base spacing).
-    pub fn pause(&self, wait: Duration) {
+    /// The channel's API asked to slow down: nobody on it is sent anything before
+    /// `wait` has passed, and from then on a little slower (5% per 429, at most 4 times
+    /// the base spacing).
+    pub fn pause(&self, channel: Channel, wait: Duration) {
         let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        s.next_global = s.next_global.max(Instant::now() + wait);
-        s.interval = (s.interval * 105 / 100).min(self.base * 4);
+        let base = self.base;
+        let pace = s.pace(channel, base);
+        pace.next = pace.next.max(Instant::now() + wait);
+        pace.interval = (pace.interval * 105 / 100).min(base * 4);
     }
 }
 
@@ -131,15 +160,22 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn each_429_slows_the_pace_a_little() {
         let l = RateLimiter::new(20);
-        l.pause(Duration::ZERO);
-        l.pause(Duration::ZERO);
+        l.pause(Channel::Telegram, Duration::ZERO);
+        l.pause(Channel::Telegram, Duration::ZERO);
         let start = Instant::now();
         for i in 0..21 {
             l.acquire(&to(&i.to_string())).await;
         }
-        // 20 gaps of 50 ms (and the headroom) × 1.05², instead of 1 s.
+        // 20 gaps of 50 ms (and the headroom) × 1.05², instead of 1 s, each a little
+        // narrower than the one before.
         let took = start.elapsed();
-        let expected = spacing(20).mul_f64(20.0 * 1.05 * 1.05);
+        let (base, mut gap) = (spacing(20), spacing(20).mul_f64(1.05 * 1.05));
+        let mut expected = Duration::ZERO;
+        for _ in 0..20 {
+            gap -= gap.saturating_sub(base) / 100;
+            expected += gap;
+        }
+        assert!(expected > base.mul_f64(20.0 * 1.09), "{expected:?}");
         assert!(
             took >= expected - Duration::from_millis(5)
                 && took < expected + Duration::from_millis(5),
@@ -148,11 +184,51 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn retry_after_pauses_everyone() {
+    async fn a_burst_of_429s_slows_the_pace_for_a_while_not_for_good() {
+        let l = RateLimiter::new(20);
+        for _ in 0..30 {
+            l.pause(Channel::Telegram, Duration::ZERO);
+        }
+        let pace = |l: &RateLimiter| {
+            let mut s = l.state.lock().unwrap();
+            s.pace(Channel::Telegram, l.base).interval
+        };
+        assert_eq!(pace(&l), spacing(20) * 4);
+        for i in 0..600 {
+            l.acquire(&to(&i.to_string())).await;
+        }
+        assert!(pace(&l) < spacing(20).mul_f64(1.01), "{:?}", pace(&l));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_pauses_everyone_on_that_channel_only() {
         let l = RateLimiter::new(30);
-        l.pause(Duration::from_secs(5));
+        l.pause(Channel::Telegram, Duration::from_secs(5));
         let start = Instant::now();
+        let zalo = Address {
+            channel: Channel::Zalo,
+            chat_id: "a".into(),
+        };
+        l.acquire(&zalo).await;
+        assert!(start.elapsed() < Duration::from_millis(100));
         l.acquire(&to("a")).await;
         assert!(start.elapsed() >= Duration::from_secs(5));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn each_channel_keeps_its_own_overall_rate() {
+        let l = RateLimiter::new(30);
+        let start = Instant::now();
+        for i in 0..30 {
+            l.acquire(&to(&i.to_string())).await;
+            let zalo = Address {
+                channel: Channel::Zalo,
+                chat_id: i.to_string(),
+            };
+            l.acquire(&zalo).await;
+        }
+        // 60 messages, 30 on each: one second, not two.
+        let took = start.elapsed();
+        assert!(took < Duration::from_millis(1100), "{took:?}");
     }
 }

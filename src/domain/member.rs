@@ -40,6 +40,7 @@ impl Channel {
                 local: false,
                 // A profile's first and last name, usually the person's own.
                 real_names: true,
+                overall_limit: true,
             },
             Channel::Zalo => Capabilities {
                 buttons: false,
@@ -49,6 +50,7 @@ impl Channel {
                 local: false,
                 // One free display name, often a nickname ("Chị Hoa").
                 real_names: false,
+                overall_limit: false,
             },
             Channel::Console => Capabilities {
                 buttons: false,
@@ -60,6 +62,7 @@ impl Channel {
                 local: true,
                 // The login of whoever runs the terminal.
                 real_names: false,
+                overall_limit: false,
             },
         }
     }
@@ -80,6 +83,10 @@ pub struct Capabilities {
     /// The name the channel gives is the person's name; otherwise a name that does not
     /// look like a full one is asked for at joining, for the paper.
     pub real_names: bool,
+    /// The platform caps a bot's messages a second overall (Telegram, about 30): the
+    /// instances on one database share one budget for it. Zalo publishes no such cap;
+    /// each process keeps its own pace.
+    pub overall_limit: bool,
 }
 
 /// What the bot can receive from a person on the channel.

@@ -28,13 +28,23 @@ pub enum Due {
 }
 
 /// What this deadline calls for at `now`. Only the latest reminder slot counts: after
-/// downtime a chair gets one late reminder, not every one that was missed.
+/// downtime a chair gets one late reminder, not every one that was missed; and none
+/// when the next reminder comes later the same day (it would say the same thing twice
+/// within hours).
 pub fn due_at(spec: &DeadlineSpec, tz: Tz, now: DateTime<Utc>) -> Option<Due> {
     let due = spec.due_at(tz);
     if now >= due {
         return (now < due + Duration::days(OVERDUE_WINDOW_DAYS)).then_some(Due::Overdue);
     }
-    spec.reminder_slots(tz)
+    let slots = spec.reminder_slots(tz);
+    let today = now.with_timezone(&tz).date_naive();
+    let next_today = slots
+        .iter()
+        .any(|(_, at)| *at > now && at.with_timezone(&tz).date_naive() == today);
+    if next_today {
+        return None;
+    }
+    slots
         .into_iter()
         .rfind(|(_, at)| *at <= now)
         .map(|(days_before, _)| Due::Reminder { days_before })
@@ -75,6 +85,17 @@ mod tests {
         assert_eq!(
             due_at(&d, tz, at("2025-05-05T12:00:00+07:00")),
             Some(Due::Reminder { days_before: 0 })
+        );
+    }
+
+    #[test]
+    fn a_late_reminder_waits_for_the_one_due_later_that_day() {
+        let (d, tz) = report();
+        // Down over 2/5's reminder, back at 07:00 on 4/5: 4/5's own comes at 08:00.
+        assert_eq!(due_at(&d, tz, at("2025-05-04T07:00:00+07:00")), None);
+        assert_eq!(
+            due_at(&d, tz, at("2025-05-04T08:00:00+07:00")),
+            Some(Due::Reminder { days_before: 1 })
         );
     }
 

@@ -3,7 +3,9 @@
 //! slot and the spacing between slots; a message reserves its slot with one UPDATE and
 //! waits for it. A 429 moves the next slot past `retry_after` and widens the spacing by
 //! 5% (at most 4 times the base), for every instance at once, as the process's own
-//! limiter does for itself. Only used where several instances can run (PostgreSQL).
+//! limiter does for itself; each message sent then gives back 1% of the widening, so a
+//! burst of 429s does not slow the bot for good. Only used where several instances can
+//! run (PostgreSQL).
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -23,7 +25,8 @@ pub async fn reserve(
         "INSERT INTO send_budget (id, next_us, interval_us) VALUES (1, $1 + $2, $2) \
          ON CONFLICT (id) DO UPDATE SET next_us = \
          CASE WHEN send_budget.next_us > $1 THEN send_budget.next_us ELSE $1 END \
-         + send_budget.interval_us \
+         + send_budget.interval_us - (send_budget.interval_us - $2) / 100, \
+         interval_us = send_budget.interval_us - (send_budget.interval_us - $2) / 100 \
          RETURNING next_us, interval_us",
     )
     .bind(now_us)
@@ -98,6 +101,27 @@ mod tests {
         let next = reserve(&mut conn, at(later + 10), base).await.unwrap();
         assert_eq!(next, at(later + 1_000_000));
         let after = reserve(&mut conn, at(later + 20), base).await.unwrap();
-        assert_eq!(after, at(later + 1_000_000 + base * 105 / 100));
+        let wide = base * 105 / 100;
+        // The slot after it: the widening less the 1% the message before gave back.
+        let narrower = wide - (wide - base) / 100;
+        assert_eq!(after, at(later + 1_000_000 + narrower));
+        // Each message gives back 1% of what is left of the widening: a few hundred
+        // later the configured spacing holds again.
+        let mut t = later + 2_000_000;
+        for _ in 0..600 {
+            t = reserve(&mut conn, at(t), base)
+                .await
+                .unwrap()
+                .timestamp_micros();
+        }
+        let a = reserve(&mut conn, at(t), base)
+            .await
+            .unwrap()
+            .timestamp_micros();
+        let b = reserve(&mut conn, at(t), base)
+            .await
+            .unwrap()
+            .timestamp_micros();
+        assert!(b - a <= base + 100, "{}", b - a);
     }
 }

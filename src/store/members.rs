@@ -198,6 +198,22 @@ pub async fn deactivate_chat(
     Ok(())
 }
 
+/// Every member on this chat was taken for gone (they blocked the bot): what is still
+/// queued for it is not tried again.
+pub async fn chat_gone(
+    conn: &mut AnyConnection,
+    at: &crate::domain::member::Address,
+) -> Result<bool> {
+    let active: Option<i64> = sqlx::query_scalar(
+        "SELECT CAST(MAX(active) AS BIGINT) FROM members WHERE channel = $1 AND chat_id = $2",
+    )
+    .bind(at.channel.as_str())
+    .bind(&at.chat_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(active == Some(0))
+}
+
 /// Member `m` is not a Zalo chat of someone who also has Telegram (same unit, role
 /// and name): with `THIDUA_PREFER_TELEGRAM`, what goes to everyone goes there only.
 pub(crate) const NOT_ALSO_ON_TELEGRAM: &str = "NOT (m.channel = 'zalo' \

@@ -289,6 +289,25 @@ pub async fn next_due(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Op
     row.as_ref().map(from_row).transpose()
 }
 
+/// Up to `limit` messages due on `channel`, oldest first.
+pub async fn due_on(
+    conn: &mut AnyConnection,
+    channel: crate::domain::member::Channel,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Item>> {
+    let rows = sqlx::query(
+        "SELECT id, channel, chat_id, member_id, locale, body, broadcast_id, attempts, about FROM outbox \
+         WHERE status = 'pending' AND not_before <= $1 AND channel = $2 ORDER BY id LIMIT $3",
+    )
+    .bind(ts(now))
+    .bind(channel.as_str())
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// Takes the message for sending, right before it goes on the wire. The status check
 /// makes a race between two workers harmless: only one of them gets `true`.
 pub async fn claim(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> Result<bool> {

@@ -158,44 +158,79 @@ pub enum Seat {
     },
 }
 
-/// Most chairs are on Zalo: two in five on Telegram, two on the first Zalo bot, one
-/// on the second.
-pub fn seat_of(u: usize, first_chat: i64) -> Seat {
-    match u % 5 {
-        0 | 1 => Seat::Telegram(first_chat + u as i64),
-        2 | 3 => Seat::Zalo {
-            bot: 0,
-            id: format!("zc{u:04}"),
-        },
-        _ => Seat::Zalo {
-            bot: 1,
-            id: format!("zc{u:04}"),
-        },
+/// The first chair's Telegram chat; unit `u`'s is `FIRST_CHAT + u`.
+pub const FIRST_CHAT: i64 = 7_000;
+/// Zalo's Basic plan serves 50 people a bot; a few places are kept for staff and
+/// newcomers.
+const ON_A_BOT: usize = 45;
+
+/// How many Zalo bots `units` chairs need: two at least (the district's two), and
+/// as many more as 45 chairs a bot make.
+pub fn zalo_bots(units: usize) -> usize {
+    let on_zalo = (0..units).filter(|u| u % 5 >= 2).count();
+    on_zalo.div_ceil(ON_A_BOT).max(2)
+}
+
+/// Most chairs are on Zalo: two in five on Telegram, three spread in turn over the
+/// Zalo bots.
+pub fn seat_of(u: usize, units: usize) -> Seat {
+    if u % 5 < 2 {
+        return Seat::Telegram(FIRST_CHAT + u as i64);
     }
+    let on_zalo = (0..units).filter(|u| u % 5 >= 2).count();
+    let per_bot = on_zalo.div_ceil(zalo_bots(units));
+    let nth = (u / 5) * 3 + (u % 5 - 2);
+    Seat::Zalo {
+        bot: nth / per_bot,
+        id: format!("zc{u:04}"),
+    }
+}
+
+/// A federation's staff member (on Telegram) and the units below it.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub chat: i64,
+    pub units: Vec<usize>,
+}
+
+/// Unit `u`'s district: units are dealt to the districts in turn.
+pub fn district_of(u: usize, districts: usize) -> usize {
+    u % districts
+}
+
+/// One staff member for each district (chats 6999, 6998, …) and, over several
+/// districts, one for the province (chat 6990).
+pub fn staff(units: usize, districts: usize) -> Vec<Staff> {
+    let mut all: Vec<Staff> = (0..districts)
+        .map(|d| Staff {
+            chat: 6_999 - d as i64,
+            units: (0..units)
+                .filter(|u| district_of(*u, districts) == d)
+                .collect(),
+        })
+        .collect();
+    if districts > 1 {
+        all.push(Staff {
+            chat: 6_990,
+            units: (0..units).collect(),
+        });
+    }
+    all
 }
 
 /// Something that happens at a rehearsal moment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Act {
     /// The unit hands in the deadline's papers (straight into the database).
-    HandIn {
-        deadline: usize,
-        unit: usize,
-    },
+    HandIn { deadline: usize, unit: usize },
     /// The chair registers a work through the chat's quick form.
-    Register {
-        unit: usize,
-    },
+    Register { unit: usize },
     /// The operator announces, to everyone or to those missing something.
-    Announce {
-        n: usize,
-        audience: &'static str,
-    },
+    Announce { n: usize, audience: &'static str },
     /// The chair blocks the bot (Telegram).
-    Block {
-        unit: usize,
-    },
-    Kill,
+    Block { unit: usize },
+    /// kill -9 of the instance with this number, started again at once.
+    Kill(usize),
     /// Zalo answers 403 to one send in three, or stops doing so.
     Zalo403(bool),
     /// Telegram answers 429 past this many messages a second (`None`: its usual ~30,
@@ -238,8 +273,8 @@ pub struct Frame<'a> {
     /// One scheduler tick in rehearsal time.
     pub tol: Span,
     pub units: usize,
-    pub first_chat: i64,
     pub kills: usize,
+    pub instances: usize,
 }
 
 impl Frame<'_> {
@@ -305,10 +340,14 @@ impl Frame<'_> {
             .first()
             .copied();
         let mut blocks = 0;
+        // Some 27 registrations whatever the size: 45 in 100 chairs of a district, fewer
+        // of a province's (Telegram's one message a second to a staff chat, with the
+        // clock 1 000× faster, would not carry 270 in these days).
+        let share = (45 * 60 / self.units.max(60)) as u64;
         for unit in 0..self.units {
-            let seat = seat_of(unit, self.first_chat);
+            let seat = seat_of(unit, self.units);
             let roll = rng.below(100);
-            if roll < 45 {
+            if roll < share {
                 let from = match (&seat, turn) {
                     (Seat::Zalo { bot: 0, .. }, Some(t)) => t + Span::hours(8),
                     _ => a,
@@ -363,7 +402,11 @@ impl Frame<'_> {
             } else {
                 rng.between(self.start + Span::hours(1), self.until - Span::hours(1))
             };
-            acts.push((t, Act::Kill));
+            let instance = match self.instances {
+                1 => 0,
+                n => rng.below(n as u64) as usize,
+            };
+            acts.push((t, Act::Kill(instance)));
         }
         if let Some(m) = mornings.get(rng.below(mornings.len() as u64) as usize) {
             acts.push((*m - tol * 2, Act::Zalo403(true)));

@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use sqlx::Row;
 use tokio::task::JoinHandle;
 
-use crate::plan::{self, Act, Frame, Rng, Seat, Slot};
+use crate::plan::{self, Act, Frame, Rng, Seat, Slot, Staff, FIRST_CHAT};
 use crate::support::fake_telegram::{FakeTelegram, Sent};
 use crate::support::fake_zalo::{FakeZalo, ZSent, TOKEN as ZALO_1, TOKEN_2 as ZALO_2};
 use crate::support::{self, Bot, TestEnv, TOKEN};
@@ -21,14 +21,11 @@ use thidua::scheduler::TICK;
 use thidua::store::deadlines::{self, Deadline};
 use thidua::store::{self, submissions, Db};
 
-pub const FIRST_CHAT: i64 = 7_000;
-pub const STAFF_CHAT: i64 = 6_999;
 /// What the first Zalo bot had spent of its 3 000 before the rehearsal began: a few
 /// messages more and Zalo refuses (429) for the rest of April.
 pub const SPENT_BEFORE: usize = 2_990;
-/// What the bot logs right after making its rehearsal clock: the log line's real
-/// timestamp is the instant its clock read `--now`.
-const CLOCK_LINE: &str = "a rehearsal: the clock runs faster than time";
+/// The webhooks' secret when several instances share the updates.
+const HOOK_SECRET: &str = "rehearsal-webhook-secret";
 
 pub struct Options {
     pub seed: u64,
@@ -37,6 +34,11 @@ pub struct Options {
     pub kills: usize,
     pub until: DateTime<Utc>,
     pub units: usize,
+    /// Districts the units are dealt to; over several, a province above them.
+    pub districts: usize,
+    /// `thidua run` processes on the one database, behind a round-robin proxy that
+    /// takes both channels' webhooks (one: polling, as a district runs it).
+    pub instances: usize,
     /// A PostgreSQL server to rehearse on (a fresh database of its own) instead of a
     /// SQLite file.
     pub postgres: Option<String>,
@@ -48,8 +50,8 @@ pub fn at(s: &str) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-/// The bot's rehearsal clock as the test follows it: it read `from` at the real
-/// instant `began` (from the bot's own log line), and runs `speed` times faster.
+/// The bots' rehearsal clock as the test follows it: it read `from` at the real
+/// instant `began` (given to every start as `--since`), and runs `speed` times faster.
 #[derive(Clone, Copy, Debug)]
 pub struct Model {
     pub from: DateTime<Utc>,
@@ -111,6 +113,8 @@ pub struct Outcome {
     pub speed: u32,
     pub tol: Span,
     pub units: usize,
+    pub staff: Vec<Staff>,
+    pub instances: usize,
     pub deadlines: Vec<Deadline>,
     pub slots: Vec<Slot>,
     /// (deadline, unit) -> (submitted_at, rehearsal time once committed).
@@ -123,6 +127,8 @@ pub struct Outcome {
     pub zalo_month: Vec<(usize, usize)>,
     /// Sends the fake Zalo refused for breaking its rules (never wrote, too long).
     pub zalo_rule_breaks: Vec<String>,
+    /// Zalo updates lost to a failed webhook call (an instance killed mid-turn).
+    pub zalo_webhook_lost: usize,
     /// How many sends the fake Telegram refused with 429.
     pub telegram_429: u64,
     pub sends_after_block: HashMap<usize, u32>,
@@ -146,33 +152,65 @@ pub struct Outcome {
     pub chosen: String,
 }
 
+/// Zalo bot `b`'s token (the first two the fake's own).
+pub fn zalo_token(b: usize) -> String {
+    match b {
+        0 => ZALO_1.to_string(),
+        1 => ZALO_2.to_string(),
+        _ => format!("{}459232241454765289:zalo-bot-number-{}", b + 1, b + 1),
+    }
+}
+
 pub fn stored_chat(seat: &Seat) -> String {
     match seat {
         Seat::Telegram(chat) => chat.to_string(),
         Seat::Zalo { bot: 0, id } => id.clone(),
-        Seat::Zalo { id, .. } => format!("{}:{id}", thidua::channels::zalo::bots::bot_id(ZALO_2)),
+        Seat::Zalo { bot, id } => {
+            format!(
+                "{}:{id}",
+                thidua::channels::zalo::bots::bot_id(&zalo_token(*bot))
+            )
+        }
     }
 }
 
-async fn seed_units(db: &Db, n: usize) -> Vec<i64> {
-    let mut tx = db.pool.begin().await.unwrap();
-    let district: i64 = sqlx::query_scalar(
-        "INSERT INTO units (name, kind, created_at) VALUES ('LĐLĐ huyện Vĩnh Thuận', 'agency', '2025-01-01T00:00:00Z') RETURNING id",
+async fn add_unit(tx: &mut sqlx::AnyConnection, name: &str, parent: Option<i64>) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO units (name, kind, created_at, parent_id) VALUES ($1, 'agency', '2025-01-01T00:00:00Z', $2) RETURNING id",
     )
+    .bind(name)
+    .bind(parent)
     .fetch_one(&mut *tx)
     .await
-    .unwrap();
+    .unwrap()
+}
+
+/// The federations (a district, or a province over its districts) with their staff,
+/// and the units, each with its chair.
+async fn seed_units(db: &Db, n: usize, districts: usize) -> Vec<i64> {
+    let mut tx = db.pool.begin().await.unwrap();
+    let staff = plan::staff(n, districts);
+    let province = match districts {
+        1 => None,
+        _ => {
+            let id = add_unit(&mut tx, "LĐLĐ tỉnh Kiên Giang", None).await;
+            let chat = staff.last().unwrap().chat;
+            support::add_telegram_member(&mut tx, chat, id, "staff", "Cán bộ LĐLĐ tỉnh").await;
+            Some(id)
+        }
+    };
+    let mut federations = Vec::new();
+    for (d, member) in staff.iter().take(districts).enumerate() {
+        let id = add_unit(&mut tx, &format!("LĐLĐ huyện số {}", d + 1), province).await;
+        let name = format!("Cán bộ LĐLĐ huyện {}", d + 1);
+        support::add_telegram_member(&mut tx, member.chat, id, "staff", &name).await;
+        federations.push(id);
+    }
     let mut units = Vec::new();
     for i in 0..n {
-        let unit: i64 = sqlx::query_scalar(
-            "INSERT INTO units (name, kind, created_at, parent_id) VALUES ($1, 'agency', '2025-01-01T00:00:00Z', $2) RETURNING id",
-        )
-        .bind(format!("CĐCS số {i:02}"))
-        .bind(district)
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
-        let seat = plan::seat_of(i, FIRST_CHAT);
+        let district = federations[plan::district_of(i, districts)];
+        let unit = add_unit(&mut tx, &format!("CĐCS số {i:02}"), Some(district)).await;
+        let seat = plan::seat_of(i, n);
         let channel = match seat {
             Seat::Telegram(_) => "telegram",
             Seat::Zalo { .. } => "zalo",
@@ -181,7 +219,6 @@ async fn seed_units(db: &Db, n: usize) -> Vec<i64> {
         support::add_member(&mut tx, channel, &stored_chat(&seat), unit, "chair", &name).await;
         units.push(unit);
     }
-    support::add_telegram_member(&mut tx, STAFF_CHAT, district, "staff", "Cán bộ LĐLĐ").await;
     tx.commit().await.unwrap();
     units
 }
@@ -193,40 +230,68 @@ async fn submit(db: &Db, d: &Deadline, tz: Tz, unit: i64, when: DateTime<Utc>) {
         .unwrap();
 }
 
-fn vars(telegram: &FakeTelegram, zalo: &FakeZalo) -> Vec<(&'static str, String)> {
-    vec![
-        ("TELOXIDE_TOKEN", TOKEN.to_string()),
-        ("TELOXIDE_API_URL", telegram.url()),
-        ("ZALO_BOT_TOKENS", format!("{ZALO_1}, {ZALO_2}")),
-        ("ZALO_API_URL", zalo.url()),
-        ("NO_COLOR", "1".to_string()),
-    ]
+/// How each instance is started: its environment and its `run` arguments.
+struct Launch {
+    vars: Vec<(&'static str, String)>,
+    args: Vec<String>,
+    /// Each instance's own HTTP port, when there are several.
+    ports: Vec<u16>,
 }
 
-fn spawn(env: &TestEnv, vars: &[(&str, String)], from: DateTime<Utc>, speed: u32) -> Bot {
-    let from = from.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    env.spawn_with(
-        &["run", "--now", &from, "--speed", &speed.to_string()],
-        vars,
-    )
-}
-
-/// The real instant the `n`-th start's clock was made, from its log line.
-async fn clock_made(bot: &Bot, n: usize, seed: &str) -> DateTime<Utc> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let log = bot.log_text();
-        if let Some(line) = log.lines().filter(|l| l.contains(CLOCK_LINE)).nth(n - 1) {
-            let stamp = line.split_whitespace().next().unwrap_or_default();
-            return DateTime::parse_from_rfc3339(stamp)
-                .unwrap_or_else(|e| panic!("{seed}: no time in {line:?}: {e}"))
-                .with_timezone(&Utc);
+impl Launch {
+    /// The fakes' addresses and tokens, the one clock; over several instances, the
+    /// webhooks through a round-robin proxy in front of them.
+    async fn new(
+        telegram: &FakeTelegram,
+        zalo: &FakeZalo,
+        tokens: &[String],
+        model: &Model,
+        instances: usize,
+    ) -> Launch {
+        let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let mut vars = vec![
+            ("TELOXIDE_TOKEN", TOKEN.to_string()),
+            ("TELOXIDE_API_URL", telegram.url()),
+            ("ZALO_BOT_TOKENS", tokens.join(", ")),
+            ("ZALO_API_URL", zalo.url()),
+            ("NO_COLOR", "1".to_string()),
+        ];
+        let mut ports = Vec::new();
+        if instances > 1 {
+            ports = (0..instances).map(|_| support::free_port()).collect();
+            let upstreams = ports
+                .iter()
+                .map(|p| format!("http://127.0.0.1:{p}"))
+                .collect();
+            let proxy = support::proxy::start(upstreams).await;
+            vars.extend([
+                ("TELEGRAM_WEBHOOK_URL", format!("http://{proxy}/telegram")),
+                ("TELEGRAM_WEBHOOK_SECRET", HOOK_SECRET.to_string()),
+                ("ZALO_WEBHOOK_URL", format!("http://{proxy}/zalo")),
+                ("ZALO_WEBHOOK_SECRET", HOOK_SECRET.to_string()),
+            ]);
         }
-        assert!(
-            Instant::now() < deadline,
-            "{seed}: start {n} never made its clock:\n{log}"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        let args = [
+            "run",
+            "--now",
+            &stamp(model.from),
+            "--speed",
+            &model.speed.to_string(),
+            "--since",
+            &stamp(model.began),
+        ]
+        .map(String::from)
+        .to_vec();
+        Launch { vars, args, ports }
+    }
+
+    fn spawn(&self, env: &TestEnv, instance: usize) -> Bot {
+        let mut vars = self.vars.clone();
+        if let Some(port) = self.ports.get(instance) {
+            vars.push(("THIDUA_HTTP_LISTEN", format!("127.0.0.1:{port}")));
+        }
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        env.spawn_with(&args, &vars)
     }
 }
 
@@ -238,14 +303,13 @@ pub async fn outbox_busy(db: &Db) -> i64 {
         .unwrap()
 }
 
-/// The live part of a rehearsal: the bot, its clock and the fakes.
+/// The live part of a rehearsal: the bots, their one clock and the fakes.
 struct Live<'a> {
     env: &'a TestEnv,
     db: &'a Db,
-    vars: Vec<(&'static str, String)>,
-    bot: Bot,
+    launch: Launch,
+    bots: Vec<Bot>,
     model: Model,
-    models: Vec<Model>,
     starts: usize,
     seed: String,
     cpu_ticks: u64,
@@ -253,21 +317,17 @@ struct Live<'a> {
 }
 
 impl Live<'_> {
-    async fn kill_and_restart(&mut self, tz: Tz) {
-        self.cpu_ticks += self.bot.cpu_ticks();
-        self.bot.kill_hard();
+    /// kill -9, and the same command again at once: the clock has gone on meanwhile.
+    async fn kill_and_restart(&mut self, instance: usize, tz: Tz) {
+        let bot = &mut self.bots[instance];
+        self.cpu_ticks += bot.cpu_ticks();
+        bot.kill_hard();
         let reached = self.model.now();
         self.restarts.push(reached);
-        self.bot = spawn(self.env, &self.vars, reached, self.model.speed);
+        self.bots[instance] = self.launch.spawn(self.env, instance);
         self.starts += 1;
-        self.model = Model {
-            from: reached,
-            began: clock_made(&self.bot, self.starts, &self.seed).await,
-            speed: self.model.speed,
-        };
-        self.models.push(self.model);
         println!(
-            "rehearsal: kill -9 at {} (local), started again from there",
+            "rehearsal: kill -9 of instance {instance} at {} (local), started again",
             reached.with_timezone(&tz)
         );
     }
@@ -301,8 +361,8 @@ pub async fn rehearse(o: &Options) -> Outcome {
     let start = o.start;
     let seed = format!("seed {}", o.seed);
     println!(
-        "rehearsal: {seed}, speed {}, {start} to {}, {} kill(s), {} units",
-        o.speed, o.until, o.kills, o.units
+        "rehearsal: {seed}, speed {}, {start} to {}, {} kill(s), {} units in {} district(s), {} instance(s)",
+        o.speed, o.until, o.kills, o.units, o.districts, o.instances
     );
     let mut rng = Rng(o.seed);
     // One tick of the scheduler, in rehearsal time: its real sleep (`Clock::real`,
@@ -316,7 +376,7 @@ pub async fn rehearse(o: &Options) -> Outcome {
         env.database_url = Some(crate::support::load::fresh_postgres(server, &pg_name).await);
     }
     let db = store::connect(&env.database_url()).await.unwrap();
-    let units = seed_units(&db, o.units).await;
+    let units = seed_units(&db, o.units, o.districts).await;
     let campaign = store::campaigns::ensure_seed(&db).await.unwrap();
     let tz = campaign.tz();
     let deadlines = deadlines::for_campaign(&mut db.read().await.unwrap(), campaign.id)
@@ -331,8 +391,8 @@ pub async fn rehearse(o: &Options) -> Outcome {
         until: o.until,
         tol,
         units: o.units,
-        first_chat: FIRST_CHAT,
         kills: o.kills,
+        instances: o.instances,
     };
     let script = frame.script(&mut rng);
     let chosen = format!("{:?}", script.chosen);
@@ -348,30 +408,33 @@ pub async fn rehearse(o: &Options) -> Outcome {
     }
 
     let telegram = FakeTelegram::start().await;
-    let zalo = FakeZalo::start_bots(&[ZALO_1, ZALO_2]).await;
+    let tokens: Vec<String> = (0..plan::zalo_bots(o.units)).map(zalo_token).collect();
+    let zalo = FakeZalo::start_bots(&tokens.iter().map(String::as_str).collect::<Vec<_>>()).await;
     for u in 0..o.units {
-        if let Seat::Zalo { bot, id } = plan::seat_of(u, FIRST_CHAT) {
+        if let Seat::Zalo { bot, id } = plan::seat_of(u, o.units) {
             zalo[bot].follow(&crate::support::fake_zalo::ZUser::new(&id, "Chủ tịch"));
         }
     }
-    zalo[0].spend(SPENT_BEFORE);
-    let vars = vars(&telegram, &zalo[0]);
+    // The first bot's month nearly spent, when the rehearsal sees the month turn.
+    if !plan::month_turns(start, o.until, tz).is_empty() {
+        zalo[0].spend(SPENT_BEFORE);
+    }
     let real_start = Instant::now();
     let base = (Instant::now(), Utc::now());
-    let bot = spawn(&env, &vars, start, o.speed);
     let model = Model {
         from: start,
-        began: clock_made(&bot, 1, &seed).await,
+        began: Utc::now(),
         speed: o.speed,
     };
+    let launch = Launch::new(&telegram, &zalo[0], &tokens, &model, o.instances).await;
+    let bots = (0..o.instances).map(|i| launch.spawn(&env, i)).collect();
     let mut live = Live {
         env: &env,
         db: &db,
-        vars,
-        bot,
+        launch,
+        bots,
         model,
-        models: vec![model],
-        starts: 1,
+        starts: o.instances,
         seed: seed.clone(),
         cpu_ticks: 0,
         restarts: Vec::new(),
@@ -399,7 +462,7 @@ pub async fn rehearse(o: &Options) -> Outcome {
                     handed.insert((deadline, unit), (s, live.model.now()));
                 }
                 Act::Register { unit } => {
-                    let talk = Talk::new(plan::seat_of(unit, FIRST_CHAT), &telegram, &zalo);
+                    let talk = Talk::new(plan::seat_of(unit, o.units), &telegram, &zalo);
                     talks.push((unit, tokio::spawn(talk.register(unit))));
                 }
                 Act::Announce { n, audience } => {
@@ -408,14 +471,14 @@ pub async fn rehearse(o: &Options) -> Outcome {
                     announced.push((n, audience, when, said));
                 }
                 Act::Block { unit } => {
-                    if let Seat::Telegram(chat) = plan::seat_of(unit, FIRST_CHAT) {
+                    if let Seat::Telegram(chat) = plan::seat_of(unit, o.units) {
                         telegram.block(chat);
                         blocked.insert(unit, (live.model.now(), Instant::now()));
                     }
                 }
-                Act::Kill => live.kill_and_restart(tz).await,
+                Act::Kill(instance) => live.kill_and_restart(instance, tz).await,
                 Act::Zalo403(on) => zalo[0].set_plan(|p| p.fail_403_every = if on { 3 } else { 0 }),
-                Act::NewMonth => zalo[0].new_month(&[&zalo[1]]),
+                Act::NewMonth => zalo[0].new_month(&zalo.iter().skip(1).collect::<Vec<_>>()),
                 Act::TelegramLimit(limit) => telegram.limit_rate(limit.unwrap_or(u32::MAX)),
             }
         }
@@ -431,16 +494,21 @@ pub async fn rehearse(o: &Options) -> Outcome {
     while outbox_busy(&db).await > 0 && Instant::now() < drain {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let log = live.bot.log_text();
-    let cpu_ticks = live.cpu_ticks + live.bot.cpu_ticks();
-    let stopped_cleanly = live.bot.terminate();
+    // Every start of every instance appends to the one log.
+    let log = live.bots[0].log_text();
+    let mut cpu_ticks = live.cpu_ticks;
+    let mut stopped_cleanly = true;
+    for bot in &mut live.bots {
+        cpu_ticks += bot.cpu_ticks();
+        stopped_cleanly &= bot.terminate();
+    }
     let real = real_start.elapsed();
     let timeline = Timeline {
-        models: live.models.clone(),
+        models: vec![live.model],
         base,
     };
     let seats: Vec<String> = (0..o.units)
-        .map(|u| stored_chat(&plan::seat_of(u, FIRST_CHAT)))
+        .map(|u| stored_chat(&plan::seat_of(u, o.units)))
         .collect();
     let unit_index: HashMap<i64, usize> = units.iter().enumerate().map(|(i, u)| (*u, i)).collect();
     let mut conn = db.pool.acquire().await.unwrap();
@@ -476,6 +544,8 @@ pub async fn rehearse(o: &Options) -> Outcome {
         speed: o.speed,
         tol,
         units: o.units,
+        staff: plan::staff(o.units, o.districts),
+        instances: o.instances,
         slots,
         handed,
         restarts: live.restarts.clone(),
@@ -488,6 +558,7 @@ pub async fn rehearse(o: &Options) -> Outcome {
         zalo: zalo.iter().map(FakeZalo::sent).collect(),
         zalo_month: zalo.iter().map(FakeZalo::month).collect(),
         zalo_rule_breaks: zalo.iter().flat_map(FakeZalo::refused).collect(),
+        zalo_webhook_lost: zalo.iter().map(FakeZalo::webhook_lost).sum(),
         telegram_429: telegram.too_many(),
         sends_after_block: blocked
             .keys()

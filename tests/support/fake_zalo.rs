@@ -5,6 +5,8 @@
 //! as strict as Zalo states it: several bots on one server (one token each), each
 //! serving at most `users_per_bot` people and `monthly_quota` messages a month (429
 //! "Quota exceeded" past it), with 403 "Internal server error" now and then when asked.
+//! With a webhook set, updates are POSTed to it one chat's at a time; one the call
+//! fails for is not sent again (Zalo documents no redelivery).
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -62,6 +64,8 @@ struct Inner {
     quota_refusals: usize,
     sends: usize,
     errors_403: usize,
+    /// Updates whose webhook call failed (not answered 200): lost, as far as Zalo says.
+    webhook_lost: usize,
 }
 
 /// One bot of the fake server; `start_bots` gives several on one server.
@@ -128,6 +132,9 @@ impl FakeZalo {
                 .map(|f| (format!("bot{}", f.token), f.clone()))
                 .collect(),
         );
+        for fake in &fakes {
+            tokio::spawn(push_to_webhook(fake.clone()));
+        }
         let first = fakes[0].clone();
         let app = Router::new()
             .route("/{token}/{method}", post(handle))
@@ -295,6 +302,64 @@ impl FakeZalo {
 
     pub fn calls(&self) -> Vec<String> {
         self.inner.lock().unwrap().calls.clone()
+    }
+
+    /// Updates lost because their webhook call failed (an instance killed mid-turn).
+    pub fn webhook_lost(&self) -> usize {
+        self.inner.lock().unwrap().webhook_lost
+    }
+}
+
+/// While a webhook is set: each chat's first waiting update not already in flight is
+/// POSTed with the secret header, one chat's in order, chats side by side; whatever
+/// the answer, it is not tried again.
+async fn push_to_webhook(fake: FakeZalo) {
+    let client = reqwest::Client::new();
+    let busy: Arc<Mutex<std::collections::HashSet<String>>> = Arc::default();
+    loop {
+        let notified = fake.notify.notified();
+        let next = {
+            let mut inner = fake.inner.lock().unwrap();
+            let mut busy = busy.lock().unwrap();
+            let hook = inner.webhook.clone();
+            let at = hook.as_ref().and_then(|_| {
+                inner.queue.iter().position(|u| {
+                    let chat = u["message"]["chat"]["id"].as_str().unwrap_or_default();
+                    !busy.contains(chat)
+                })
+            });
+            match (hook, at) {
+                (Some((url, secret)), Some(i)) => {
+                    let update = inner.queue.remove(i).unwrap();
+                    let chat = update["message"]["chat"]["id"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string();
+                    busy.insert(chat.clone());
+                    Some((url, secret, update, chat))
+                }
+                _ => None,
+            }
+        };
+        let Some((url, secret, update, chat)) = next else {
+            let _ = tokio::time::timeout(Duration::from_millis(100), notified).await;
+            continue;
+        };
+        let (fake, client, busy) = (fake.clone(), client.clone(), busy.clone());
+        tokio::spawn(async move {
+            let answer = client
+                .post(&url)
+                .header("X-Bot-Api-Secret-Token", secret)
+                .json(&update)
+                .timeout(Duration::from_secs(30))
+                .send()
+                .await;
+            if !matches!(&answer, Ok(r) if r.status().is_success()) {
+                fake.inner.lock().unwrap().webhook_lost += 1;
+            }
+            busy.lock().unwrap().remove(&chat);
+            fake.notify.notify_waiters();
+        });
     }
 }
 
