@@ -14,6 +14,8 @@ mod support;
 
 #[path = "../tests/rehearsal/checks.rs"]
 mod checks;
+#[path = "../tests/rehearsal/handed.rs"]
+mod handed;
 #[path = "../tests/rehearsal/plan.rs"]
 mod plan;
 #[path = "../tests/rehearsal/run.rs"]

@@ -513,3 +513,36 @@ async fn a_raised_limit_sends_what_our_count_held() {
 async fn a_raised_limit_sends_what_zalos_refusal_held() {
     a_raised_limit_sends_what_waited(true).await;
 }
+
+/// Zalo failing every send (its retries take seconds each) does not hold back what goes
+/// to Telegram: each channel has its own lanes and pace. The Telegram chair joined last,
+/// so their copy is queued after every Zalo one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zalo_403_storm_does_not_hold_telegram_back() {
+    let d = district(7);
+    let tg = FakeTelegram::start().await;
+    let zalo = FakeZalo::start().await;
+    let mut bot = d.env.spawn(&vars(&zalo, &tg));
+    let mut chairs: Vec<ZTalk> = (1..=6).map(|i| chair(&zalo, i)).collect();
+    for (c, code) in chairs.iter_mut().zip(&d.chair_codes) {
+        c.say(code).expect("Chào mừng").await;
+    }
+    let mut on_telegram = Talk::new(&tg, User::new(4_242, "Hoa", "Trần Thị"));
+    on_telegram.say(&d.chair_codes[6]).expect("Chào mừng").await;
+    zalo.set_plan(|p| p.fail_403_every = 1);
+    let queued = Instant::now();
+    d.env
+        .cli(&["broadcast", "--text", NEWS, "--audience", "all"]);
+    on_telegram.expect(NEWS).await;
+    let waited = queued.elapsed();
+    assert!(
+        waited < Duration::from_secs(4),
+        "the Telegram copy waited {waited:?} behind Zalo's retries"
+    );
+    zalo.set_plan(|p| p.fail_403_every = 0);
+    wait_until("every Zalo chair has it once Zalo recovers", &bot, || {
+        copies(&zalo, &chairs).iter().all(|n| *n == 1)
+    })
+    .await;
+    assert!(bot.terminate(), "{}", bot.log_text());
+}

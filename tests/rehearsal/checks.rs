@@ -53,6 +53,7 @@ fn check(o: &Outcome) -> Checked {
     registrations(o, &mut c);
     result_questions(o, &mut c);
     announcements(o, &mut c);
+    returns(o, &mut c);
     blocks(o, &mut c);
     end_state(o, &mut c);
     c
@@ -96,7 +97,6 @@ fn calendar(o: &Outcome, c: &mut Checked) {
                 (sweep - slot.at).num_seconds()
             ));
         }
-        // Handed in before `lo`: never told; not handed in by `hi`: told once.
         let lo = slot.at - tol;
         let hi = sweep.max(slot.at) + tol;
         for u in 0..o.units {
@@ -108,13 +108,25 @@ fn calendar(o: &Outcome, c: &mut Checked) {
                 .map(|(_, i)| o.timeline.rehearsal(*i))
                 .collect();
             let got = arrived.len();
-            let h = o.handed.get(&(slot.deadline, u)).copied();
-            let what = format!("{name}: chair {chat} (unit {u}, handed in {h:?}) got {got}");
+            let key = (slot.deadline, u);
+            let changes: Vec<String> = o
+                .handed
+                .changes(key)
+                .iter()
+                .map(|c| {
+                    let what = if c.handed_in { "in" } else { "returned" };
+                    format!(
+                        "{what} {}",
+                        c.asked.with_timezone(&o.tz).format("%d/%m %H:%M")
+                    )
+                })
+                .collect();
+            let what = format!("{name}: chair {chat} (unit {u}, {changes:?}) got {got}");
             // A reminder is for its day: one that comes later counts days that are
             // gone, or reaches a unit that has handed in since.
             for t in &arrived {
                 let stale = *t > sweep.max(slot.at) + chrono::Duration::hours(13);
-                let after = h.is_some_and(|(_, committed)| committed < *t - tol);
+                let after = o.handed.at(key, *t - tol) == Some(true);
                 if stale || after {
                     c.failures.push(format!(
                         "{what}: it arrived at {}, {}",
@@ -131,20 +143,26 @@ fn calendar(o: &Outcome, c: &mut Checked) {
                 c.failures.push(format!("{what}: a duplicate"));
             }
             let blocked_by = o.blocked.get(&u).is_some_and(|(t, _)| *t <= hi);
-            match h {
-                Some((_, committed)) if committed < lo => {
+            // Handed in all through the slot's window: never told; handed in or
+            // returned within it: either; missing all through it: told once.
+            match o.handed.throughout(key, lo, hi) {
+                Some(true) => {
                     if got != 0 {
                         c.failures.push(format!("{what}: told though handed in"));
                     }
                 }
-                Some((submitted, _)) if submitted <= hi => boundary += 1,
+                None => boundary += 1,
                 _ if blocked_by => {}
                 _ if got == 1 => {}
                 _ if rows(o, &chat, "uncertain", |b| is_for(b, slot, d)) > 0 => uncertain += 1,
                 // Queued while the unit was missing, it waited (the sending pace is real
                 // seconds, hours on this clock) and the unit handed in meanwhile.
-                Some(_)
-                    if o.outbox.iter().any(|r| {
+                _ if o
+                    .handed
+                    .changes(key)
+                    .iter()
+                    .any(|c| c.handed_in && c.done > lo)
+                    && o.outbox.iter().any(|r| {
                         r.chat == chat
                             && r.status == "lapsed"
                             && r.error.as_deref().is_some_and(|e| e.contains("handed in"))
@@ -205,18 +223,14 @@ fn digest(
                 staff.chat
             ));
         }
-        let missing_by = |t: DateTime<Utc>| {
-            staff
-                .units
-                .iter()
-                .filter(|u| {
-                    o.handed
-                        .get(&(slot.deadline, **u))
-                        .is_none_or(|(s, _)| *s > t)
-                })
-                .count()
-        };
-        let (most, least) = (missing_by(lo), missing_by(hi));
+        // Missing all through the window, and those whose papers moved within it.
+        let states: Vec<Option<bool>> = staff
+            .units
+            .iter()
+            .map(|u| o.handed.throughout((slot.deadline, *u), lo, hi))
+            .collect();
+        let least = states.iter().filter(|s| **s == Some(false)).count();
+        let most = least + states.iter().filter(|s| s.is_none()).count();
         for text in digests {
             let said = text
                 .split("Còn ")
@@ -487,6 +501,36 @@ fn announcements(o: &Outcome, c: &mut Checked) {
             queued.with_timezone(&o.tz).format("%d/%m %H:%M")
         ));
     }
+}
+
+/// Each return by staff reaches the unit's chair once, with the reason and the deadline.
+fn returns(o: &Outcome, c: &mut Checked) {
+    let mut by_key: BTreeMap<(usize, usize), Vec<DateTime<Utc>>> = BTreeMap::new();
+    for (key, change) in o.handed.returns() {
+        by_key.entry(key).or_default().push(change.asked);
+    }
+    for ((d, u), times) in &by_key {
+        let seat = plan::seat_of(*u, o.units);
+        let chat = stored_chat(&seat);
+        let head = format!("↩️ {} của ", o.deadlines[*d].spec.title);
+        let told = |t: &str| t.starts_with(&head) && t.contains(o.return_reason);
+        let got = received(o, &seat).iter().filter(|(t, _)| told(t)).count();
+        let lost = rows(o, &chat, "uncertain", told);
+        let blocked = o
+            .blocked
+            .get(u)
+            .is_some_and(|(b, _)| times.iter().any(|t| b <= t));
+        if got != times.len() && !(got + lost == times.len() || blocked) {
+            c.failures.push(format!(
+                "unit {u}: returned {} time(s) for deadline {d}, its chair {chat} told {got} time(s)",
+                times.len()
+            ));
+        }
+    }
+    c.notes.push(format!(
+        "{} returns by staff, each told to its chair",
+        by_key.values().map(Vec::len).sum::<usize>()
+    ));
 }
 
 /// A chair who blocks the bot is tried at most once after it, and only such chairs

@@ -17,6 +17,7 @@
 mod support;
 
 mod checks;
+mod handed;
 mod plan;
 mod run;
 mod talk;

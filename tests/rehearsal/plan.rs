@@ -223,6 +223,8 @@ pub fn staff(units: usize, districts: usize) -> Vec<Staff> {
 pub enum Act {
     /// The unit hands in the deadline's papers (straight into the database).
     HandIn { deadline: usize, unit: usize },
+    /// Staff return the unit's papers for that deadline (`thidua submission return`).
+    Return { deadline: usize, unit: usize },
     /// The chair registers a work through the chat's quick form.
     Register { unit: usize },
     /// The operator announces, to everyone or to those missing something.
@@ -327,7 +329,37 @@ impl Frame<'_> {
                     When::Never => continue,
                 };
                 acts.push((t, Act::HandIn { deadline: di, unit }));
+                self.returns(rng, acts, t, di, unit);
             }
+        }
+    }
+
+    /// One hand-in in eight is returned by staff within two days (daytime); seven in ten
+    /// of those are handed in again within two days more.
+    fn returns(
+        &self,
+        rng: &mut Rng,
+        acts: &mut Vec<(DateTime<Utc>, Act)>,
+        handed: DateTime<Utc>,
+        deadline: usize,
+        unit: usize,
+    ) {
+        if rng.below(8) != 0 {
+            return;
+        }
+        let back = rng.daytime(
+            handed + Span::hours(2),
+            handed + Span::days(2),
+            self.tz,
+            8..17,
+        );
+        if back >= self.until {
+            return;
+        }
+        acts.push((back, Act::Return { deadline, unit }));
+        if rng.below(10) < 7 {
+            let again = rng.daytime(back + Span::hours(1), back + Span::days(2), self.tz, 8..20);
+            acts.push((again, Act::HandIn { deadline, unit }));
         }
     }
 

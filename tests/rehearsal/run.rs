@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use sqlx::Row;
 use tokio::task::JoinHandle;
 
+use crate::handed::{Change, Handed};
 use crate::plan::{self, Act, Frame, Rng, Seat, Slot, Staff, FIRST_CHAT};
 use crate::support::fake_telegram::{FakeTelegram, Sent};
 use crate::support::fake_zalo::{FakeZalo, ZSent, TOKEN as ZALO_1, TOKEN_2 as ZALO_2};
@@ -117,8 +118,10 @@ pub struct Outcome {
     pub instances: usize,
     pub deadlines: Vec<Deadline>,
     pub slots: Vec<Slot>,
-    /// (deadline, unit) -> (submitted_at, rehearsal time once committed).
-    pub handed: HashMap<(usize, usize), (DateTime<Utc>, DateTime<Utc>)>,
+    /// Each unit's hand-ins and returns.
+    pub handed: Handed,
+    /// Why staff returned papers (every return gives this reason).
+    pub return_reason: &'static str,
     pub restarts: Vec<DateTime<Utc>>,
     pub timeline: Timeline,
     pub telegram: Vec<Sent>,
@@ -209,7 +212,7 @@ async fn seed_units(db: &Db, n: usize, districts: usize) -> Vec<i64> {
     let mut units = Vec::new();
     for i in 0..n {
         let district = federations[plan::district_of(i, districts)];
-        let unit = add_unit(&mut tx, &format!("CĐCS số {i:02}"), Some(district)).await;
+        let unit = add_unit(&mut tx, &unit_name(i), Some(district)).await;
         let seat = plan::seat_of(i, n);
         let channel = match seat {
             Seat::Telegram(_) => "telegram",
@@ -332,6 +335,12 @@ impl Live<'_> {
         );
     }
 
+    /// `thidua submission return`, as the operator types it.
+    async fn return_papers(&self, unit: usize, deadline: &str) {
+        let out = run_return(self.env, unit, deadline).await;
+        assert!(out.status.success(), "{}: return: {out:?}", self.seed);
+    }
+
     /// `thidua broadcast`, as the operator types it; returns what it answered.
     async fn announce(&self, n: usize, audience: &str) -> String {
         let mut cmd = self.env.command();
@@ -345,6 +354,32 @@ impl Live<'_> {
         assert!(out.status.success(), "{}: broadcast: {out:?}", self.seed);
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
+}
+
+/// The reason staff give when they return a unit's papers.
+pub const RETURN_REASON: &str = "Thiếu chữ ký của chủ tịch CĐCS, xin bổ sung";
+
+async fn run_return(env: &TestEnv, unit: usize, deadline: &str) -> std::process::Output {
+    let mut cmd = env.command();
+    let name = unit_name(unit);
+    cmd.args([
+        "submission",
+        "return",
+        "--unit",
+        &name,
+        "--deadline",
+        deadline,
+    ]);
+    cmd.args(["--reason", RETURN_REASON]);
+    // Off the loop's thread: the bot's clock goes on while the command runs.
+    tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn unit_name(i: usize) -> String {
+    format!("CĐCS số {i:02}")
 }
 
 /// `rehearse` from outside a runtime: on its own, with two workers (the cores CI has).
@@ -399,11 +434,25 @@ pub async fn rehearse(o: &Options) -> Outcome {
     println!("rehearsal: hand-ins {chosen}; {} acts", script.acts.len());
     let mut acts = script.acts;
 
-    let mut handed = HashMap::new();
+    let mut handed = Handed::default();
     while acts.first().is_some_and(|(t, _)| *t < start) {
-        if let (t, Act::HandIn { deadline, unit }) = acts.remove(0) {
-            submit(&db, &deadlines[deadline], tz, units[unit], t).await;
-            handed.insert((deadline, unit), (t, t));
+        let (t, act) = acts.remove(0);
+        let change = |handed_in| Change {
+            asked: t,
+            done: t,
+            handed_in,
+        };
+        match act {
+            Act::HandIn { deadline, unit } => {
+                submit(&db, &deadlines[deadline], tz, units[unit], t).await;
+                handed.record((deadline, unit), change(true));
+            }
+            Act::Return { deadline, unit } => {
+                let key = &deadlines[deadline].spec.key;
+                assert!(run_return(&env, unit, key).await.status.success());
+                handed.record((deadline, unit), change(false));
+            }
+            _ => {}
         }
     }
 
@@ -457,9 +506,31 @@ pub async fn rehearse(o: &Options) -> Outcome {
             let (_, act) = acts.remove(0);
             match act {
                 Act::HandIn { deadline, unit } => {
-                    let s = live.model.now();
-                    submit(&db, &deadlines[deadline], tz, units[unit], s).await;
-                    handed.insert((deadline, unit), (s, live.model.now()));
+                    let asked = live.model.now();
+                    submit(&db, &deadlines[deadline], tz, units[unit], asked).await;
+                    let done = live.model.now();
+                    handed.record(
+                        (deadline, unit),
+                        Change {
+                            asked,
+                            done,
+                            handed_in: true,
+                        },
+                    );
+                }
+                Act::Return { deadline, unit } => {
+                    let asked = live.model.now();
+                    live.return_papers(unit, &deadlines[deadline].spec.key)
+                        .await;
+                    let done = live.model.now();
+                    handed.record(
+                        (deadline, unit),
+                        Change {
+                            asked,
+                            done,
+                            handed_in: false,
+                        },
+                    );
                 }
                 Act::Register { unit } => {
                     let talk = Talk::new(plan::seat_of(unit, o.units), &telegram, &zalo);
@@ -548,6 +619,7 @@ pub async fn rehearse(o: &Options) -> Outcome {
         instances: o.instances,
         slots,
         handed,
+        return_reason: RETURN_REASON,
         restarts: live.restarts.clone(),
         timeline,
         telegram: telegram
