@@ -452,3 +452,61 @@ async fn a_nickname_is_asked_for_the_name_on_paper() {
     lan.say("/dangky").expect(&support::step(1)).await;
     assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());
 }
+
+/// On Zalo a number answers the last numbered message the chair saw, also one the bot
+/// sent on its own (an announcement's "Đã nhận", the result question); once the chat
+/// answers something later, its own menu counts again. Found by the rehearsal: the
+/// result question's "1. ✅ Hoàn thành" used to get the idle hint.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_answers_what_the_bot_sent_on_its_own() {
+    let (env, chair_code, _) = setup();
+    let api = FakeZalo::start().await;
+    let run_at = |now: &str| env.spawn_with(&["run", "--now", now], &zalo_vars(&api));
+    let mut bot = run_at("2025-06-20T09:00:00+07:00");
+    let mut chair = ZTalk::new(&api, ZUser::new("e4ea2cd5189df1c3a88c", "Nguyen Van A"));
+    chair.say(&chair_code).expect("Chào mừng").await;
+    use thidua::conversation::registration_form::REGISTRATION;
+    use thidua::domain::registration::field::*;
+    let block: Vec<&str> = REGISTRATION
+        .fields
+        .iter()
+        .map(|f| match &*f.key {
+            KIND => "Mô hình",
+            NAME => "Mái ấm công đoàn",
+            START_DATE => "1/3/2025",
+            END_DATE => "30/6/2025",
+            CONTENT => "Xây nhà cho đoàn viên",
+            ESTIMATED_VALUE => "250 triệu",
+            _ => "-",
+        })
+        .collect();
+    chair.say("/nhanh").expect("Điền nhanh").await;
+    chair
+        .say(&block.join("\n"))
+        .expect("Xin kiểm tra lại")
+        .await;
+    chair.say("1").expect("Đã nhận đăng ký số 001/ĐK").await;
+
+    env.cli(&[
+        "broadcast",
+        "--text",
+        "Họp chủ tịch CĐCS ngày 25/6",
+        "--audience",
+        "all",
+    ]);
+    chair.expect("1. ✅ Đã nhận").await;
+    chair.say("1").expect("đã ghi nhận").await;
+    // Its menu went with the answer: "1" again acknowledges nothing twice.
+    chair.say("1").expect("/dangky").await;
+    bot.terminate();
+
+    let mut bot = run_at("2025-07-01T07:59:55+07:00");
+    chair.expect("1. ✅ Hoàn thành").await;
+    chair.say("1").expect("Giá trị thực hiện thực tế").await;
+    chair.say("/huy").expect("chưa ghi kết quả").await;
+    // The chat answered since: its own list's numbers count, not the question's.
+    chair.say("/cuatoi").expect("1. ✏️ Sửa 001/ĐK").await;
+    chair.say("1").expect("Bản đăng ký 001/ĐK:").await;
+    assert!(api.refused().is_empty(), "{:?}", api.refused());
+    assert!(bot.terminate(), "clean exit:\n{}", bot.log_text());
+}

@@ -105,6 +105,8 @@ impl Handler {
         } else {
             turn.say_text("idle.stale_button");
         }
-        Ok(())
+        // Acknowledged by typing its number in the middle of a form: the form's
+        // question again, so the next number answers it.
+        self.remind_form(turn, me).await
     }
 }

@@ -275,6 +275,13 @@ impl App {
             return Ok((again, false));
         }
         chat.last_update_id = inc.update_id.max(chat.last_update_id);
+        if typed_number(inc) {
+            // The number answers the last numbered message the person saw, which may
+            // be one the bot sent on its own since this chat's last turn.
+            if let Some(seen) = outbox::menu_sent_after_answer(&mut tx, &here).await? {
+                chat.menu = render::numbering(&seen);
+            }
+        }
         let msg = classify(inc, &chat);
         let member = members::find(&mut tx, inc.channel, &inc.user_id).await?;
         let mut turn = Turn {
@@ -362,6 +369,18 @@ fn repeated(chat: &mut chats::Chat, id: &str) -> Option<Vec<Reply>> {
         .saturating_sub(chats::RECENT_IDS);
     chat.recent_message_ids.drain(..extra);
     None
+}
+
+/// A number typed where there are no buttons, on a channel whose answers the outbox
+/// records (the console's go straight to the screen).
+fn typed_number(inc: &Incoming) -> bool {
+    let caps = inc.channel.capabilities();
+    match &inc.input {
+        RawInput::Text(t) if !caps.buttons && !caps.local => {
+            t.trim().trim_end_matches('.').parse::<u32>().is_ok()
+        }
+        _ => false,
+    }
 }
 
 fn classify(inc: &Incoming, chat: &chats::Chat) -> Msg {

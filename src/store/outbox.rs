@@ -241,6 +241,36 @@ pub(super) fn body(reply: &Reply) -> Result<String> {
     })?)
 }
 
+/// The choices a person last saw, when they came with a message the bot sent on its
+/// own (a result question, an announcement's "Đã xem") after the chat's last answer:
+/// on a channel without buttons the number they type picks from it. `None` when the
+/// chat's own last answer came later (its menu stands) or no such message was sent.
+pub async fn menu_sent_after_answer(
+    conn: &mut AnyConnection,
+    at: &Address,
+) -> Result<Option<Reply>> {
+    // A few rows back is enough: what lies further is older than the chat's last answer
+    // or carries no choices (then the answer's menu stands as well).
+    let rows = sqlx::query(
+        "SELECT purpose, body FROM outbox WHERE channel = $1 AND chat_id = $2 \
+         AND status IN ('sent', 'uncertain') ORDER BY id DESC LIMIT 20",
+    )
+    .bind(at.channel.as_str())
+    .bind(&at.chat_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        if get::<String>(r, "purpose")? == Purpose::Reply.as_str() {
+            return Ok(None);
+        }
+        let reply = reply_from_body(&get::<String>(r, "body")?)?;
+        if !reply.choices.is_empty() {
+            return Ok(Some(reply));
+        }
+    }
+    Ok(None)
+}
+
 /// A reply as `body` stored it.
 pub(super) fn reply_from_body(json: &str) -> Result<Reply> {
     let body: StoredBody = serde_json::from_str(json).context("stored reply")?;

@@ -10,7 +10,8 @@ use thidua::domain::reminders::is_quiet;
 
 use crate::plan::FIRST_CHAT;
 use crate::plan::{self, is_calendar, is_digest, is_for, Kind, Seat};
-use crate::run::{stored_chat, Outcome, SPENT_BEFORE};
+use crate::run::{stored_chat, Outcome, Stored, SPENT_BEFORE};
+use crate::talk::{Answer, Later, ACTUAL_VALUE, EDITED_VALUE};
 
 /// What a chair received: text and real arrival, on the chair's own channel.
 fn received(o: &Outcome, seat: &Seat) -> Vec<(String, Instant)> {
@@ -51,6 +52,8 @@ fn check(o: &Outcome) -> Checked {
     quiet_hours(o, &mut c);
     staff(o, &mut c);
     registrations(o, &mut c);
+    changes(o, &mut c);
+    results(o, &mut c);
     result_questions(o, &mut c);
     announcements(o, &mut c);
     returns(o, &mut c);
@@ -289,7 +292,8 @@ fn quiet_hours(o: &Outcome, c: &mut Checked) {
     }
 }
 
-/// Staff hear digests, the registrations and Zalo's month spent, once each.
+/// Staff hear digests, the registrations, their changes and Zalo's month spent, once
+/// each (the changes are counted by `changes`).
 fn staff(o: &Outcome, c: &mut Checked) {
     let held = o
         .outbox
@@ -302,7 +306,9 @@ fn staff(o: &Outcome, c: &mut Checked) {
             if t.contains("đã hết") && t.contains("Bot Zalo") {
                 spent += 1;
             } else if !(o.deadlines.iter().any(|d| is_digest(t, d))
-                || t.starts_with("📥 Đăng ký mới"))
+                || t.starts_with("📥 Đăng ký mới")
+                || t.contains("đã sửa bản đăng ký")
+                || t.contains("đã rút bản đăng ký"))
             {
                 c.failures.push(format!("staff {} got {t:?}", staff.chat));
             }
@@ -329,8 +335,8 @@ fn staff(o: &Outcome, c: &mut Checked) {
 /// thanked with is its unit's; staff told of each once.
 fn registrations(o: &Outcome, c: &mut Checked) {
     let mut numbers: HashMap<&str, usize> = HashMap::new();
-    for (_, n, _) in &o.registrations {
-        *numbers.entry(n).or_default() += 1;
+    for r in &o.registrations {
+        *numbers.entry(&r.number).or_default() += 1;
     }
     for (n, k) in &numbers {
         if *k > 1 {
@@ -342,8 +348,8 @@ fn registrations(o: &Outcome, c: &mut Checked) {
         let stored: Vec<&str> = o
             .registrations
             .iter()
-            .filter(|(unit, _, _)| *unit == u)
-            .map(|(_, n, _)| n.as_str())
+            .filter(|r| r.unit == u)
+            .map(|r| r.number.as_str())
             .collect();
         let a = o.attempts.get(&u).cloned().unwrap_or_default();
         let thanked_ok = a.numbers.iter().all(|n| stored.contains(&n.as_str()));
@@ -383,7 +389,10 @@ fn registrations(o: &Outcome, c: &mut Checked) {
     }
     // Every registration stored was answered, once: its chair has the thanks with
     // its number even when the bot died between storing it and sending the thanks.
-    for (u, n, _) in &o.registrations {
+    for Stored {
+        unit: u, number: n, ..
+    } in &o.registrations
+    {
         let seat = plan::seat_of(*u, o.units);
         let thanks = format!("Đã nhận đăng ký số {n}:");
         let got = received(o, &seat)
@@ -398,7 +407,10 @@ fn registrations(o: &Outcome, c: &mut Checked) {
     }
     // The staff over its unit (its district's, the province's) hear of each once; the
     // other districts' never.
-    for (u, n, _) in &o.registrations {
+    for Stored {
+        unit: u, number: n, ..
+    } in &o.registrations
+    {
         for staff in &o.staff {
             let told = o
                 .telegram
@@ -426,12 +438,135 @@ fn registrations(o: &Outcome, c: &mut Checked) {
     ));
 }
 
+/// A chair's change of mind, as the database holds it: the value changed or the work
+/// withdrawn exactly where the chair was told so (and only where a chair asked for
+/// it), each finished, and the staff over the unit told: of a withdrawal once, of a
+/// change once per confirmed edit at most.
+fn changes(o: &Outcome, c: &mut Checked) {
+    let (mut edits, mut withdrawals, mut on_zalo) = (0, 0, 0);
+    for r in &o.registrations {
+        let a = o.attempts.get(&r.unit).cloned().unwrap_or_default();
+        let mine = a.numbers.last() == Some(&r.number);
+        let later = a.later.filter(|_| mine);
+        let edited = r.value == Some(EDITED_VALUE.1);
+        let withdrawn = r.status == "withdrawn";
+        let unit = r.unit;
+        let n = &r.number;
+        let wrong = match later {
+            None => edited || withdrawn,
+            Some(Later::Edit) => withdrawn || edited != a.edited.is_some(),
+            Some(Later::Withdraw) => edited || withdrawn != a.withdrawn.is_some(),
+        };
+        if wrong {
+            c.failures.push(format!(
+                "unit {unit}: work {n} is {} with value {:?}; the chair meant {later:?} and was told edited {:?}, withdrawn {:?}",
+                r.status, r.value, a.edited, a.withdrawn
+            ));
+        }
+        if later.is_some() && a.edited.is_none() && a.withdrawn.is_none() {
+            c.failures.push(format!(
+                "unit {unit}: the chair's {later:?} of {n} never finished in three tries"
+            ));
+        }
+        edits += usize::from(edited);
+        withdrawals += usize::from(withdrawn);
+        if (edited || withdrawn) && matches!(plan::seat_of(unit, o.units), Seat::Zalo { .. }) {
+            on_zalo += 1;
+        }
+        for staff in &o.staff {
+            let told_of = |head: &str| {
+                let mark = format!("{head} {n} ");
+                o.telegram
+                    .iter()
+                    .filter(|s| s.chat_id == staff.chat && s.text.contains(&mark))
+                    .count()
+            };
+            let (told_edit, told_withdrawn) =
+                (told_of("đã sửa bản đăng ký"), told_of("đã rút bản đăng ký"));
+            let lost = rows(o, &staff.chat.to_string(), "uncertain", |b| {
+                b.contains(n.as_str())
+            });
+            let over = staff.units.contains(&unit);
+            let edit_ok = if over && edited {
+                (1..=a.edits_confirmed).contains(&told_edit) || (told_edit == 0 && lost > 0)
+            } else {
+                told_edit == 0
+            };
+            let withdrawn_ok = if over && withdrawn {
+                told_withdrawn == 1 || (told_withdrawn == 0 && lost > 0)
+            } else {
+                told_withdrawn == 0
+            };
+            if !(edit_ok && withdrawn_ok) {
+                c.failures.push(format!(
+                    "staff {} were told of {n}'s edit {told_edit} times (confirmed {}), of its withdrawal {told_withdrawn} times (unit {unit})",
+                    staff.chat, a.edits_confirmed
+                ));
+            }
+        }
+    }
+    c.notes.push(format!(
+        "{edits} works changed and {withdrawals} withdrawn in the chat ({on_zalo} of them on Zalo, by typed numbers)"
+    ));
+}
+
+/// A result is stored exactly where its chair answered the question, as answered; each
+/// answer given was saved (a turn is not lost to a kill).
+fn results(o: &Outcome, c: &mut Checked) {
+    let (mut done, mut ongoing) = (0, 0);
+    for r in &o.registrations {
+        let a = o.attempts.get(&r.unit).cloned().unwrap_or_default();
+        let meant = a.result.filter(|_| a.numbers.last() == Some(&r.number));
+        let stored = (r.result.as_deref(), r.actual);
+        let right = match (meant, a.result_saved) {
+            (Some(Answer::Done), true) => stored == (Some("done"), Some(ACTUAL_VALUE.1)),
+            (Some(Answer::Ongoing), true) => stored.0 == Some("ongoing"),
+            (Some(_), false) => false,
+            (None, _) => stored.0.is_none(),
+        };
+        if !right {
+            // What the chair read from the question on, to see where it went wrong.
+            let seat = plan::seat_of(r.unit, o.units);
+            let got = received(o, &seat);
+            let from = got.iter().position(|(t, _)| t.contains("🏁")).unwrap_or(0);
+            let read: Vec<String> = got[from..]
+                .iter()
+                .map(|(t, i)| {
+                    let at = o.timeline.rehearsal(*i).with_timezone(&o.tz);
+                    format!(
+                        "{} {}",
+                        at.format("%d/%m %H:%M"),
+                        t.chars().take(70).collect::<String>()
+                    )
+                })
+                .collect();
+            c.failures.push(format!(
+                "unit {}: work {} holds result {stored:?}; its chair meant {meant:?}, saved {}; read {read:#?}",
+                r.unit, r.number, a.result_saved
+            ));
+        }
+        done += usize::from(stored.0 == Some("done"));
+        ongoing += usize::from(stored.0 == Some("ongoing"));
+    }
+    if done + ongoing > 0 {
+        c.notes.push(format!(
+            "results reported in the chat: {done} done, {ongoing} still going"
+        ));
+    }
+}
+
 /// Each registered work is asked about once when its end date (30/6) has passed and
 /// nobody answers: never twice in a round.
 fn result_questions(o: &Outcome, c: &mut Checked) {
     let end = crate::run::at("2025-07-01T12:00:00+07:00");
     let mut asked = 0;
-    for (u, n, status) in &o.registrations {
+    for Stored {
+        unit: u,
+        number: n,
+        status,
+        ..
+    } in &o.registrations
+    {
         let seat = plan::seat_of(*u, o.units);
         let question = format!("🏁 Công trình {n} «");
         let got = received(o, &seat)

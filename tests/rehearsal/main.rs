@@ -1,8 +1,9 @@
 //! A whole campaign rehearsed, short: 60 units of one district, their chairs on the
 //! fake Telegram and on two bots of the fake Zalo (the first with its month nearly
 //! spent), the district's staff member on Telegram. The seed decides when each unit
-//! hands its report in (straight into the database), who registers a work in the
-//! chat, who blocks the bot, when the operator announces, when the bot is killed with
+//! hands its report in (straight into the database) and when staff return it, who
+//! registers a work in the chat and who later changes or withdraws it, who answers the
+//! result question (once the works have ended), who blocks the bot, when the operator announces, when the bot is killed with
 //! `kill -9`, and when Zalo answers 403s; Zalo's month turns on the way. The real
 //! binary runs `run --now T --speed K`. At the end the invariants (`checks.rs`) are
 //! read from what the fakes received and what the database holds.

@@ -8,6 +8,8 @@ use thidua::domain::dates::format_dmy;
 use thidua::domain::reminders::{is_quiet, MORNING};
 use thidua::store::deadlines::Deadline;
 
+use crate::talk::{Answer, Later};
+
 /// splitmix64: a few lines, no `rand`, the same numbers on every machine.
 pub struct Rng(pub u64);
 
@@ -227,6 +229,10 @@ pub enum Act {
     Return { deadline: usize, unit: usize },
     /// The chair registers a work through the chat's quick form.
     Register { unit: usize },
+    /// Days later, the chair changes the work's value or withdraws it ("/cuatoi").
+    Change { unit: usize, later: Later },
+    /// After the work's end date, the chair answers the bot's result question.
+    Report { unit: usize, answer: Answer },
     /// The operator announces, to everyone or to those missing something.
     Announce { n: usize, audience: &'static str },
     /// The chair blocks the bot (Telegram).
@@ -385,7 +391,37 @@ impl Frame<'_> {
                     _ => a,
                 };
                 if from < b {
-                    acts.push((rng.daytime(from, b, self.tz, 8..17), Act::Register { unit }));
+                    let at = rng.daytime(from, b, self.tz, 8..17);
+                    acts.push((at, Act::Register { unit }));
+                    // One in five changes its value hours or days later, one in eight
+                    // withdraws it.
+                    let later = match rng.below(40) {
+                        0..8 => Some(Later::Edit),
+                        8..13 => Some(Later::Withdraw),
+                        _ => None,
+                    };
+                    let (c, d) = (at + Span::hours(4), at + Span::days(3));
+                    if let Some(later) = later.filter(|_| c < self.until - Span::hours(12)) {
+                        let t = rng.daytime(c, d.min(self.until - Span::hours(12)), self.tz, 8..17);
+                        acts.push((t, Act::Change { unit, later }));
+                    }
+                    // Once the works have ended (30/6; the bot asks on 1/7 at 08:00),
+                    // half the chairs report it done, a quarter still going, the rest
+                    // say nothing.
+                    let answer = match rng.below(4) {
+                        0 | 1 => Some(Answer::Done),
+                        2 => Some(Answer::Ongoing),
+                        _ => None,
+                    };
+                    let asked = crate::run::at("2025-07-01T09:00:00+07:00");
+                    let last = (asked + Span::days(3)).min(self.until - Span::hours(12));
+                    let withdraws = later == Some(Later::Withdraw);
+                    if let Some(answer) =
+                        answer.filter(|_| at < asked && asked < last && !withdraws)
+                    {
+                        let t = rng.daytime(asked, last, self.tz, 9..17);
+                        acts.push((t, Act::Report { unit, answer }));
+                    }
                 }
             } else if roll >= 90 && blocks < 2 && matches!(seat, Seat::Telegram(_)) {
                 blocks += 1;

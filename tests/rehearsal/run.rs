@@ -141,8 +141,7 @@ pub struct Outcome {
     pub announced: Vec<(usize, &'static str, DateTime<Utc>, String)>,
     pub swept: HashMap<String, DateTime<Utc>>,
     pub outbox: Vec<Row_>,
-    /// (unit index, number, status) of every registration.
-    pub registrations: Vec<(usize, String, String)>,
+    pub registrations: Vec<Stored>,
     pub inactive: Vec<String>,
     pub drift: Option<String>,
     pub log: String,
@@ -153,6 +152,18 @@ pub struct Outcome {
     pub peak_outbox: i64,
     pub db_bytes: u64,
     pub chosen: String,
+}
+
+/// A registration as the database holds it at the end.
+pub struct Stored {
+    /// The unit's index in the rehearsal.
+    pub unit: usize,
+    pub number: String,
+    pub status: String,
+    pub value: Option<i64>,
+    /// The result reported ("done", "ongoing", …) and the actual value.
+    pub result: Option<String>,
+    pub actual: Option<i64>,
 }
 
 /// Zalo bot `b`'s token (the first two the fake's own).
@@ -488,7 +499,8 @@ pub async fn rehearse(o: &Options) -> Outcome {
         cpu_ticks: 0,
         restarts: Vec::new(),
     };
-    let mut talks: Vec<(usize, JoinHandle<Attempt>)> = Vec::new();
+    // Each chair's conversation: its registration, then its change of mind, in turn.
+    let mut talks: HashMap<usize, JoinHandle<(Talk, Attempt)>> = HashMap::new();
     let mut blocked = HashMap::new();
     let mut announced = Vec::new();
     let mut peak_outbox = 0;
@@ -533,8 +545,32 @@ pub async fn rehearse(o: &Options) -> Outcome {
                     );
                 }
                 Act::Register { unit } => {
-                    let talk = Talk::new(plan::seat_of(unit, o.units), &telegram, &zalo);
-                    talks.push((unit, tokio::spawn(talk.register(unit))));
+                    let mut talk = Talk::new(plan::seat_of(unit, o.units), &telegram, &zalo);
+                    let task = async move {
+                        let a = talk.register(unit).await;
+                        (talk, a)
+                    };
+                    talks.insert(unit, tokio::spawn(task));
+                }
+                Act::Change { unit, later } => {
+                    if let Some(before) = talks.remove(&unit) {
+                        let task = async move {
+                            let (mut talk, mut a) = before.await.unwrap();
+                            talk.change(&mut a, later).await;
+                            (talk, a)
+                        };
+                        talks.insert(unit, tokio::spawn(task));
+                    }
+                }
+                Act::Report { unit, answer } => {
+                    if let Some(before) = talks.remove(&unit) {
+                        let task = async move {
+                            let (mut talk, mut a) = before.await.unwrap();
+                            talk.report(&mut a, answer).await;
+                            (talk, a)
+                        };
+                        talks.insert(unit, tokio::spawn(task));
+                    }
                 }
                 Act::Announce { n, audience } => {
                     let when = live.model.now();
@@ -558,7 +594,7 @@ pub async fn rehearse(o: &Options) -> Outcome {
     let rehearsed_to = live.model.now();
     let mut attempts = BTreeMap::new();
     for (unit, talk) in talks {
-        attempts.insert(unit, talk.await.unwrap());
+        attempts.insert(unit, talk.await.unwrap().1);
     }
     // Let the outbox empty (a few real seconds; nothing else falls due so soon).
     let drain = Instant::now() + Duration::from_secs(30);
@@ -689,9 +725,11 @@ async fn outbox(db: &Db) -> Vec<Row_> {
         .collect()
 }
 
-async fn registrations(db: &Db, index: &HashMap<i64, usize>) -> Vec<(usize, String, String)> {
+async fn registrations(db: &Db, index: &HashMap<i64, usize>) -> Vec<Stored> {
     sqlx::query(
-        "SELECT unit_id, CAST(seq AS BIGINT) AS seq, status FROM registrations ORDER BY seq",
+        "SELECT unit_id, CAST(seq AS BIGINT) AS seq, status, \
+         CAST(estimated_value_vnd AS BIGINT) AS value, result, \
+         CAST(actual_value_vnd AS BIGINT) AS actual FROM registrations ORDER BY seq",
     )
     .fetch_all(&db.pool)
     .await
@@ -699,11 +737,14 @@ async fn registrations(db: &Db, index: &HashMap<i64, usize>) -> Vec<(usize, Stri
     .iter()
     .map(|r| {
         let unit = index[&r.get::<i64, _>("unit_id")];
-        (
+        Stored {
             unit,
-            format!("{:03}/ĐK", r.get::<i64, _>("seq")),
-            r.get("status"),
-        )
+            number: format!("{:03}/ĐK", r.get::<i64, _>("seq")),
+            status: r.get("status"),
+            value: r.get("value"),
+            result: r.get("result"),
+            actual: r.get("actual"),
+        }
     })
     .collect()
 }
