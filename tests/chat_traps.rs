@@ -37,25 +37,16 @@ async fn time_passing_is_said() {
         "{}",
         start.text
     );
-    use thidua::conversation::registration_form::REGISTRATION;
     use thidua::domain::registration::field::*;
-    let block: Vec<&str> = REGISTRATION
-        .fields
-        .iter()
-        .map(|f| match &*f.key {
-            KIND => "Mô hình",
-            NAME => "Mái ấm công đoàn",
-            START_DATE => "1/8/2025",
-            END_DATE => "30/9/2025",
-            CONTENT => "Xây nhà cho đoàn viên",
-            ESTIMATED_VALUE => "250 triệu",
-            _ => "-",
-        })
-        .collect();
-    let summary = chair
-        .say(&block.join("\n"))
-        .expect("Xin kiểm tra lại")
-        .await;
+    let block = support::quick_form(&[
+        (KIND, "Mô hình"),
+        (NAME, "Mái ấm công đoàn"),
+        (START_DATE, "1/8/2025"),
+        (END_DATE, "30/9/2025"),
+        (CONTENT, "Xây nhà cho đoàn viên"),
+        (ESTIMATED_VALUE, "250 triệu"),
+    ]);
+    let summary = chair.say(&block).expect("Xin kiểm tra lại").await;
     assert!(
         summary
             .text
@@ -87,23 +78,17 @@ async fn english_reads_as_english() {
         .expect("Type /baocao to start again")
         .await;
 
-    use thidua::conversation::registration_form::REGISTRATION;
     use thidua::domain::registration::field::*;
-    let block: Vec<&str> = REGISTRATION
-        .fields
-        .iter()
-        .map(|f| match &*f.key {
-            KIND => "Model",
-            NAME => "Union shelter",
-            START_DATE => "32/1/2025",
-            END_DATE => "30/6/2025",
-            CONTENT => "Two houses for members",
-            ESTIMATED_VALUE => "50 million",
-            _ => "-",
-        })
-        .collect();
+    let block = support::quick_form(&[
+        (KIND, "Model"),
+        (NAME, "Union shelter"),
+        (START_DATE, "32/1/2025"),
+        (END_DATE, "30/6/2025"),
+        (CONTENT, "Two houses for members"),
+        (ESTIMATED_VALUE, "50 million"),
+    ]);
     chair.say("/nhanh").expect("Quick form").await;
-    let fix = chair.say(&block.join("\n")).expect("still to fix").await;
+    let fix = chair.say(&block).expect("still to fix").await;
     assert!(
         fix.text.contains("There is no day 32 in month 1/2025"),
         "{}",

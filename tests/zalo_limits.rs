@@ -52,6 +52,15 @@ fn chair(zalo: &FakeZalo, i: usize) -> ZTalk {
     )
 }
 
+/// The first `n` chairs on Zalo, each joined with their unit's code.
+async fn joined(zalo: &FakeZalo, d: &District, n: usize) -> Vec<ZTalk> {
+    let mut chairs: Vec<ZTalk> = (1..=n).map(|i| chair(zalo, i)).collect();
+    for (c, code) in chairs.iter_mut().zip(&d.chair_codes) {
+        c.say(code).expect("Chào mừng").await;
+    }
+    chairs
+}
+
 /// How many copies of the announcement each Zalo chair got.
 fn copies(zalo: &FakeZalo, chairs: &[ZTalk]) -> Vec<usize> {
     chairs
@@ -91,10 +100,7 @@ async fn a_quota_spent_mid_announcement_holds_the_rest_until_the_month_turns() {
         .say(&format!("/start {}", d.staff_code))
         .expect("cán bộ")
         .await;
-    let mut chairs: Vec<ZTalk> = (1..=10).map(|i| chair(&zalo, i)).collect();
-    for (c, code) in chairs.iter_mut().zip(&d.chair_codes) {
-        c.say(code).expect("Chào mừng").await;
-    }
+    let chairs = joined(&zalo, &d, 10).await;
     let out = d
         .env
         .cli(&["broadcast", "--text", NEWS, "--audience", "all"]);
@@ -161,10 +167,7 @@ async fn our_own_count_stops_the_bot_before_zalo_refuses_and_warns_at_80_and_95(
         .say(&format!("/start {}", d.staff_code))
         .expect("cán bộ")
         .await;
-    let mut chairs: Vec<ZTalk> = (1..=5).map(|i| chair(&zalo, i)).collect();
-    for (c, code) in chairs.iter_mut().zip(&d.chair_codes) {
-        c.say(code).expect("Chào mừng").await;
-    }
+    joined(&zalo, &d, 5).await;
     // Five welcomes, then three announcements of five: 20 is reached on the third.
     for round in 1..=4 {
         d.env.cli(&[
@@ -198,10 +201,7 @@ async fn a_403_storm_deactivates_no_one() {
     let tg = FakeTelegram::start().await;
     let zalo = FakeZalo::start().await;
     let mut bot = d.env.spawn(&vars(&zalo, &tg));
-    let mut chairs: Vec<ZTalk> = (1..=6).map(|i| chair(&zalo, i)).collect();
-    for (c, code) in chairs.iter_mut().zip(&d.chair_codes) {
-        c.say(code).expect("Chào mừng").await;
-    }
+    let mut chairs = joined(&zalo, &d, 6).await;
     // Every other call is Zalo's "Internal server error".
     zalo.set_plan(|p| p.fail_403_every = 2);
     d.env
@@ -406,7 +406,6 @@ async fn a_person_on_both_channels_gets_announcements_on_telegram() {
 /// however many items the form has.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_quick_form_registers_in_a_few_bot_messages_on_zalo() {
-    use thidua::conversation::registration_form::REGISTRATION;
     use thidua::domain::registration::field::*;
     let d = district(1);
     let tg = FakeTelegram::start().await;
@@ -420,18 +419,16 @@ async fn the_quick_form_registers_in_a_few_bot_messages_on_zalo() {
     assert!(list
         .text
         .contains("1. Loại (Công trình / Sản phẩm / Mô hình / Chương trình)"));
-    let answer = |key: &str| match key {
-        KIND => "mo hinh",
-        NAME => "Mái ấm công đoàn",
-        START_DATE => "15/1/2025",
-        END_DATE => "31/2/2025",
-        CONTENT => "Xây hai căn nhà cho đoàn viên",
-        ESTIMATED_VALUE => "250 trieu",
-        _ => "-",
-    };
-    let block: Vec<&str> = REGISTRATION.fields.iter().map(|f| answer(&f.key)).collect();
+    let block = support::quick_form(&[
+        (KIND, "mo hinh"),
+        (NAME, "Mái ấm công đoàn"),
+        (START_DATE, "15/1/2025"),
+        (END_DATE, "31/2/2025"),
+        (CONTENT, "Xây hai căn nhà cho đoàn viên"),
+        (ESTIMATED_VALUE, "250 trieu"),
+    ]);
     // One mistake: only it comes back.
-    let fix = chair.say(&block.join("\n")).expect("cần sửa").await;
+    let fix = chair.say(&block).expect("cần sửa").await;
     assert!(fix.text.contains("4. Thời gian kết thúc"), "{}", fix.text);
     assert!(!fix.text.contains("2. Tên"), "{}", fix.text);
     let summary = chair.say("4. 30/6/2025").expect("Xin kiểm tra lại").await;
@@ -471,10 +468,7 @@ async fn a_raised_limit_sends_what_waited(zalo_refused: bool) {
     }
     let june = ["run", "--now", "2025-06-10T10:00:00+07:00"];
     let mut bot = d.env.spawn_with(&june, &vars);
-    let mut chairs: Vec<ZTalk> = (1..=4).map(|i| chair(&zalo, i)).collect();
-    for (c, code) in chairs.iter_mut().zip(&d.chair_codes) {
-        c.say(code).expect("Chào mừng").await;
-    }
+    let chairs = joined(&zalo, &d, 4).await;
     d.env
         .cli(&["broadcast", "--text", NEWS, "--audience", "all"]);
     wait_until("two copies, then the month is spent", &bot, || {
@@ -523,10 +517,7 @@ async fn a_zalo_403_storm_does_not_hold_telegram_back() {
     let tg = FakeTelegram::start().await;
     let zalo = FakeZalo::start().await;
     let mut bot = d.env.spawn(&vars(&zalo, &tg));
-    let mut chairs: Vec<ZTalk> = (1..=6).map(|i| chair(&zalo, i)).collect();
-    for (c, code) in chairs.iter_mut().zip(&d.chair_codes) {
-        c.say(code).expect("Chào mừng").await;
-    }
+    let chairs = joined(&zalo, &d, 6).await;
     let mut on_telegram = Talk::new(&tg, User::new(4_242, "Hoa", "Trần Thị"));
     on_telegram.say(&d.chair_codes[6]).expect("Chào mừng").await;
     zalo.set_plan(|p| p.fail_403_every = 1);

@@ -465,26 +465,17 @@ async fn a_number_answers_what_the_bot_sent_on_its_own() {
     let mut bot = run_at("2025-06-20T09:00:00+07:00");
     let mut chair = ZTalk::new(&api, ZUser::new("e4ea2cd5189df1c3a88c", "Nguyen Van A"));
     chair.say(&chair_code).expect("Chào mừng").await;
-    use thidua::conversation::registration_form::REGISTRATION;
     use thidua::domain::registration::field::*;
-    let block: Vec<&str> = REGISTRATION
-        .fields
-        .iter()
-        .map(|f| match &*f.key {
-            KIND => "Mô hình",
-            NAME => "Mái ấm công đoàn",
-            START_DATE => "1/3/2025",
-            END_DATE => "30/6/2025",
-            CONTENT => "Xây nhà cho đoàn viên",
-            ESTIMATED_VALUE => "250 triệu",
-            _ => "-",
-        })
-        .collect();
+    let block = support::quick_form(&[
+        (KIND, "Mô hình"),
+        (NAME, "Mái ấm công đoàn"),
+        (START_DATE, "1/3/2025"),
+        (END_DATE, "30/6/2025"),
+        (CONTENT, "Xây nhà cho đoàn viên"),
+        (ESTIMATED_VALUE, "250 triệu"),
+    ]);
     chair.say("/nhanh").expect("Điền nhanh").await;
-    chair
-        .say(&block.join("\n"))
-        .expect("Xin kiểm tra lại")
-        .await;
+    chair.say(&block).expect("Xin kiểm tra lại").await;
     chair.say("1").expect("Đã nhận đăng ký số 001/ĐK").await;
 
     env.cli(&[

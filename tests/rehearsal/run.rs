@@ -16,7 +16,7 @@ use crate::plan::{self, Act, Frame, Rng, Seat, Slot, Staff, FIRST_CHAT};
 use crate::support::fake_telegram::{FakeTelegram, Sent};
 use crate::support::fake_zalo::{FakeZalo, ZSent, TOKEN as ZALO_1, TOKEN_2 as ZALO_2};
 use crate::support::{self, Bot, TestEnv, TOKEN};
-use crate::talk::{Attempt, Talk};
+use crate::talk::{Attempt, Next, Talk};
 use thidua::clock::Clock;
 use thidua::scheduler::TICK;
 use thidua::store::deadlines::{self, Deadline};
@@ -152,6 +152,19 @@ pub struct Outcome {
     pub peak_outbox: i64,
     pub db_bytes: u64,
     pub chosen: String,
+}
+
+/// The chair's next step, once what they were doing is done (a chair whose talk never
+/// began has nothing to go on with).
+fn then(talks: &mut HashMap<usize, JoinHandle<(Talk, Attempt)>>, unit: usize, next: Next) {
+    if let Some(before) = talks.remove(&unit) {
+        let task = async move {
+            let (mut talk, mut a) = before.await.unwrap();
+            talk.then(&mut a, next).await;
+            (talk, a)
+        };
+        talks.insert(unit, tokio::spawn(task));
+    }
 }
 
 /// A registration as the database holds it at the end.
@@ -552,26 +565,8 @@ pub async fn rehearse(o: &Options) -> Outcome {
                     };
                     talks.insert(unit, tokio::spawn(task));
                 }
-                Act::Change { unit, later } => {
-                    if let Some(before) = talks.remove(&unit) {
-                        let task = async move {
-                            let (mut talk, mut a) = before.await.unwrap();
-                            talk.change(&mut a, later).await;
-                            (talk, a)
-                        };
-                        talks.insert(unit, tokio::spawn(task));
-                    }
-                }
-                Act::Report { unit, answer } => {
-                    if let Some(before) = talks.remove(&unit) {
-                        let task = async move {
-                            let (mut talk, mut a) = before.await.unwrap();
-                            talk.report(&mut a, answer).await;
-                            (talk, a)
-                        };
-                        talks.insert(unit, tokio::spawn(task));
-                    }
-                }
+                Act::Change { unit, later } => then(&mut talks, unit, Next::Change(later)),
+                Act::Report { unit, answer } => then(&mut talks, unit, Next::Report(answer)),
                 Act::Announce { n, audience } => {
                     let when = live.model.now();
                     let said = live.announce(n, audience).await;

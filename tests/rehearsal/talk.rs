@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use crate::plan::Seat;
 use crate::support::fake_telegram::{FakeTelegram, User};
 use crate::support::fake_zalo::{FakeZalo, ZUser};
-use thidua::conversation::registration_form::REGISTRATION;
 use thidua::domain::registration::field::*;
 
 /// How long a chair waits for an answer before trying again.
@@ -60,6 +59,13 @@ pub enum Answer {
     Done,
     /// Still going: ask again later.
     Ongoing,
+}
+
+/// What a chair does after registering, in turn.
+#[derive(Debug, Clone, Copy)]
+pub enum Next {
+    Change(Later),
+    Report(Answer),
 }
 
 /// The actual value a finished work reports, as typed, and as stored.
@@ -244,6 +250,14 @@ impl Talk {
         self.expect("Đã ghi nhận kết quả").await.map(|_| ())
     }
 
+    /// The chair's next step with their work.
+    pub async fn then(&mut self, done: &mut Attempt, next: Next) {
+        match next {
+            Next::Change(later) => self.change(done, later).await,
+            Next::Report(answer) => self.report(done, answer).await,
+        }
+    }
+
     /// "/cuatoi", then `action` on the work ("Sửa 001/ĐK"); the list, and whether
     /// it had that action.
     async fn open(&mut self, action: &str) -> Option<(Read, bool)> {
@@ -356,18 +370,12 @@ fn user(chat: i64) -> User {
 /// A whole registration in one message, one line per question, as the quick form asks.
 fn answers(unit: usize, try_no: usize) -> String {
     let name = format!("Mô hình tiết kiệm của đơn vị {unit:02} (lần {try_no})");
-    REGISTRATION
-        .fields
-        .iter()
-        .map(|f| match f.key.as_ref() {
-            KIND => "mo hinh",
-            NAME => name.as_str(),
-            START_DATE => "15/1/2025",
-            END_DATE => "30/6/2025",
-            CONTENT => "Tiết kiệm điện, nước trong cơ quan",
-            ESTIMATED_VALUE => "250 trieu",
-            _ => "-",
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::support::quick_form(&[
+        (KIND, "mo hinh"),
+        (NAME, &name),
+        (START_DATE, "15/1/2025"),
+        (END_DATE, "30/6/2025"),
+        (CONTENT, "Tiết kiệm điện, nước trong cơ quan"),
+        (ESTIMATED_VALUE, "250 trieu"),
+    ])
 }

@@ -811,3 +811,19 @@ pub fn link_in(text: &str) -> String {
         .unwrap_or_else(|| panic!("no link in {text}"))
         .to_string()
 }
+
+/// A whole registration in one message for the quick form ("/nhanh"), a line per
+/// question in the form's order: the answers given by field key, "-" (skip) for the rest.
+pub fn quick_form(answers: &[(&str, &str)]) -> String {
+    thidua::conversation::registration_form::REGISTRATION
+        .fields
+        .iter()
+        .map(|f| {
+            answers
+                .iter()
+                .find(|(key, _)| *key == f.key.as_ref())
+                .map_or("-", |(_, a)| *a)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
