@@ -530,32 +530,22 @@ pub async fn rehearse(o: &Options) -> Outcome {
         while acts.first().is_some_and(|(t, _)| *t <= now) {
             let (_, act) = acts.remove(0);
             match act {
-                Act::HandIn { deadline, unit } => {
+                Act::HandIn { deadline, unit } | Act::Return { deadline, unit } => {
                     let asked = live.model.now();
-                    submit(&db, &deadlines[deadline], tz, units[unit], asked).await;
+                    let handed_in = matches!(act, Act::HandIn { .. });
+                    if handed_in {
+                        submit(&db, &deadlines[deadline], tz, units[unit], asked).await;
+                    } else {
+                        let key = &deadlines[deadline].spec.key;
+                        live.return_papers(unit, key).await;
+                    }
                     let done = live.model.now();
-                    handed.record(
-                        (deadline, unit),
-                        Change {
-                            asked,
-                            done,
-                            handed_in: true,
-                        },
-                    );
-                }
-                Act::Return { deadline, unit } => {
-                    let asked = live.model.now();
-                    live.return_papers(unit, &deadlines[deadline].spec.key)
-                        .await;
-                    let done = live.model.now();
-                    handed.record(
-                        (deadline, unit),
-                        Change {
-                            asked,
-                            done,
-                            handed_in: false,
-                        },
-                    );
+                    let change = Change {
+                        asked,
+                        done,
+                        handed_in,
+                    };
+                    handed.record((deadline, unit), change);
                 }
                 Act::Register { unit } => {
                     let mut talk = Talk::new(plan::seat_of(unit, o.units), &telegram, &zalo);
