@@ -748,11 +748,14 @@ pub fn costs(o: &Outcome) -> Vec<String> {
         }
     }
     let days = (o.rehearsed_to - o.start).num_minutes() as f64 / 1440.0;
+    // The first bot's month spent before the rehearsal is the month it starts in.
+    let turns = !plan::month_turns(o.start, o.rehearsed_to, o.tz).is_empty();
+    let spent_month = turns.then(|| o.start.with_timezone(&o.tz).format("%Y-%m").to_string());
     let ms = |ticks: u64| ticks as f64 * 1000.0 / crate::support::CLK_TCK as f64;
     let mut out: Vec<String> = by
         .iter()
         .map(|((ch, m), n)| {
-            let quota = if ch == "zalo bot 1" && m == "2025-04" {
+            let quota = if ch == "zalo bot 1" && Some(m) == spent_month.as_ref() {
                 format!(" (+{SPENT_BEFORE} before the rehearsal, of 3000)")
             } else if ch.starts_with("zalo") {
                 " (of 3000)".to_string()
