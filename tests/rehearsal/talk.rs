@@ -123,23 +123,7 @@ impl Talk {
 
     /// The next message containing `part`, or `None` once the chair loses patience.
     async fn expect(&mut self, part: &str) -> Option<Read> {
-        let until = Instant::now() + PATIENCE;
-        loop {
-            let all = self.all();
-            let found = all
-                .iter()
-                .skip(self.seen)
-                .position(|r| r.text.contains(part));
-            if let Some(i) = found {
-                self.seen += i + 1;
-                return all.into_iter().nth(self.seen - 1);
-            }
-            if Instant::now() > until {
-                self.seen = all.len();
-                return None;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        self.expect_any(&[part]).await.map(|(_, r)| r)
     }
 
     /// Presses the choice whose label holds `part` (types its number on Zalo).
@@ -168,12 +152,9 @@ impl Talk {
                 self.say("/huy");
                 continue;
             };
-            match (
-                &self.seat,
-                summary.buttons.iter().find(|(l, _)| l.contains("Xác nhận")),
-            ) {
-                (Seat::Telegram(chat), Some((_, data))) => self.telegram.press(&user(*chat), data),
-                _ => self.say("1"),
+            // Or "1", as a person does who just types the first choice.
+            if !self.choose(&summary, "Xác nhận") {
+                self.say("1");
             }
             done.confirmed += 1;
             if let Some(thanks) = self.expect("Đã nhận đăng ký số").await {
@@ -185,7 +166,8 @@ impl Talk {
         done
     }
 
-    /// The next message containing any of `parts`: which, and the message.
+    /// The next message containing any of `parts`: which, and the message; `None` once
+    /// the chair loses patience.
     async fn expect_any(&mut self, parts: &[&str]) -> Option<(usize, Read)> {
         let until = Instant::now() + PATIENCE;
         loop {
