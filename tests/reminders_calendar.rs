@@ -278,6 +278,19 @@ async fn run_now_rehearses_the_calendar_with_the_real_binary() {
     tokio::time::sleep(Duration::from_secs(7)).await;
     assert!(bot.terminate());
     assert_eq!(api.sent_to(1003).len(), before);
+
+    // A database run on a rehearsal clock is not one for a real campaign: doctor says so.
+    let vars = [
+        ("TELOXIDE_TOKEN", TOKEN.to_string()),
+        ("TELOXIDE_API_URL", api.url()),
+    ];
+    let out = env.cli_with(&vars, &["doctor"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("✗ Cơ sở dữ liệu này đã chạy thử với đồng hồ giả (run --now 2025-04-28T01:00:05+00:00 --speed 1"),
+        "{text}"
+    );
 }
 
 /// Two deadlines reminded the same morning are one message to each chair: on Zalo each

@@ -197,6 +197,23 @@ async fn with_the_database(ctx: &Ctx, command: Command) -> Result<()> {
                     "a rehearsal: the clock runs faster than time"
                 );
             }
+            if let Some(at) = now {
+                // Kept for `doctor`: this database's calendar was claimed on another clock.
+                let how = format!(
+                    "run --now {} --speed {}, {}",
+                    at.to_rfc3339(),
+                    clock.speed(),
+                    chrono::Utc::now().format("%Y-%m-%d %H:%M UTC")
+                );
+                let mut conn = ctx.db.write().await?;
+                crate::store::settings::set_value(
+                    &mut conn,
+                    crate::store::settings::REHEARSED,
+                    &how,
+                )
+                .await?;
+                conn.commit().await?;
+            }
             let app = App::new(ctx.db.clone()).with_clock(clock);
             crate::server::run::run(app, &ctx.config).await
         }

@@ -121,7 +121,19 @@ async fn database(r: &mut Report, config: &Config) {
         Ok((applied, _, _)) => r.ok(trn(r.lang, "doctor.migrations_ok", applied, &[])),
         Err(e) => r.problem(format!("{e:#}")),
     }
+    if let Some(how) = rehearsed(&db).await {
+        r.problem(trf(r.lang, "doctor.rehearsed", &[("how", &how)]));
+    }
     db.close().await;
+}
+
+/// How the database was run under a rehearsal clock, if it ever was.
+async fn rehearsed(db: &store::Db) -> Option<String> {
+    let mut conn = db.read().await.ok()?;
+    store::settings::get_value(&mut conn, store::settings::REHEARSED)
+        .await
+        .ok()
+        .flatten()
 }
 
 async fn channels(r: &mut Report, config: &Config) {

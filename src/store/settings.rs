@@ -8,6 +8,9 @@ pub const TELEGRAM_USERNAME: &str = "telegram_bot_username";
 pub const ZALO_FIRST_BOT: &str = "zalo_first_bot";
 /// Followed by a bot's id: what Zalo's `setWebhook` said of its test call.
 pub const ZALO_VERIFICATION: &str = "zalo_webhook_verification:";
+/// How this database was last run under a rehearsal clock (`run --now`), for `doctor`:
+/// such a run claims reminders, questions and months on its own calendar.
+pub const REHEARSED: &str = "rehearsed_with";
 /// Written by `/healthz` while writes fail, to see whether they work again.
 pub const HEALTH_PROBE: &str = "health_probe";
 
