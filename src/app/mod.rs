@@ -376,9 +376,7 @@ fn repeated(chat: &mut chats::Chat, id: &str) -> Option<Vec<Reply>> {
 fn typed_number(inc: &Incoming) -> bool {
     let caps = inc.channel.capabilities();
     match &inc.input {
-        RawInput::Text(t) if !caps.buttons && !caps.local => {
-            t.trim().trim_end_matches('.').parse::<u32>().is_ok()
-        }
+        RawInput::Text(t) if !caps.buttons && !caps.local => render::typed_number(t).is_some(),
         _ => false,
     }
 }

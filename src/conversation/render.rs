@@ -77,9 +77,14 @@ pub fn joined(outs: Vec<Outgoing>) -> Vec<Outgoing> {
     joined
 }
 
+/// The number a person typed to pick a choice ("2", " 2.").
+pub fn typed_number(typed: &str) -> Option<u32> {
+    typed.trim().trim_end_matches('.').parse().ok()
+}
+
 /// A typed number that picks one of the last menu's choices.
 pub fn pick(menu: &[(u32, Action)], typed: &str) -> Option<Action> {
-    let n: u32 = typed.trim().trim_end_matches('.').parse().ok()?;
+    let n = typed_number(typed)?;
     menu.iter().find(|(k, _)| *k == n).map(|(_, a)| a.clone())
 }
 

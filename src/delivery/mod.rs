@@ -57,10 +57,6 @@ impl InFlight {
         true
     }
 
-    fn put_back(&mut self, item: &outbox::Item) {
-        self.done(item.id, &item.to);
-    }
-
     fn done(&mut self, id: i64, to: &Address) {
         self.ids.remove(&id);
         self.chats.remove(to);
@@ -181,7 +177,7 @@ impl Worker {
                     flight
                         .lock()
                         .unwrap_or_else(|p| p.into_inner())
-                        .put_back(&item);
+                        .done(item.id, &item.to);
                     break;
                 };
                 let (worker, flight) = (self.clone(), flight.clone());

@@ -306,30 +306,35 @@ fn from_row(r: &AnyRow) -> Result<Item> {
     })
 }
 
-/// The oldest message that is due, without taking it: the worker first waits for its
-/// sending slot, and a crash during that wait must leave it pending, not uncertain.
+/// What `from_row` reads of a queued message.
+const ITEM: &str = "SELECT id, channel, chat_id, member_id, locale, body, broadcast_id, attempts, \
+                    about FROM outbox";
+
+/// The oldest message that is due on any channel, without taking it (the worker reads
+/// them by channel, `due_on`; tests look at the queue through this).
 pub async fn next_due(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Option<Item>> {
-    let row = sqlx::query(
-        "SELECT id, channel, chat_id, member_id, locale, body, broadcast_id, attempts, about FROM outbox \
-         WHERE status = 'pending' AND not_before <= $1 ORDER BY id LIMIT 1",
-    )
+    let row = sqlx::query(&format!(
+        "{ITEM} WHERE status = 'pending' AND not_before <= $1 ORDER BY id LIMIT 1"
+    ))
     .bind(ts(now))
     .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(from_row).transpose()
 }
 
-/// Up to `limit` messages due on `channel`, oldest first.
+/// Up to `limit` messages due on `channel`, oldest first, without taking them: the
+/// worker first waits for each one's sending slot, and a crash during that wait must
+/// leave it pending, not uncertain.
 pub async fn due_on(
     conn: &mut AnyConnection,
     channel: crate::domain::member::Channel,
     now: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<Item>> {
-    let rows = sqlx::query(
-        "SELECT id, channel, chat_id, member_id, locale, body, broadcast_id, attempts, about FROM outbox \
-         WHERE status = 'pending' AND not_before <= $1 AND channel = $2 ORDER BY id LIMIT $3",
-    )
+    let rows = sqlx::query(&format!(
+        "{ITEM} WHERE status = 'pending' AND not_before <= $1 AND channel = $2 \
+             ORDER BY id LIMIT $3"
+    ))
     .bind(ts(now))
     .bind(channel.as_str())
     .bind(limit)
