@@ -537,3 +537,84 @@ async fn a_zalo_403_storm_does_not_hold_telegram_back() {
     .await;
     assert!(bot.terminate(), "{}", bot.log_text());
 }
+
+/// A reminder that meets Zalo's 403 goes back to the outbox, which asks again before the
+/// next try whether it still matters: a unit that handed in while Zalo failed is not
+/// reminded, one that did not is, once Zalo recovers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_held_up_by_403s_skips_a_unit_that_handed_in_meanwhile() {
+    let d = district(2);
+    let tg = FakeTelegram::start().await;
+    let zalo = FakeZalo::start().await;
+    // The report is due 5/5: the "1 day left" round is at 08:00 on 4/5.
+    let morning = ["run", "--now", "2025-05-04T07:59:45+07:00"];
+    let mut bot = d.env.spawn_with(&morning, &vars(&zalo, &tg));
+    let chairs = joined(&zalo, &d, 2).await;
+    zalo.set_plan(|p| p.fail_403_every = 1);
+    wait_until("both reminders met a 403", &bot, || zalo.errors_403() >= 2).await;
+
+    let db = thidua::store::connect(&d.env.database_url()).await.unwrap();
+    let campaign = thidua::store::campaigns::ensure_seed(&db).await.unwrap();
+    let report = thidua::store::deadlines::for_campaign(&mut db.read().await.unwrap(), campaign.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.spec.key == "report")
+        .unwrap();
+    let unit: i64 = sqlx::query_scalar("SELECT id FROM units WHERE name = 'CĐCS Trường số 1'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let mut conn = db.pool.acquire().await.unwrap();
+    let due = report.spec.due_at(campaign.tz());
+    thidua::store::submissions::submit(
+        &mut conn,
+        &report,
+        unit,
+        None,
+        None,
+        due,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    zalo.set_plan(|p| p.fail_403_every = 0);
+
+    let reminded = |c: &ZTalk| {
+        zalo.sent_to(&c.user.id)
+            .iter()
+            .filter(|m| m.text.contains("Nhắc hạn"))
+            .count()
+    };
+    wait_until("the unit still missing it is reminded", &bot, || {
+        reminded(&chairs[1]) == 1
+    })
+    .await;
+    // The other chair's row comes up for its next try about when this one did.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let lapsed = loop {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT status, COALESCE(error, '') FROM outbox WHERE chat_id = $1 AND about IS NOT NULL",
+        )
+        .bind(&chairs[0].user.id)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        if rows.iter().all(|(s, _)| s != "pending" && s != "sending") || Instant::now() > deadline {
+            break rows;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        lapsed,
+        vec![(
+            "lapsed".to_string(),
+            "handed in since it was queued".to_string()
+        )],
+        "{}",
+        bot.log_text()
+    );
+    assert_eq!(reminded(&chairs[0]), 0, "reminded after handing in");
+    assert!(bot.terminate(), "{}", bot.log_text());
+}

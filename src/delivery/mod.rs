@@ -26,13 +26,16 @@ use postman::Postman;
 
 /// Telegram allows about 30 messages a second overall.
 pub const DEFAULT_RATE: u32 = 30;
-const MAX_ATTEMPTS: i64 = 5;
+/// Tries of a message that fails, 2 s to 64 s apart (about three minutes in all): a
+/// Zalo 403 is retried here, one call a try, so its retry survives a restart.
+const MAX_ATTEMPTS: i64 = 8;
 /// Why a reminder lapsed at its sending: its unit handed in after it was queued.
 const HANDED_IN: &str = "handed in since it was queued";
 /// Why a message was not tried: its chat had blocked the bot by then.
 const GONE: &str = "the person had blocked the bot";
 const IDLE: Duration = Duration::from_millis(500);
-/// Longer than any send takes (Zalo's four tries with back-off stay under 90 s): a row
+/// Longer than any send takes (a long Zalo message's later parts, four tries each with
+/// back-off, stay under 90 s): a row
 /// 'sending' for longer was left by an instance that died.
 const SENDING_LEASE: Duration = Duration::from_secs(180);
 const RECOVER_EVERY: Duration = Duration::from_secs(60);

@@ -2,7 +2,8 @@
 //! cut at 2 000 characters, through the bot the chat is with, counted against that
 //! bot's month (`delivery::quota`). Errors mean what Zalo documents: 429 is the month's
 //! quota spent (the message is held until the month turns, never retried in a loop),
-//! 403 is Zalo's internal error (retried with back-off; it never says a person left).
+//! 403 is Zalo's internal error (retried by the outbox with back-off; it never says a
+//! person left).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -70,7 +71,16 @@ impl ZaloSender {
             if i > 0 {
                 self.pace(&out.to.chat_id).await;
             }
-            let Err(e) = self.send_with_retry(&bot.client, chat, part).await else {
+            // The first part's failure goes back to the outbox, whose retry survives a
+            // restart and asks again whether the message still matters (a reminder to a
+            // unit that handed in meanwhile is not sent). Later parts cannot be sent
+            // again alone, so they are retried here.
+            let sent = if i == 0 {
+                bot.client.send_message(chat, part).await
+            } else {
+                self.send_with_retry(&bot.client, chat, part).await
+            };
+            let Err(e) = sent else {
                 continue;
             };
             let unsent = n - i as u32;
