@@ -618,3 +618,43 @@ async fn a_reminder_held_up_by_403s_skips_a_unit_that_handed_in_meanwhile() {
     assert_eq!(reminded(&chairs[0]), 0, "reminded after handing in");
     assert!(bot.terminate(), "{}", bot.log_text());
 }
+
+/// A chair's answer that met a 403 goes to the outbox ahead of what was queued before
+/// it: it does not wait behind the copies of six announcements to the same chat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_that_met_a_403_goes_before_queued_announcements() {
+    let d = district(3);
+    let tg = FakeTelegram::start().await;
+    let zalo = FakeZalo::start().await;
+    let mut bot = d.env.spawn(&vars(&zalo, &tg));
+    let mut chairs = joined(&zalo, &d, 3).await;
+    for i in 1..=6 {
+        let text = format!("{NEWS} (lần {i})");
+        d.env
+            .cli(&["broadcast", "--text", &text, "--audience", "all"]);
+    }
+    let answer = "chưa đăng ký";
+    zalo.set_plan(|p| p.fail_403_once_for = Some(answer.to_string()));
+    let asked = Instant::now();
+    chairs[0].say("/cuatoi").expect(answer).await;
+    let answered = asked.elapsed();
+    assert!(zalo.errors_403() >= 1, "the answer met its 403");
+    wait_until("every chair has the six", &bot, || {
+        copies(&zalo, &chairs).iter().all(|n| *n == 6)
+    })
+    .await;
+    // Each chat takes one message a second: behind the six, it came after the last.
+    let to_first = zalo.sent_to(&chairs[0].user.id);
+    let at = |part: &str| {
+        to_first
+            .iter()
+            .rposition(|m| m.text.contains(part))
+            .unwrap()
+    };
+    assert!(
+        at(answer) < at(&format!("{NEWS} (lần 6)")),
+        "the answer waited {answered:?}, behind the announcements: {:#?}",
+        to_first.iter().map(|m| &m.text).collect::<Vec<_>>()
+    );
+    assert!(bot.terminate(), "{}", bot.log_text());
+}

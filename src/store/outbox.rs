@@ -322,9 +322,11 @@ pub async fn next_due(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Op
     row.as_ref().map(from_row).transpose()
 }
 
-/// Up to `limit` messages due on `channel`, oldest first, without taking them: the
-/// worker first waits for each one's sending slot, and a crash during that wait must
-/// leave it pending, not uncertain.
+/// Up to `limit` messages due on `channel`, without taking them: the worker first
+/// waits for each one's sending slot, and a crash during that wait must leave it
+/// pending, not uncertain. Answers to someone who just wrote come first, then the
+/// oldest: a chair whose reply met a 403 must not wait behind an announcement's
+/// thousand copies. (The due rows are sorted either way: `not_before` is a range.)
 pub async fn due_on(
     conn: &mut AnyConnection,
     channel: crate::domain::member::Channel,
@@ -333,7 +335,7 @@ pub async fn due_on(
 ) -> Result<Vec<Item>> {
     let rows = sqlx::query(&format!(
         "{ITEM} WHERE status = 'pending' AND not_before <= $1 AND channel = $2 \
-             ORDER BY id LIMIT $3"
+             ORDER BY CASE WHEN purpose = 'reply' THEN 0 ELSE 1 END, id LIMIT $3"
     ))
     .bind(ts(now))
     .bind(channel.as_str())

@@ -36,6 +36,8 @@ pub struct Plan {
     pub users_per_bot: usize,
     /// Every n-th send answers 403 (0: never).
     pub fail_403_every: usize,
+    /// The next send whose text holds this answers 403 (then this is cleared).
+    pub fail_403_once_for: Option<String>,
 }
 
 impl Default for Plan {
@@ -44,6 +46,7 @@ impl Default for Plan {
             monthly_quota: 3_000,
             users_per_bot: 50,
             fail_403_every: 0,
+            fail_403_once_for: None,
         }
     }
 }
@@ -436,10 +439,18 @@ impl FakeZalo {
     /// A message out, as the plan allows: only to someone the bot serves, within the
     /// month's quota, sometimes refused with 403 when the plan says so.
     fn send(&self, chat_id: String, text: String) -> Json<Value> {
+        let once = {
+            let mut plan = self.plan.lock().unwrap();
+            let hit = plan
+                .fail_403_once_for
+                .as_ref()
+                .is_some_and(|p| text.contains(p));
+            hit && plan.fail_403_once_for.take().is_some()
+        };
         let plan = self.plan.lock().unwrap().clone();
         let mut inner = self.inner.lock().unwrap();
         inner.sends += 1;
-        if plan.fail_403_every > 0 && inner.sends.is_multiple_of(plan.fail_403_every) {
+        if once || plan.fail_403_every > 0 && inner.sends.is_multiple_of(plan.fail_403_every) {
             inner.errors_403 += 1;
             return err(403, "Internal server error");
         }
