@@ -15,7 +15,7 @@ use thidua::clock::Clock;
 use thidua::delivery::postman::Postman;
 use thidua::delivery::Worker;
 use thidua::scheduler;
-use thidua::store::{self, deadlines, outbox, submissions, Db};
+use thidua::store::{self, outbox, Db};
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -53,28 +53,6 @@ async fn seed(db: &Db) -> Vec<i64> {
     units
 }
 
-async fn submit(db: &Db, key: &str, unit: i64, when: DateTime<Utc>) {
-    let campaign = store::campaigns::ensure_seed(db).await.unwrap();
-    let d = deadlines::for_campaign(&mut db.read().await.unwrap(), campaign.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|d| d.spec.key == key)
-        .unwrap();
-    let mut conn = db.pool.acquire().await.unwrap();
-    submissions::submit(
-        &mut conn,
-        &d,
-        unit,
-        None,
-        None,
-        d.spec.due_at(campaign.tz()),
-        when,
-    )
-    .await
-    .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_seed_calendar_reminds_exactly_whom_it_should() {
     let env = TestEnv::new();
@@ -101,7 +79,7 @@ async fn the_seed_calendar_reminds_exactly_whom_it_should() {
     while t < at("2025-06-15T00:00:00+07:00") {
         while plan.first().is_some_and(|(when, _, _)| *when <= t) {
             let (when, key, unit) = plan.remove(0);
-            submit(&db, key, unit, when).await;
+            support::hand_in(&db, key, unit, when).await;
         }
         // Both schedulers look at the same instant at the same time.
         let (a, b) = tokio::join!(scheduler::tick(&db, t), scheduler::tick(&second, t));

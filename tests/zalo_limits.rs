@@ -554,31 +554,11 @@ async fn a_reminder_held_up_by_403s_skips_a_unit_that_handed_in_meanwhile() {
     wait_until("both reminders met a 403", &bot, || zalo.errors_403() >= 2).await;
 
     let db = thidua::store::connect(&d.env.database_url()).await.unwrap();
-    let campaign = thidua::store::campaigns::ensure_seed(&db).await.unwrap();
-    let report = thidua::store::deadlines::for_campaign(&mut db.read().await.unwrap(), campaign.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|d| d.spec.key == "report")
-        .unwrap();
     let unit: i64 = sqlx::query_scalar("SELECT id FROM units WHERE name = 'CĐCS Trường số 1'")
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    let mut conn = db.pool.acquire().await.unwrap();
-    let due = report.spec.due_at(campaign.tz());
-    thidua::store::submissions::submit(
-        &mut conn,
-        &report,
-        unit,
-        None,
-        None,
-        due,
-        chrono::Utc::now(),
-    )
-    .await
-    .unwrap();
-    drop(conn);
+    support::hand_in(&db, "report", unit, chrono::Utc::now()).await;
     zalo.set_plan(|p| p.fail_403_every = 0);
 
     let reminded = |c: &ZTalk| {

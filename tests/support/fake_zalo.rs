@@ -439,15 +439,13 @@ impl FakeZalo {
     /// A message out, as the plan allows: only to someone the bot serves, within the
     /// month's quota, sometimes refused with 403 when the plan says so.
     fn send(&self, chat_id: String, text: String) -> Json<Value> {
-        let once = {
+        let (plan, once) = {
             let mut plan = self.plan.lock().unwrap();
-            let hit = plan
+            let once = plan
                 .fail_403_once_for
-                .as_ref()
-                .is_some_and(|p| text.contains(p));
-            hit && plan.fail_403_once_for.take().is_some()
+                .take_if(|p| text.contains(p.as_str()));
+            (plan.clone(), once.is_some())
         };
-        let plan = self.plan.lock().unwrap().clone();
         let mut inner = self.inner.lock().unwrap();
         inner.sends += 1;
         if once || plan.fail_403_every > 0 && inner.sends.is_multiple_of(plan.fail_403_every) {

@@ -537,6 +537,29 @@ pub async fn settle<T: Clone>(
 /// `n` units, each with a chair on Telegram (chat ids from `first_chat`), written
 /// straight into the database: joining thousands of people by invite is not what the
 /// callers measure.
+/// `unit` hands in the seed campaign's `key` submission ("report", "nomination") at
+/// `when`, written straight into the database as the bot would store it.
+pub async fn hand_in(
+    db: &thidua::store::Db,
+    key: &str,
+    unit: i64,
+    when: chrono::DateTime<chrono::Utc>,
+) {
+    use thidua::store::{campaigns, deadlines, submissions};
+    let campaign = campaigns::ensure_seed(db).await.unwrap();
+    let d = deadlines::for_campaign(&mut db.read().await.unwrap(), campaign.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.spec.key == key)
+        .unwrap();
+    let mut conn = db.pool.acquire().await.unwrap();
+    let due = d.spec.due_at(campaign.tz());
+    submissions::submit(&mut conn, &d, unit, None, None, due, when)
+        .await
+        .unwrap();
+}
+
 /// A Telegram member of `unit` (chat id and user id both `chat`), joined on 1/1/2025:
 /// the people of a test that writes its units straight into the database.
 pub async fn add_telegram_member(
