@@ -35,8 +35,8 @@ const HANDED_IN: &str = "handed in since it was queued";
 const GONE: &str = "the person had blocked the bot";
 const IDLE: Duration = Duration::from_millis(500);
 /// Longer than any send takes (a long Zalo message's later parts, four tries each with
-/// back-off, stay under 90 s): a row
-/// 'sending' for longer was left by an instance that died.
+/// back-off, stay under 90 s): a row 'sending' for longer was left by an instance that
+/// died.
 const SENDING_LEASE: Duration = Duration::from_secs(180);
 const RECOVER_EVERY: Duration = Duration::from_secs(60);
 /// Sends under way at once on each channel.

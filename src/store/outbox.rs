@@ -335,11 +335,12 @@ pub async fn due_on(
 ) -> Result<Vec<Item>> {
     let rows = sqlx::query(&format!(
         "{ITEM} WHERE status = 'pending' AND not_before <= $1 AND channel = $2 \
-             ORDER BY CASE WHEN purpose = 'reply' THEN 0 ELSE 1 END, id LIMIT $3"
+             ORDER BY CASE WHEN purpose = $4 THEN 0 ELSE 1 END, id LIMIT $3"
     ))
     .bind(ts(now))
     .bind(channel.as_str())
     .bind(limit)
+    .bind(Purpose::Reply.as_str())
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(from_row).collect()
